@@ -1,0 +1,178 @@
+"""Configuration: one TOML file read with ``tomllib``, checked key by key.
+
+The dataclasses below are the schema: every key, its type and its default.
+``config.toml.example`` documents the same keys; a test keeps them in step.
+Unknown keys and wrong types are errors naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+
+class ConfigError(Exception):
+    """A config problem, in one line that names the file, the key and the fix."""
+
+
+def _choice(*values: str) -> Any:
+    return field(metadata={"choices": values}, default=values[0])
+
+
+@dataclass(frozen=True)
+class StationConfig:
+    id: str = field(default_factory=socket.gethostname)
+    office_code: str = "00.00"
+    operator: str = ""  # empty: the login user
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    data_dir: Path = field(default_factory=paths.data_dir)
+    #: Finished jobs older than this keep only what the reports need.
+    retain_personal_days: int = 90
+
+
+@dataclass(frozen=True)
+class CentralConfig:
+    base_url: str = "http://127.0.0.1:8787/api/v1"
+    token_file: Path | None = None
+    ca_bundle: Path | None = None
+    timeout_s: float = 10.0
+    retry_min_s: float = 2.0
+    retry_max_s: float = 300.0
+    health_interval_s: float = 30.0
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str = _choice("sim", "cups", "spool")
+    queue: str = "ektp"
+    #: CUPS server (host:port); empty means the system default.
+    cups_server: str = ""
+    spool_dir: Path | None = None
+    #: ``sim`` backend: seconds per card, and the share of cards that jam.
+    sim_seconds_per_card: float = 2.0
+    sim_jam_rate: float = 0.0
+
+
+@dataclass(frozen=True)
+class PowerConfig:
+    source: str = _choice("auto", "nut", "sysfs", "none")
+    ups: str = "ups@localhost"
+    #: On battery, start a new card only while the UPS reports at least this runtime.
+    min_runtime_s: int = 300
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    #: Jobs authorised ahead of the printer, so it never waits on the network.
+    authorize_ahead: int = 3
+
+
+@dataclass(frozen=True)
+class BlanksConfig:
+    low_threshold: int = 100
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = _choice("id", "en")
+
+
+@dataclass(frozen=True)
+class Config:
+    station: StationConfig = field(default_factory=StationConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    central: CentralConfig = field(default_factory=CentralConfig)
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    power: PowerConfig = field(default_factory=PowerConfig)
+    engine: EngineConfig = field(default_factory=EngineConfig)
+    blanks: BlanksConfig = field(default_factory=BlanksConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    #: The file this came from (None: built-in defaults).
+    source: Path | None = None
+
+
+def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
+    """Check one value against its annotation; paths resolve beside the file."""
+    optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
+    if optional:
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        if value == "":
+            return None
+    if hint is Path:
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where} must be a path string, got {value!r}")
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else base / p
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if hint is int and isinstance(value, bool) or not isinstance(value, hint):
+        raise ConfigError(
+            f"{where} must be {hint.__name__}, got {type(value).__name__} {value!r}"
+        )
+    if hint in (int, float) and value < 0:
+        raise ConfigError(f"{where} must not be negative, got {value!r}")
+    return value
+
+
+def _section(cls: type, raw: Any, name: str, file: Path) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{file}: [{name}] must be a table")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        where = f"{file}: [{name}] {key}"
+        if key not in fields:
+            known = ", ".join(fields)
+            raise ConfigError(f"{where}: unknown key (known keys: {known})")
+        value = _coerce(value, hints[key], where, file.parent)
+        choices = fields[key].metadata.get("choices")
+        if choices and value not in choices:
+            raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
+        values[key] = value
+    return cls(**values)
+
+
+def parse(text: str, file: Path) -> Config:
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{file}: not valid TOML ({e}); fix the syntax there") from None
+    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
+    values: dict[str, Any] = {}
+    for name, body in raw.items():
+        if name not in sections:
+            raise ConfigError(
+                f"{file}: unknown section [{name}] (known: {', '.join(sections)})"
+            )
+        values[name] = _section(typing.get_type_hints(Config)[name], body, name, file)
+    return Config(**values, source=file)
+
+
+def load(path: Path | None = None) -> Config:
+    """Read the config file. No file at the default path means built-in defaults;
+    an explicitly named file that is missing is an error."""
+    explicit = path is not None
+    file = path or paths.config_file()
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise ConfigError(
+                f"{file}: no such config file; copy config.toml.example there or fix --config"
+            ) from None
+        return Config()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{file}: cannot read config ({e})") from None
+    return parse(text, file)

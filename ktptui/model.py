@@ -1,0 +1,245 @@
+"""The job model and its state machine. Pure data and rules: no I/O here.
+
+A job is one citizen's card request. Every allowed state change is declared in
+``TRANSITIONS``; anything else raises ``IllegalTransition``. Changes return a
+new ``Job`` (jobs are immutable values), so a failed transaction never leaves a
+half-changed job in memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+
+class State(str, enum.Enum):
+    QUEUED = "queued"  # waiting for central
+    HELD = "held"  # operator hold
+    AUTHORIZED = "authorized"  # print document stored locally, ready to print
+    PRINTING = "printing"  # sent to the printer, outcome not known
+    PRINTED = "printed"  # card out, outcome not yet reported to central
+    DONE = "done"  # printed and reported
+    INTERRUPTED = "interrupted"  # was printing when the process died
+    REJECTED = "rejected"  # final answer from central (e.g. not_recorded -> Suket)
+    CANCELLED = "cancelled"
+
+
+class Reason(str, enum.Enum):
+    NEW = "new"
+    DATA_CHANGE = "data_change"
+    DAMAGED = "damaged"
+    LOST = "lost"
+
+
+class Priority(str, enum.Enum):
+    URGENT = "urgent"
+    NORMAL = "normal"
+
+
+class Outcome(str, enum.Enum):
+    """What became of an authorised card, as reported to central."""
+
+    PRINTED = "printed"
+    SPOILED = "spoiled"  # a blank was used up by a bad print
+    NOT_PRINTED = "not_printed"  # no blank was used (cancelled, expired, never sent)
+
+
+#: Finished jobs: nothing more will happen to them.
+FINAL_STATES = frozenset({State.DONE, State.REJECTED, State.CANCELLED})
+#: Jobs that still need something: printing, reporting or an operator.
+ACTIVE_STATES = frozenset(State) - FINAL_STATES
+#: States in which the job holds an unused authorisation (a document on disk).
+HOLDS_AUTHORIZATION = frozenset({State.AUTHORIZED, State.PRINTING, State.INTERRUPTED})
+
+# (from, to) -> does this change start a new attempt?  A new attempt is only
+# ever started after the previous one ended as spoiled / not_printed, which the
+# caller reports through the outbox (the central contract's rule).
+TRANSITIONS: dict[tuple[State, State], bool] = {
+    (State.QUEUED, State.HELD): False,
+    (State.QUEUED, State.AUTHORIZED): False,
+    (State.QUEUED, State.REJECTED): False,
+    (State.QUEUED, State.CANCELLED): False,
+    (State.HELD, State.QUEUED): False,
+    (State.HELD, State.CANCELLED): False,
+    # Authorised but not printed: the authorisation is given back as
+    # not_printed (hold, cancel, or it expired) and the job asks again later.
+    (State.AUTHORIZED, State.PRINTING): False,
+    (State.AUTHORIZED, State.QUEUED): True,
+    (State.AUTHORIZED, State.HELD): True,
+    (State.AUTHORIZED, State.CANCELLED): False,
+    (State.PRINTING, State.PRINTED): False,
+    (State.PRINTING, State.QUEUED): True,  # spoiled or not printed
+    (State.PRINTING, State.INTERRUPTED): False,  # process died mid-card
+    (State.INTERRUPTED, State.PRINTED): False,  # operator: the card came out
+    (State.INTERRUPTED, State.QUEUED): True,  # operator: spoiled / not printed
+    (State.PRINTED, State.DONE): False,
+}
+
+
+class IllegalTransition(ValueError):
+    """A state change the table does not allow."""
+
+    def __init__(self, job: Job, to: State) -> None:
+        allowed = sorted(t.value for (f, t) in TRANSITIONS if f is job.state)
+        hint = f"allowed from {job.state.value}: {', '.join(allowed)}" if allowed else (
+            f"{job.state.value} is final"
+        )
+        super().__init__(f"job {job.short_id} cannot go from {job.state.value} to {to.value} ({hint})")
+        self.job = job
+        self.to = to
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def to_text(t: datetime) -> str:
+    """RFC 3339 with an offset, as the central contract requires."""
+    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def from_text(s: str) -> datetime:
+    return datetime.fromisoformat(s)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: str
+    from_state: str | None
+    to_state: str
+    operator: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    nik: str
+    reason: Reason
+    priority: Priority
+    state: State
+    attempt: int
+    created_at: str
+    updated_at: str
+    operator: str
+    note: str = ""
+    last_error: str = ""
+    #: Problem code from central when rejected (e.g. "not_recorded").
+    error_code: str = ""
+    next_retry_at: str | None = None
+    authorization_id: str | None = None
+    holder_name: str | None = None
+    expires_at: str | None = None
+    #: File name of the stored card document (beside the store), with its hash.
+    document: str | None = None
+    document_sha256: str | None = None
+    content_type: str | None = None
+    history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL_STATES
+
+    def changed(self, **fields: Any) -> Job:
+        """A copy with some fields changed (no state change, no history)."""
+        return dataclasses.replace(self, **fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["reason"] = self.reason.value
+        d["priority"] = self.priority.value
+        d["state"] = self.state.value
+        d["history"] = [dataclasses.asdict(h) for h in self.history]
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Job:
+        d = dict(d)
+        d["reason"] = Reason(d["reason"])
+        d["priority"] = Priority(d["priority"])
+        d["state"] = State(d["state"])
+        d["history"] = tuple(HistoryEntry(**h) for h in d.get("history", ()))
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+def new_job(
+    nik: str,
+    *,
+    operator: str,
+    reason: Reason = Reason.NEW,
+    urgent: bool = False,
+    note: str = "",
+    at: datetime | None = None,
+) -> Job:
+    stamp = to_text(at or now_utc())
+    return Job(
+        id=str(uuid.uuid4()),
+        nik=nik,
+        reason=reason,
+        priority=Priority.URGENT if urgent else Priority.NORMAL,
+        state=State.QUEUED,
+        attempt=1,
+        created_at=stamp,
+        updated_at=stamp,
+        operator=operator,
+        note=note,
+        history=(HistoryEntry(stamp, None, State.QUEUED.value, operator, note),),
+    )
+
+
+def can_transition(frm: State, to: State) -> bool:
+    return (frm, to) in TRANSITIONS
+
+
+def transition(
+    job: Job,
+    to: State,
+    *,
+    operator: str,
+    note: str = "",
+    at: datetime | None = None,
+    **fields: Any,
+) -> Job:
+    """Move ``job`` to ``to`` by the table, recording history.
+
+    A change that starts a new attempt bumps ``attempt`` and drops the old
+    attempt's authorisation fields. Extra ``fields`` are set on the new job.
+    """
+    try:
+        new_attempt = TRANSITIONS[(job.state, to)]
+    except KeyError:
+        raise IllegalTransition(job, to) from None
+    stamp = to_text(at or now_utc())
+    changes: dict[str, Any] = {"state": to, "updated_at": stamp}
+    if new_attempt:
+        changes.update(
+            attempt=job.attempt + 1,
+            authorization_id=None,
+            expires_at=None,
+            document=None,
+            document_sha256=None,
+            content_type=None,
+        )
+    if to is State.QUEUED:
+        changes.update(next_retry_at=None)
+    changes.update(fields)
+    entry = HistoryEntry(stamp, job.state.value, to.value, operator, note)
+    return dataclasses.replace(job, history=(*job.history, entry), **changes)
+
+
+def queue_key(job: Job) -> tuple[int, str, str]:
+    """Queue order: urgent before normal, then oldest first (id breaks ties)."""
+    return (0 if job.priority is Priority.URGENT else 1, job.created_at, job.id)
+
+
+def queue_order(jobs: list[Job]) -> list[Job]:
+    return sorted(jobs, key=queue_key)

@@ -1,0 +1,23 @@
+"""Where ktptui keeps things on disk (XDG base directories), in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _xdg(var: str, fallback: str) -> Path:
+    value = os.environ.get(var)
+    return Path(value) if value and os.path.isabs(value) else Path.home() / fallback
+
+
+def config_file() -> Path:
+    """``--config`` wins, then ``KTPTUI_CONFIG``, then the XDG default."""
+    env = os.environ.get("KTPTUI_CONFIG")
+    if env:
+        return Path(env)
+    return _xdg("XDG_CONFIG_HOME", ".config") / "ktptui" / "config.toml"
+
+
+def data_dir() -> Path:
+    return _xdg("XDG_DATA_HOME", ".local/share") / "ktptui"
