@@ -12,11 +12,11 @@ import dataclasses
 import enum
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 
-class State(str, enum.Enum):
+class State(enum.StrEnum):
     QUEUED = "queued"  # waiting for central
     HELD = "held"  # operator hold
     AUTHORIZED = "authorized"  # print document stored locally, ready to print
@@ -28,19 +28,19 @@ class State(str, enum.Enum):
     CANCELLED = "cancelled"
 
 
-class Reason(str, enum.Enum):
+class Reason(enum.StrEnum):
     NEW = "new"
     DATA_CHANGE = "data_change"
     DAMAGED = "damaged"
     LOST = "lost"
 
 
-class Priority(str, enum.Enum):
+class Priority(enum.StrEnum):
     URGENT = "urgent"
     NORMAL = "normal"
 
 
-class Outcome(str, enum.Enum):
+class Outcome(enum.StrEnum):
     """What became of an authorised card, as reported to central."""
 
     PRINTED = "printed"
@@ -88,18 +88,20 @@ class IllegalTransition(ValueError):
         hint = f"allowed from {job.state.value}: {', '.join(allowed)}" if allowed else (
             f"{job.state.value} is final"
         )
-        super().__init__(f"job {job.short_id} cannot go from {job.state.value} to {to.value} ({hint})")
+        super().__init__(
+            f"job {job.short_id} cannot go from {job.state.value} to {to.value} ({hint})"
+        )
         self.job = job
         self.to = to
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_text(t: datetime) -> str:
     """RFC 3339 with an offset, as the central contract requires."""
-    return t.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+    return t.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def from_text(s: str) -> datetime:

@@ -84,4 +84,5 @@ def birth_date(info: NikInfo, today: date | None = None) -> date:
     year = 2000 + info.birth_year_2d
     if year > today.year:
         year -= 100
-    return date(year, info.birth_month, min(info.birth_day, calendar.monthrange(year, info.birth_month)[1]))
+    last_day = calendar.monthrange(year, info.birth_month)[1]
+    return date(year, info.birth_month, min(info.birth_day, last_day))

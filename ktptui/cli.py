@@ -1,0 +1,340 @@
+"""The ``ktptui`` command line. Headless: this module never imports Textual.
+
+``ktptui`` alone opens the TUI; ``ktptui --resume`` drains the queue with no
+screen; every other command acts on the store and exits. Exit codes: 0 ok,
+1 refused (the reason on stderr), 2 usage or config error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse's default exits 2 too; keep one line
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--config", type=Path, default=argparse.SUPPRESS,
+                   help="config file (default: $KTPTUI_CONFIG or ~/.config/ktptui/config.toml)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    p = _Parser(prog="ktptui", parents=[common],
+                description="e-KTP card print station: queue, blanks, central link.")
+    p.add_argument("--version", action="version", version=f"ktptui {__version__}")
+    p.add_argument("--demo", action="store_true",
+                   help="open the TUI on a temporary store with a built-in central simulator "
+                        "and simulated printer")
+    p.add_argument("--resume", action="store_true",
+                   help="headless: recover after a crash or power cut, then drain the queue")
+    p.add_argument("--max-wait", type=float, metavar="SECONDS",
+                   help="with --resume: give up (exit 75) after this long with work left")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, parents=[common])
+
+    a = cmd("add", "queue a citizen's card request; prints the new job's id")
+    a.add_argument("nik", help="16-digit NIK")
+    a.add_argument("--reason", default="new", choices=["new", "data_change", "damaged", "lost"])
+    a.add_argument("--urgent", action="store_true", help="print before normal jobs")
+    a.add_argument("--note", default="")
+
+    j = cmd("jobs", "list jobs (active ones unless --all)")
+    j.add_argument("--state", action="append", metavar="STATE",
+                   help="only jobs in this state (repeatable)")
+    j.add_argument("--all", action="store_true", help="include finished jobs")
+    j.add_argument("--json", action="store_true", help="a JSON array (see README)")
+
+    s = cmd("show", "show one job with its history")
+    s.add_argument("job", help="job id or a unique prefix of it")
+    s.add_argument("--json", action="store_true")
+
+    for name, what in (("hold", "put a job on hold"), ("release", "release a held job"),
+                       ("cancel", "cancel a job"), ("urgent", "make a job urgent")):
+        c = cmd(name, what)
+        c.add_argument("job", help="job id or a unique prefix of it")
+        c.add_argument("--note", default="")
+
+    r = cmd("resolve", "settle an interrupted card after checking the printer")
+    r.add_argument("job", help="job id or a unique prefix of it")
+    r.add_argument("outcome", choices=["printed", "spoiled", "not-printed"])
+    r.add_argument("--note", default="")
+
+    b = cmd("blanks", "the blank-card ledger")
+    bsub = b.add_subparsers(dest="blanks_command", metavar="ACTION", required=True,
+                            parser_class=_Parser)
+    br = bsub.add_parser("receive", help="record a shipment of N blanks", parents=[common])
+    br.add_argument("count", type=int)
+    br.add_argument("--note", default="", help="e.g. the shipment letter number")
+    bs = bsub.add_parser("spoil", help="record one spoiled blank", parents=[common])
+    bs.add_argument("--note", default="", help="what happened (required unless --job)")
+    bs.add_argument("--job", default=None, help="the job whose print spoiled it")
+    ba = bsub.add_parser("adjust", help="correct the count by +N or -N", parents=[common])
+    ba.add_argument("delta", help="+N or -N")
+    ba.add_argument("--reason", required=True, help="why (e.g. physical count on 23 Nov)")
+    bl = bsub.add_parser("show", help="ledger totals, reconciliation and forecast",
+                         parents=[common])
+    bl.add_argument("--json", action="store_true")
+
+    st = cmd("status", "job counts, blanks, link and power")
+    st.add_argument("--json", action="store_true", help="a JSON object (see README)")
+
+    sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
+    from .central import sim as sim_module  # small, no Textual
+
+    sim_module.add_arguments(sim)
+    return p
+
+
+# -- helpers ---------------------------------------------------------------------
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"ktptui: {text}\n")
+
+
+class Context:
+    """What a command needs: config, store and who is acting."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from . import config as config_mod
+        from .identity import operator_label
+
+        self.config = config_mod.load(getattr(args, "config", None))
+        self.operator = operator_label(self.config.station.operator)
+        self._store: Any = None
+
+    @property
+    def store(self) -> Any:
+        if self._store is None:
+            from .store import open_store
+
+            self._store = open_store(self.config.store.data_dir)
+        return self._store
+
+
+def _job_row(job: Any) -> dict[str, Any]:
+    return {
+        "id": job.id, "nik": job.nik, "state": job.state.value, "attempt": job.attempt,
+        "reason": job.reason.value, "priority": job.priority.value,
+        "holder_name": job.holder_name, "created_at": job.created_at,
+        "updated_at": job.updated_at, "last_error": job.last_error,
+        "error_code": job.error_code,
+    }
+
+
+# -- commands ----------------------------------------------------------------------
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from . import actions
+    from .model import Reason
+
+    job = actions.add(ctx.store, args.nik, operator=ctx.operator, reason=Reason(args.reason),
+                      urgent=args.urgent, note=args.note)
+    _out(job.id)
+    return EXIT_OK
+
+
+def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
+    from .model import State, queue_order
+
+    store = ctx.store
+    try:
+        states = {State(s) for s in args.state} if args.state else None
+    except ValueError:
+        known = ", ".join(s.value for s in State)
+        raise _Usage(f"unknown state in --state {args.state}; known: {known}") from None
+    if states:
+        jobs = store.jobs(states)
+    else:
+        jobs = store.jobs() if args.all else store.active_jobs()
+    if args.all:
+        jobs = jobs + [j for j in store.archived_jobs() if states is None or j.state in states]
+    jobs = queue_order(jobs)
+    if args.json:
+        _out(json.dumps([_job_row(j) for j in jobs], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    if not jobs:
+        _out("no jobs")
+        return EXIT_OK
+    _out(f"{'ID':8}  {'NIK':16}  {'STATE':11}  {'TRY':>3}  {'PRIO':6}  {'REASON':11}  LAST ERROR")
+    for j in jobs:
+        _out(f"{j.short_id:8}  {j.nik:16}  {j.state.value:11}  {j.attempt:>3}  "
+             f"{j.priority.value:6}  {j.reason.value:11}  {j.last_error}")
+    return EXIT_OK
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    job = ctx.store.find_job(args.job)
+    if args.json:
+        _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
+        return EXIT_OK
+    rows = _job_row(job)
+    for key in ("id", "nik", "holder_name", "state", "attempt", "priority", "reason",
+                "created_at", "updated_at", "last_error", "error_code"):
+        if rows[key] not in (None, ""):
+            _out(f"{key:12} {rows[key]}")
+    if job.note:
+        _out(f"{'note':12} {job.note}")
+    _out("history:")
+    for h in job.history:
+        _out(f"  {h.at}  {h.from_state or '-':>11} -> {h.to_state:11} {h.operator}  {h.note}")
+    return EXIT_OK
+
+
+def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
+    def run(ctx: Context, args: argparse.Namespace) -> int:
+        from . import actions
+
+        fn: Any = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
+                   "urgent": actions.make_urgent}[action]
+        kwargs: dict[str, Any] = {"operator": ctx.operator}
+        if action != "urgent":
+            kwargs["note"] = args.note
+        job = fn(ctx.store, args.job, **kwargs)
+        _out(f"job {job.short_id}: {job.state.value} ({job.priority.value})")
+        return EXIT_OK
+
+    return run
+
+
+def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
+    from . import actions
+
+    job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
+                          operator=ctx.operator, note=args.note)
+    _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
+    return EXIT_OK
+
+
+def _blanks_summary(store: Any) -> dict[str, Any]:
+    from . import ledger
+
+    rec = store.reconcile()
+    fc = ledger.forecast(store.ledger_entries(), rec.carried.balance)
+    return {
+        **rec.carried.to_dict(),
+        "reconciled": rec.ok,
+        "reconciliation": rec.describe(),
+        "used_per_day_7d": round(fc.per_day, 2),
+        "days_left": None if fc.days_left is None else round(fc.days_left, 1),
+    }
+
+
+def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
+    from . import actions
+
+    store, op = ctx.store, ctx.operator
+    match args.blanks_command:
+        case "receive":
+            actions.receive_blanks(store, args.count, operator=op, note=args.note)
+        case "spoil":
+            job_id = store.find_job(args.job).id if args.job else None
+            actions.spoil_blank(store, operator=op, note=args.note, job_id=job_id)
+        case "adjust":
+            try:
+                delta = int(args.delta)
+            except ValueError:
+                raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
+            actions.adjust_blanks(store, delta, operator=op, reason=args.reason)
+    summary = _blanks_summary(store)
+    if getattr(args, "json", False):
+        _out(json.dumps(summary, indent=1))
+    else:
+        days = summary["days_left"]
+        _out(f"blanks: {summary['balance']} left ({summary['reconciliation']}); "
+             f"{summary['used_per_day_7d']}/day over 7 days"
+             + (f", about {days} days of stock" if days is not None else ""))
+    return EXIT_OK if summary["reconciled"] else EXIT_REFUSED
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    store = ctx.store
+    totals = store.ledger_totals()
+    status: dict[str, Any] = {
+        "jobs": store.counts(),
+        "blanks": totals.to_dict(),
+        "outbox": len(store.outbox()),
+        "engine": store.meta("engine_status"),
+    }
+    if args.json:
+        _out(json.dumps(status, indent=1))
+        return EXIT_OK
+    counts = ", ".join(f"{k} {v}" for k, v in status["jobs"].items() if v)
+    _out(f"jobs: {counts or 'none'}")
+    _out(f"blanks: {totals.balance} left (received {totals.received}, printed {totals.printed}, "
+         f"spoiled {totals.spoiled}, adjusted {totals.adjusted:+d})")
+    _out(f"reports waiting for central: {status['outbox']}")
+    eng = status["engine"]
+    if eng:
+        _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
+        _out(f"link: {eng.get('link', '?')}; power: {eng.get('power', '?')}; "
+             f"printer: {eng.get('printer', '?')}")
+    return EXIT_OK
+
+
+def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:
+    from .central import sim
+
+    return sim.run(args)
+
+
+class _Usage(Exception):
+    pass
+
+
+COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
+    "add": cmd_add, "jobs": cmd_jobs, "show": cmd_show, "resolve": cmd_resolve,
+    "blanks": cmd_blanks, "status": cmd_status,
+    **{name: _simple(name) for name in ("hold", "release", "cancel", "urgent")},
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .actions import ActionRefused
+    from .config import ConfigError
+    from .ledger import LedgerError
+    from .store import JobNotFound, StoreError
+
+    try:
+        if args.command == "sim":
+            return cmd_sim(None, args)
+        if args.resume:
+            from .resume import run_resume
+
+            return run_resume(getattr(args, "config", None), args.max_wait)
+        if args.command is None:
+            from .tui.launch import run_tui  # Textual only from here
+
+            return run_tui(getattr(args, "config", None), demo=args.demo)
+        return COMMANDS[args.command](Context(args), args)
+    except (ConfigError, _Usage) as e:
+        _err(str(e))
+        return EXIT_USAGE
+    except (ActionRefused, LedgerError, JobNotFound) as e:
+        _err(str(e))
+        return EXIT_REFUSED
+    except StoreError as e:
+        _err(str(e))
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,70 @@
+"""Card documents (print files from central), kept as files beside the store.
+
+A document is checked against its sha256 before it is kept and again before it
+is printed, written atomically, and deleted once the card's outcome has been
+reported: the station keeps citizens' card data no longer than it needs to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+
+from .fsutil import ensure_private_dir, write_atomic
+
+_EXTENSIONS = {"application/pdf": "pdf"}
+
+
+class DocumentError(Exception):
+    """A document that is missing or does not match its hash."""
+
+
+class Documents:
+    def __init__(self, directory: Path) -> None:
+        self.dir = directory
+        ensure_private_dir(directory)
+
+    @staticmethod
+    def name_for(job_id: str, attempt: int, content_type: str) -> str:
+        return f"{job_id}-{attempt}.{_EXTENSIONS.get(content_type, 'bin')}"
+
+    def save(self, job_id: str, attempt: int, content_type: str, data: bytes, sha256: str) -> str:
+        """Store the document and return its file name; refuse a hash mismatch."""
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256.lower():
+            raise DocumentError(
+                f"card document for job {job_id[:8]} does not match its sha256 "
+                f"(got {actual[:12]}..., central said {sha256[:12]}...)"
+            )
+        name = self.name_for(job_id, attempt, content_type)
+        write_atomic(self.dir / name, data)
+        return name
+
+    def read(self, name: str, sha256: str) -> bytes:
+        try:
+            data = (self.dir / name).read_bytes()
+        except FileNotFoundError:
+            raise DocumentError(f"card document {name} is missing from {self.dir}") from None
+        if hashlib.sha256(data).hexdigest() != sha256.lower():
+            raise DocumentError(f"card document {name} is damaged (sha256 differs)")
+        return data
+
+    def delete(self, name: str | None) -> None:
+        if not name:
+            return
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.dir / name)
+
+    def names(self) -> set[str]:
+        return {p.name for p in self.dir.iterdir() if not p.name.startswith(".")}
+
+    def sweep(self, keep: set[str]) -> list[str]:
+        """Delete documents no job needs any more (e.g. left by a crash)."""
+        gone = sorted(self.names() - keep)
+        for name in gone:
+            self.delete(name)
+        for p in self.dir.glob(".*.tmp"):
+            p.unlink(missing_ok=True)
+        return gone

@@ -1,0 +1,179 @@
+"""The blank-card ledger: append-only entries, a derived balance, a forecast.
+
+Blanks are controlled documents, so nothing here stores a balance on its own:
+it is always the sum of entries (or of a carried summary of archived entries
+that ``reconcile`` proves against the entries themselves).
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from .model import from_text, now_utc, to_text
+
+
+class Kind(enum.StrEnum):
+    RECEIVED = "received"  # +N, a shipment (note: the shipment letter)
+    PRINTED = "printed"  # -1, a good card (job id)
+    SPOILED = "spoiled"  # -1, a blank lost to a bad print (job id or reason)
+    ADJUSTED = "adjusted"  # +/-N, a counted difference (reason required)
+
+
+class LedgerError(ValueError):
+    """An entry the ledger refuses (the message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    at: str
+    kind: Kind
+    delta: int
+    operator: str
+    job_id: str | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["kind"] = self.kind.value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Entry:
+        return cls(**{**d, "kind": Kind(d["kind"])})
+
+
+def make_entry(
+    kind: Kind,
+    delta: int,
+    *,
+    operator: str,
+    job_id: str | None = None,
+    note: str = "",
+    at: datetime | None = None,
+) -> Entry:
+    """Build an entry, checking the sign and the required note per kind."""
+    if kind is Kind.RECEIVED and delta <= 0:
+        raise LedgerError(f"a shipment must add at least one blank, got {delta}")
+    if kind in (Kind.PRINTED, Kind.SPOILED) and delta != -1:
+        raise LedgerError(f"a {kind.value} entry uses exactly one blank, got {delta}")
+    if kind is Kind.ADJUSTED:
+        if delta == 0:
+            raise LedgerError("an adjustment of 0 changes nothing")
+        if not note.strip():
+            raise LedgerError("an adjustment needs a reason (--reason)")
+    if kind is Kind.SPOILED and not (job_id or note.strip()):
+        raise LedgerError("a spoiled blank needs a job or a note saying what happened")
+    return Entry(str(uuid.uuid4()), to_text(at or now_utc()), kind, delta, operator, job_id, note)
+
+
+@dataclass(frozen=True)
+class Totals:
+    received: int = 0
+    printed: int = 0
+    spoiled: int = 0
+    adjusted: int = 0  # net, signed
+
+    @property
+    def balance(self) -> int:
+        return self.received - self.printed - self.spoiled + self.adjusted
+
+    def add(self, e: Entry) -> Totals:
+        match e.kind:
+            case Kind.RECEIVED:
+                return Totals(self.received + e.delta, self.printed, self.spoiled, self.adjusted)
+            case Kind.PRINTED:
+                return Totals(self.received, self.printed + 1, self.spoiled, self.adjusted)
+            case Kind.SPOILED:
+                return Totals(self.received, self.printed, self.spoiled + 1, self.adjusted)
+            case Kind.ADJUSTED:
+                return Totals(self.received, self.printed, self.spoiled, self.adjusted + e.delta)
+
+    def to_dict(self) -> dict[str, int]:
+        return {**asdict(self), "balance": self.balance}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Totals:
+        return cls(d["received"], d["printed"], d["spoiled"], d["adjusted"])
+
+
+def totals(entries: Iterable[Entry], start: Totals | None = None) -> Totals:
+    t = start or Totals()
+    for e in entries:
+        t = t.add(e)
+    return t
+
+
+def check_balance(current: Totals, entry: Entry) -> None:
+    """Refuse an entry that would take the balance below zero."""
+    after = current.add(entry).balance
+    if after < 0:
+        raise LedgerError(
+            f"the ledger has {current.balance} blank(s); this {entry.kind.value} entry "
+            "would make it negative. Record the shipment first (ktptui blanks receive N)"
+        )
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    totals: Totals  # summed from every entry
+    carried: Totals  # what the store carries (archived summary + recent entries)
+    double_printed_jobs: tuple[str, ...]  # job ids with more than one printed entry
+
+    @property
+    def ok(self) -> bool:
+        return self.totals == self.carried and not self.double_printed_jobs and (
+            self.totals.balance >= 0
+        )
+
+    def describe(self) -> str:
+        t = self.totals
+        line = (
+            f"received {t.received} - printed {t.printed} - spoiled {t.spoiled} "
+            f"{'+' if t.adjusted >= 0 else '-'} adjusted {abs(t.adjusted)} = {t.balance}"
+        )
+        if self.totals != self.carried:
+            line += f"; MISMATCH: the store carries a balance of {self.carried.balance}"
+        if self.double_printed_jobs:
+            line += f"; jobs printed twice: {', '.join(j[:8] for j in self.double_printed_jobs)}"
+        return line
+
+
+def reconcile(entries: Iterable[Entry], carried: Totals) -> Reconciliation:
+    """Prove received - printed - spoiled +/- adjustments == balance."""
+    seen: set[str] = set()
+    twice: list[str] = []
+    t = Totals()
+    for e in entries:
+        t = t.add(e)
+        if e.kind is Kind.PRINTED and e.job_id:
+            if e.job_id in seen:
+                twice.append(e.job_id)
+            seen.add(e.job_id)
+    return Reconciliation(t, carried, tuple(twice))
+
+
+@dataclass(frozen=True)
+class Forecast:
+    per_day: float  # cards printed per day over the window
+    days_left: float | None  # None: nothing printed lately, no rate to go by
+    window_days: int
+
+
+def forecast(entries: Iterable[Entry], balance: int, *, today: date | None = None,
+             window_days: int = 7) -> Forecast:
+    """Cards printed per day over the last ``window_days`` and days of stock left."""
+    today = today or datetime.now().astimezone().date()
+    first = today - timedelta(days=window_days - 1)
+    used = sum(
+        1 for e in entries
+        if e.kind in (Kind.PRINTED, Kind.SPOILED)
+        and first <= from_text(e.at).astimezone().date() <= today
+    )
+    rate = used / window_days
+    return Forecast(rate, balance / rate if rate else None, window_days)
