@@ -1,0 +1,527 @@
+"""The print engine: turns the queue into cards through link drops and power cuts.
+
+Two threads share one ``Store``:
+
+* the **network** thread probes central's health, reports outcomes from the
+  outbox (in order), gives back expired authorisations, and authorises the next
+  few jobs ahead of the printer so the printer never waits on the network;
+* the **printer** thread (the caller of ``run``) checks the gates before each
+  card (paused, token, blanks, power, printer, an authorised job ready), prints
+  it and settles it: state, ledger and outbox in one durable transaction.
+
+Neither thread knows about screens: front ends read ``status()`` or pass
+``on_status``. At start, ``recover()`` turns every job found ``printing`` into
+``interrupted``: a card may or may not have come out, and a second e-KTP for
+one citizen is a security incident, so only an operator decides.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+
+from . import actions
+from .central import (
+    CentralClient,
+    CentralError,
+    FinalAnswer,
+    LinkMonitor,
+    LinkState,
+    TokenRefused,
+    TransientError,
+)
+from .config import Config
+from .documents import DocumentError
+from .fsutil import DiskFull
+from .model import Outcome, State, from_text, now_utc, queue_order, to_text, transition
+from .nik import mask
+from .power import PowerSource, PowerStatus, may_start_card
+from .printers import PrintResult
+from .printers.base import Printer, PrinterStatus
+from .store import OutboxItem, Store, StoreError
+
+log = logging.getLogger("ktptui.engine")
+
+#: Give an authorisation back this long before it expires rather than risk
+#: printing on one that lapses mid-card.
+EXPIRY_MARGIN = timedelta(seconds=60)
+POWER_EVERY_S = 5.0
+PRINTER_EVERY_S = 5.0
+
+
+class Gate(enum.StrEnum):
+    """Why the printer is (not) printing: a code the TUI translates."""
+
+    PRINTING = "printing"
+    IDLE = "idle"  # nothing to print
+    PAUSED = "paused"
+    TOKEN = "token"
+    BLANKS = "blanks"
+    POWER = "power"
+    PRINTER = "printer"
+    LINK = "link"
+    WAITING = "waiting"  # jobs queued, authorisation under way
+    STOPPING = "stopping"
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    gate: Gate
+    reason: str  # one line, English, for logs and ``ktptui status``
+    link: str
+    link_detail: str
+    power: str
+    printer: str
+    printer_ready: bool
+    blanks: int
+    current_job: str | None = None
+    retry_in_s: float | None = None
+    at: str = field(default_factory=lambda: to_text(now_utc()))
+
+    @property
+    def printing(self) -> bool:
+        return self.gate is Gate.PRINTING
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        config: Config,
+        *,
+        client: CentralClient | None,
+        printer: Printer,
+        power: PowerSource,
+        link: LinkMonitor,
+        operator: str,
+        on_status: Callable[[EngineStatus], None] | None = None,
+        client_factory: Callable[[], CentralClient] | None = None,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.client = client
+        self.client_factory = client_factory
+        self.printer = printer
+        self.power_source = power
+        self.link = link
+        self.operator = operator
+        self.on_status = on_status
+        self.stop_event = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._power = PowerStatus("unknown", None, None, False, "power not read yet")
+        self._power_at = -1e9
+        self._printer_status = PrinterStatus(False, "printer not checked yet")
+        self._printer_at = -1e9
+        self._current: str | None = None
+        self._status = EngineStatus(Gate.IDLE, "starting", "?", "", "?", "?", False, 0)
+        self._published: tuple[str, ...] = ()
+        self._link_state: LinkState | None = None
+        self._power_kind = ""
+
+    # -- recovery ------------------------------------------------------------
+    def recover(self) -> list[str]:
+        """After a crash or power cut: interrupted cards, stale documents."""
+        notes: list[str] = []
+        self.store.refresh()
+        with self.store.transaction() as tx:
+            for job in self.store.jobs([State.PRINTING]):
+                tx.put_job(transition(job, State.INTERRUPTED, operator=self.operator,
+                                      note="was printing when ktptui stopped: check the printer"))
+                notes.append(f"job {job.short_id} interrupted: an operator must resolve it")
+        keep = {j.document for j in self.store.active_jobs() if j.document}
+        keep |= {i.document for i in self.store.outbox() if i.document}
+        for name in self.store.documents.sweep(keep):
+            notes.append(f"removed stale card document {name[:8]}")
+        self._give_back_expired()
+        return notes
+
+    # -- gates and status ----------------------------------------------------
+    def _read_power(self) -> PowerStatus:
+        now = time.monotonic()
+        if now - self._power_at >= POWER_EVERY_S:
+            self._power = self.power_source.read()
+            self._power_at = now
+            if self._power.source != self._power_kind:
+                self._power_kind = self._power.source
+                self._event("power", self._power.detail)
+        return self._power
+
+    def _read_printer(self, force: bool = False) -> PrinterStatus:
+        now = time.monotonic()
+        if force or now - self._printer_at >= PRINTER_EVERY_S:
+            self._printer_status = self.printer.status()
+            self._printer_at = now
+        return self._printer_status
+
+    def _event(self, kind: str, detail: str) -> None:
+        try:
+            with self.store.transaction() as tx:
+                tx.add_event(kind, self.operator, detail)
+        except StoreError as e:
+            log.error("cannot record %s event: %s", kind, e)
+
+    def _ready_jobs(self) -> list[str]:
+        """Authorised jobs in queue order that are not about to expire."""
+        limit = to_text(now_utc() + EXPIRY_MARGIN)
+        return [j.id for j in queue_order(self.store.jobs([State.AUTHORIZED]))
+                if j.expires_at is None or j.expires_at > limit]
+
+    def evaluate(self) -> EngineStatus:
+        """The gates, in the order an operator would check them."""
+        self.store.refresh()
+        power = self._read_power()
+        printer = self._read_printer()
+        blanks = self.store.ledger_totals().balance
+        link = self.link
+        retry = max(0.0, link.retry_at - time.monotonic()) if link.state is LinkState.DOWN else None
+        base = {
+            "link": link.state.value, "link_detail": link.describe(), "power": power.detail,
+            "printer": printer.message, "printer_ready": printer.ready, "blanks": blanks,
+            "retry_in_s": retry,
+        }
+        paused = self.store.meta(actions.PAUSED_KEY)
+        ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
+        queued = self.store.jobs([State.QUEUED])
+        if self._current:
+            gate, reason = Gate.PRINTING, f"Printing job {self._current[:8]}"
+        elif self.stop_event.is_set():
+            gate, reason = Gate.STOPPING, "Stopping: no new cards"
+        elif paused:
+            gate, reason = Gate.PAUSED, f"Not printing: paused by {paused.get('by', '?')}" + (
+                f" ({paused['note']})" if paused.get("note") else "")
+        elif link.token_refused:
+            gate, reason = Gate.TOKEN, f"Not printing: {link.last_error}"
+        elif blanks <= 0:
+            gate, reason = Gate.BLANKS, "Not printing: no blanks left; record a shipment"
+        elif not ok:
+            gate, reason = Gate.POWER, f"Not printing: {power_reason}"
+        elif not printer.ready:
+            gate, reason = Gate.PRINTER, f"Not printing: {printer.message}"
+        elif self._ready_jobs():
+            gate, reason = Gate.PRINTING, "Printing"
+        elif queued and link.state is LinkState.DOWN:
+            gate, reason = Gate.LINK, f"Not printing: {link.describe()}"
+        elif queued:
+            gate, reason = Gate.WAITING, f"Waiting for central to authorise {len(queued)} job(s)"
+        else:
+            gate, reason = Gate.IDLE, "Queue empty"
+        status = EngineStatus(gate, reason, current_job=self._current, **base)  # type: ignore[arg-type]
+        self._publish(status)
+        return status
+
+    def _publish(self, status: EngineStatus) -> None:
+        with self._lock:
+            self._status = status
+        if self.on_status:
+            self.on_status(status)
+        # Only what changes by event (no countdowns) goes to the store, so
+        # `ktptui status` in another session sees it without a write per tick.
+        key = (status.gate.value, status.link, status.power, status.printer,
+               status.reason if status.gate is not Gate.LINK else "")
+        if key != self._published:
+            self._published = key
+            if status.gate is not Gate.PRINTING or status.current_job is None:
+                log.info("%s", status.reason)
+            try:
+                with self.store.transaction() as tx:
+                    tx.set_meta("engine_status", {
+                        "gate": status.gate.value, "reason": status.reason,
+                        "link": status.link_detail, "power": status.power,
+                        "printer": status.printer, "at": status.at,
+                    })
+            except StoreError as e:
+                log.error("cannot record engine status: %s", e)
+
+    def status(self) -> EngineStatus:
+        with self._lock:
+            return self._status
+
+    # -- network side --------------------------------------------------------
+    def _note_link(self) -> None:
+        if self.link.state is not self._link_state:
+            self._link_state = self.link.state
+            detail = self.link.state.value
+            if self.link.state is LinkState.DOWN:
+                detail += f": {self.link.last_error}"
+            self._event("link", detail)
+            log.info("link %s", detail)
+
+    def _client(self) -> CentralClient | None:
+        if self.client is None and self.client_factory is not None:
+            try:
+                self.client = self.client_factory()
+            except (CentralError, ValueError, OSError) as e:
+                log.error("%s", e)
+                return None
+        return self.client
+
+    def network_step(self) -> bool:
+        """One round of network work; True when something was done."""
+        self.store.refresh()
+        did = self._give_back_expired()
+        client = self._client()
+        if client is None:
+            return did
+        if self.link.token_refused or self.link.state is LinkState.DOWN:
+            if self.link.probe_due():
+                if self.link.token_refused and self.client_factory is not None:
+                    # The operator may have put a new token in place: re-read it.
+                    self.client = None
+                    client = self._client()
+                    if client is None:
+                        return did
+                self.link.probe(client)
+                self._note_link()
+            if self.link.state is LinkState.DOWN or self.link.token_refused:
+                return did
+        elif self.link.probe_due():
+            self.link.probe(client)
+            self._note_link()
+        did |= self._drain_outbox(client)
+        did |= self._authorize_ahead(client)
+        return did
+
+    def _call_failed(self, e: CentralError) -> None:
+        self.link.record_failure(e)
+        self._note_link()
+
+    def _drain_outbox(self, client: CentralClient) -> bool:
+        did = False
+        for item in self.store.outbox():
+            if self.stop_event.is_set():
+                break
+            try:
+                client.report(item.authorization_id, item.job_id, item.attempt,
+                              _outcome(item), item.operator, item.note)
+            except (TransientError, TokenRefused) as e:
+                self._call_failed(e)
+                self._outbox_error(item, str(e))
+                return did
+            except FinalAnswer as e:
+                # Central already holds a different outcome: nothing we can
+                # resend will change it. Keep the record for the operator.
+                log.error("report for job %s refused: %s", item.job_id[:8], e)
+                self._event("report", f"central refused the {item.outcome} report for job "
+                                      f"{item.job_id[:8]}: {e}")
+            self.link.record_success()
+            self._note_link()
+            self._reported(item)
+            did = True
+        return did
+
+    def _outbox_error(self, item: OutboxItem, error: str) -> None:
+        try:
+            with self.store.transaction() as tx:
+                tx.put_outbox(replace(item, attempts=item.attempts + 1, last_error=error))
+        except StoreError as e:
+            log.error("cannot record report failure: %s", e)
+
+    def _reported(self, item: OutboxItem) -> None:
+        with self.store.transaction() as tx:
+            tx.remove_outbox(item.key)
+            job = tx.job(item.job_id)
+            if (job is not None and item.outcome == "printed" and job.state is State.PRINTED
+                    and job.attempt == item.attempt):
+                tx.put_job(transition(job, State.DONE, operator=self.operator,
+                                      note="outcome reported to central"))
+        # The citizen's card data is not kept once central has the outcome.
+        self.store.documents.delete(item.document)
+        log.info("reported %s for job %s attempt %d", item.outcome, item.job_id[:8], item.attempt)
+
+    def _give_back_expired(self) -> bool:
+        limit = to_text(now_utc() + EXPIRY_MARGIN)
+        expired = [j for j in self.store.jobs([State.AUTHORIZED])
+                   if j.expires_at is not None and j.expires_at <= limit]
+        for job in expired:
+            with self.store.transaction() as tx:
+                current = tx.job(job.id)
+                if current is None or current.state is not State.AUTHORIZED:
+                    continue
+                actions.settle_card(tx, current, _NOT_PRINTED, operator=self.operator,
+                                    note="authorisation expired before printing")
+            log.info("job %s: authorisation expired, asking again", job.short_id)
+        return bool(expired)
+
+    def _authorizable(self) -> list[str]:
+        waiting_report = {i.job_id for i in self.store.outbox()}
+        now = to_text(now_utc())
+        return [j.id for j in queue_order(self.store.jobs([State.QUEUED]))
+                if j.id not in waiting_report and (j.next_retry_at is None or j.next_retry_at <= now)]
+
+    def _authorize_ahead(self, client: CentralClient) -> bool:
+        did = False
+        while not self.stop_event.is_set():
+            if len(self.store.jobs([State.AUTHORIZED])) >= self.config.engine.authorize_ahead:
+                return did
+            candidates = self._authorizable()
+            if not candidates:
+                return did
+            job = self.store.job(candidates[0])
+            if job is None or job.state is not State.QUEUED:
+                continue
+            try:
+                auth = client.authorize(job, self.operator)
+            except FinalAnswer as e:
+                self.link.record_success()
+                with self.store.transaction() as tx:
+                    current = tx.job(job.id)
+                    if current is not None and current.state is State.QUEUED:
+                        tx.put_job(transition(
+                            current, State.REJECTED, operator=self.operator,
+                            note=f"central: {e.code or e.status}", error_code=e.code or "",
+                            last_error=str(e)))
+                log.info("job %s (NIK %s) rejected: %s", job.short_id, mask(job.nik), e.code)
+                did = True
+                continue
+            except (TransientError, TokenRefused) as e:
+                self._call_failed(e)
+                retry = now_utc() + timedelta(seconds=max(1.0, self.link.retry_at - time.monotonic()))
+                with self.store.transaction() as tx:
+                    current = tx.job(job.id)
+                    if current is not None and current.state is State.QUEUED:
+                        tx.put_job(current.changed(last_error=str(e), next_retry_at=to_text(retry)))
+                return did
+            self.link.record_success()
+            self._note_link()
+            try:
+                name = self.store.documents.save(job.id, job.attempt, auth.content_type,
+                                                 auth.document, auth.sha256)
+            except DocumentError as e:  # the client checks too; belt and braces
+                self._call_failed(TransientError(str(e), None))
+                return did
+            except DiskFull as e:
+                log.error("%s", e)
+                return did
+            with self.store.transaction() as tx:
+                current = tx.job(job.id)
+                if current is None or current.state is not State.QUEUED or (
+                        current.attempt != job.attempt):
+                    # Held or cancelled while we asked: give the authorisation back.
+                    tx.put_outbox(OutboxItem(job.id, job.attempt, auth.authorization_id,
+                                             "not_printed", self.operator,
+                                             "job changed while authorising", document=name))
+                    continue
+                tx.put_job(transition(
+                    current, State.AUTHORIZED, operator=self.operator, note="authorised",
+                    authorization_id=auth.authorization_id, holder_name=auth.holder_name,
+                    expires_at=to_text(from_text(auth.expires_at)), document=name,
+                    document_sha256=auth.sha256, content_type=auth.content_type,
+                    last_error="", next_retry_at=None))
+            self._wake.set()
+            did = True
+        return did
+
+    def _network_loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                did = self.network_step()
+            except StoreError as e:
+                log.error("%s", e)
+                did = False
+            except Exception:  # keep printing what is authorised; say what broke
+                log.exception("network step failed")
+                did = False
+            if self.stop_event.is_set():
+                return
+            self.stop_event.wait(0.05 if did else 0.5)
+
+    # -- printer side ----------------------------------------------------------
+    def print_step(self) -> bool:
+        """Print one card if every gate is open; True when a card was handled."""
+        status = self.evaluate()
+        if status.gate is not Gate.PRINTING:
+            return False
+        printer = self._read_printer(force=True)
+        if not printer.ready:
+            self.evaluate()
+            return False
+        ready = self._ready_jobs()
+        if not ready:
+            return False
+        with self.store.transaction() as tx:
+            job = tx.job(ready[0])
+            if job is None or job.state is not State.AUTHORIZED:
+                return False
+            job = transition(job, State.PRINTING, operator=self.operator, note="sent to printer")
+            tx.put_job(job)
+        self._current = job.id
+        self.evaluate()
+        log.info("printing job %s (NIK %s) attempt %d", job.short_id, mask(job.nik), job.attempt)
+        try:
+            try:
+                assert job.document and job.document_sha256
+                document = self.store.documents.read(job.document, job.document_sha256)
+            except (AssertionError, DocumentError) as e:
+                outcome_result, reason = PrintResult.NOT_PRINTED, f"card document unusable: {e}"
+            else:
+                # No stop event: a card that has started always finishes.
+                out = self.printer.print_card(job.id, job.attempt, document,
+                                              job.content_type or "application/pdf")
+                outcome_result, reason = out.result, out.reason
+            self._settle(job.id, outcome_result, reason)
+        finally:
+            self._current = None
+        self._printer_at = -1e9
+        self.evaluate()
+        return True
+
+    def _settle(self, job_id: str, result: PrintResult, reason: str) -> None:
+        with self.store.transaction() as tx:
+            job = tx.job(job_id)
+            assert job is not None
+            if result is PrintResult.UNKNOWN:
+                tx.put_job(transition(job, State.INTERRUPTED, operator=self.operator,
+                                      note=reason or "printer outcome unknown", last_error=reason))
+                log.warning("job %s interrupted: %s", job.short_id, reason)
+                return
+            outcome = {PrintResult.PRINTED: _PRINTED, PrintResult.SPOILED: _SPOILED}.get(
+                result, _NOT_PRINTED)
+            actions.settle_card(tx, job, outcome, operator=self.operator, note=reason)
+        log.info("job %s: %s%s", job_id[:8], outcome.value, f" ({reason})" if reason else "")
+
+    # -- running -----------------------------------------------------------------
+    def idle(self) -> bool:
+        """Nothing left that could print, and every outcome reported."""
+        self.store.refresh()
+        busy = {State.QUEUED, State.AUTHORIZED, State.PRINTING, State.PRINTED}
+        return not self.store.jobs(busy) and not self.store.outbox()
+
+    def run(self, *, until_idle: bool = False, deadline: float | None = None) -> bool:
+        """Run until ``stop()`` (or idle / the monotonic deadline). The card in
+        progress always finishes. Returns True when the queue was drained."""
+        net = threading.Thread(target=self._network_loop, name="ktptui-network", daemon=True)
+        net.start()
+        drained = False
+        try:
+            while not self.stop_event.is_set():
+                if until_idle and self.idle():
+                    drained = True
+                    break
+                if deadline is not None and time.monotonic() >= deadline:
+                    break
+                if not self.print_step():
+                    self._wake.wait(0.5)
+                    self._wake.clear()
+        finally:
+            self.stop_event.set()
+            self._wake.set()
+            net.join(timeout=30)
+            self.evaluate()
+        return drained
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self._wake.set()
+
+
+_PRINTED, _SPOILED, _NOT_PRINTED = Outcome.PRINTED, Outcome.SPOILED, Outcome.NOT_PRINTED
+
+
+def _outcome(item: OutboxItem) -> Outcome:
+    return Outcome(item.outcome)

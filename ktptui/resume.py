@@ -1,0 +1,92 @@
+"""``ktptui --resume``: recover after a crash or power cut and drain the queue.
+
+Run by the boot service with nobody at the station. One log line per event on
+stderr, each with a ``<N>`` syslog priority prefix that journald turns into
+the entry's level. Exit codes: 0 nothing left that could print and every
+outcome reported; 75 (EX_TEMPFAIL) ``--max-wait`` passed, SIGTERM/SIGINT, or
+another process already drives the printer, with work left; 2 config error;
+1 store error. Never imports Textual.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+
+EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_TEMPFAIL = 0, 1, 2, 75
+
+_PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
+             logging.CRITICAL: 2}
+
+
+class JournalFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        prio = _PRIORITY.get(record.levelno, 6)
+        return f"<{prio}>{super().format(record)}"
+
+
+def setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JournalFormatter("%(name)s: %(message)s"))
+    root = logging.getLogger("ktptui")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def run_resume(config_path: Path | None, max_wait: float | None) -> int:
+    setup_logging()
+    log = logging.getLogger("ktptui.resume")
+    from .central import CentralError
+    from .config import ConfigError, load
+    from .identity import operator_label
+    from .locks import EngineBusy, EngineLock
+    from .station import build_engine
+    from .store import StoreError, open_store
+
+    try:
+        config = load(config_path)
+    except ConfigError as e:
+        log.error("%s", e)
+        return EXIT_CONFIG
+    try:
+        store = open_store(config.store.data_dir)
+    except StoreError as e:
+        log.error("%s", e)
+        return EXIT_STORE
+    lock = EngineLock(config.store.data_dir)
+    try:
+        lock.acquire(role="ktptui --resume")
+    except EngineBusy as e:
+        log.warning("%s", e)
+        return EXIT_TEMPFAIL
+    try:
+        try:
+            engine = build_engine(config, store, operator=operator_label(config.station.operator))
+        except (CentralError, ValueError) as e:
+            log.error("%s", e)
+            return EXIT_CONFIG
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            log.info("%s: finishing the card in progress, then stopping",
+                     signal.Signals(signum).name)
+            engine.stop()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        for note in engine.recover():
+            log.warning("%s", note)
+        deadline = None if max_wait is None else time.monotonic() + max_wait
+        drained = engine.run(until_idle=True, deadline=deadline)
+        counts = {k: v for k, v in store.counts().items() if v}
+        if drained:
+            log.info("queue drained: %s", counts)
+            return EXIT_DRAINED
+        log.warning("stopping with work left: %s; %s", counts, engine.status().reason)
+        return EXIT_TEMPFAIL
+    finally:
+        lock.release()

@@ -1,0 +1,51 @@
+"""Builds a running station (engine and its parts) from the config.
+
+Both front ends (the TUI and ``--resume``) start the engine through here, so
+they cannot wire it differently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .central import Backoff, CentralClient, LinkMonitor
+from .config import Config
+from .engine import Engine, EngineStatus
+from .power import PowerSource, make_power
+from .printers import make_printer
+from .printers.base import Printer
+from .store import Store
+
+
+def build_engine(
+    config: Config,
+    store: Store,
+    *,
+    operator: str,
+    on_status: Callable[[EngineStatus], None] | None = None,
+    printer: Printer | None = None,
+    power: PowerSource | None = None,
+) -> Engine:
+    """Raises the central client's ``TokenFileError`` / ``ValueError`` when the
+    token file or base URL is unusable, so the caller can refuse to start."""
+    central = config.central
+
+    def client_factory() -> CentralClient:
+        return CentralClient.from_config(central, config.station)
+
+    client = client_factory()
+    link = LinkMonitor(
+        health_interval_s=central.health_interval_s,
+        backoff=Backoff(central.retry_min_s, central.retry_max_s),
+    )
+    return Engine(
+        store,
+        config,
+        client=client,
+        client_factory=client_factory,
+        printer=printer or make_printer(config.printer),
+        power=power or make_power(config.power),
+        link=link,
+        operator=operator,
+        on_status=on_status,
+    )
