@@ -187,7 +187,7 @@ class Engine:
         }
         paused = self.store.meta(actions.PAUSED_KEY)
         ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
-        queued = self.store.jobs([State.QUEUED])
+        queued = self.store.count([State.QUEUED])
         if self._current:
             gate, reason = Gate.PRINTING, f"Printing job {self._current[:8]}"
         elif self.stop_event.is_set():
@@ -208,7 +208,7 @@ class Engine:
         elif queued and link.state is LinkState.DOWN:
             gate, reason = Gate.LINK, f"Not printing: {link.describe()}"
         elif queued:
-            gate, reason = Gate.WAITING, f"Waiting for central to authorise {len(queued)} job(s)"
+            gate, reason = Gate.WAITING, f"Waiting for central to authorise {queued} job(s)"
         else:
             gate, reason = Gate.IDLE, "Queue empty"
         status = EngineStatus(gate, reason, current_job=self._current, **base)  # type: ignore[arg-type]
@@ -357,7 +357,7 @@ class Engine:
     def _authorize_ahead(self, client: CentralClient) -> bool:
         did = False
         while not self.stop_event.is_set():
-            if len(self.store.jobs([State.AUTHORIZED])) >= self.config.engine.authorize_ahead:
+            if self.store.count([State.AUTHORIZED]) >= self.config.engine.authorize_ahead:
                 return did
             candidates = self._authorizable()
             if not candidates:
@@ -490,7 +490,7 @@ class Engine:
         """Nothing left that could print, and every outcome reported."""
         self.store.refresh()
         busy = {State.QUEUED, State.AUTHORIZED, State.PRINTING, State.PRINTED}
-        return not self.store.jobs(busy) and not self.store.outbox()
+        return not self.store.count(busy) and not self.store.outbox()
 
     def run(self, *, until_idle: bool = False, deadline: float | None = None) -> bool:
         """Run until ``stop()`` (or idle / the monotonic deadline). The card in

@@ -217,6 +217,8 @@ class Store:
         self._carry_ledger = ledger.Totals()
         self._carry_counts: Counter[str] = Counter()
         self._ledger_cache: ledger.Totals | None = None
+        # Job objects by id, so polling 10k queued jobs does not rebuild them.
+        self._job_cache: dict[str, Job] = {}
         with self._mutex, FileLock(self._lock_path, shared=True):
             self._load()
 
@@ -285,6 +287,7 @@ class Store:
         self._offset = 0
         self._records = 0
         self._ledger_cache = None
+        self._job_cache.clear()
         self._replay_journals(writer=writer)
 
     def _replay_journals(self, *, writer: bool) -> Changes:
@@ -339,6 +342,8 @@ class Store:
                 self._ledger_cache = None
             if name == "jobs":
                 changes.jobs.update(op[2] for op in table_ops)
+                for op in table_ops:
+                    self._job_cache.pop(op[2], None)
             else:
                 changes.other.add(name)
         return changes
@@ -458,10 +463,16 @@ class Store:
             docs, _, _ = _read_lines(path, 0)
             yield from docs
 
+    def _cached(self, job_id: str, doc: Any) -> Job:
+        job = self._job_cache.get(job_id)
+        if job is None:
+            job = self._job_cache[job_id] = Job.from_dict(dict(doc))
+        return job
+
     def job(self, job_id: str) -> Job | None:
         with self._mutex:
             doc = self._table("jobs")._read_table().get(job_id)
-            return Job.from_dict(dict(doc)) if doc is not None else None
+            return self._cached(job_id, doc) if doc is not None else None
 
     def jobs(self, states: Iterable[State] | None = None) -> list[Job]:
         """Jobs in the hot set (every active job and recently finished ones)."""
@@ -472,7 +483,13 @@ class Store:
             else:
                 wanted = [s.value for s in states]
                 docs = table.search(Query().state.one_of(wanted))
-            return [Job.from_dict(dict(d)) for d in docs]
+            return [self._cached(str(d.doc_id), d) for d in docs]
+
+    def count(self, states: Iterable[State]) -> int:
+        wanted = {s.value for s in states}
+        with self._mutex:
+            return sum(1 for d in self._table("jobs")._read_table().values()
+                       if d["state"] in wanted)
 
     def active_jobs(self) -> list[Job]:
         return self.jobs(ACTIVE_STATES)

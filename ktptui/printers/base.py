@@ -1,0 +1,91 @@
+"""The printer interface the engine drives, and the factory that picks a backend.
+
+A backend answers three questions: is the printer ready (``status``), what
+became of this card (``print_card``, blocking), and after a crash, did an
+interrupted card reach the printer (``reached_printer``).
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+import threading
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from ..config import PrinterConfig
+
+
+class PrintResult(enum.StrEnum):
+    """A str enum (``str, Enum``): values are the words stored and logged."""
+
+    #: A good card came out.
+    PRINTED = "printed"
+    #: A blank was used up by a bad print (a jam, a print aborted mid-card).
+    SPOILED = "spoiled"
+    #: The card never reached the printer: submission refused, queue missing.
+    NOT_PRINTED = "not_printed"
+    #: Cannot tell whether a blank was used: the engine marks the job
+    #: ``interrupted`` and an operator decides after looking at the printer.
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    result: PrintResult
+    #: Plain words for the operator; empty for an ordinary good card.
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PrinterStatus:
+    ready: bool
+    message: str
+
+
+class Printer(ABC):
+    name: str = "printer"
+
+    @abstractmethod
+    def status(self) -> PrinterStatus:
+        """Whether a new card may be sent now; never raises."""
+
+    @abstractmethod
+    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
+                   stop: threading.Event | None = None) -> PrintOutcome:
+        """Print one card and block until its outcome is known.
+
+        ``stop`` lets a shutdown give up waiting (the outcome is then UNKNOWN
+        unless the card had not started). Never raises for printer trouble:
+        that is an outcome with a reason.
+        """
+
+    @abstractmethod
+    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
+        """For settling an interrupted card: True/False when the backend can
+        know whether this attempt reached the printer, None when it cannot."""
+
+
+def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:
+    """The backend named by ``[printer] backend``.
+
+    Backends are imported here, not at module top, so a station only loads
+    the one it uses.
+    """
+    if cfg.backend == "cups":
+        from .cups import CupsPrinter
+
+        return CupsPrinter(cfg.queue, server=cfg.cups_server)
+    if cfg.backend == "spool":
+        from .spool import SpoolPrinter
+
+        if cfg.spool_dir is None:
+            raise ValueError("[printer] backend = \"spool\" needs [printer] spool_dir: "
+                             "set it to the folder the card printer software watches")
+        return SpoolPrinter(cfg.spool_dir)
+    if cfg.backend == "sim":
+        from .sim import SimPrinter
+
+        rng = random.Random(rng_seed) if rng_seed is not None else None
+        return SimPrinter(cfg.sim_seconds_per_card, cfg.sim_jam_rate, rng=rng)
+    raise ValueError(f"[printer] backend must be sim, cups or spool, got {cfg.backend!r}")

@@ -1,0 +1,121 @@
+"""Spool backend: each card document becomes a file the card printer software picks up.
+
+Some card printers come with their own software that watches a folder. A card
+counts as PRINTED once its file is in place under its final name; the file is
+written so that name never holds a partial document (temp file in the same
+folder, fsync, rename, fsync the folder). Files are 0600 and the folder,
+created at start, 0700: card documents hold personal data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from ..fsutil import ensure_private_dir, fsync_dir, write_all
+from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
+
+TMP_PREFIX = ".ktptui-"
+TMP_SUFFIX = ".tmp"
+#: Below this much free space the spool folder is reported not ready: a card
+#: document is far smaller, so this is only a warning margin.
+MIN_FREE_BYTES = 1 << 20
+
+
+def extension(content_type: str) -> str:
+    return "pdf" if content_type.split(";")[0].strip().lower() == "application/pdf" else "bin"
+
+
+class SpoolPrinter(Printer):
+    name = "spool"
+
+    def __init__(self, spool_dir: Path) -> None:
+        self.spool_dir = Path(spool_dir)
+        self._lock = threading.Lock()
+        self._cleaned = False
+        # Created once, at start. If it vanishes later (a share unmounted, a
+        # folder deleted) it is reported, not silently recreated: a recreated
+        # local folder would collect cards that no printer ever sees.
+        with contextlib.suppress(OSError):
+            ensure_private_dir(self.spool_dir)
+
+    def _final(self, job_id: str, attempt: int, ext: str) -> Path:
+        return self.spool_dir / f"{job_id}-{attempt}.{ext}"
+
+    def _clean_leftovers(self) -> None:
+        """Temp files left by a crash never became cards: remove them once."""
+        if self._cleaned:
+            return
+        self._cleaned = True
+        try:
+            for p in self.spool_dir.glob(f"{TMP_PREFIX}*{TMP_SUFFIX}"):
+                p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+    def status(self) -> PrinterStatus:
+        d = self.spool_dir
+        if not d.is_dir():
+            return PrinterStatus(False, f"spool folder {d} does not exist — create it or "
+                                        "check [printer] spool_dir")
+        if not os.access(d, os.W_OK | os.X_OK):
+            return PrinterStatus(False, f"spool folder {d} is not writable by this user — "
+                                        "fix its permissions")
+        try:
+            free = shutil.disk_usage(d).free
+        except OSError as e:
+            return PrinterStatus(False, f"spool folder {d} cannot be checked: {e.strerror}")
+        if free < MIN_FREE_BYTES:
+            return PrinterStatus(False, f"disk full in {d}: free some space on that disk")
+        return PrinterStatus(True, "ready")
+
+    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
+                   stop: threading.Event | None = None) -> PrintOutcome:
+        # ``stop`` is not needed: writing one file is quick and either
+        # completes or leaves nothing.
+        with self._lock:
+            if not self.spool_dir.is_dir():
+                return PrintOutcome(PrintResult.NOT_PRINTED,
+                                    f"spool folder {self.spool_dir} does not exist — create it "
+                                    "or check [printer] spool_dir")
+            self._clean_leftovers()
+            final = self._final(job_id, attempt, extension(content_type))
+            tmp = self.spool_dir / f"{TMP_PREFIX}{final.name}.{os.getpid()}{TMP_SUFFIX}"
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
+                try:
+                    write_all(fd, document)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                os.replace(tmp, final)
+            except OSError as e:
+                tmp.unlink(missing_ok=True)
+                if e.errno == errno.ENOSPC:
+                    return PrintOutcome(PrintResult.NOT_PRINTED,
+                                        f"disk full in {self.spool_dir}: free space")
+                return PrintOutcome(PrintResult.NOT_PRINTED,
+                                    f"cannot write card file in {self.spool_dir}: "
+                                    f"{e.strerror or e}")
+            try:
+                fsync_dir(self.spool_dir)
+            except OSError as e:
+                # The file is in place (the printer software can take it); only
+                # its durability across a power cut is in doubt.
+                return PrintOutcome(PrintResult.PRINTED,
+                                    f"card file written but folder sync failed: {e.strerror}")
+            return PrintOutcome(PrintResult.PRINTED)
+
+    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
+        """True when the card file is in place. A missing file is None, not
+        False: the printer software may already have taken (and removed) it,
+        and a wrong "no" would lead to a second card for the same citizen."""
+        try:
+            found = any(self._final(job_id, attempt, ext).exists() for ext in ("pdf", "bin"))
+        except OSError:
+            return None
+        return True if found else None

@@ -1,0 +1,431 @@
+"""The operator's App: the store, the engine worker, the lock and the screens.
+
+Wiring (see docs/tui.md):
+
+* The UI reads its own ``Store`` instance; the engine gets another one on the
+  same folder. So everything the engine commits reaches the UI through
+  ``store.refresh()`` changes, exactly like a second process's commits.
+* At mount the App tries the ``EngineLock``. Got it: it builds the engine,
+  recovers, and runs ``engine.run()`` in a thread worker. Not got it: standby
+  (the queue still works) showing the holder, retrying every ``takeover_s``.
+* ``on_status`` is called from engine threads: it posts a message (thread
+  safe) only when something the bar shows changed.
+* Quitting (``q``, SIGHUP, SIGTERM) stops the engine; the card in progress
+  finishes and is recorded, and the App exits when the worker returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import work
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+
+from .. import actions, ledger
+from ..locks import EngineLock
+from ..model import FINAL_STATES, Job, Outcome
+from ..store import JobNotFound, Store, StoreError
+from .commands import StationCommands
+from .fmt import Clock, utc_now
+from .i18n import t
+from .status import (
+    BlanksInfo,
+    PowerInfo,
+    StatusLines,
+    engine_lines,
+    placeholder_lines,
+    standby_lines,
+)
+
+if TYPE_CHECKING:
+    from ..demo import DemoStation
+    from ..engine import Engine, EngineStatus
+    from .screens.main import MainScreen
+
+log = logging.getLogger("ktptui.tui")
+
+EngineFactory = Callable[[Callable[["EngineStatus"], None]], "Engine"]
+R = TypeVar("R")
+
+ROLE = "ktptui TUI"
+
+
+class EngineStatusChanged(Message):
+    def __init__(self, status: EngineStatus, power: PowerInfo | None) -> None:
+        super().__init__()
+        self.status = status
+        self.power = power
+
+
+class EngineStopped(Message):
+    def __init__(self, error: str = "") -> None:
+        super().__init__()
+        self.error = error
+
+
+class EngineNotes(Message):
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__()
+        self.notes = notes
+
+
+def _power_info(engine: Engine) -> PowerInfo | None:
+    """The engine's last structured power reading (EngineStatus carries only
+    the English detail; see the core patch in docs/tui.md)."""
+    reading = getattr(engine, "_power", None)
+    if reading is None:
+        return None
+    source = str(getattr(reading, "source", "unknown"))
+    charge = getattr(reading, "charge", None)
+    runtime = getattr(reading, "runtime_s", None)
+    return PowerInfo(source, charge if isinstance(charge, int) else None,
+                     int(runtime) if isinstance(runtime, int | float) else None,
+                     str(getattr(reading, "detail", "")))
+
+
+class KtpApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "ktptui"
+    ENABLE_COMMAND_PALETTE = True
+
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {StationCommands}
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        operator: str,
+        low_threshold: int = 100,
+        data_dir: Path | None = None,
+        engine_factory: EngineFactory | None = None,
+        demo: DemoStation | None = None,
+        clock: Clock = utc_now,
+        fixed_status: EngineStatus | None = None,
+        fixed_power: PowerInfo | None = None,
+        takeover_s: float = 2.0,
+        refresh_s: float = 1.0,
+        handle_signals: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.operator = operator
+        self.low_threshold = low_threshold
+        self.data_dir = data_dir or store.dir
+        self.engine_factory = engine_factory
+        self.demo = demo
+        self.clock = clock
+        self.takeover_s = takeover_s
+        self.refresh_s = refresh_s
+        self.handle_signals = handle_signals
+        self.lock = EngineLock(self.data_dir)
+        self.engine: Engine | None = None
+        self.engine_error = ""
+        self.standby = False
+        self.standby_holder: str | None = None
+        self.status: EngineStatus | None = fixed_status
+        self.power: PowerInfo | None = fixed_power
+        self.link_since: str | None = fixed_status.at if fixed_status else None
+        self.quitting = False
+        self.blanks = BlanksInfo(0, low_threshold, None)
+        self._fixed = fixed_status is not None
+        self._last_key: tuple[Any, ...] = ()
+        self._ktp_timers: list[Timer] = []
+        self.exit_code = 0
+
+    # -- start-up -------------------------------------------------------------------
+    DEFAULT_MODE = "main"
+
+    @staticmethod
+    def _main_screen() -> Screen[Any]:
+        from .screens.main import MainScreen
+
+        return MainScreen()
+
+    MODES: ClassVar[dict[str, Any]] = {"main": _main_screen}
+
+    @property
+    def main(self) -> MainScreen:
+        from .screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("main screen not mounted")
+
+    def start(self) -> None:
+        """Called once by the main screen when its widgets are mounted."""
+        if self._ktp_timers:
+            return
+        self._load_blanks()
+        self.main.load_jobs(self.store.active_jobs())
+        self._ktp_timers.append(self.set_interval(self.refresh_s, self.poll_store))
+        self._ktp_timers.append(self.set_interval(60.0, self._tick_ages))
+        if self.handle_signals:
+            self._install_signals()
+        if not self._fixed:
+            self._ktp_timers.append(self.set_interval(self.takeover_s, self._try_engine))
+            self._try_engine()
+        self.show_status()
+
+    def _install_signals(self) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.shutdown)
+
+    # -- engine --------------------------------------------------------------------------------
+    def _try_engine(self) -> None:
+        """Take the printer when nobody drives it (at start, then every few seconds)."""
+        if self.engine is not None or self.quitting or self.engine_factory is None:
+            return
+        if self.engine_error:
+            return
+        if not self.lock.try_acquire(role=ROLE):
+            holder = self.lock.holder()
+            who = holder.describe() if holder else None
+            if not self.standby or who != self.standby_holder or self.status is not None:
+                self.standby = True
+                self.standby_holder = who
+                self.status = None
+                self.show_status()
+            return
+        was_standby = self.standby
+        try:
+            engine = self.engine_factory(self._on_engine_status)
+        except Exception as e:  # token file, base URL, printer config: say it, keep the queue
+            self.lock.release()
+            self.engine_error = str(e) or type(e).__name__
+            log.error("engine cannot start: %s", self.engine_error)
+            self.notify(t("action.engine_error", error=self.engine_error), severity="error",
+                        timeout=10)
+            self.show_status()
+            return
+        self.engine = engine
+        self.standby = False
+        self.standby_holder = None
+        self.status = None
+        self.show_status()
+        if was_standby:
+            self.notify(t("action.took_over"))
+        self.run_engine(engine)
+
+    def _on_engine_status(self, status: EngineStatus) -> None:
+        """Called from engine threads: post only what the bar would show differently."""
+        engine = self.engine
+        power = _power_info(engine) if engine is not None else None
+        key = (status.gate, status.reason, status.link, status.link_detail, status.power,
+               status.printer, status.printer_ready, status.blanks, status.current_job, power)
+        if key == self._last_key:
+            return
+        self._last_key = key
+        self.post_message(EngineStatusChanged(status, power))
+
+    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
+    def run_engine(self, engine: Engine) -> None:
+        error = ""
+        try:
+            notes = engine.recover()
+            if notes:
+                self.post_message(EngineNotes(notes))
+            if not engine.stop_event.is_set():
+                engine.run()
+        except Exception as e:
+            log.exception("engine stopped")
+            error = str(e) or type(e).__name__
+        finally:
+            self.post_message(EngineStopped(error))
+
+    def on_engine_status_changed(self, message: EngineStatusChanged) -> None:
+        previous = self.status
+        if previous is None or previous.link != message.status.link or self.link_since is None:
+            self.link_since = message.status.at
+        self.status = message.status
+        self.power = message.power
+        self.show_status()
+
+    def on_engine_notes(self, message: EngineNotes) -> None:
+        for note in message.notes:
+            self.notify(t("action.recovered", note=note), severity="warning", timeout=10)
+        self.poll_store()
+
+    def on_engine_stopped(self, message: EngineStopped) -> None:
+        self.engine = None
+        self.lock.release()
+        self._last_key = ()
+        if self.quitting:
+            self.exit(self.exit_code)
+            return
+        if message.error:
+            self.engine_error = message.error
+            self.notify(t("action.engine_error", error=message.error), severity="error",
+                        timeout=10)
+        self.status = None
+        self.show_status()
+
+    @property
+    def printing_now(self) -> bool:
+        status = self.engine.status() if self.engine is not None else None
+        return bool(status and status.current_job)
+
+    def shutdown(self) -> None:
+        """Stop taking cards; exit once the card in progress is recorded."""
+        if self.quitting:
+            return
+        self.quitting = True
+        if self.engine is None:
+            self.exit(self.exit_code)
+            return
+        self.notify(t("action.stopping"), timeout=30)
+        self.engine.stop()
+
+    def on_unmount(self) -> None:
+        # Every way out (even an unexpected one) stops the engine; asyncio's
+        # shutdown then waits for the worker thread, so the card finishes.
+        if self.engine is not None:
+            self.engine.stop()
+
+    # -- status bar ----------------------------------------------------------------------------
+    def status_lines(self) -> StatusLines:
+        if self.status is not None:
+            return engine_lines(self.status, self.blanks, self.power, self.link_since)
+        if self.engine_error:
+            return placeholder_lines("gate.no_engine", self.blanks, self.engine_error)
+        if self.standby:
+            other = self.store.meta("engine_status")
+            return standby_lines(self.standby_holder, other, self.blanks)
+        return placeholder_lines("gate.starting", self.blanks)
+
+    def show_status(self) -> None:
+        with contextlib.suppress(LookupError):
+            self.main.show_status(self.status_lines())
+
+    def _load_blanks(self) -> None:
+        totals = self.store.ledger_totals()
+        today = self.clock().astimezone().date()
+        forecast = ledger.forecast(self.store.ledger_entries(), totals.balance, today=today)
+        self.blanks = BlanksInfo(totals.balance, self.low_threshold, forecast.days_left)
+
+    # -- store ---------------------------------------------------------------------------------
+    def poll_store(self) -> None:
+        """Pick up what the engine (or another process) committed: cheap when nothing did."""
+        try:
+            changes = self.store.refresh()
+        except StoreError as e:
+            self.notify(str(e), severity="error", timeout=10)
+            return
+        if not changes:
+            return
+        self.apply_changes(changes.jobs, changes.other, reloaded=changes.reloaded)
+
+    def apply_changes(self, job_ids: Iterable[str], other: Iterable[str] = (),
+                      *, reloaded: bool = False) -> None:
+        other = set(other)
+        ids = set(job_ids)
+        with self.batch_update():
+            main = self.main
+            if reloaded:
+                main.load_jobs(self.store.active_jobs())
+                other |= {"ledger", "meta", "events"}
+            elif ids:
+                upserts: list[Job] = []
+                removed: list[str] = []
+                for job_id in ids:
+                    job = self.store.job(job_id)
+                    if job is None or job.state in FINAL_STATES:
+                        removed.append(job_id)
+                    else:
+                        upserts.append(job)
+                main.update_jobs(upserts, removed)
+            if "ledger" in other:
+                self._load_blanks()
+            if other & {"ledger", "meta"} or reloaded:
+                self.show_status()
+                main.refresh_bindings()
+            for screen in self.screen_stack:
+                hook = getattr(screen, "store_changed", None)
+                if hook is not None and screen is not main:
+                    hook(ids, other, reloaded)
+
+    def _tick_ages(self) -> None:
+        with contextlib.suppress(LookupError):
+            self.main.tick_ages()
+
+    # -- actions (every screen goes through here) ------------------------------------------------
+    def act(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
+        """Run an ``actions`` function; a refusal becomes a notification."""
+        from ..actions import ActionRefused
+        from ..ledger import LedgerError
+
+        try:
+            result = fn(self.store, *args, operator=self.operator, **kwargs)
+        except (ActionRefused, LedgerError, JobNotFound, StoreError) as e:
+            self.notify(str(e), title=t("action.refused"), severity="error", timeout=8)
+            return None
+        # Our own commits are applied in memory (refresh() reports only other
+        # Store instances' commits): update the rows they touched directly.
+        ids = {result.id} if isinstance(result, Job) else set()
+        self.apply_changes(ids, {"ledger", "meta", "events"})
+        return result
+
+    def job_action(self, name: str, job: Job | None) -> Job | None:
+        if job is None:
+            self.notify(t("action.no_job"), severity="warning")
+            return None
+        fn = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
+              "urgent": actions.make_urgent}[name]
+        done = self.act(fn, job.id)
+        if done is not None:
+            key = {"hold": "action.held", "release": "action.released",
+                   "cancel": "action.cancelled", "urgent": "action.urgent"}[name]
+            self.notify(t(key, job=done.short_id))
+        return done
+
+    def resolve(self, job: Job, outcome: Outcome) -> Job | None:
+        done = self.act(actions.resolve, job.id, outcome)
+        if done is not None:
+            from .fmt import state_label
+
+            self.notify(t("action.resolved", job=done.short_id, state=state_label(done.state)))
+        return done
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.store.meta(actions.PAUSED_KEY))
+
+    def set_paused(self, paused: bool) -> None:
+        if paused == self.paused:
+            return
+        self.act(actions.set_paused, paused)
+        self.notify(t("action.paused" if paused else "action.resumed"))
+
+    def toggle_pause(self) -> None:
+        self.set_paused(not self.paused)
+
+    # -- demo ----------------------------------------------------------------------------------
+    def demo_link(self, up: bool) -> None:
+        if self.demo is not None:
+            self.demo.set_link(up)
+
+    def demo_power(self, mains: bool) -> None:
+        if self.demo is not None:
+            self.demo.set_power(mains)
+
+    # -- testing helpers -----------------------------------------------------------------------
+    def fixed(self, status: EngineStatus, power: PowerInfo | None = None) -> None:
+        """Show a given engine status (snapshots, tests)."""
+        self._fixed = True
+        self.status = status
+        self.power = power
+        self.link_since = status.at
+        self.show_status()
+

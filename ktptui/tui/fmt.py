@@ -1,0 +1,79 @@
+"""Small formatters shared by widgets and screens (no Textual here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from ..model import Job, State
+from .i18n import t, t_opt
+
+Clock = Callable[[], datetime]
+
+#: A text marker per state, so the table reads without colour too.
+MARKERS: dict[State, str] = {
+    State.QUEUED: "-",
+    State.HELD: "=",
+    State.AUTHORIZED: "+",
+    State.PRINTING: ">",
+    State.PRINTED: "*",
+    State.DONE: "v",
+    State.INTERRUPTED: "!",
+    State.REJECTED: "x",
+    State.CANCELLED: "/",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse(stamp: str | None) -> datetime | None:
+    if not stamp:
+        return None
+    try:
+        return datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+
+
+def age(stamp: str, now: datetime) -> str:
+    """Coarse age: changes at most once a minute ("5m", "3h", "2d")."""
+    start = parse(stamp)
+    if start is None:
+        return "?"
+    minutes = max(0, int((now - start).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
+def local_time(stamp: str | None, *, with_date: bool = False) -> str:
+    when = parse(stamp)
+    if when is None:
+        return "-"
+    local = when.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M")
+
+
+def state_label(state: State) -> str:
+    return t(f"state.{state.value}")
+
+
+def reason_label(job: Job) -> str:
+    return t_opt(f"reason.{job.reason.value}", job.reason.value)
+
+
+def fit(text: str, width: int) -> str:
+    """Cut or pad ``text`` to exactly ``width`` cells (ASCII-ish content)."""
+    if width <= 0:
+        return ""
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "~" if width > 1 else text[:width]
+    return text.ljust(width)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,93 @@
+"""``ktptui`` with no command: load the config, open the store, run the App.
+
+Exit codes: 0 normal quit; 1 store error; 2 config error (one line on stderr).
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..demo import DemoStation
+    from ..engine import Engine, EngineStatus
+    from ..store import Store
+    from .app import KtpApp
+
+EXIT_OK, EXIT_STORE, EXIT_CONFIG = 0, 1, 2
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"ktptui: {text}\n")
+
+
+def setup_logging(data_dir: Path) -> None:
+    """Engine logs go to a file: a line on stderr would tear the screen."""
+    root = logging.getLogger("ktptui")
+    try:
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            data_dir / "tui.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
+             station: DemoStation | None = None, operator: str | None = None) -> KtpApp:
+    """The App wired to a station; ``engine_store`` None means queue-only."""
+    from ..identity import operator_label
+    from .app import KtpApp
+    from .i18n import set_language
+
+    set_language(config.ui.language)
+    who = operator or operator_label(config.station.operator)
+    factory: Callable[[Callable[[EngineStatus], None]], Engine] | None = None
+    if engine_store is not None:
+        store_for_engine = engine_store
+
+        def factory(on_status: Callable[[EngineStatus], None]) -> Engine:
+            from ..station import build_engine
+
+            return build_engine(config, store_for_engine, operator=who, on_status=on_status,
+                                power=station.power if station is not None else None)
+
+    return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
+                  data_dir=config.store.data_dir, engine_factory=factory, demo=station)
+
+
+def run_tui(config_path: Path | None, demo: bool = False) -> int:
+    from ..config import ConfigError, load
+    from ..store import StoreError, open_store
+
+    if demo:
+        from ..demo import demo_station
+
+        with demo_station() as station:
+            setup_logging(station.config.store.data_dir)
+            ui_store = open_store(station.config.store.data_dir)
+            app = make_app(station.config, ui_store, station.store, station=station)
+            return app.run() or EXIT_OK
+    try:
+        config = load(config_path)
+    except ConfigError as e:
+        _err(str(e))
+        return EXIT_CONFIG
+    try:
+        # Two instances on one folder: the engine's commits reach the UI
+        # through refresh() like any other process's (see app.py).
+        engine_store = open_store(config.store.data_dir)
+        ui_store = open_store(config.store.data_dir)
+    except StoreError as e:
+        _err(str(e))
+        return EXIT_STORE
+    setup_logging(config.store.data_dir)
+    app = make_app(config, ui_store, engine_store)
+    return app.run() or EXIT_OK

@@ -1,0 +1,1 @@
+"""Screens and modals of the TUI, each with its ``.tcss`` beside it."""

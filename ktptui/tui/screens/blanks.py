@@ -1,0 +1,148 @@
+"""Blanks: the balance, the forecast and the ledger; receive, spoiled, adjust."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from ... import actions, ledger
+from ..fmt import local_time, one_line
+from ..i18n import t
+from ..keys import translate
+from ..widgets.lines_view import LinesView
+
+if TYPE_CHECKING:
+    from ..app import KtpApp
+
+
+def _ktp(screen: Screen[Any]) -> KtpApp:
+    from ..app import KtpApp
+
+    assert isinstance(screen.app, KtpApp)
+    return screen.app
+
+
+def entry_line(e: ledger.Entry) -> str:
+    job = f" [{e.job_id[:8]}]" if e.job_id else ""
+    return (f"{local_time(e.at, with_date=True)} {t(f'kind.{e.kind.value}'):8} {e.delta:+5d} "
+            f"{e.operator}{job} {one_line(e.note)}")
+
+
+class BlankForm(ModalScreen[bool]):
+    """Receive (count + note), spoiled (note) or adjust (+/-N + reason)."""
+
+    CSS_PATH = "blanks.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "key.back")]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        translate(self)
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        title, number, note = {
+            "receive": ("blanks.receive_title", "blanks.count", "blanks.note"),
+            "spoil": ("blanks.spoil_title", "", "blanks.spoil_note"),
+            "adjust": ("blanks.adjust_title", "blanks.delta", "blanks.reason"),
+        }[self.kind]
+        with Vertical(id="dialog"):
+            yield Label(t(title), id="title")
+            if number:
+                yield Label(t(number))
+                yield Input(id="number", max_length=7, compact=True)
+            yield Label(t(note))
+            yield Input(id="note", compact=True)
+            yield Static("", id="error", markup=False)
+            yield Static(t("blanks.form_hint"), id="hint", markup=False)
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
+        self.query(Input).first().focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        app = _ktp(self)
+        note = self.query_one("#note", Input).value.strip()
+        count = 0
+        if self.kind != "spoil":
+            text = self.query_one("#number", Input).value.strip()
+            try:
+                count = int(text)
+            except ValueError:
+                self.query_one("#error", Static).update(t("blanks.bad_number", text=text))
+                self.query_one("#number", Input).focus()
+                return
+        if self.kind == "receive":
+            done = app.act(actions.receive_blanks, count, note=note)
+        elif self.kind == "spoil":
+            done = app.act(actions.spoil_blank, note=note)
+        else:
+            done = app.act(actions.adjust_blanks, count, reason=note)
+        if done is not None:
+            app.notify(t("blanks.recorded", balance=app.blanks.balance))
+            self.dismiss(True)
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+
+class BlanksScreen(Screen[None]):
+    CSS_PATH = "blanks.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "form('receive')", "key.receive"),
+        Binding("s", "form('spoil')", "key.spoil"),
+        Binding("k", "form('adjust')", "key.adjust"),
+        Binding("escape,q,b", "app.pop_screen", "key.back"),
+    ]
+
+    def __init__(self, open_form: str = "") -> None:
+        super().__init__()
+        translate(self)
+        self.open_form = open_form
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("blanks.title"), id="title", markup=False)
+        yield Static("", id="summary", markup=False)
+        yield Static("", id="forecast", markup=False)
+        yield Static(t("blanks.ledger"), id="ledger-title", markup=False)
+        yield LinesView(id="ledger")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.load()
+        self.query_one(LinesView).focus()
+        if self.open_form:
+            self.action_form(self.open_form)
+
+    def load(self) -> None:
+        app = _ktp(self)
+        store = app.store
+        totals = store.ledger_totals()
+        entries = store.ledger_entries()
+        today = app.clock().astimezone().date()
+        fc = ledger.forecast(entries, totals.balance, today=today)
+        summary = self.query_one("#summary", Static)
+        summary.update(t("blanks.summary", balance=totals.balance, received=totals.received,
+                         printed=totals.printed, spoiled=totals.spoiled,
+                         adjusted=totals.adjusted))
+        low = totals.balance < app.low_threshold
+        summary.set_class(low, "-low")
+        lines = [t("blanks.forecast", per_day=fc.per_day, days=f"{fc.days_left:.0f}")
+                 if fc.days_left is not None else t("blanks.forecast_none")]
+        if low:
+            lines.append(t("blanks.low", threshold=app.low_threshold))
+        self.query_one("#forecast", Static).update("\n".join(lines))
+        self.query_one(LinesView).set_lines([entry_line(e) for e in reversed(entries)])
+
+    def action_form(self, kind: str) -> None:
+        self.app.push_screen(BlankForm(kind), lambda done: self.load() if done else None)
+
+    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
+        if reloaded or "ledger" in other:
+            self.load()

@@ -1,0 +1,93 @@
+"""One job: every field and its whole history (newest last, as it happened)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...model import Job
+from ..fmt import local_time, one_line, reason_label, state_label
+from ..i18n import t
+from ..keys import translate
+from ..widgets.lines_view import LinesView
+
+if TYPE_CHECKING:
+    from ..app import KtpApp
+
+
+def field_lines(job: Job) -> list[str]:
+    rows = [
+        ("field.id", job.id),
+        ("field.nik", job.nik),
+        ("field.name", job.holder_name or "-"),
+        ("field.state", state_label(job.state)),
+        ("field.attempt", str(job.attempt)),
+        ("field.priority", t(f"priority.{job.priority.value}")),
+        ("field.reason", reason_label(job)),
+        ("field.created", local_time(job.created_at, with_date=True)),
+        ("field.updated", local_time(job.updated_at, with_date=True)),
+        ("field.operator", job.operator),
+    ]
+    if job.expires_at:
+        rows.append(("field.expires", local_time(job.expires_at, with_date=True)))
+    if job.note:
+        rows.append(("field.note", one_line(job.note)))
+    if job.last_error:
+        rows.append(("field.error", one_line(job.last_error)))
+    if job.error_code:
+        rows.append(("field.error_code", job.error_code))
+    return [f"{t(key) + ':':24}{value}" for key, value in rows]
+
+
+def history_lines(job: Job) -> list[str]:
+    return [
+        f"{local_time(h.at, with_date=True)}  {h.from_state or '-':>11} -> {h.to_state:11} "
+        f"{h.operator}  {one_line(h.note)}"
+        for h in job.history
+    ]
+
+
+class DetailsScreen(Screen[None]):
+    CSS_PATH = "details.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,d", "app.pop_screen", "key.back"),
+    ]
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        translate(self)
+        self.job_id = job_id
+
+    @property
+    def ktp(self) -> KtpApp:
+        from ..app import KtpApp
+
+        assert isinstance(self.app, KtpApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title", markup=False)
+        yield Static("", id="fields", markup=False)
+        yield Static(t("details.history"), id="history-title", markup=False)
+        yield LinesView(id="history")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.show()
+        self.query_one(LinesView).focus()
+
+    def show(self) -> None:
+        job = self.ktp.store.job(self.job_id)
+        if job is None:
+            return
+        self.query_one("#title", Static).update(t("details.title", job=job.short_id))
+        self.query_one("#fields", Static).update("\n".join(field_lines(job)))
+        self.query_one(LinesView).set_lines(history_lines(job))
+
+    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
+        if reloaded or self.job_id in jobs:
+            self.show()

@@ -1,0 +1,294 @@
+"""The main screen: the status bar, the queue, and every common action one key away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...model import Job, Outcome, Priority, State
+from ..i18n import t
+from ..keys import translate
+from ..status import StatusLines
+from ..widgets.job_table import JobHeader, JobTable
+from ..widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from ..app import KtpApp
+
+#: What ``f`` steps through (None: every active job).
+FILTERS: list[frozenset[State] | None] = [
+    None,
+    frozenset({State.QUEUED}),
+    frozenset({State.HELD}),
+    frozenset({State.INTERRUPTED}),
+    frozenset({State.AUTHORIZED, State.PRINTING, State.PRINTED}),
+]
+
+
+class MainScreen(Screen[None]):
+    CSS_PATH = "main.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add", "key.add"),
+        Binding("h", "hold", "key.hold"),
+        Binding("r", "release", "key.release"),
+        Binding("c", "cancel", "key.cancel"),
+        Binding("u", "urgent", "key.urgent"),
+        Binding("x", "resolve", "key.resolve"),
+        Binding("enter,d", "details", "key.details", key_display="↵", show=False),
+        Binding("p", "pause(True)", "key.pause"),
+        Binding("p", "pause(False)", "key.resume"),
+        Binding("b", "blanks", "key.blanks"),
+        Binding("slash", "search", "key.search", key_display="/"),
+        Binding("f", "filter", "key.filter", show=False),
+        Binding("e", "events", "key.events", show=False),
+        Binding("s", "finished", "key.finished", show=False),
+        Binding("escape", "clear_filter", show=False),
+        Binding("question_mark", "help", "key.help", key_display="?"),
+        Binding("q", "quit", "key.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate(self)
+        self._filter = 0
+        self._counts = (0, 0)
+        self._interrupted = False
+        self._keys_for: tuple[State, Priority] | None = None
+
+    @property
+    def ktp(self) -> KtpApp:
+        from ..app import KtpApp
+
+        assert isinstance(self.app, KtpApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield Static("", id="queue-info", markup=False)
+        table = JobTable(id="queue", clock=self.ktp.clock)
+        yield JobHeader(table, id="queue-header")
+        yield table
+        yield Input(placeholder=t("queue.search_placeholder"), id="search", compact=True)
+        yield Footer(compact=True, show_command_palette=False)
+
+    @property
+    def table(self) -> JobTable:
+        return self.query_one("#queue", JobTable)
+
+    # -- called by the App ---------------------------------------------------------
+    def load_jobs(self, jobs: Iterable[Job]) -> None:
+        self.table.load(jobs)
+        self._note_interrupted()
+
+    def update_jobs(self, upserts: list[Job], removed: list[str]) -> None:
+        self.table.apply(upserts, removed)
+        self._note_interrupted()
+
+    def show_status(self, lines: StatusLines) -> None:
+        self.query_one(StatusBar).show(lines)
+
+    def tick_ages(self) -> None:
+        self.table.tick_ages()
+
+    # -- which keys apply now (the footer shows only those) ----------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        job = self.selected if self.is_mounted else None
+        state = job.state if job is not None else None
+        match action:
+            case "hold":
+                return state in (State.QUEUED, State.AUTHORIZED)
+            case "release":
+                return state is State.HELD
+            case "cancel":
+                return state in (State.QUEUED, State.HELD, State.AUTHORIZED)
+            case "urgent":
+                return job is not None and job.priority is not Priority.URGENT
+            case "resolve":
+                return self._interrupted
+            case "details":
+                return job is not None
+            case "pause":
+                return bool(parameters and parameters[0]) != self.ktp.paused
+        return True
+
+    def on_job_table_highlighted(self, message: JobTable.Highlighted) -> None:
+        # Recompose the footer only when the keys that apply change.
+        job = message.job
+        keys = (job.state, job.priority) if job is not None else None
+        if keys != self._keys_for:
+            self._keys_for = keys
+            self.refresh_bindings()
+
+    def _note_interrupted(self) -> None:
+        found = any(j.state is State.INTERRUPTED for j in self.table.all_jobs())
+        if found != self._interrupted:
+            self._interrupted = found
+            self.refresh_bindings()
+
+    # -- table events ----------------------------------------------------------------
+    def on_job_table_counted(self, message: JobTable.Counted) -> None:
+        self._counts = (message.shown, message.total)
+        self._show_info()
+
+    def on_job_table_resized(self, message: JobTable.Resized) -> None:
+        self.query_one("#queue-header", JobHeader).refresh()
+
+    def _show_info(self) -> None:
+        shown, total = self._counts
+        table = self.table
+        if total == 0:
+            text = t("queue.empty")
+        else:
+            parts = [t("queue.title"), t("queue.count", shown=shown, total=total)]
+            states = FILTERS[self._filter]
+            name = t("queue.filter_all") if states is None else ", ".join(
+                t(f"state.{s.value}") for s in sorted(states))
+            parts.append(t("queue.filter", name=name))
+            if table.search_text:
+                parts.append(t("queue.search", text=table.search_text))
+            text = " | ".join(parts)
+        info = self.query_one("#queue-info", Static)
+        info.update(text)
+
+    # -- actions ------------------------------------------------------------------------
+    @property
+    def selected(self) -> Job | None:
+        return self.table.selected
+
+    def action_add(self) -> None:
+        from .add_job import AddJobScreen
+
+        def added(job: Job | None) -> None:
+            if job is not None:
+                self.table.select_job(job.id)
+
+        self.app.push_screen(AddJobScreen(), added)
+
+    def action_hold(self) -> None:
+        self.ktp.job_action("hold", self.selected)
+
+    def action_release(self) -> None:
+        self.ktp.job_action("release", self.selected)
+
+    def action_urgent(self) -> None:
+        self.ktp.job_action("urgent", self.selected)
+
+    def action_cancel(self) -> None:
+        from ...nik import mask
+        from .confirm import ConfirmScreen
+
+        job = self.selected
+        if job is None:
+            self.ktp.job_action("cancel", None)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.ktp.job_action("cancel", job)
+
+        self.app.push_screen(ConfirmScreen(t("confirm.cancel", job=job.short_id,
+                                             nik=mask(job.nik))), confirmed)
+
+    def action_resolve(self) -> None:
+        from .resolve import ResolveScreen
+
+        job = self.selected
+        if job is None or job.state is not State.INTERRUPTED:
+            # Jump to the first interrupted card: "x" then "1/2/3" resolves it.
+            first = next((j for j in self.table.rows() if j.state is State.INTERRUPTED), None)
+            if first is None:
+                self.notify(t("resolve.none"), severity="warning")
+                return
+            self.table.select_job(first.id)
+            job = first
+
+        def chosen(outcome: Outcome | None) -> None:
+            if outcome is not None:
+                self.ktp.resolve(job, outcome)
+
+        self.app.push_screen(ResolveScreen(job), chosen)
+
+    def action_details(self) -> None:
+        from .details import DetailsScreen
+
+        job = self.selected
+        if job is None:
+            self.notify(t("action.no_job"), severity="warning")
+            return
+        self.app.push_screen(DetailsScreen(job.id))
+
+    def action_pause(self, paused: bool) -> None:
+        self.ktp.set_paused(paused)
+        self.refresh_bindings()
+
+    def action_blanks(self, form: str = "") -> None:
+        from .blanks import BlanksScreen
+
+        self.app.push_screen(BlanksScreen(open_form=form))
+
+    def action_events(self) -> None:
+        from .events import EventsScreen
+
+        self.app.push_screen(EventsScreen())
+
+    def action_finished(self) -> None:
+        from .finished import FinishedScreen
+
+        self.app.push_screen(FinishedScreen())
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_filter(self) -> None:
+        self._filter = (self._filter + 1) % len(FILTERS)
+        self.table.set_filter(FILTERS[self._filter])
+        self._show_info()
+
+    def action_search(self) -> None:
+        self.add_class("-searching")
+        self.query_one("#search", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self._filter = 0
+        self.query_one("#search", Input).value = ""
+        self.table.set_filter(None, "")
+        self._end_search()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "search":
+            self.table.set_filter(FILTERS[self._filter], event.value)
+            self._show_info()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "search":
+            event.stop()
+            self._end_search()
+
+    def _end_search(self) -> None:
+        self.remove_class("-searching")
+        self.table.focus()
+        self._show_info()
+
+    def action_quit(self) -> None:
+        from .confirm import ConfirmScreen
+
+        if not self.ktp.printing_now:
+            self.ktp.shutdown()
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.ktp.shutdown()
+
+        self.app.push_screen(ConfirmScreen(t("confirm.quit_printing")), confirmed)
+
+    def on_mount(self) -> None:
+        self.table.focus()
+        self.ktp.start()

@@ -1,0 +1,48 @@
+"""The status bar: can we print right now, and if not, why; link, power,
+blanks and printer. Each part repaints only when its text or level changes."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Grid
+from textual.widget import Widget
+from textual.widgets import Static
+
+from ..status import BAD, OK, WARN, Part, StatusLines
+
+
+class StatusPart(Static):
+    """One part of the bar; its level is a CSS class (-ok / -warn / -bad)."""
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__("", id=id, markup=False)
+        self._shown: Part | None = None
+
+    def show(self, part: Part) -> None:
+        if part == self._shown:
+            return
+        self._shown = part
+        self.update(part.text)
+        for level in (OK, WARN, BAD):
+            self.set_class(part.level == level, f"-{level}")
+
+
+class StatusBar(Widget):
+    def compose(self) -> ComposeResult:
+        yield StatusPart(id="gate")
+        with Grid(id="parts"):
+            yield StatusPart(id="link")
+            yield StatusPart(id="power")
+            yield StatusPart(id="blanks")
+            yield StatusPart(id="printer")
+
+    def show(self, lines: StatusLines) -> None:
+        self.query_one("#gate", StatusPart).show(lines.gate)
+        self.query_one("#link", StatusPart).show(lines.link)
+        self.query_one("#power", StatusPart).show(lines.power)
+        self.query_one("#blanks", StatusPart).show(lines.blanks)
+        self.query_one("#printer", StatusPart).show(lines.printer)
+
+    def part_text(self, name: str) -> str:
+        shown = self.query_one(f"#{name}", StatusPart)._shown
+        return shown.text if shown else ""

@@ -1,0 +1,252 @@
+"""The CUPS backend against a real private cupsd on 127.0.0.1 (see testbeds.py)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from testbeds import Cups, cupsd
+
+from ktptui.config import PrinterConfig
+from ktptui.printers import PrintResult, make_printer
+from ktptui.printers.cups import (
+    ABORTED,
+    CANCELED,
+    COMPLETED,
+    PENDING,
+    PROCESSING,
+    STOPPED,
+    CupsAddress,
+    CupsPrinter,
+    JobInfo,
+    parse_job_ids,
+    parse_printer_status,
+)
+
+pytestmark = pytest.mark.cups
+
+DOC = b"%PDF-1.4\n% card for NIK 3515...\n\x00\x01\x02binary\xff"
+
+
+@pytest.fixture
+def cups(tmp_path: Path) -> Iterator[Cups]:
+    with cupsd(tmp_path) as c:
+        yield c
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "out"
+    d.mkdir()
+    return d
+
+
+def printer(cups: Cups, queue: str = "card", timeout_s: float = 30.0) -> CupsPrinter:
+    return CupsPrinter(queue, server=cups.server, poll_s=0.02, timeout_s=timeout_s)
+
+
+def test_good_card_prints_and_reaches_the_device(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    p = printer(cups)
+    assert p.status().ready
+    assert p.status().message == "ready"
+    out = p.print_card("job-a", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.PRINTED, out.reason
+    assert (out_dir / "card.prn").read_bytes() == DOC
+    # A fresh instance (as after a restart) finds the card by its title.
+    again = printer(cups)
+    assert again.reached_printer("job-a", 1) is True
+    assert again.reached_printer("job-a", 2) is None
+    assert again.reached_printer("never-sent", 1) is None
+
+
+def test_factory_builds_cups_backend(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("ektp", out_dir / "card.prn")
+    p = make_printer(PrinterConfig(backend="cups", queue="ektp", cups_server=cups.server))
+    assert isinstance(p, CupsPrinter)
+    assert p.print_card("job-f", 1, DOC, "application/pdf").result is PrintResult.PRINTED
+
+
+def test_disabled_queue_is_not_ready_and_a_card_sent_anyway_is_withdrawn(
+        cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    st = printer(cups).status()
+    assert not st.ready
+    assert "disabled" in st.message and "cupsenable card" in st.message
+    assert "Paused" in st.message
+    cups.disable("card", reason="ribbon out")
+    assert "ribbon out" in printer(cups).status().message
+    # The engine does not submit while not ready; if a card is sent anyway it
+    # waits in CUPS, and at the timeout it is cancelled before it can print.
+    p = printer(cups, timeout_s=0.5)
+    out = p.print_card("job-d", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.NOT_PRINTED, out.reason
+    assert "withdrawn" in out.reason
+    assert p.reached_printer("job-d", 1) is False
+    cups.enable("card")
+    assert printer(cups).status().ready
+    assert not (out_dir / "card.prn").exists()  # the withdrawn card never printed
+
+
+def test_stop_event_withdraws_a_waiting_card(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    stop = threading.Event()
+    stop.set()
+    out = printer(cups).print_card("job-s", 1, DOC, "application/pdf", stop=stop)
+    assert out.result is PrintResult.NOT_PRINTED
+    assert "station stopping" in out.reason
+
+
+def test_missing_queue(cups: Cups) -> None:
+    p = printer(cups, "nosuch")
+    st = p.status()
+    assert not st.ready
+    assert "'nosuch' does not exist" in st.message
+    out = p.print_card("job-m", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.NOT_PRINTED
+    assert "'nosuch' does not exist" in out.reason
+
+
+def test_rejecting_queue(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.reject("card")
+    p = printer(cups)
+    st = p.status()
+    assert not st.ready
+    assert "not accepting jobs" in st.message and "cupsaccept card" in st.message
+    out = p.print_card("job-r", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.NOT_PRINTED
+    assert "not accepting jobs" in out.reason
+    cups.accept("card")
+    assert p.status().ready
+
+
+def test_stopped_job_is_unknown_and_cancelled(cups: Cups, out_dir: Path) -> None:
+    # A file: device whose directory is missing: cupsd "could not open the
+    # output file" and the job ends processing-stopped, every time.
+    cups.add_queue("card", out_dir / "missing-dir" / "card.prn")
+    p = printer(cups)
+    out = p.print_card("job-x", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.UNKNOWN, out.reason
+    assert "stopped" in out.reason and "check the printer" in out.reason
+    # It was cancelled so it cannot print once someone fixes the device.
+    number = int(out.reason.split("card-")[1].split()[0])
+    info, _ = p._read(number)
+    assert info is not None and info.state == CANCELED
+    assert p.reached_printer("job-x", 1) is True  # it had started processing
+
+
+def test_cups_not_running(cups: Cups, tmp_path: Path) -> None:
+    server = cups.server
+    cups.proc.terminate()
+    cups.proc.wait(timeout=10)
+    p = CupsPrinter("card", server=server)
+    st = p.status()
+    assert not st.ready
+    assert st.message.startswith("CUPS is not running")
+    out = p.print_card("job-n", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.NOT_PRINTED
+    assert "CUPS is not running" in out.reason
+
+
+def test_lpstat_only_mode_never_claims_printed(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    p = CupsPrinter("card", server=cups.server, poll_s=0.02, use_ipp=False)
+    out = p.print_card("job-l", 1, DOC, "application/pdf")
+    # lpstat lists completed, cancelled and stopped jobs alike: operator decides.
+    assert out.result is PrintResult.UNKNOWN
+    assert "could not be read" in out.reason
+    assert p.reached_printer("job-l", 1) is None
+
+
+# -- parsers and outcome rules, on captured real output (CUPS 2.4.2, C locale) ------
+
+LPSTAT_W_COMPLETED_L = """\
+card-1                  root              1024   Mon Nov 23 06:50:57 2026
+\tStatus:\x20
+\tAlerts: processing-to-stop-point
+\tqueued for card
+bad-2                   root              1024   Mon Nov 23 06:50:57 2026
+\tStatus:\x20
+\tAlerts: processing-to-stop-point
+\tqueued for bad
+card-3                  root              1024   Mon Nov 23 06:50:57 2026
+\tAlerts: processing-to-stop-point
+\tqueued for card
+"""
+
+
+def test_parse_job_ids_from_real_lpstat_output() -> None:
+    assert parse_job_ids(LPSTAT_W_COMPLETED_L, "card") == {1, 3}
+    assert parse_job_ids(LPSTAT_W_COMPLETED_L, "bad") == {2}
+    assert parse_job_ids("", "card") == set()
+
+
+def test_parse_printer_status_from_real_lpstat_output() -> None:
+    idle = "printer card is idle.  enabled since Mon Nov 23 06:46:10 2026\n"
+    busy = "printer card now printing card-7.  enabled since Mon Nov 23 06:46:10 2026\n"
+    accepting = "card accepting requests since Mon Nov 23 06:46:45 2026\n"
+    disabled = "printer card disabled since Mon Nov 23 06:46:44 2026 -\n\tribbon out\n"
+    rejecting = ("card not accepting requests since Mon Nov 23 06:46:44 2026 -\n"
+                 "\tRejecting Jobs\n")
+    assert parse_printer_status("card", idle, accepting).ready
+    assert parse_printer_status("card", busy, accepting).ready
+    st = parse_printer_status("card", disabled, accepting)
+    assert st == parse_printer_status("card", disabled, accepting)
+    assert not st.ready
+    assert st.message == ("printer queue 'card' is disabled: ribbon out — "
+                          "enable it with cupsenable card")
+    st = parse_printer_status("card", idle, rejecting)
+    assert not st.ready
+    assert st.message == ("printer queue 'card' is not accepting jobs — "
+                          "accept them with cupsaccept card")
+    st = parse_printer_status("card", "", "")
+    assert not st.ready and "does not exist" in st.message
+
+
+@pytest.mark.parametrize(("info", "processed", "result"), [
+    (JobInfo(COMPLETED, processed=True), True, PrintResult.PRINTED),
+    (JobInfo(CANCELED), False, PrintResult.NOT_PRINTED),
+    (JobInfo(CANCELED, processed=True), True, PrintResult.SPOILED),
+    (JobInfo(ABORTED, message="filter failed"), False, PrintResult.NOT_PRINTED),
+    (JobInfo(ABORTED, message="filter failed", processed=True), True, PrintResult.SPOILED),
+    (JobInfo(STOPPED, processed=True), True, PrintResult.UNKNOWN),
+])
+def test_outcome_rules(info: JobInfo, processed: bool, result: PrintResult) -> None:
+    out = CupsPrinter._finished("card-9", info, processed)
+    assert out is not None and out.result is result
+    if info.message:
+        assert info.message in out.reason
+
+
+def test_pending_is_not_an_outcome() -> None:
+    assert CupsPrinter._finished("card-9", JobInfo(PENDING), False) is None
+
+
+@pytest.mark.parametrize(("server", "addr"), [
+    ("127.0.0.1:6310", CupsAddress("127.0.0.1", 6310)),
+    ("printhost", CupsAddress("printhost", 631)),
+    ("/run/cups/cups.sock", CupsAddress(socket_path="/run/cups/cups.sock")),
+    ("[::1]:8631", CupsAddress("::1", 8631)),
+    ("localhost:631/version=1.1", CupsAddress("localhost", 631)),
+])
+def test_server_address(server: str, addr: CupsAddress) -> None:
+    assert CupsAddress.parse(server) == addr
+
+
+def test_stop_never_cancels_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    p = CupsPrinter("card", server="127.0.0.1:1", poll_s=0.01)
+    cancelled: list[int] = []
+    monkeypatch.setattr(p, "_submit", lambda title, doc: (5, ""))
+    monkeypatch.setattr(p, "_read", lambda n: (JobInfo(PROCESSING, processed=True), ""))
+    monkeypatch.setattr(p, "_cancel", cancelled.append)
+    stop = threading.Event()
+    stop.set()
+    out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    assert out.result is PrintResult.UNKNOWN
+    assert "still printing" in out.reason
+    assert cancelled == []

@@ -1,0 +1,378 @@
+"""Pilot tests of the TUI against the demo station (central simulator, fast
+sim printer, no jams). Waits are bounded loops of short pauses; nothing
+asserts elapsed time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+pytest.importorskip("ktptui.central.sim")
+
+from textual.pilot import Pilot  # noqa: E402
+
+from ktptui import actions  # noqa: E402
+from ktptui.demo import DemoStation, demo_nik, demo_station  # noqa: E402
+from ktptui.locks import EngineLock  # noqa: E402
+from ktptui.model import State, new_job, now_utc, to_text, transition  # noqa: E402
+from ktptui.store import Store  # noqa: E402
+from ktptui.tui.app import KtpApp  # noqa: E402
+from ktptui.tui.launch import make_app  # noqa: E402
+from ktptui.tui.screens.add_job import AddJobScreen  # noqa: E402
+from ktptui.tui.screens.blanks import BlankForm, BlanksScreen  # noqa: E402
+from ktptui.tui.screens.confirm import ConfirmScreen  # noqa: E402
+from ktptui.tui.screens.details import DetailsScreen  # noqa: E402
+from ktptui.tui.screens.events import EventsScreen  # noqa: E402
+from ktptui.tui.screens.finished import FinishedScreen  # noqa: E402
+from ktptui.tui.screens.help import HelpScreen  # noqa: E402
+from ktptui.tui.screens.resolve import ResolveScreen  # noqa: E402
+from ktptui.tui.widgets.lines_view import LinesView  # noqa: E402
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+SIZE = (80, 24)
+
+
+async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 300) -> None:
+    """Wait (at most tries x 50 ms) for ``cond``; fail with what we waited for."""
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not met: {getattr(cond, '__doc__', None) or cond}")
+
+
+@contextlib.asynccontextmanager
+async def running(jobs: int = 0, *, seconds_per_card: float = 0.05, paused: bool = False,
+                  before: Callable[[DemoStation], None] | None = None,
+                  ) -> AsyncIterator[tuple[DemoStation, KtpApp, Pilot[Any]]]:
+    with demo_station(seconds_per_card=seconds_per_card, jam_rate=0.0, jobs=jobs) as station:
+        if paused:
+            actions.set_paused(station.store, True, operator="test")
+        if before is not None:
+            before(station)
+        ui_store = Store(station.config.store.data_dir)
+        app = make_app(station.config, ui_store, station.store, station=station)
+        app.animation_level = "none"
+        app.takeover_s = 0.2
+        app.refresh_s = 0.1
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            yield station, app, pilot
+            if app.engine is not None:
+                app.engine.stop()
+
+
+def state_of(station: DemoStation, job_id: str) -> State | None:
+    station.store.refresh()
+    job = station.store.job(job_id)
+    return job.state if job else None
+
+
+def gate_text(app: KtpApp) -> str:
+    from ktptui.tui.widgets.status_bar import StatusBar
+
+    return app.main.query_one(StatusBar).part_text("gate")
+
+
+async def select(app: KtpApp, pilot: Pilot[Any], job_id: str) -> None:
+    await until(pilot, lambda: app.main.table.select_job(job_id))
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*text)
+
+
+# -- add and print -------------------------------------------------------------------
+
+async def test_add_then_printed() -> None:
+    nik = demo_nik(40, 77)
+    async with running() as (station, app, pilot):
+        await until(pilot, lambda: app.engine is not None and app.status is not None)
+        await pilot.press("a")
+        assert isinstance(app.screen, AddJobScreen)
+        await type_text(pilot, nik[:-1] + "x")
+        assert "non-digit" in str(app.screen.query_one("#nik-msg").render())
+        await pilot.press("backspace")
+        await type_text(pilot, nik[-1])
+        assert "Jawa Timur" in str(app.screen.query_one("#nik-msg").render())
+        await pilot.press("enter")
+        assert not isinstance(app.screen, AddJobScreen)
+        job = app.store.active_job_for_nik(nik)
+        assert job is not None
+        await until(pilot, lambda: state_of(station, job.id) is State.DONE)
+        assert station.store.ledger_totals().printed == 1
+
+
+async def test_add_refused_nik_stays_open() -> None:
+    async with running() as (_station, app, pilot):
+        await pilot.press("a")
+        await type_text(pilot, "1234")
+        await pilot.press("enter")
+        assert isinstance(app.screen, AddJobScreen)
+        assert "16" in str(app.screen.query_one("#nik-msg").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AddJobScreen)
+
+
+# -- the link ------------------------------------------------------------------------------
+
+async def test_link_cut_jobs_wait_then_print() -> None:
+    async with running() as (station, app, pilot):
+        await until(pilot, lambda: app.engine is not None)
+        # Cut the link from the command palette (demo command).
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "putuskan jaringan")
+        await pilot.press("enter")
+        await until(pilot, lambda: station.central.faults.down)
+        ids = [actions.add(app.store, demo_nik(50 + i, 80 + i), operator="t").id
+               for i in range(2)]
+        app.apply_changes(ids)
+        await until(pilot, lambda: "jaringan ke pusat putus" in gate_text(app))
+        assert all(state_of(station, i) is State.QUEUED for i in ids)
+        station.set_link(True)
+        await until(pilot, lambda: all(state_of(station, i) is State.DONE for i in ids),
+                    tries=400)
+
+
+# -- job actions ---------------------------------------------------------------------------
+
+async def test_hold_release_urgent_cancel() -> None:
+    async with running(jobs=3, paused=True) as (station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 3)
+        jobs = app.main.table.rows()
+        first, last = jobs[0], jobs[-1]
+        await select(app, pilot, first.id)
+        await pilot.press("h")
+        assert state_of(station, first.id) is State.HELD
+        await pilot.press("r")
+        assert state_of(station, first.id) is State.QUEUED
+        await select(app, pilot, last.id)
+        await pilot.press("u")
+        app.store.refresh()
+        assert app.main.table.rows()[0].id == last.id  # urgent goes to the top
+        await select(app, pilot, first.id)
+        await pilot.press("c")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert state_of(station, first.id) is State.QUEUED
+        await pilot.press("c", "y")
+        assert state_of(station, first.id) is State.CANCELLED
+        assert first.id not in {j.id for j in app.main.table.rows()}
+        await pilot.press("s")
+        assert isinstance(app.screen, FinishedScreen)
+        assert first.id in {j.id for j in app.screen.table.rows()}
+        await pilot.press("escape")
+        # Resume: the other two print.
+        await pilot.press("p")
+        rest = [j.id for j in jobs if j.id != first.id]
+        await until(pilot, lambda: all(state_of(station, i) is State.DONE for i in rest),
+                    tries=400)
+
+
+async def test_refused_action_is_notified() -> None:
+    async with running(jobs=1, paused=True) as (station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 1)
+        job = app.main.table.rows()[0]
+        actions.hold(station.store, job.id, operator="other")  # behind the UI's back
+        app.job_action("hold", job)  # the UI still thinks it is queued
+        await pilot.pause()
+        assert any("cannot go from held" in n.message for n in app._notifications)
+
+
+def _interrupted(store: Store) -> str:
+    job = new_job(demo_nik(60, 99), operator="t")
+    with store.transaction() as tx:
+        tx.put_job(job)
+    with store.transaction() as tx:
+        job = transition(job, State.AUTHORIZED, operator="engine", authorization_id="auth-int-1",
+                         holder_name="SITI AMINAH",
+                         expires_at=to_text(now_utc() + timedelta(hours=1)),
+                         document=None, document_sha256=None, content_type="application/pdf")
+        job = transition(job, State.PRINTING, operator="engine")
+        job = transition(job, State.INTERRUPTED, operator="engine", note="power cut")
+        tx.put_job(job)
+    return job.id
+
+
+async def test_resolve_interrupted_printed() -> None:
+    box: dict[str, str] = {}
+
+    def before(station: DemoStation) -> None:
+        box["id"] = _interrupted(station.store)
+
+    async with running(jobs=2, paused=True, before=before) as (station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 3)
+        assert app.main.table.rows()[0].state is State.INTERRUPTED  # needs the operator: top
+        printed = station.store.ledger_totals().printed
+        await pilot.press("x")
+        assert isinstance(app.screen, ResolveScreen)
+        await pilot.press("1")
+        assert state_of(station, box["id"]) in (State.PRINTED, State.DONE)
+        assert station.store.ledger_totals().printed == printed + 1
+
+
+# -- details, pause, blanks, events, help ---------------------------------------------------
+
+async def test_details_shows_history() -> None:
+    async with running(jobs=1, paused=True) as (_station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 1)
+        job = app.main.table.rows()[0]
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailsScreen)
+        fields = str(app.screen.query_one("#fields").render())
+        assert job.nik in fields
+        assert any("queued" in line for line in app.screen.query_one(LinesView).lines)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DetailsScreen)
+
+
+async def test_pause_and_resume_are_logged() -> None:
+    async with running(jobs=0) as (station, app, pilot):
+        await until(pilot, lambda: app.status is not None)
+        await pilot.press("p")
+        assert station.store.meta(actions.PAUSED_KEY) or app.store.meta(actions.PAUSED_KEY)
+        await until(pilot, lambda: "dijeda" in gate_text(app))
+        await pilot.press("p")
+        app.store.refresh()
+        assert not app.store.meta(actions.PAUSED_KEY)
+        details = [e.detail for e in app.store.events() if e.kind == "printing"]
+        assert details[-2:] == ["paused", "resumed"]
+
+
+async def test_blanks_receive_spoil_adjust() -> None:
+    async with running(jobs=0) as (_station, app, pilot):
+        start = app.store.ledger_totals().balance
+        await pilot.press("b")
+        assert isinstance(app.screen, BlanksScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, BlankForm)
+        await type_text(pilot, "25")
+        await pilot.press("tab")
+        await type_text(pilot, "surat 12")
+        await pilot.press("enter")
+        assert app.store.ledger_totals().balance == start + 25
+        await pilot.press("s")
+        await type_text(pilot, "bent card")
+        await pilot.press("enter")
+        assert app.store.ledger_totals().spoiled == 1
+        await pilot.press("k")
+        await type_text(pilot, "-3")
+        await pilot.press("tab")
+        await type_text(pilot, "physical count")
+        await pilot.press("enter")
+        totals = app.store.ledger_totals()
+        assert totals.balance == start + 25 - 1 - 3
+        assert isinstance(app.screen, BlanksScreen)
+        ledger_lines = app.screen.query_one(LinesView).lines
+        assert "physical count" in ledger_lines[0]  # newest first
+        assert str(totals.balance) in str(app.screen.query_one("#summary").render())
+        # An adjustment without a reason is refused by the core: a notification.
+        await pilot.press("k")
+        await type_text(pilot, "+1")
+        await pilot.press("enter")
+        assert isinstance(app.screen, BlankForm)
+        assert any("reason" in n.message for n in app._notifications)
+        await pilot.press("escape", "escape")
+        assert not isinstance(app.screen, BlanksScreen)
+
+
+async def test_event_log_newest_first_and_help() -> None:
+    async with running(jobs=1, paused=True) as (_station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 1)
+        await pilot.press("e")
+        assert isinstance(app.screen, EventsScreen)
+        lines = app.screen.query_one(LinesView).lines
+        assert lines and lines[0] >= lines[-1]  # timestamps lead each line
+        assert "paused" in "\n".join(lines)
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = "\n".join(app.screen.query_one(LinesView).lines)
+        for key in ("a", "h", "r", "c", "u", "x", "p", "b", "e", "f", "/", "s", "?", "q"):
+            assert f" {key} " in f" {text} ".replace("\n", " \n ") or key in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_filter_and_search() -> None:
+    async with running(jobs=4, paused=True) as (station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 4)
+        rows = app.main.table.rows()
+        actions.hold(app.store, rows[1].id, operator="t")
+        app.apply_changes({rows[1].id})
+        await pilot.press("f")  # queued only
+        assert {j.state for j in app.main.table.rows()} == {State.QUEUED}
+        await pilot.press("f")  # held only
+        assert [j.id for j in app.main.table.rows()] == [rows[1].id]
+        await pilot.press("escape")
+        assert app.main.table.shown == 4
+        await pilot.press("slash")
+        await type_text(pilot, rows[2].nik[-6:])
+        assert [j.id for j in app.main.table.rows()] == [rows[2].id]
+        await pilot.press("enter")
+        assert app.main.table.has_focus
+        await pilot.press("escape")
+        assert app.main.table.shown == 4
+
+
+# -- standby and takeover ---------------------------------------------------------------------
+
+async def test_standby_then_takeover() -> None:
+    other: dict[str, EngineLock] = {}
+
+    def before(station: DemoStation) -> None:
+        lock = EngineLock(station.config.store.data_dir)
+        assert lock.try_acquire(role="ktptui --resume")
+        other["lock"] = lock
+
+    async with running(jobs=0, before=before) as (station, app, pilot):
+        await until(pilot, lambda: app.standby)
+        assert app.engine is None
+        assert "Siaga" in gate_text(app) and "ktptui --resume" in gate_text(app)
+        # The queue still works in standby.
+        job = app.act(actions.add, demo_nik(70, 120))
+        assert job is not None and job.id in {j.id for j in app.main.table.rows()}
+        other["lock"].release()
+        await until(pilot, lambda: app.engine is not None)
+        assert app.lock.held
+        await until(pilot, lambda: state_of(station, job.id) is State.DONE, tries=400)
+
+
+# -- quitting ------------------------------------------------------------------------------------
+
+async def test_quit_asks_while_printing_and_card_finishes() -> None:
+    async with running(jobs=1, seconds_per_card=1.0) as (station, app, pilot):
+        job_id = app.main.table.rows()[0].id
+        await until(pilot, lambda: app.printing_now, tries=400)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert not app.quitting
+        await pilot.press("q", "y")
+        assert app.quitting
+        await until(pilot, lambda: app.return_code is not None, tries=400)
+        assert state_of(station, job_id) in (State.PRINTED, State.DONE)
+        assert station.store.ledger_totals().printed == 1
+
+
+async def test_sighup_finishes_card_then_exits() -> None:
+    async with running(jobs=1, seconds_per_card=0.5) as (station, app, pilot):
+        job_id = app.main.table.rows()[0].id
+        await until(pilot, lambda: app.printing_now, tries=400)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await until(pilot, lambda: app.return_code is not None, tries=400)
+        assert state_of(station, job_id) in (State.PRINTED, State.DONE)
+
+
+async def test_quit_when_idle_exits_at_once() -> None:
+    async with running(jobs=0) as (_station, app, pilot):
+        await until(pilot, lambda: app.engine is not None)
+        await pilot.press("q")
+        await until(pilot, lambda: app.return_code is not None)

@@ -1,0 +1,141 @@
+"""Snapshots of the main screen at 80x24 (pytest-textual-snapshot).
+
+Deterministic by construction: a store built with fixed job ids, NIKs, names
+and times, a fixed EngineStatus (no live engine), a fixed clock for ages and
+the WIB time zone. Regenerate with ``pytest tests/test_tui_snapshots.py
+--snapshot-update`` after a deliberate change of the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ktptui import actions
+from ktptui.engine import EngineStatus, Gate
+from ktptui.model import Job, Reason, State, new_job, to_text, transition
+from ktptui.store import Store
+from ktptui.tui.app import KtpApp
+from ktptui.tui.i18n import set_language
+from ktptui.tui.status import PowerInfo
+
+NOW = datetime(2030, 1, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
+NIKS = [f"351505{10 + i:02d}0385{i + 1:04d}" for i in range(10)]
+NAMES = ["SITI AMINAH", "BUDI SANTOSO", "DEWI LESTARI", "AGUS SALIM", "RINA WATI",
+         "JOKO SUSILO", "NUR HAYATI", "ANDI WIJAYA", "SRI MULYANI", "HENDRA GUNAWAN"]
+
+
+@pytest.fixture(autouse=True)
+def _wib() -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Jakarta"
+    time.tzset()
+    set_language("id")
+    yield
+    if old is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+def _job(i: int, state: State, *, minutes_ago: int, urgent: bool = False, name: bool = False,
+         error: str = "") -> Job:
+    at = NOW - timedelta(minutes=minutes_ago)
+    job = new_job(NIKS[i], operator="siti", reason=list(Reason)[i % 4], urgent=urgent, at=at)
+    job = job.changed(id=f"0000000{i}-0000-4000-8000-00000000000{i}")
+    step = at + timedelta(minutes=1)
+    auth: dict[str, Any] = {
+            "authorization_id": f"auth-{i}", "holder_name": NAMES[i] if name else None,
+            "expires_at": to_text(NOW + timedelta(hours=1)), "document": f"doc{i}",
+            "document_sha256": "0" * 64, "content_type": "application/pdf"}
+    if state is State.HELD:
+        job = transition(job, State.HELD, operator="siti", at=step)
+    elif state in (State.AUTHORIZED, State.PRINTING, State.INTERRUPTED):
+        job = transition(job, State.AUTHORIZED, operator="engine", at=step, **auth)
+        if state is not State.AUTHORIZED:
+            job = transition(job, State.PRINTING, operator="engine", at=step)
+        if state is State.INTERRUPTED:
+            job = transition(job, State.INTERRUPTED, operator="engine", at=step,
+                             note="was printing when ktptui stopped")
+    if error:
+        job = job.changed(last_error=error)
+    return job
+
+
+def _store(tmp_path: Path, jobs: list[Job], blanks: int = 250) -> Store:
+    store = Store(tmp_path / "data")
+    if blanks:
+        actions.receive_blanks(store, blanks, operator="siti", note="shipment 7/2030")
+    with store.transaction() as tx:
+        for job in jobs:
+            tx.put_job(job)
+    return store
+
+
+def _status(gate: Gate, reason: str, **kw: Any) -> EngineStatus:
+    base: dict[str, Any] = {"link": "up", "link_detail": "up", "power": "mains",
+                            "printer": "ready", "printer_ready": True, "blanks": 250,
+                            "at": to_text(NOW - timedelta(minutes=42))}
+    base.update(kw)
+    return EngineStatus(gate, reason, **base)
+
+
+def _app(store: Store, status: EngineStatus, power: PowerInfo | None = None) -> KtpApp:
+    return KtpApp(store, operator="siti", low_threshold=100, clock=lambda: NOW,
+                  fixed_status=status, fixed_power=power or PowerInfo("mains"),
+                  handle_signals=False)
+
+
+def _queue() -> list[Job]:
+    return [
+        _job(0, State.PRINTING, minutes_ago=30, name=True),
+        _job(1, State.AUTHORIZED, minutes_ago=25, name=True),
+        _job(2, State.QUEUED, minutes_ago=20, urgent=True),
+        _job(3, State.QUEUED, minutes_ago=12),
+        _job(4, State.HELD, minutes_ago=90),
+        _job(5, State.QUEUED, minutes_ago=3),
+    ]
+
+
+def test_printing(snap_compare: Any, tmp_path: Path) -> None:
+    store = _store(tmp_path, _queue())
+    status = _status(Gate.PRINTING, "Printing job 00000000", current_job=_queue()[0].id)
+    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+
+
+def test_link_down(snap_compare: Any, tmp_path: Path) -> None:
+    jobs = [_job(i, State.QUEUED, minutes_ago=40 - i * 5,
+                 error="central unreachable: connection refused") for i in range(5)]
+    store = _store(tmp_path, jobs)
+    status = _status(Gate.LINK, "Not printing: link down: connection refused", link="down",
+                     link_detail="down: connection refused, next try in 30 s")
+    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+
+
+def test_on_battery(snap_compare: Any, tmp_path: Path) -> None:
+    store = _store(tmp_path, _queue()[1:])
+    status = _status(Gate.POWER, "Not printing: UPS runtime 4 min is below the 5 min minimum",
+                     power="on battery 38%, ~4 min left")
+    power = PowerInfo("battery", 38, 240, "on battery 38%, ~4 min left")
+    assert snap_compare(_app(store, status, power), terminal_size=(80, 24))
+
+
+def test_out_of_blanks(snap_compare: Any, tmp_path: Path) -> None:
+    store = _store(tmp_path, [_job(i, State.QUEUED, minutes_ago=5 + i) for i in range(4)],
+                   blanks=0)
+    status = _status(Gate.BLANKS, "Not printing: no blanks left; record a shipment", blanks=0)
+    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+
+
+def test_interrupted_job(snap_compare: Any, tmp_path: Path) -> None:
+    jobs = [_job(0, State.INTERRUPTED, minutes_ago=15, name=True), *_queue()[2:5]]
+    store = _store(tmp_path, jobs)
+    status = _status(Gate.PRINTING, "Printing")
+    assert snap_compare(_app(store, status), terminal_size=(80, 24))
