@@ -1,0 +1,50 @@
+"""How a call to central can fail, sorted by what the station must do next.
+
+* ``TransientError``: central unreachable for now (connection error, timeout,
+  5xx, 429) or a reply that breaks the contract. Keep the job, try later.
+* ``TokenRefused``: 401. Stop all network work until the token is replaced.
+* ``FinalAnswer``: any other 4xx. A final answer about this one job.
+* ``TokenFileError``: the station's token file is missing or too open.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class CentralError(Exception):
+    """Anything that went wrong talking to central; ``str()`` is operator-readable."""
+
+
+class Trouble(enum.StrEnum):
+    UNREACHABLE = "unreachable"  # no answer: connection refused/reset, timeout
+    BUSY = "busy"  # an answer that says "later": 5xx, 429
+    BAD_REPLY = "bad_reply"  # an answer that breaks the contract
+
+
+class TransientError(CentralError):
+    def __init__(self, message: str, retry_after: float | None = None,
+                 kind: Trouble = Trouble.UNREACHABLE) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.kind = kind
+
+
+class TokenRefused(CentralError):
+    pass
+
+
+class FinalAnswer(CentralError):
+    """A 4xx problem reply: the job cannot go on as asked (e.g. ``not_recorded``)."""
+
+    def __init__(self, status: int, code: str, title: str, detail: str) -> None:
+        words = detail or title or f"HTTP {status}"
+        super().__init__(f"central refused ({status} {code or 'no code'}): {words}")
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+
+
+class TokenFileError(CentralError):
+    pass
