@@ -34,6 +34,7 @@ from .central import (
     LinkState,
     TokenRefused,
     TransientError,
+    Trouble,
 )
 from .config import Config
 from .documents import DocumentError
@@ -179,7 +180,7 @@ class Engine:
         printer = self._read_printer()
         blanks = self.store.ledger_totals().balance
         link = self.link
-        retry = max(0.0, link.retry_at - time.monotonic()) if link.state is LinkState.DOWN else None
+        retry = link.waiting() if link.blocked() else None
         base = {
             "link": link.state.value, "link_detail": link.describe(), "power": power.detail,
             "printer": printer.message, "printer_ready": printer.ready, "blanks": blanks,
@@ -205,7 +206,7 @@ class Engine:
             gate, reason = Gate.PRINTER, f"Not printing: {printer.message}"
         elif self._ready_jobs():
             gate, reason = Gate.PRINTING, "Printing"
-        elif queued and link.state is LinkState.DOWN:
+        elif queued and link.blocked():
             gate, reason = Gate.LINK, f"Not printing: {link.describe()}"
         elif queued:
             gate, reason = Gate.WAITING, f"Waiting for central to authorise {queued} job(s)"
@@ -278,11 +279,11 @@ class Engine:
                         return did
                 self.link.probe(client)
                 self._note_link()
-            if self.link.state is LinkState.DOWN or self.link.token_refused:
-                return did
-        elif self.link.probe_due():
+        elif not self.link.blocked() and self.link.probe_due():
             self.link.probe(client)
             self._note_link()
+        if self.link.blocked():  # down, token refused, or central asked us to wait
+            return did
         did |= self._drain_outbox(client)
         did |= self._authorize_ahead(client)
         return did
@@ -352,7 +353,8 @@ class Engine:
         waiting_report = {i.job_id for i in self.store.outbox()}
         now = to_text(now_utc())
         return [j.id for j in queue_order(self.store.jobs([State.QUEUED]))
-                if j.id not in waiting_report and (j.next_retry_at is None or j.next_retry_at <= now)]
+                if j.id not in waiting_report
+                and (j.next_retry_at is None or j.next_retry_at <= now)]
 
     def _authorize_ahead(self, client: CentralClient) -> bool:
         did = False
@@ -381,11 +383,14 @@ class Engine:
                 continue
             except (TransientError, TokenRefused) as e:
                 self._call_failed(e)
-                retry = now_utc() + timedelta(seconds=max(1.0, self.link.retry_at - time.monotonic()))
-                with self.store.transaction() as tx:
-                    current = tx.job(job.id)
-                    if current is not None and current.state is State.QUEUED:
-                        tx.put_job(current.changed(last_error=str(e), next_retry_at=to_text(retry)))
+                if isinstance(e, TransientError) and e.kind is Trouble.BAD_REPLY:
+                    # Maybe this job's reply only: it waits its own backoff.
+                    wait = timedelta(seconds=max(1.0, self.link.waiting()))
+                    with self.store.transaction() as tx:
+                        current = tx.job(job.id)
+                        if current is not None and current.state is State.QUEUED:
+                            tx.put_job(current.changed(last_error=str(e),
+                                                       next_retry_at=to_text(now_utc() + wait)))
                 return did
             self.link.record_success()
             self._note_link()

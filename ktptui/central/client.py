@@ -196,8 +196,7 @@ class CentralClient:
             raise TokenRefused(f"central refused the station token (401){where}")
         if status == 429 or status >= 500:
             after = _retry_after(response)
-            wait = f", retry in {after:.0f} s" if after is not None else ""
-            raise TransientError(f"central busy: {status}{wait}", retry_after=after,
+            raise TransientError(f"central busy: {status}", retry_after=after,
                                  kind=Trouble.BUSY)
         if 400 <= status < 500:
             raise self._problem(response)

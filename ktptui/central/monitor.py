@@ -99,7 +99,7 @@ class LinkMonitor:
         if self.state is LinkState.DOWN:
             cause = self.last_error.removeprefix("central unreachable: ")
             return f"central unreachable since {since}{retry} ({cause})"
-        return f"degraded since {since}: {self.last_error}{retry}"
+        return f"{self.last_error} (since {since}){retry}"
 
     # -- what happened ------------------------------------------------------------
     def _set(self, state: LinkState) -> None:
