@@ -1,0 +1,36 @@
+"""Shared fixtures, kept small and generic: a store on tmp_path and NIK makers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ktptui.store import Store
+
+
+def nik_for(i: int) -> str:
+    """A valid, distinct NIK for every ``i`` below 3 million (Jawa Timur, Sidoarjo).
+
+    The serial, birth day and month vary with ``i``; the year is 1990 ("90").
+    """
+    serial = 1 + i % 9999
+    day = 1 + (i // 9999) % 28
+    month = 1 + (i // (9999 * 28)) % 12
+    return f"351505{day:02d}{month:02d}90{serial:04d}"
+
+
+@pytest.fixture
+def make_nik() -> Callable[[int], str]:
+    return nik_for
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Store:
+    return Store(data_dir)
