@@ -1,0 +1,275 @@
+"""The print engine in-process against the real central simulator over
+loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ktptui import actions
+from ktptui.central import Backoff, CentralClient, LinkMonitor
+from ktptui.central.sim import CentralSimulator
+from ktptui.config import CentralConfig, Config, EngineConfig, PowerConfig, StationConfig
+from ktptui.engine import Engine, Gate
+from ktptui.model import Outcome, State, transition
+from ktptui.power import PowerSource, PowerStatus
+from ktptui.printers.sim import SimPrinter
+from ktptui.store import Store
+
+OP = "tester"
+TOKEN = "engine-test-token"
+
+
+def nik(serial: int, i: int = 0) -> str:
+    return f"3515054103{90 + i % 10:02d}{serial:04d}"
+
+
+class FakePower(PowerSource):
+    def __init__(self) -> None:
+        self.status = PowerStatus("mains", 100, None, False, "mains")
+
+    def read(self) -> PowerStatus:
+        return self.status
+
+
+@dataclass
+class Station:
+    store: Store
+    sim: CentralSimulator
+    printer: SimPrinter
+    power: FakePower
+    engine: Engine
+
+    def add(self, *serials: int) -> list[str]:
+        return [actions.add(self.store, nik(s, i), operator=OP).id
+                for i, s in enumerate(serials)]
+
+
+@pytest.fixture
+def sim() -> Iterator[CentralSimulator]:
+    with CentralSimulator(port=0, token=TOKEN, seed=11) as s:
+        yield s
+
+
+def make_station(tmp_path: Path, sim: CentralSimulator, *, blanks: int = 50,
+                 ahead: int = 3) -> Station:
+    token_file = tmp_path / "token"
+    token_file.write_text(TOKEN)
+    token_file.chmod(0o600)
+    config = Config(
+        station=StationConfig(id="st-test", office_code="35.15", operator=OP),
+        central=CentralConfig(base_url=sim.base_url, token_file=token_file, timeout_s=5,
+                              retry_min_s=0.02, retry_max_s=0.2, health_interval_s=0.1),
+        power=PowerConfig(source="none", min_runtime_s=300),
+        engine=EngineConfig(authorize_ahead=ahead),
+    )
+    store = Store(tmp_path / "data")
+    if blanks:
+        actions.receive_blanks(store, blanks, operator=OP, note="shipment")
+    printer = SimPrinter(0.0, 0.0)
+    power = FakePower()
+
+    def factory() -> CentralClient:
+        return CentralClient.from_config(config.central, config.station)
+
+    engine = Engine(store, config, client=factory(), client_factory=factory, printer=printer,
+                    power=power, link=LinkMonitor(health_interval_s=0.1,
+                                                  backoff=Backoff(0.02, 0.2)),
+                    operator=OP)
+    return Station(store, sim, printer, power, engine)
+
+
+def until(check: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def running() -> Iterator[Callable[[Engine], threading.Thread]]:
+    started: list[tuple[Engine, threading.Thread]] = []
+
+    def start(engine: Engine) -> threading.Thread:
+        thread = threading.Thread(target=engine.run, daemon=True)
+        thread.start()
+        started.append((engine, thread))
+        return thread
+
+    yield start
+    for engine, thread in started:
+        engine.stop()
+        thread.join(timeout=30)
+
+
+def assert_printed_once_everywhere(st: Station, job_ids: list[str]) -> None:
+    for job_id in job_ids:
+        assert st.sim.printed_count(job_id) == 1
+        assert [k for k in st.printer.printed if k[0] == job_id] != []
+        assert len([k for k in st.printer.printed if k[0] == job_id]) == 1
+    assert st.store.outbox() == []
+    assert list(st.store.documents.dir.iterdir()) == []
+    assert st.store.reconcile().ok
+
+
+def test_drains_the_queue_and_reports_every_card(tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    ids = st.add(*range(10, 16))
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert {st.store.job(i).state for i in ids} == {State.DONE}  # type: ignore[union-attr]
+    assert_printed_once_everywhere(st, ids)
+    totals = st.store.ledger_totals()
+    assert (totals.printed, totals.balance) == (6, 44)
+
+
+def test_urgent_first_then_oldest(tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim, ahead=1)
+    ids = st.add(10, 11, 12)
+    actions.make_urgent(st.store, ids[2], operator=OP)
+    st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert [k[0] for k in st.printer.printed] == [ids[2], ids[0], ids[1]]
+
+
+def test_final_answers_reject_with_the_code(tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    suket, unverified, ok = st.add(9001, 9002, 10)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    job = st.store.job(suket)
+    assert job is not None and job.state is State.REJECTED and job.error_code == "not_recorded"
+    job = st.store.job(unverified)
+    assert job is not None and job.error_code == "not_verified"
+    assert st.printer.printed == [(ok, 1)]
+
+
+def test_lost_replies_and_garbage_never_make_a_second_card(tmp_path: Path,
+                                                           sim: CentralSimulator) -> None:
+    sim.faults.reset_after_rate = 0.3
+    sim.faults.garbage_rate = 0.2
+    sim.faults.error_rate = 0.15
+    sim.faults.retry_after_s = 0
+    st = make_station(tmp_path, sim)
+    ids = st.add(*range(20, 32))
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 120)
+    assert_printed_once_everywhere(st, ids)
+    state = sim.state()
+    assert all(a["outcome"] == "printed" for a in state["authorizations"])
+    assert len(state["authorizations"]) == len(ids)
+
+
+def test_link_down_jobs_wait_with_the_reason_then_print(tmp_path: Path, sim: CentralSimulator,
+                                                        running: Callable[[Engine], object]
+                                                        ) -> None:
+    sim.faults.down = True
+    st = make_station(tmp_path, sim)
+    ids = st.add(10, 11)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.LINK)
+    assert "central unreachable since" in st.engine.status().reason
+    assert st.printer.fed == []
+    # Accepted while the link is down.
+    ids += st.add(12)
+    sim.faults.down = False
+    until(lambda: st.store.count([State.DONE]) == 3)
+    assert_printed_once_everywhere(st, ids)
+
+
+def test_token_refused_stops_network_work_until_fixed(tmp_path: Path, sim: CentralSimulator,
+                                                      running: Callable[[Engine], object]
+                                                      ) -> None:
+    sim.faults.unauthorized = True
+    st = make_station(tmp_path, sim)
+    st.add(10)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.TOKEN)
+    assert "token" in st.engine.status().reason
+    sim.faults.unauthorized = False
+    until(lambda: st.store.count([State.DONE]) == 1)
+
+
+def test_no_blanks_no_printing(tmp_path: Path, sim: CentralSimulator,
+                               running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim, blanks=0)
+    st.add(10)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.BLANKS)
+    until(lambda: st.store.count([State.AUTHORIZED]) == 1)  # authorised ahead all the same
+    assert st.printer.fed == []
+    actions.receive_blanks(st.store, 1, operator=OP)
+    until(lambda: st.store.count([State.DONE]) == 1)
+    assert st.store.ledger_totals().balance == 0
+
+
+def test_low_battery_holds_new_cards(tmp_path: Path, sim: CentralSimulator,
+                                     running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim)
+    st.power.status = PowerStatus("battery", 9, 120, True, "on battery 9%, LOW")
+    st.add(10)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.POWER)
+    assert st.printer.fed == []
+    st.power.status = PowerStatus("mains", 100, None, False, "mains")
+    until(lambda: st.store.count([State.DONE]) == 1)
+
+
+def test_pause_is_a_gate(tmp_path: Path, sim: CentralSimulator,
+                         running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim)
+    actions.set_paused(st.store, True, operator=OP, note="lunch")
+    st.add(10)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.PAUSED)
+    assert "lunch" in st.engine.status().reason
+    actions.set_paused(st.store, False, operator=OP)
+    until(lambda: st.store.count([State.DONE]) == 1)
+
+
+def test_a_card_printing_at_a_crash_becomes_interrupted_never_reprinted(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    (job_id,) = st.add(10)
+    st.engine.network_step()
+    job = st.store.job(job_id)
+    assert job is not None and job.state is State.AUTHORIZED
+    with st.store.transaction() as tx:  # as if the process died mid-card
+        tx.put_job(transition(job, State.PRINTING, operator=OP))
+    notes = st.engine.recover()
+    assert any(job_id[:8] in n and "interrupted" in n for n in notes)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 10)
+    assert st.printer.fed == [] and st.store.job(job_id).state is State.INTERRUPTED  # type: ignore[union-attr]
+    # The operator saw the card: printed. Reported once, job done.
+    actions.resolve(st.store, job_id, Outcome.PRINTED, operator=OP)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 30)
+    assert st.store.job(job_id).state is State.DONE  # type: ignore[union-attr]
+    assert sim.printed_count(job_id) == 1 and st.store.ledger_totals().printed == 1
+
+
+def test_expired_authorisations_are_given_back(tmp_path: Path) -> None:
+    with CentralSimulator(port=0, token=TOKEN, seed=3, auth_ttl_s=30) as short_sim:
+        st = make_station(tmp_path, short_sim, ahead=1)
+        (job_id,) = st.add(10)
+        st.engine.network_step()  # authorises: expires within the safety margin
+        st.engine.network_step()  # gives it back, reports not_printed
+        job = st.store.job(job_id)
+        assert job is not None and job.state is State.QUEUED and job.attempt == 2
+        outcomes = [a["outcome"] for a in short_sim.state()["authorizations"]]
+        assert "not_printed" in outcomes
+        assert st.printer.fed == []
+
+
+def test_jobs_changed_while_authorising_give_the_authorisation_back(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim, ahead=2)
+    a, b = st.add(10, 11)
+    st.engine.network_step()
+    actions.hold(st.store, a, operator=OP, note="citizen left")
+    actions.cancel(st.store, b, operator=OP)
+    st.engine.network_step()
+    assert st.store.outbox() == []
+    outcomes = sorted(x["outcome"] for x in sim.state()["authorizations"])
+    assert outcomes == ["not_printed", "not_printed"]
+    assert st.printer.fed == []
