@@ -265,7 +265,7 @@ class Store:
                 tables.update({t: dict(v) for t, v in raw["tables"].items() if t in TABLES})
                 carry = ledger.Totals.from_dict(raw["ledger_carry"])
                 counts = Counter(raw.get("archived_counts", {}))
-            except (OSError, ValueError, KeyError, TypeError) as e:
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
                 prev = self.previous_path
                 hint = (
                     f"the last good copy is {prev}: run `mv {self.snapshot_path} "
@@ -428,7 +428,10 @@ class Store:
         if self.snapshot_path.exists():
             self.previous_path.unlink(missing_ok=True)
             os.link(self.snapshot_path, self.previous_path)
-        write_atomic(self.snapshot_path, body)
+        try:
+            write_atomic(self.snapshot_path, body)
+        except DiskFull:
+            raise StoreFull(disk_full_message(self.snapshot_path)) from None
         for old in self.dir.glob("journal-*.jsonl"):
             with contextlib.suppress(ValueError):
                 if int(old.stem.split("-")[1]) < self._jgen:
