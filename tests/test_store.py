@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from ktptui import actions, ledger
+from ktptui import actions
 from ktptui.fsutil import ensure_private_dir
 from ktptui.locks import EngineLock
 from ktptui.model import Job, Outcome, State, new_job, transition
