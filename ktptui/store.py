@@ -41,7 +41,7 @@ import threading
 import uuid
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -456,6 +456,35 @@ class Store:
                 raise
         finally:
             os.close(fd)
+
+    def rewrite_archived_jobs(
+        self, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> int:
+        """Replace archived *job* records for data retention; returns how many changed.
+
+        ``change`` gets each archived job record and returns a replacement, or
+        None to keep it. Each changed ``archive/jobs-*.jsonl`` is rewritten
+        atomically under the store lock. Only the jobs archive can be rewritten:
+        the ledger and events archives (the audit trail) are append-only.
+        """
+        changed = 0
+        with self._mutex, FileLock(self._lock_path):
+            self._sync(writer=True)
+            for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
+                docs, _, _ = _read_lines(path, 0)
+                out: list[dict[str, Any]] = []
+                n = 0
+                for doc in docs:
+                    new = change(json.loads(json.dumps(doc)))  # a private copy
+                    n += new is not None and new != doc
+                    out.append(doc if new is None else new)
+                if n:
+                    try:
+                        write_atomic(path, b"".join(encode_line(d) for d in out))
+                    except DiskFull:
+                        raise StoreFull(disk_full_message(path)) from None
+                    changed += n
+        return changed
 
     # -- reading ---------------------------------------------------------------
     def _raw(self, name: str) -> dict[str, Any]:
