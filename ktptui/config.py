@@ -84,6 +84,12 @@ class BlanksConfig:
 
 
 @dataclass(frozen=True)
+class OfficeConfig:
+    #: A citizen whose card has waited longer than this may get a Suket.
+    suket_after_days: int = 14
+
+
+@dataclass(frozen=True)
 class UiConfig:
     language: str = _choice("id", "en")
 
@@ -98,6 +104,7 @@ class Config:
     engine: EngineConfig = field(default_factory=EngineConfig)
     blanks: BlanksConfig = field(default_factory=BlanksConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    office: OfficeConfig = field(default_factory=OfficeConfig)
     #: The file this came from (None: built-in defaults).
     source: Path | None = None
 

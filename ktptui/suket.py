@@ -1,0 +1,258 @@
+"""Suket (Surat Keterangan): the temporary certificate given instead of an e-KTP.
+
+A job may get one when central rejected it as ``not_recorded``, or when the
+citizen has waited longer than ``[office] suket_after_days`` (the card is still
+queued, held, authorised or interrupted). Anything else is refused with the
+reason (``ActionRefused``, CLI exit 1).
+
+The slip is plain text or a one-page PDF (``ktptui.pdf``): NIK, holder name
+when central gave one, office code and station id, issue date, the job
+reference (short and full id) and a fixed statement in Indonesian and English.
+Every issue is recorded as a ``suket`` event (operator, job id, where it went);
+issuing again is allowed and recorded as a reprint (copy 2, 3, ...). The event
+holds no NIK or name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+
+from . import model, pdf
+from .actions import ActionRefused
+from .fsutil import DiskFull, write_atomic
+from .model import Job, State, from_text
+from .printers.base import Printer, PrintResult
+from .store import Store
+
+NOT_RECORDED = "not_recorded"
+DEFAULT_WAIT_DAYS = 14
+#: A citizen in these states is still waiting for a card (a card being
+#: printed right now, or already out, gets no Suket).
+WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED})
+EVENT_KIND = "suket"
+
+STATEMENT_ID = (
+    "Surat Keterangan pengganti KTP-el sementara ini diberikan kepada penduduk",
+    "dengan NIK tersebut di atas, yang telah mengajukan permohonan KTP-el di",
+    "kantor ini. Surat ini berlaku sebagai pengganti KTP-el sementara sampai",
+    "KTP-el yang bersangkutan diterbitkan.",
+)
+STATEMENT_EN = (
+    "This letter is a temporary substitute for the electronic identity card",
+    "(KTP-el) of the resident with the NIK above, who has applied for it at this",
+    "office. It is valid until the card is issued.",
+)
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+         "September", "Oktober", "November", "Desember")
+
+
+def tanggal(d: date) -> str:
+    """``23 November 2026``."""
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def _utc(now: datetime | None) -> datetime:
+    return (now or model.now_utc()).astimezone(UTC)
+
+
+def is_redacted(job: Job) -> bool:
+    """Personal data removed by retention (the NIK is masked)."""
+    return "*" in job.nik
+
+
+def basis(job: Job, *, now: datetime | None = None, wait_days: int = DEFAULT_WAIT_DAYS) -> str:
+    """Why ``job`` may have a Suket (``not_recorded`` / ``waiting``), or raise
+    ``ActionRefused`` saying why not."""
+    sid = job.short_id
+    if is_redacted(job):
+        raise ActionRefused(f"job {sid}: its personal data was removed (data retention); "
+                            "no Suket can be made from it")
+    if job.state is State.REJECTED:
+        if job.error_code == NOT_RECORDED:
+            return NOT_RECORDED
+        raise ActionRefused(
+            f"job {sid} was rejected with code {job.error_code or 'unknown'!r}, not "
+            f"{NOT_RECORDED!r}: a Suket is for citizens not recorded at central or waiting "
+            f"over {wait_days} days")
+    if job.state in WAITING_STATES:
+        waited = _utc(now) - from_text(job.created_at)
+        if waited > timedelta(days=wait_days):
+            return "waiting"
+        raise ActionRefused(
+            f"job {sid} has waited {waited.days} day(s); a Suket is issued after "
+            f"{wait_days} days ([office] suket_after_days) or when central says not_recorded")
+    if job.state is State.PRINTING:
+        raise ActionRefused(f"job {sid}: its card is being printed now; no Suket")
+    if job.state in (State.PRINTED, State.DONE):
+        raise ActionRefused(f"job {sid}: the card was printed ({job.state.value}); no Suket")
+    raise ActionRefused(f"job {sid} is {job.state.value}; no Suket")
+
+
+@dataclass(frozen=True)
+class Slip:
+    job_id: str
+    nik: str
+    holder_name: str | None
+    office_code: str
+    station_id: str
+    issued_at: datetime  # UTC
+    issue_day: date  # station local date
+    basis: str  # "not_recorded" | "waiting"
+    waited_days: int
+    copy: int  # 1 the first time, 2.. reprints
+    operator: str
+
+    @property
+    def short_id(self) -> str:
+        return self.job_id[:8]
+
+    @property
+    def number(self) -> str:
+        """The letter number: ``SKT/<office>/<YYYYMMDD>/<job>``."""
+        return f"SKT/{self.office_code}/{self.issue_day:%Y%m%d}/{self.short_id}"
+
+    @property
+    def reprint(self) -> bool:
+        return self.copy > 1
+
+    def basis_text(self) -> list[str]:
+        if self.basis == NOT_RECORDED:
+            return ["data belum terekam di database pusat",
+                    "(not recorded at central: not_recorded)"]
+        return [f"permohonan menunggu pencetakan {self.waited_days} hari",
+                f"(card waiting {self.waited_days} days)"]
+
+
+def prepare(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
+            wait_days: int = DEFAULT_WAIT_DAYS, now: datetime | None = None,
+            tz: tzinfo | None = None) -> Slip:
+    """The slip for job ``ref`` (id or unique prefix); refuses an ineligible job."""
+    now = _utc(now)
+    store.refresh()
+    job = store.find_job(ref)
+    why = basis(job, now=now, wait_days=wait_days)
+    earlier = sum(1 for e in store.events(job_id=job.id) if e.kind == EVENT_KIND)
+    day = now.astimezone(tz).date() if tz is not None else now.astimezone().date()
+    waited = (now - from_text(job.created_at)).days
+    return Slip(job.id, job.nik, job.holder_name, office_code, station_id, now, day, why,
+                waited, earlier + 1, operator)
+
+
+def lines(slip: Slip) -> list[str]:
+    """The slip, at most 78 characters a line."""
+
+    def centre(text: str) -> str:
+        return text.center(78).rstrip()
+
+    def row(label: str, value: str) -> str:
+        return f"{label:22}: {value}"
+
+    out = [
+        centre("PEMERINTAH REPUBLIK INDONESIA"),
+        centre("DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"),
+        centre(f"Kode kantor {slip.office_code} - stasiun {slip.station_id}"),
+        "",
+        centre("SURAT KETERANGAN"),
+        centre("pengganti KTP-el sementara / temporary substitute for the e-KTP"),
+        centre(f"Nomor: {slip.number}"),
+    ]
+    if slip.reprint:
+        out.append(centre(f"CETAK ULANG ke-{slip.copy} / REPRINT, copy {slip.copy}"))
+    reason = slip.basis_text()
+    out += [
+        "",
+        row("NIK", slip.nik),
+        row("Nama / Name", slip.holder_name or "- (belum diketahui / not known)"),
+        row("Tanggal / Date", f"{tanggal(slip.issue_day)} ({slip.issue_day.isoformat()})"),
+        row("Referensi / Job", slip.short_id),
+        row("", slip.job_id),
+        row("Keterangan / Basis", reason[0]),
+        *(row("", more) for more in reason[1:]),
+        "",
+        *STATEMENT_ID,
+        "",
+        *STATEMENT_EN,
+        "",
+        row("Petugas / Officer", slip.operator),
+        "Tanda tangan dan cap / Signature and stamp:",
+        "",
+        "",
+        "",
+        "______________________________",
+    ]
+    return out
+
+
+def text(slip: Slip) -> str:
+    return "\n".join(lines(slip)) + "\n"
+
+
+def to_pdf(slip: Slip) -> bytes:
+    return pdf.text_pdf(lines(slip), size=pdf.A4, font_size=10,
+                        title=f"Surat Keterangan {slip.number}")
+
+
+def record(store: Store, slip: Slip, outputs: list[str]) -> None:
+    """The audit record of an issue: a ``suket`` event with the job id."""
+    what = "issued" if not slip.reprint else f"reprinted (copy {slip.copy})"
+    detail = f"{what} {slip.number} ({slip.basis}): {', '.join(outputs)}"
+    with store.transaction() as tx:
+        tx.add_event(EVENT_KIND, slip.operator, detail, job_id=slip.job_id)
+
+
+@dataclass(frozen=True)
+class Issued:
+    slip: Slip
+    outputs: tuple[str, ...]
+    #: Why the printer did not take it ("" when it did, or none was asked for).
+    print_problem: str = ""
+
+
+def save(slip: Slip, path: Path, *, as_text: bool = False) -> None:
+    """Write the slip to ``path`` (mode 0600, replaced atomically)."""
+    data = text(slip).encode("utf-8") if as_text else to_pdf(slip)
+    try:
+        write_atomic(path, data)
+    except DiskFull as e:
+        raise ActionRefused(str(e)) from None
+    except OSError as e:
+        raise ActionRefused(f"cannot write the Suket to {path}: {e.strerror or e}") from None
+
+
+def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
+          wait_days: int = DEFAULT_WAIT_DAYS, out: Path | None = None, as_text: bool = False,
+          printer: Printer | None = None, printer_name: str = "",
+          show: Callable[[str], None] | None = None, now: datetime | None = None,
+          tz: tzinfo | None = None) -> Issued:
+    """Make the slip and deliver it: to ``out`` (PDF, or text with ``as_text``),
+    to ``printer`` (PDF), and/or as text to ``show`` (e.g. stdout). Records the
+    issue once at least one of them took it; refuses otherwise."""
+    slip = prepare(store, ref, operator=operator, office_code=office_code,
+                   station_id=station_id, wait_days=wait_days, now=now, tz=tz)
+    outputs: list[str] = []
+    problem = ""
+    if out is not None:
+        save(slip, out, as_text=as_text)
+        outputs.append(f"file {out}")
+    if printer is not None:
+        name = printer_name or printer.name
+        got = printer.print_card(f"suket-{slip.short_id}", slip.copy, to_pdf(slip),
+                                 "application/pdf")
+        if got.result is PrintResult.PRINTED:
+            outputs.append(f"printer {name}")
+        elif got.result is PrintResult.UNKNOWN:
+            outputs.append(f"printer {name} (not confirmed)")
+            problem = f"printer {name}: {got.reason}"
+        else:
+            problem = f"printer {name}: {got.reason or got.result.value}"
+    if show is not None:
+        show(text(slip))
+        outputs.append("screen")
+    if not outputs:
+        raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
+                            f"{problem or 'nowhere to send it'}")
+    record(store, slip, outputs)
+    return Issued(slip, tuple(outputs), problem)
