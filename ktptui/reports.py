@@ -1,0 +1,554 @@
+"""Office reports: the daily report and the blank requisition. Read-only, headless.
+
+Times. The store keeps UTC (RFC 3339 strings). A report *day* is a calendar day
+in the station's local time zone (the system's ``TZ`` / ``/etc/localtime``, the
+same clock ``ktptui blanks show`` uses for its forecast): from 00:00 to 24:00
+local time, compared in UTC. Every builder takes ``tz`` (None: station local)
+and ``now`` (None: the clock), so other front ends and tests can pin both.
+
+What each figure counts (all over ``[day start, as_of)``, where ``as_of`` is the
+end of the day, or now for today):
+
+* printed / spoiled: blank-ledger entries of that kind (the ledger is the
+  authority for blanks, including ``resolve`` and ``blanks spoil``);
+* rejected: jobs whose history moved them to ``rejected`` then, by their
+  ``error_code`` (``not_recorded`` means: issue a Suket);
+* Sukets: ``suket`` events (a second one for a job is a reprint); "with a
+  Suket" counts that day's ``not_recorded`` rejections that had one by ``as_of``;
+* waiting: jobs whose state at ``as_of`` (replayed from their history) is one
+  of ``WAITING_STATES``, and the oldest one's age at ``as_of``;
+* link down / on battery: from the engine's ``link`` and ``power`` events. An
+  outage runs from a ``down`` (``on battery``) event to the next event of the
+  same kind that says otherwise (``up``/``degraded``; ``mains``/unknown),
+  clipped to the day; one still open runs up to ``as_of``;
+* per operator (the name without ``@address``): printed and spoiled ledger
+  entries, jobs added, and actions (every event except the monitors' ``link``
+  and ``power`` observations).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from . import ledger, model
+from .model import Job, State, from_text
+from .store import Event, Store
+
+#: A citizen is still waiting for a card in these states (a card that is out
+#: but not yet reported, ``printed``, is no longer waiting).
+WAITING_STATES = frozenset(
+    {State.QUEUED, State.HELD, State.AUTHORIZED, State.PRINTING, State.INTERRUPTED}
+)
+#: Event kinds recorded by the monitors, not by people: not "actions".
+MONITOR_KINDS = frozenset({"link", "power"})
+NOT_RECORDED = "not_recorded"
+WIDTH = 80
+
+
+# -- time ----------------------------------------------------------------------------
+
+def now_utc(now: datetime | None = None) -> datetime:
+    return (now or model.now_utc()).astimezone(UTC)
+
+
+def local(t: datetime, tz: tzinfo | None = None) -> datetime:
+    """``t`` in the station's time zone (``tz``, or the system's)."""
+    return t.astimezone(tz) if tz is not None else t.astimezone()
+
+
+def today(tz: tzinfo | None = None, now: datetime | None = None) -> date:
+    return local(now_utc(now), tz).date()
+
+
+def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """The UTC instants of local midnight starting ``day`` and the next one."""
+
+    def midnight(d: date) -> datetime:
+        naive = datetime.combine(d, time(0))
+        aware = naive.replace(tzinfo=tz) if tz is not None else naive.astimezone()
+        return aware.astimezone(UTC)
+
+    return midnight(day), midnight(day + timedelta(days=1))
+
+
+def utc_offset(t: datetime, tz: tzinfo | None = None) -> str:
+    """``+07:00`` for WIB."""
+    off = local(t, tz).utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def operator_name(label: str) -> str:
+    """``budi@10.0.0.5`` -> ``budi`` (the SSH address is kept in the audit log)."""
+    return label.split("@", 1)[0] or label
+
+
+def _at(text: str) -> datetime:
+    return from_text(text).astimezone(UTC)
+
+
+# -- what the store holds, read once per report ------------------------------------
+
+@dataclass(frozen=True)
+class Records:
+    """Every job (hot and archived), ledger entry and event, for one report."""
+
+    jobs: tuple[Job, ...]
+    entries: tuple[ledger.Entry, ...]
+    events: tuple[Event, ...]
+
+    @classmethod
+    def load(cls, store: Store) -> Records:
+        store.refresh()
+        return cls(tuple(store.jobs()) + tuple(store.archived_jobs()),
+                   tuple(store.ledger_entries()), tuple(store.events()))
+
+
+def state_at(job: Job, t: datetime) -> str | None:
+    """The job's state at instant ``t`` from its history (None: not yet created)."""
+    state = None
+    for h in job.history:
+        if _at(h.at) <= t:
+            state = h.to_state
+    return state
+
+
+def waiting_at(jobs: Iterable[Job], t: datetime) -> list[Job]:
+    """Jobs waiting for a card at ``t``, oldest first."""
+    waiting = {s.value for s in WAITING_STATES}
+    found = [j for j in jobs if state_at(j, t) in waiting]
+    return sorted(found, key=lambda j: (j.created_at, j.id))
+
+
+# -- outages -----------------------------------------------------------------------
+
+def link_is_down(detail: str) -> bool:
+    """The engine records ``up``, ``degraded`` or ``down: <why>``."""
+    return detail.split(":", 1)[0].strip() == "down"
+
+
+def power_on_battery(detail: str) -> bool:
+    """The engine records ``mains``, ``on battery 62%, ...`` or ``power state unknown: ...``."""
+    return detail.startswith("on battery") or detail.split(":", 1)[0].strip() == "battery"
+
+
+Interval = tuple[datetime, datetime | None]
+
+
+def outages(events: Iterable[Event], kind: str, bad: Callable[[str], bool]) -> list[Interval]:
+    """(start, end) from a bad event to the next good one of ``kind``; end None: ongoing."""
+    out: list[Interval] = []
+    start: datetime | None = None
+    for e in sorted((e for e in events if e.kind == kind), key=lambda e: _at(e.at)):
+        if bad(e.detail):
+            if start is None:
+                start = _at(e.at)
+        elif start is not None:
+            out.append((start, _at(e.at)))
+            start = None
+    if start is not None:
+        out.append((start, None))
+    return out
+
+
+def hours_within(intervals: Iterable[Interval], lo: datetime, hi: datetime) -> float:
+    """Hours of ``intervals`` inside ``[lo, hi)``; an ongoing interval runs to ``hi``."""
+    seconds = 0.0
+    for start, end in intervals:
+        a, b = max(start, lo), min(end or hi, hi)
+        if b > a:
+            seconds += (b - a).total_seconds()
+    return seconds / 3600
+
+
+# -- activity over a span (the daily report and print sessions) --------------------
+
+@dataclass(frozen=True)
+class OperatorCounts:
+    printed: int = 0
+    spoiled: int = 0
+    added: int = 0
+    actions: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"printed": self.printed, "spoiled": self.spoiled, "added": self.added,
+                "actions": self.actions}
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What happened in ``[start, end)``."""
+
+    start: datetime
+    end: datetime
+    printed: int
+    spoiled: int
+    #: Rejections by error code, most first.
+    rejected: dict[str, int]
+    not_recorded_with_suket: int
+    sukets_issued: int
+    suket_reprints: int
+    adjustments: tuple[ledger.Entry, ...]
+    operators: dict[str, OperatorCounts] = field(default_factory=dict)
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(self.rejected.values())
+
+    @property
+    def not_recorded(self) -> int:
+        return self.rejected.get(NOT_RECORDED, 0)
+
+    @property
+    def adjusted(self) -> int:
+        return sum(e.delta for e in self.adjustments)
+
+
+def activity(records: Records, start: datetime, end: datetime) -> Activity:
+    def inside(text: str) -> bool:
+        return start <= _at(text) < end
+
+    per_op: dict[str, Counter[str]] = {}
+
+    def bump(label: str, what: str) -> None:
+        per_op.setdefault(operator_name(label), Counter())[what] += 1
+
+    printed = spoiled = 0
+    adjustments: list[ledger.Entry] = []
+    for e in records.entries:
+        if not inside(e.at):
+            continue
+        if e.kind is ledger.Kind.PRINTED:
+            printed += 1
+            bump(e.operator, "printed")
+        elif e.kind is ledger.Kind.SPOILED:
+            spoiled += 1
+            bump(e.operator, "spoiled")
+        elif e.kind is ledger.Kind.ADJUSTED:
+            adjustments.append(e)
+
+    suket_at: dict[str, datetime] = {}  # job -> first Suket up to `end`
+    sukets = reprints = 0
+    for ev in sorted(records.events, key=lambda ev: _at(ev.at)):
+        t = _at(ev.at)
+        if ev.kind == "suket" and ev.job_id and t < end:
+            if start <= t:
+                sukets += 1
+                reprints += ev.job_id in suket_at
+            suket_at.setdefault(ev.job_id, t)
+        if start <= t < end and ev.kind not in MONITOR_KINDS:
+            bump(ev.operator, "actions")
+
+    rejected: Counter[str] = Counter()
+    with_suket = 0
+    for job in records.jobs:
+        if job.history and inside(job.history[0].at) and job.history[0].from_state is None:
+            bump(job.history[0].operator, "added")
+        if any(h.to_state == State.REJECTED.value and inside(h.at) for h in job.history):
+            code = job.error_code or "unknown"
+            rejected[code] += 1
+            with_suket += code == NOT_RECORDED and job.id in suket_at
+    operators = {
+        name: OperatorCounts(c["printed"], c["spoiled"], c["added"], c["actions"])
+        for name, c in sorted(per_op.items())
+    }
+    return Activity(start, end, printed, spoiled,
+                    dict(sorted(rejected.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    with_suket, sukets, reprints, tuple(adjustments), operators)
+
+
+# -- the daily report --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DailyReport:
+    day: date
+    utc_offset: str
+    start: datetime
+    #: End of the day, or now when the day is today.
+    as_of: datetime
+    activity: Activity
+    waiting: int
+    oldest_waiting_job: str | None
+    oldest_waiting_since: datetime | None
+    link_down_hours: float
+    battery_hours: float
+    office_code: str = ""
+    station_id: str = ""
+
+    @property
+    def oldest_waiting_hours(self) -> float | None:
+        if self.oldest_waiting_since is None:
+            return None
+        return (self.as_of - self.oldest_waiting_since).total_seconds() / 3600
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.activity
+        oldest = self.oldest_waiting_hours
+        return {
+            "date": self.day.isoformat(),
+            "utc_offset": self.utc_offset,
+            "office_code": self.office_code,
+            "station_id": self.station_id,
+            "from": model.to_text(self.start),
+            "as_of": model.to_text(self.as_of),
+            "printed": a.printed,
+            "spoiled": a.spoiled,
+            "rejected": {"total": a.rejected_total, "by_code": dict(a.rejected)},
+            "suket": {"not_recorded": a.not_recorded,
+                      "not_recorded_with_suket": a.not_recorded_with_suket,
+                      "issued": a.sukets_issued, "reprints": a.suket_reprints},
+            "waiting": {
+                "count": self.waiting,
+                "oldest_job": self.oldest_waiting_job,
+                "oldest_since": (model.to_text(self.oldest_waiting_since)
+                                 if self.oldest_waiting_since else None),
+                "oldest_hours": None if oldest is None else round(oldest, 2),
+            },
+            "link_down_hours": round(self.link_down_hours, 2),
+            "battery_hours": round(self.battery_hours, 2),
+            "operators": {name: c.to_dict() for name, c in a.operators.items()},
+        }
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (CLI usage error)."""
+
+
+def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
+          now: datetime | None = None, office_code: str = "", station_id: str = "",
+          records: Records | None = None) -> DailyReport:
+    """The daily report for ``day`` (default: today, station local time)."""
+    now = now_utc(now)
+    day = day or today(tz, now)
+    start, end = day_bounds(day, tz)
+    if start > now:
+        raise ReportError(f"{day.isoformat()} has not started yet: no report")
+    as_of = min(end, now)
+    rec = records or Records.load(store)
+    act = activity(rec, start, as_of)
+    waiting = waiting_at(rec.jobs, as_of)
+    oldest = waiting[0] if waiting else None
+    return DailyReport(
+        day=day, utc_offset=utc_offset(start, tz), start=start, as_of=as_of, activity=act,
+        waiting=len(waiting), oldest_waiting_job=oldest.id if oldest else None,
+        oldest_waiting_since=_at(oldest.created_at) if oldest else None,
+        link_down_hours=hours_within(outages(rec.events, "link", link_is_down), start, as_of),
+        battery_hours=hours_within(outages(rec.events, "power", power_on_battery), start,
+                                   as_of),
+        office_code=office_code, station_id=station_id,
+    )
+
+
+def duration_text(hours: float) -> str:
+    """``2 d 03 h`` / ``5.25 h``."""
+    if hours >= 24:
+        whole = int(hours)
+        return f"{whole // 24} d {whole % 24:02d} h"
+    return f"{hours:.2f} h"
+
+
+def _rule() -> str:
+    return "-" * WIDTH
+
+
+def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
+    a = r.activity
+    where = ", ".join(x for x in (f"office {r.office_code}" if r.office_code else "",
+                                  f"station {r.station_id}" if r.station_id else "") if x)
+    as_of = local(r.as_of, tz).strftime("%Y-%m-%d %H:%M")
+    lines = [
+        f"Daily report {r.day.isoformat()} (UTC{r.utc_offset})" + (f"  {where}" if where else ""),
+        f"as of {as_of} station time",
+        _rule(),
+        f"{'Cards printed':32}{a.printed:>8}",
+        f"{'Blanks spoiled':32}{a.spoiled:>8}",
+        f"{'Jobs rejected':32}{a.rejected_total:>8}",
+    ]
+    lines += [f"  {code:30}{n:>8}" for code, n in a.rejected.items()]
+    lines += [
+        f"{'Not recorded (Suket needed)':32}{a.not_recorded:>8}",
+        f"{'  of them given a Suket':32}{a.not_recorded_with_suket:>8}",
+        f"{'Sukets issued':32}{a.sukets_issued:>8}"
+        + (f"   ({a.suket_reprints} reprint{'s' * (a.suket_reprints != 1)})"
+           if a.suket_reprints else ""),
+        f"{'Jobs still waiting':32}{r.waiting:>8}",
+    ]
+    if r.oldest_waiting_job and r.oldest_waiting_hours is not None:
+        lines.append(f"{'  oldest':32}{r.oldest_waiting_job[:8]:>8}   waiting "
+                     f"{duration_text(r.oldest_waiting_hours)}")
+    lines += [
+        f"{'Link to central down':32}{r.link_down_hours:>8.2f} h",
+        f"{'On UPS battery':32}{r.battery_hours:>8.2f} h",
+        "",
+        f"{'Operator':32}{'printed':>8}{'spoiled':>10}{'added':>10}{'actions':>10}",
+    ]
+    for name, c in a.operators.items():
+        lines.append(f"{name[:31]:32}{c.printed:>8}{c.spoiled:>10}{c.added:>10}{c.actions:>10}")
+    if not a.operators:
+        lines.append("(no operator activity)")
+    return "\n".join(lines)
+
+
+DAILY_CSV_COLUMNS = ("date", "section", "key", "value")
+
+
+def daily_csv(r: DailyReport) -> str:
+    """Long format: one figure per row (``date,section,key,value``)."""
+    d = r.to_dict()
+    rows: list[tuple[str, str, Any]] = [
+        ("printed", "", d["printed"]),
+        ("spoiled", "", d["spoiled"]),
+        ("rejected", "total", d["rejected"]["total"]),
+        *(("rejected", code, n) for code, n in d["rejected"]["by_code"].items()),
+        *(("suket", k, v) for k, v in d["suket"].items()),
+        ("waiting", "count", d["waiting"]["count"]),
+        ("waiting", "oldest_job", d["waiting"]["oldest_job"] or ""),
+        ("waiting", "oldest_hours", "" if d["waiting"]["oldest_hours"] is None
+         else f"{d['waiting']['oldest_hours']:.2f}"),
+        ("outage", "link_down_hours", f"{d['link_down_hours']:.2f}"),
+        ("outage", "battery_hours", f"{d['battery_hours']:.2f}"),
+    ]
+    for name, counts in d["operators"].items():
+        rows += [(f"operator_{what}", name, n) for what, n in counts.items()]
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(DAILY_CSV_COLUMNS)
+    w.writerows((d["date"], section, key, value) for section, key, value in rows)
+    return buf.getvalue()
+
+
+def daily_json(r: DailyReport) -> str:
+    return json.dumps(r.to_dict(), ensure_ascii=False, indent=1)
+
+
+# -- the blank requisition ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Requisition:
+    """What to send with a request for more blanks."""
+
+    as_of: datetime
+    utc_offset: str
+    totals: ledger.Totals
+    window_days: int
+    used_in_window: int
+    waiting: int
+    need: int | None
+    reconciled: bool
+    reconciliation: str
+    office_code: str = ""
+    station_id: str = ""
+
+    @property
+    def per_day(self) -> float:
+        return self.used_in_window / self.window_days
+
+    @property
+    def days_left(self) -> float | None:
+        return self.totals.balance / self.per_day if self.per_day else None
+
+    @property
+    def short(self) -> int | None:
+        """Need minus what was received (never below 0); None without a need."""
+        return None if self.need is None else max(0, self.need - self.totals.received)
+
+    def to_dict(self) -> dict[str, Any]:
+        t = self.totals
+        return {
+            "office_code": self.office_code,
+            "station_id": self.station_id,
+            "as_of": model.to_text(self.as_of),
+            "utc_offset": self.utc_offset,
+            "received": t.received,
+            "used": t.printed,
+            "spoiled": t.spoiled,
+            "adjusted": t.adjusted,
+            "balance": t.balance,
+            "used_per_day": round(self.per_day, 2),
+            "window_days": self.window_days,
+            "days_left": None if self.days_left is None else round(self.days_left, 1),
+            "waiting": self.waiting,
+            "need": self.need,
+            "short": self.short,
+            "reconciled": self.reconciled,
+        }
+
+
+def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = None,
+                now: datetime | None = None, window_days: int = 7, office_code: str = "",
+                station_id: str = "") -> Requisition:
+    """Ledger totals, use per day over the last ``window_days`` local days (today
+    included, printed + spoiled, as ``ledger.forecast``), and the shortfall."""
+    if need is not None and need < 0:
+        raise ReportError(f"--need must be 0 or more, got {need}")
+    now = now_utc(now)
+    store.refresh()
+    rec = store.reconcile()
+    entries = store.ledger_entries()
+    last = today(tz, now)
+    first = last - timedelta(days=window_days - 1)
+    used = sum(1 for e in entries if e.kind in (ledger.Kind.PRINTED, ledger.Kind.SPOILED)
+               and first <= local(_at(e.at), tz).date() <= last)
+    waiting = sum(1 for j in store.active_jobs() if j.state in WAITING_STATES)
+    return Requisition(now, utc_offset(now, tz), rec.carried, window_days, used, waiting, need,
+                       rec.ok, rec.describe(), office_code, station_id)
+
+
+def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:
+    t = r.totals
+    where = ", ".join(x for x in (f"office {r.office_code}" if r.office_code else "",
+                                  f"station {r.station_id}" if r.station_id else "") if x)
+    days = "-" if r.days_left is None else f"{r.days_left:,.1f}"
+    lines = [
+        "Blank requisition (permintaan blangko KTP-el)" + (f"  {where}" if where else ""),
+        f"as of {local(r.as_of, tz).strftime('%Y-%m-%d %H:%M')} (UTC{r.utc_offset})",
+        _rule(),
+        f"{'Received':36}{t.received:>12,}",
+        f"{'Used (cards printed)':36}{t.printed:>12,}",
+        f"{'Spoiled':36}{t.spoiled:>12,}",
+        f"{'Adjusted':36}{t.adjusted:>+12,}",
+        f"{'Balance (on hand)':36}{t.balance:>12,}",
+        f"{f'Average use per day ({r.window_days} days)':36}{r.per_day:>12,.2f}",
+        f"{'Days of stock left':36}{days:>12}",
+        f"{'Jobs waiting for a card':36}{r.waiting:>12,}",
+    ]
+    if r.need is not None and r.short is not None:
+        lines += [
+            f"{'Need':36}{r.need:>12,}",
+            f"{'Short':36}{r.short:>12,}",
+            "",
+            f"need {r.need:,}, received {t.received:,}, short {r.short:,}",
+        ]
+    lines.append(f"ledger: {r.reconciliation}"
+                 + ("" if r.reconciled else "  -- DOES NOT RECONCILE"))
+    return "\n".join(lines)
+
+
+REQUISITION_CSV_COLUMNS = (
+    "office_code", "station_id", "as_of", "received", "used", "spoiled", "adjusted",
+    "balance", "used_per_day", "window_days", "days_left", "waiting", "need", "short",
+    "reconciled",
+)
+
+
+def requisition_csv(r: Requisition) -> str:
+    """One header row and one data row (rows from several offices append)."""
+    d = r.to_dict()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(REQUISITION_CSV_COLUMNS)
+    w.writerow(["" if d[c] is None else str(d[c]).lower() if isinstance(d[c], bool) else d[c]
+                for c in REQUISITION_CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def requisition_json(r: Requisition) -> str:
+    return json.dumps(r.to_dict(), ensure_ascii=False, indent=1)
