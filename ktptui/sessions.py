@@ -1,0 +1,257 @@
+"""Print sessions (shifts): a physical count of blanks at open and at close.
+
+``open_session(store, count)`` and ``close_session(store, count)`` compare the
+count with the ledger balance; a difference becomes an explained ledger
+adjustment ("session open count 118 vs ledger 120 (operator budi)") in the same
+transaction, so every blank stays accounted for. One session at a time.
+
+Storage uses the store's own mechanisms: meta key ``print_session`` holds the
+open session, ``print_session_last`` the last closed one's summary, and each
+open and close is a ``session`` event in the audit trail.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from typing import Any
+
+from . import ledger, model, reports
+from .actions import ActionRefused
+from .model import from_text, to_text
+from .store import Store, Transaction
+
+OPEN_KEY = "print_session"
+LAST_KEY = "print_session_last"
+EVENT_KIND = "session"
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    opened_at: str
+    opened_by: str
+    open_count: int
+    open_ledger: int
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
+
+    @property
+    def open_adjustment(self) -> int:
+        return self.open_count - self.open_ledger
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "opened_at": self.opened_at, "opened_by": self.opened_by,
+                "open_count": self.open_count, "open_ledger": self.open_ledger}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Session:
+        return cls(d["id"], d["opened_at"], d["opened_by"], int(d["open_count"]),
+                   int(d["open_ledger"]))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A session's figures: at close, or so far (``closed_at`` None) while open."""
+
+    session: Session
+    until: datetime
+    activity: reports.Activity
+    closed_by: str | None = None
+    close_count: int | None = None
+    close_ledger: int | None = None
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_by is not None
+
+    @property
+    def close_adjustment(self) -> int:
+        if self.close_count is None or self.close_ledger is None:
+            return 0
+        return self.close_count - self.close_ledger
+
+    @property
+    def duration(self) -> timedelta:
+        return self.until - from_text(self.session.opened_at)
+
+    @property
+    def adjustments(self) -> tuple[ledger.Entry, ...]:
+        """Every adjustment from open to close, the count differences included."""
+        return self.activity.adjustments
+
+    @property
+    def operators(self) -> list[str]:
+        names = set(self.activity.operators)
+        names.add(reports.operator_name(self.session.opened_by))
+        if self.closed_by:
+            names.add(reports.operator_name(self.closed_by))
+        return sorted(names)
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.activity
+        return {
+            **self.session.to_dict(),
+            "open_adjustment": self.session.open_adjustment,
+            "closed": self.closed,
+            "closed_at": to_text(self.until) if self.closed else None,
+            "as_of": to_text(self.until),
+            "closed_by": self.closed_by,
+            "close_count": self.close_count,
+            "close_ledger": self.close_ledger,
+            "close_adjustment": self.close_adjustment if self.closed else None,
+            "duration_s": int(self.duration.total_seconds()),
+            "printed": a.printed,
+            "spoiled": a.spoiled,
+            "sukets": a.sukets_issued,
+            "rejected": a.rejected_total,
+            "rejected_by_code": dict(a.rejected),
+            "adjustments": [{"at": e.at, "delta": e.delta, "operator": e.operator,
+                             "note": e.note} for e in self.adjustments],
+            "adjusted": sum(e.delta for e in self.adjustments),
+            "operators": self.operators,
+        }
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or model.now_utc()).astimezone(UTC)
+
+
+def current(store: Store) -> Session | None:
+    """The open session, if any."""
+    store.refresh()
+    doc = store.meta(OPEN_KEY)
+    return Session.from_dict(doc) if doc else None
+
+
+def last_closed(store: Store) -> dict[str, Any] | None:
+    """The last closed session's summary (``Summary.to_dict``), if any."""
+    store.refresh()
+    doc = store.meta(LAST_KEY)
+    return dict(doc) if doc else None
+
+
+def _check_count(count: int) -> None:
+    if count < 0:
+        raise ActionRefused(f"a count of blanks cannot be negative, got {count}")
+
+
+def _adjust(tx: Transaction, count: int, balance: int, what: str, operator: str,
+            at: datetime) -> ledger.Entry | None:
+    if count == balance:
+        return None
+    note = f"session {what} count {count} vs ledger {balance} (operator {operator})"
+    entry = ledger.make_entry(ledger.Kind.ADJUSTED, count - balance, operator=operator,
+                              note=note, at=at)
+    tx.add_ledger(entry)
+    return entry
+
+
+def open_session(store: Store, count: int, *, operator: str,
+                 now: datetime | None = None) -> Session:
+    """Start a session with a physical count of the blanks on hand."""
+    _check_count(count)
+    now = _now(now)
+    with store.transaction() as tx:
+        doc = store.meta(OPEN_KEY)
+        if doc:
+            s = Session.from_dict(doc)
+            raise ActionRefused(
+                f"session {s.short_id} opened by {s.opened_by} at {s.opened_at} is still "
+                "open: close it first (ktptui session close --count N)")
+        balance = store.ledger_totals().balance
+        session = Session(str(uuid.uuid4()), to_text(now), operator, count, balance)
+        _adjust(tx, count, balance, "open", operator, now)
+        tx.set_meta(OPEN_KEY, session.to_dict())
+        tx.add_event(EVENT_KIND, operator,
+                     f"opened session {session.short_id}: count {count}, ledger {balance}"
+                     + (f", adjusted {count - balance:+d}" if count != balance else ""))
+    return session
+
+
+def summarize(store: Store, session: Session, until: datetime, *,
+              records: reports.Records | None = None) -> reports.Activity:
+    rec = records or reports.Records.load(store)
+    return reports.activity(rec, from_text(session.opened_at).astimezone(UTC), until)
+
+
+def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
+    """The open session's figures up to now (None: no session open)."""
+    session = current(store)
+    if session is None:
+        return None
+    until = _now(now)
+    return Summary(session, until, summarize(store, session, until))
+
+
+def close_session(store: Store, count: int, *, operator: str,
+                  now: datetime | None = None) -> Summary:
+    """End the open session with a physical count; returns its summary."""
+    _check_count(count)
+    now = _now(now)
+    with store.transaction() as tx:
+        doc = store.meta(OPEN_KEY)
+        if not doc:
+            raise ActionRefused("no session is open (ktptui session open --count N)")
+        session = Session.from_dict(doc)
+        balance = store.ledger_totals().balance
+        # What happened up to now (committed), then this close's own adjustment.
+        records = reports.Records(
+            tuple(store.jobs()) + tuple(store.archived_jobs()),
+            tuple(store.ledger_entries()), tuple(store.events()))
+        act = summarize(store, session, now, records=records)
+        entry = _adjust(tx, count, balance, "close", operator, now)
+        if entry is not None:
+            act = reports.Activity(
+                act.start, act.end, act.printed, act.spoiled, act.rejected,
+                act.not_recorded_with_suket, act.sukets_issued, act.suket_reprints,
+                (*act.adjustments, entry), act.operators)
+        summary = Summary(session, now, act, operator, count, balance)
+        tx.set_meta(OPEN_KEY, None)
+        tx.set_meta(LAST_KEY, summary.to_dict())
+        tx.add_event(EVENT_KIND, operator,
+                     f"closed session {session.short_id}: count {count}, ledger {balance}"
+                     + (f", adjusted {count - balance:+d}" if count != balance else "")
+                     + f"; printed {act.printed}, spoiled {act.spoiled}, "
+                       f"Sukets {act.sukets_issued}, rejected {act.rejected_total}")
+    return summary
+
+
+def _duration(d: timedelta) -> str:
+    minutes = int(d.total_seconds()) // 60
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def summary_text(s: Summary, tz: tzinfo | None = None) -> str:
+    def when(t: datetime) -> str:
+        return reports.local(t, tz).strftime("%Y-%m-%d %H:%M")
+
+    sess = s.session
+    opened = from_text(sess.opened_at)
+    a = s.activity
+    head = f"Session {sess.short_id} " + ("closed" if s.closed else "open")
+    lines = [
+        head,
+        f"opened {when(opened)} by {sess.opened_by}"
+        + (f", closed {when(s.until)} by {s.closed_by}" if s.closed
+           else f", so far until {when(s.until)}")
+        + f" ({_duration(s.duration)})",
+        f"count at open {sess.open_count} (ledger {sess.open_ledger}"
+        + (f", adjusted {sess.open_adjustment:+d})" if sess.open_adjustment else ")"),
+    ]
+    if s.closed:
+        lines.append(f"count at close {s.close_count} (ledger {s.close_ledger}"
+                     + (f", adjusted {s.close_adjustment:+d})" if s.close_adjustment
+                        else ")"))
+    lines += [
+        f"cards printed {a.printed}, spoiled {a.spoiled}, Sukets issued {a.sukets_issued}, "
+        f"rejected {a.rejected_total}",
+        f"adjustments: {len(s.adjustments)}"
+        + (f" ({sum(e.delta for e in s.adjustments):+d})" if s.adjustments else ""),
+    ]
+    lines += [f"  {e.delta:+d}  {e.note}" for e in s.adjustments]
+    lines.append(f"operators: {', '.join(s.operators)}")
+    return "\n".join(lines)
