@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, office_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -93,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     st = cmd("status", "job counts, blanks, link and power")
     st.add_argument("--json", action="store_true", help="a JSON object (see README)")
+
+    office_cli.add_parsers(cmd, common, _Parser)  # report, suket, session, log, purge
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
     from .central import sim as sim_module  # small, no Textual
@@ -305,6 +307,7 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "add": cmd_add, "jobs": cmd_jobs, "show": cmd_show, "resolve": cmd_resolve,
     "blanks": cmd_blanks, "status": cmd_status,
     **{name: _simple(name) for name in ("hold", "release", "cancel", "urgent")},
+    **office_cli.COMMANDS,
 }
 
 

@@ -1,0 +1,215 @@
+"""Office operations on the command line: report, suket, session, log, purge.
+
+``ktptui.cli`` adds these parsers and commands; the work is done by
+``reports``, ``suket``, ``sessions``, ``audit`` and ``retention``. Same exit
+codes as every command: 0 ok, 1 refused (the reason on stderr), 2 usage.
+Headless: nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .cli import Context
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+Command = Callable[["Context", argparse.Namespace], int]
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(f"ktptui: {text}\n")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give 0 or more")
+    return n
+
+
+def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
+                common: argparse.ArgumentParser, parser_class: type[Any]) -> None:
+    """Add the office commands; ``cmd(name, help)`` makes a top-level subcommand."""
+    r = cmd("report", "office reports: the daily report, or the blank requisition")
+    r.add_argument("kind", nargs="?", choices=["daily", "blanks"], default="daily",
+                   help="daily (default): one day's figures; blanks: the blank requisition")
+    r.add_argument("--date", type=_day, metavar="YYYY-MM-DD",
+                   help="daily: the day, station local time (default: today)")
+    r.add_argument("--need", type=_count, metavar="N",
+                   help="blanks: blanks needed, to state the shortfall against those received")
+    fmt = r.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", action="store_true", help="CSV (see README)")
+    fmt.add_argument("--json", action="store_true", help="a JSON object (see README)")
+
+    s = cmd("suket", "issue a Suket (temporary certificate) for a not_recorded or long-waiting "
+                     "job; with neither --out nor --printer, the slip is shown as text")
+    s.add_argument("job", help="job id or a unique prefix of it")
+    s.add_argument("--out", type=Path, metavar="FILE", help="save it (PDF; text with --text), "
+                                                            "mode 0600")
+    s.add_argument("--printer", metavar="QUEUE", help="print it on this office CUPS queue "
+                                                      "(not the card printer)")
+    s.add_argument("--text", action="store_true", help="--out writes plain text, not PDF")
+
+    se = cmd("session", "print sessions (shifts): a count of blanks at open and close")
+    ssub = se.add_subparsers(dest="session_command", metavar="ACTION", required=True,
+                             parser_class=parser_class)
+    so = ssub.add_parser("open", parents=[common],
+                         help="open a session with the count of blanks on hand")
+    so.add_argument("--count", type=_count, required=True, metavar="N",
+                    help="blanks counted on hand")
+    sc = ssub.add_parser("close", parents=[common],
+                         help="close the session with the count of blanks on hand")
+    sc.add_argument("--count", type=_count, required=True, metavar="N",
+                    help="blanks counted on hand")
+    sc.add_argument("--json", action="store_true")
+    ss = ssub.add_parser("show", parents=[common], help="the open session so far")
+    ss.add_argument("--json", action="store_true")
+
+    lg = cmd("log", "the audit trail (every action and state change), oldest first")
+    lg.add_argument("--since", metavar="WHEN",
+                    help="YYYY-MM-DD (station local) or an ISO time such as 2026-11-23T08:00")
+    lg.add_argument("--job", metavar="JOB", help="only this job (id or unique prefix)")
+    lfmt = lg.add_mutually_exclusive_group()
+    lfmt.add_argument("--json", action="store_true", help="a JSON array (see README)")
+    lfmt.add_argument("--csv", action="store_true", help="CSV (see README)")
+
+    cmd("purge", "data retention: reduce personal data of finished jobs older than "
+                 "[store] retain_personal_days")
+
+
+# -- commands --------------------------------------------------------------------
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from . import reports
+
+    office, station = ctx.config.station.office_code, ctx.config.station.id
+    try:
+        if args.kind == "blanks":
+            if args.date is not None:
+                _err("--date is for the daily report; the requisition is as of now")
+                return EXIT_USAGE
+            req = reports.requisition(ctx.store, need=args.need, office_code=office,
+                                      station_id=station)
+            _out(reports.requisition_csv(req) if args.csv else
+                 reports.requisition_json(req) if args.json else reports.requisition_text(req))
+            return EXIT_OK
+        if args.need is not None:
+            _err("--need is for `ktptui report blanks`")
+            return EXIT_USAGE
+        rep = reports.daily(ctx.store, args.date, office_code=office, station_id=station)
+    except reports.ReportError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    _out(reports.daily_csv(rep) if args.csv else
+         reports.daily_json(rep) if args.json else reports.daily_text(rep))
+    return EXIT_OK
+
+
+def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
+    from . import suket
+    from .actions import ActionRefused
+
+    cfg = ctx.config
+    printer = None
+    if args.printer:
+        if cfg.printer.backend == "cups" and args.printer == cfg.printer.queue:
+            raise ActionRefused(
+                f"{args.printer} is the e-KTP card printer ([printer] queue): a Suket goes to "
+                "an office paper printer")
+        from .printers.cups import CupsPrinter
+
+        printer = CupsPrinter(args.printer, server=cfg.printer.cups_server, timeout_s=60.0)
+    show = _out if args.out is None and printer is None else None
+    got = suket.issue(ctx.store, args.job, operator=ctx.operator,
+                      office_code=cfg.station.office_code, station_id=cfg.station.id,
+                      wait_days=cfg.office.suket_after_days, out=args.out,
+                      as_text=args.text, printer=printer, printer_name=args.printer or "",
+                      show=show)
+    slip = got.slip
+    if show is None:
+        what = "reprinted" if slip.reprint else "issued"
+        _out(f"Suket {slip.number} {what} for job {slip.short_id}: {', '.join(got.outputs)}")
+    if got.print_problem:
+        _err(got.print_problem)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
+    import json
+
+    from . import sessions
+
+    store, op = ctx.store, ctx.operator
+    match args.session_command:
+        case "open":
+            s = sessions.open_session(store, args.count, operator=op)
+            adj = s.open_adjustment
+            _out(f"session {s.short_id} open: count {s.open_count}, ledger {s.open_ledger}"
+                 + (f"; the difference {adj:+d} is recorded as a ledger adjustment"
+                    if adj else ""))
+        case "close":
+            summary = sessions.close_session(store, args.count, operator=op)
+            _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
+                 else sessions.summary_text(summary))
+        case "show":
+            now = sessions.so_far(store)
+            if args.json:
+                _out(json.dumps(now.to_dict() if now else None, ensure_ascii=False, indent=1))
+            else:
+                _out(sessions.summary_text(now) if now else "no session open")
+    return EXIT_OK
+
+
+def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    from . import audit
+
+    try:
+        since = audit.parse_since(args.since) if args.since else None
+    except audit.AuditError as e:
+        _err(str(e))
+        return EXIT_USAGE
+    job_id = ctx.store.find_job(args.job).id if args.job else None
+    events = audit.trail(ctx.store, since=since, job_id=job_id)
+    if args.json:
+        _out(audit.to_json(events))
+    elif args.csv:
+        _out(audit.to_csv(events))
+    else:
+        _out("\n".join(audit.to_text_lines(events)) or "no events")
+    return EXIT_OK
+
+
+def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
+    from . import retention
+
+    days = ctx.config.store.retain_personal_days
+    n = retention.purge(ctx.store, days=days, operator=ctx.operator)
+    _out(f"personal data removed from {n} finished job(s) older than {days} days")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Command] = {
+    "report": cmd_report, "suket": cmd_suket, "session": cmd_session, "log": cmd_log,
+    "purge": cmd_purge,
+}
