@@ -1,0 +1,210 @@
+"""Helpers for the office-operations tests: a pinned clock and jobs moved
+through their states with known times and operators (no wall clock).
+
+Test modules import the fixtures ``clock_fixture``, ``st_fixture`` and
+``wib_local_fixture``; tests ask for them as ``clock``, ``st``, ``wib_local``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from ktptui import actions, ledger, model, store
+from ktptui.model import Job, Outcome, State, transition
+from ktptui.store import Store
+
+#: Station time in the tests: WIB (UTC+7), the Jakarta / Surabaya offices' zone.
+WIB = timezone(timedelta(hours=7))
+ENGINE = "ktp"
+BUDI = "budi@10.0.0.5"
+SITI = "siti@10.0.0.9"
+
+NIKS = [f"3515054103{n:02d}0011" for n in range(90, 99)] + [
+    f"3578011203{n:02d}0021" for n in range(80, 89)]
+
+
+def utc(text: str) -> datetime:
+    """``"2026-11-23T01:00"`` -> that instant in UTC."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class Clock:
+    """Stands in for ``now_utc`` in the model, ledger, store (and so actions)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def at(self, text: str) -> Clock:
+        self.t = utc(text)
+        return self
+
+    def advance(self, **kw: float) -> None:
+        self.t += timedelta(**kw)
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    c = Clock(utc("2026-11-01T00:00"))
+    for mod in (model, ledger, store):
+        monkeypatch.setattr(mod, "now_utc", c)
+    return c
+
+
+@pytest.fixture(name="wib_local")
+def wib_local_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone is WIB (for the CLI, which uses local time)."""
+    monkeypatch.setenv("TZ", "WIB-7")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture(name="st")
+def st_fixture(tmp_path: Path) -> Store:
+    return Store(tmp_path / "data")
+
+
+# -- moving jobs ---------------------------------------------------------------------
+
+def add(s: Store, clock: Clock, at: str, nik: str, operator: str, note: str = "") -> Job:
+    clock.at(at)
+    return actions.add(s, nik, operator=operator, note=note)
+
+
+def move(s: Store, job_id: str, to: State, operator: str, note: str = "",
+          **fields: object) -> Job:
+    with s.transaction() as tx:
+        job = tx.job(job_id)
+        assert job is not None
+        moved = transition(job, to, operator=operator, note=note, **fields)  # type: ignore[arg-type]
+        tx.put_job(moved)
+    return moved
+
+
+def authorize(s: Store, job_id: str, holder: str | None = None) -> Job:
+    job = s.job(job_id)
+    assert job is not None
+    return move(s, job_id, State.AUTHORIZED, ENGINE, "authorised",
+                 authorization_id=f"auth-{job_id[:8]}-{job.attempt}", holder_name=holder)
+
+
+def print_card(s: Store, job_id: str, outcome: Outcome = Outcome.PRINTED) -> Job:
+    """PRINTING, then settled (ledger entry + outbox) as the engine does."""
+    move(s, job_id, State.PRINTING, ENGINE)
+    with s.transaction() as tx:
+        job = tx.job(job_id)
+        assert job is not None
+        return actions.settle_card(tx, job, outcome, operator=ENGINE)
+
+
+def done(s: Store, job_id: str) -> Job:
+    with s.transaction() as tx:
+        job = tx.job(job_id)
+        assert job is not None
+        tx.remove_outbox(f"{job.id}/{job.attempt}")
+        moved = transition(job, State.DONE, operator=ENGINE, note="reported")
+        tx.put_job(moved)
+    return moved
+
+
+def reject(s: Store, job_id: str, code: str) -> Job:
+    return move(s, job_id, State.REJECTED, ENGINE, f"central: {code}", error_code=code,
+                 last_error=f"central says NIK {s.job(job_id).nik} is {code}")  # type: ignore[union-attr]
+
+
+def event(s: Store, clock: Clock, at: str, kind: str, detail: str,
+          operator: str = ENGINE) -> None:
+    clock.at(at)
+    with s.transaction() as tx:
+        tx.add_event(kind, operator, detail)
+
+
+# -- the day the report tests describe -------------------------------------------------
+
+#: 2026-11-23 in WIB runs from 2026-11-22T17:00Z to 2026-11-23T17:00Z.
+DAY = "2026-11-23"
+
+
+def office_day(s: Store, clock: Clock, suket_issue: object = None) -> dict[str, Job]:
+    """A known day at a WIB office. Returns the jobs by letter.
+
+    Before the day: 100 blanks, job A queued (still waiting at the end), link down
+    at 16:00Z. In the day: B printed and done; C spoiled once then printed and
+    done; D printed (not yet reported); E and F rejected not_recorded, G rejected
+    duplicate_request; E gets a Suket and a reprint; H held; I cancelled; one
+    blank spoiled by hand. After the day: J printed.
+    """
+    from ktptui import suket
+
+    jobs: dict[str, Job] = {}
+    clock.at("2026-11-22T10:00")
+    actions.receive_blanks(s, 100, operator="admin", note="SP-001")
+    jobs["A"] = add(s, clock, "2026-11-22T10:00", NIKS[0], BUDI, "walk-in")
+    event(s, clock, "2026-11-22T16:00", "link", "down: central unreachable: timeout")
+    event(s, clock, "2026-11-22T18:30", "link", "up")  # 1.5 h inside the day
+
+    jobs["B"] = add(s, clock, "2026-11-23T01:00", NIKS[1], BUDI)
+    authorize(s, jobs["B"].id, "SITI AMINAH")
+    print_card(s, jobs["B"].id)
+    done(s, jobs["B"].id)
+
+    jobs["C"] = add(s, clock, "2026-11-23T01:05", NIKS[2], SITI)
+    authorize(s, jobs["C"].id)
+    print_card(s, jobs["C"].id, Outcome.SPOILED)
+    authorize(s, jobs["C"].id, "AGUS")
+    print_card(s, jobs["C"].id)
+    done(s, jobs["C"].id)
+
+    jobs["D"] = add(s, clock, "2026-11-23T02:00", NIKS[3], SITI)
+    authorize(s, jobs["D"].id, "DEWI")
+    print_card(s, jobs["D"].id)
+
+    jobs["E"] = add(s, clock, "2026-11-23T02:10", NIKS[4], BUDI)
+    jobs["F"] = add(s, clock, "2026-11-23T02:20", NIKS[5], BUDI)
+    jobs["G"] = add(s, clock, "2026-11-23T02:30", NIKS[6], SITI)
+    clock.at("2026-11-23T03:00")
+    reject(s, jobs["E"].id, "not_recorded")
+    reject(s, jobs["F"].id, "not_recorded")
+    reject(s, jobs["G"].id, "duplicate_request")
+
+    event(s, clock, "2026-11-23T03:00", "power", "on battery 80%, ~30 min left")
+    event(s, clock, "2026-11-23T03:15", "power", "mains")  # 0.25 h
+    clock.at("2026-11-23T04:00")
+    suket.issue(s, jobs["E"].id[:8], operator=SITI, office_code="35.15", station_id="ktp-01",
+                show=lambda text: None)
+    event(s, clock, "2026-11-23T05:00", "link", "degraded")  # not down
+    clock.at("2026-11-23T05:00")
+    suket.issue(s, jobs["E"].id[:8], operator=BUDI, office_code="35.15", station_id="ktp-01",
+                show=lambda text: None)
+
+    jobs["H"] = add(s, clock, "2026-11-23T05:00", NIKS[7], BUDI)
+    clock.at("2026-11-23T05:10")
+    actions.hold(s, jobs["H"].id, operator=SITI, note="citizen asked to wait")
+    jobs["I"] = add(s, clock, "2026-11-23T06:00", NIKS[8], BUDI)
+    clock.at("2026-11-23T06:05")
+    actions.cancel(s, jobs["I"].id, operator=BUDI, note="duplicate visit")
+    clock.at("2026-11-23T07:00")
+    actions.spoil_blank(s, operator=SITI, note="dropped a blank")
+
+    event(s, clock, "2026-11-23T10:00", "power", "on battery 95%")
+    event(s, clock, "2026-11-23T10:30", "power", "power state unknown: upsc failed")  # 0.5 h
+    event(s, clock, "2026-11-23T16:30", "link", "down: central unreachable: refused")
+    event(s, clock, "2026-11-23T16:45", "link", "down: central unreachable: refused")
+
+    jobs["J"] = add(s, clock, "2026-11-23T18:00", NIKS[9], BUDI)  # 01:00 WIB next day
+    authorize(s, jobs["J"].id, "JOKO")
+    print_card(s, jobs["J"].id)
+    clock.at("2026-11-24T02:00")  # 09:00 WIB on the 24th: "now"
+    for k, job in jobs.items():
+        current = s.job(job.id)
+        assert current is not None
+        jobs[k] = current
+    return jobs

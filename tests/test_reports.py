@@ -1,0 +1,318 @@
+"""Daily report and blank requisition: exact figures from a store with known inputs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from officekit import (  # noqa: F401  (*_fixture: fixtures)
+    DAY,
+    ENGINE,
+    WIB,
+    Clock,
+    clock_fixture,
+    office_day,
+    st_fixture,
+    utc,
+    wib_local_fixture,
+)
+
+from ktptui import ledger, reports
+from ktptui.store import Store
+
+
+def test_daily_report_figures(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)
+    r = reports.daily(st, date.fromisoformat(DAY), tz=WIB, office_code="35.15",
+                      station_id="ktp-01")
+    a = r.activity
+    assert r.start == utc("2026-11-22T17:00")
+    assert r.as_of == utc("2026-11-23T17:00")  # the whole day: it is over
+    assert r.utc_offset == "+07:00"
+    assert (a.printed, a.spoiled) == (3, 2)
+    assert a.rejected == {"not_recorded": 2, "duplicate_request": 1}
+    assert a.rejected_total == 3
+    assert (a.not_recorded, a.not_recorded_with_suket) == (2, 1)
+    assert (a.sukets_issued, a.suket_reprints) == (2, 1)
+    assert r.waiting == 2  # A (queued since the day before) and H (held)
+    assert r.oldest_waiting_job == jobs["A"].id
+    assert r.oldest_waiting_hours == 31.0
+    assert r.link_down_hours == 2.0  # 17:00-18:30Z, then 16:30-17:00Z (still down)
+    assert r.battery_hours == 0.75  # 03:00-03:15Z, then 10:00-10:30Z (unknown ends it)
+    assert {k: v.to_dict() for k, v in a.operators.items()} == {
+        "budi": {"printed": 0, "spoiled": 0, "added": 5, "actions": 7},
+        "ktp": {"printed": 3, "spoiled": 1, "added": 0, "actions": 17},
+        "siti": {"printed": 0, "spoiled": 1, "added": 3, "actions": 6},
+    }
+
+
+def test_today_runs_up_to_now_and_ongoing_outage_is_counted(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)  # now: 2026-11-24T02:00Z = 09:00 WIB
+    r = reports.daily(st, tz=WIB)  # default day: today, station time
+    assert r.day == date(2026, 11, 24)
+    assert (r.start, r.as_of) == (utc("2026-11-23T17:00"), utc("2026-11-24T02:00"))
+    assert r.activity.printed == 1  # J, at 01:00 WIB
+    assert r.activity.spoiled == 0 and r.activity.rejected == {}
+    assert r.link_down_hours == 9.0  # down since 23:30 WIB yesterday, still down
+    assert r.battery_hours == 0.0
+    assert (r.waiting, r.oldest_waiting_job) == (2, jobs["A"].id)
+    assert r.oldest_waiting_hours == 40.0
+    assert {k: v.to_dict() for k, v in r.activity.operators.items()} == {
+        "budi": {"printed": 0, "spoiled": 0, "added": 1, "actions": 1},
+        "ktp": {"printed": 1, "spoiled": 0, "added": 0, "actions": 3},
+    }
+
+
+def test_waiting_is_replayed_from_history_for_a_past_day(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)
+    r = reports.daily(st, date(2026, 11, 22), tz=WIB)
+    # At the end of the 22nd (WIB) only A existed, queued for 7 hours.
+    assert (r.waiting, r.oldest_waiting_job, r.oldest_waiting_hours) == (1, jobs["A"].id, 7.0)
+    assert r.link_down_hours == 1.0  # 16:00-17:00Z
+    assert r.activity.printed == 0
+    assert {k: v.to_dict() for k, v in r.activity.operators.items()} == {
+        "admin": {"printed": 0, "spoiled": 0, "added": 0, "actions": 1},
+        "budi": {"printed": 0, "spoiled": 0, "added": 1, "actions": 1},
+    }
+
+
+def test_future_day_is_refused(st: Store, clock: Clock) -> None:
+    clock.at("2026-11-24T02:00")
+    with pytest.raises(reports.ReportError, match="has not started"):
+        reports.daily(st, date(2026, 11, 25), tz=WIB)
+
+
+def test_empty_store_report(st: Store, clock: Clock) -> None:
+    clock.at("2026-11-24T02:00")
+    r = reports.daily(st, tz=WIB)
+    assert r.to_dict()["printed"] == 0 and r.waiting == 0 and r.oldest_waiting_job is None
+    assert "(no operator activity)" in reports.daily_text(r, WIB)
+
+
+def test_daily_json_shape(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)
+    d = json.loads(reports.daily_json(reports.daily(
+        st, date(2026, 11, 23), tz=WIB, office_code="35.15", station_id="ktp-01")))
+    assert d == {
+        "date": "2026-11-23", "utc_offset": "+07:00", "office_code": "35.15",
+        "station_id": "ktp-01", "from": "2026-11-22T17:00:00.000+00:00",
+        "as_of": "2026-11-23T17:00:00.000+00:00",
+        "printed": 3, "spoiled": 2,
+        "rejected": {"total": 3, "by_code": {"not_recorded": 2, "duplicate_request": 1}},
+        "suket": {"not_recorded": 2, "not_recorded_with_suket": 1, "issued": 2, "reprints": 1},
+        "waiting": {"count": 2, "oldest_job": jobs["A"].id,
+                    "oldest_since": "2026-11-22T10:00:00.000+00:00", "oldest_hours": 31.0},
+        "link_down_hours": 2.0, "battery_hours": 0.75,
+        "operators": {
+            "budi": {"printed": 0, "spoiled": 0, "added": 5, "actions": 7},
+            "ktp": {"printed": 3, "spoiled": 1, "added": 0, "actions": 17},
+            "siti": {"printed": 0, "spoiled": 1, "added": 3, "actions": 6},
+        },
+    }
+
+
+def test_daily_csv_columns_and_rows(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)
+    text = reports.daily_csv(reports.daily(st, date(2026, 11, 23), tz=WIB))
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["date", "section", "key", "value"]
+    assert all(r[0] == "2026-11-23" and len(r) == 4 for r in rows[1:])
+    got = {(r[1], r[2]): r[3] for r in rows[1:]}
+    assert got[("printed", "")] == "3"
+    assert got[("spoiled", "")] == "2"
+    assert got[("rejected", "total")] == "3"
+    assert got[("rejected", "not_recorded")] == "2"
+    assert got[("rejected", "duplicate_request")] == "1"
+    assert got[("suket", "issued")] == "2"
+    assert got[("suket", "not_recorded_with_suket")] == "1"
+    assert got[("waiting", "count")] == "2"
+    assert got[("waiting", "oldest_job")] == jobs["A"].id
+    assert got[("waiting", "oldest_hours")] == "31.00"
+    assert got[("outage", "link_down_hours")] == "2.00"
+    assert got[("outage", "battery_hours")] == "0.75"
+    assert got[("operator_printed", "ktp")] == "3"
+    assert got[("operator_added", "budi")] == "5"
+    assert got[("operator_actions", "siti")] == "6"
+    assert len(rows) == 1 + 14 + 3 * 4
+
+
+def test_daily_text_fits_80_columns(st: Store, clock: Clock) -> None:
+    jobs = office_day(st, clock)
+    text = reports.daily_text(reports.daily(st, date(2026, 11, 23), tz=WIB,
+                                            office_code="35.15", station_id="ktp-01"), WIB)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert lines[0] == "Daily report 2026-11-23 (UTC+07:00)  office 35.15, station ktp-01"
+    assert lines[1] == "as of 2026-11-24 00:00 station time"
+    assert "Cards printed                          3" in lines
+    assert "  not_recorded                         2" in lines
+    assert "Sukets issued                          2   (1 reprint)" in lines
+    assert f"  oldest                        {jobs['A'].short_id}   waiting 1 d 07 h" in lines
+    assert "Link to central down                2.00 h" in lines
+    assert "On UPS battery                      0.75 h" in lines
+    assert "ktp                                    3         1         0        17" in lines
+
+
+def test_outage_intervals() -> None:
+    from ktptui.store import Event
+
+    def ev(at: str, detail: str) -> Event:
+        return Event(at, f"{at}:00.000+00:00", "link", ENGINE, detail)
+
+    evs = [ev("2026-11-23T01:00", "up"), ev("2026-11-23T02:00", "down: x"),
+           ev("2026-11-23T02:30", "down: y"), ev("2026-11-23T03:00", "degraded"),
+           ev("2026-11-23T04:00", "down: z")]
+    got = reports.outages(evs, "link", reports.link_is_down)
+    assert got == [(utc("2026-11-23T02:00"), utc("2026-11-23T03:00")),
+                   (utc("2026-11-23T04:00"), None)]
+    assert reports.hours_within(got, utc("2026-11-23T02:30"), utc("2026-11-23T05:00")) == 1.5
+    assert reports.power_on_battery("on battery 62%, ~18 min left")
+    assert not reports.power_on_battery("power state unknown: no UPS")
+    assert not reports.power_on_battery("mains")
+
+
+# -- blank requisition ---------------------------------------------------------------
+
+def _ledger_history(st: Store, clock: Clock) -> None:
+    clock.at("2026-11-01T02:00")
+    with st.transaction() as tx:
+        tx.add_ledger(ledger.make_entry(ledger.Kind.RECEIVED, 10_000, operator="admin",
+                                        note="SP-001"))
+        # 21 printed and 1 spoiled before the window (up to 17 Nov, 23:30 WIB).
+        for _ in range(20):
+            tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE))
+        tx.add_ledger(ledger.make_entry(ledger.Kind.SPOILED, -1, operator=ENGINE,
+                                        note="jam"))
+        tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE,
+                                        at=utc("2026-11-17T16:30")))
+        # 14 printed and 1 spoiled in the window (18-24 Nov WIB).
+        tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE,
+                                        at=utc("2026-11-17T17:30")))
+        for day in range(18, 24):
+            for _ in range(2):
+                tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE,
+                                                at=utc(f"2026-11-{day}T03:00")))
+        tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE,
+                                        at=utc("2026-11-24T01:00")))
+        tx.add_ledger(ledger.make_entry(ledger.Kind.SPOILED, -1, operator=ENGINE,
+                                        note="ribbon", at=utc("2026-11-20T03:00")))
+        tx.add_ledger(ledger.make_entry(ledger.Kind.ADJUSTED, -3, operator="admin",
+                                        note="count on 20 Nov", at=utc("2026-11-20T09:00")))
+    clock.at("2026-11-24T02:00")
+
+
+def test_requisition_figures(st: Store, clock: Clock) -> None:
+    _ledger_history(st, clock)
+    r = reports.requisition(st, need=35_000, tz=WIB, office_code="35.15", station_id="ktp-01")
+    t = r.totals
+    assert (t.received, t.printed, t.spoiled, t.adjusted, t.balance) == (
+        10_000, 35, 2, -3, 9_960)
+    assert (r.window_days, r.used_in_window) == (7, 15)
+    assert round(r.per_day, 2) == 2.14
+    assert r.days_left == 4648.0
+    assert (r.need, r.short) == (35_000, 25_000)
+    assert r.reconciled
+
+
+def test_requisition_text_csv_json(st: Store, clock: Clock) -> None:
+    _ledger_history(st, clock)
+    r = reports.requisition(st, need=35_000, tz=WIB, office_code="35.15", station_id="ktp-01")
+    text = reports.requisition_text(r, WIB)
+    assert "need 35,000, received 10,000, short 25,000" in text
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "Received                                  10,000" in lines
+    assert "Balance (on hand)                          9,960" in lines
+    assert "Adjusted                                      -3" in lines
+    assert "Average use per day (7 days)                2.14" in lines
+    assert "Days of stock left                       4,648.0" in lines
+    rows = list(csv.reader(io.StringIO(reports.requisition_csv(r))))
+    assert rows == [
+        list(reports.REQUISITION_CSV_COLUMNS),
+        ["35.15", "ktp-01", "2026-11-24T02:00:00.000+00:00", "10000", "35", "2", "-3", "9960",
+         "2.14", "7", "4648.0", "0", "35000", "25000", "true"],
+    ]
+    assert json.loads(reports.requisition_json(r)) == {
+        "office_code": "35.15", "station_id": "ktp-01",
+        "as_of": "2026-11-24T02:00:00.000+00:00", "utc_offset": "+07:00",
+        "received": 10000, "used": 35, "spoiled": 2, "adjusted": -3, "balance": 9960,
+        "used_per_day": 2.14, "window_days": 7, "days_left": 4648.0, "waiting": 0,
+        "need": 35000, "short": 25000, "reconciled": True,
+    }
+
+
+def test_requisition_without_need_or_use(st: Store, clock: Clock) -> None:
+    clock.at("2026-11-24T02:00")
+    r = reports.requisition(st, tz=WIB)
+    assert (r.need, r.short, r.per_day, r.days_left) == (None, None, 0.0, None)
+    text = reports.requisition_text(r, WIB)
+    assert "Short" not in text and "Days of stock left                             -" in text
+    with pytest.raises(reports.ReportError):
+        reports.requisition(st, need=-1, tz=WIB)
+    over = reports.requisition(st, need=0, tz=WIB)
+    assert over.short == 0
+
+
+# -- the CLI -------------------------------------------------------------------------
+
+def _config(tmp_path: Path, st: Store) -> str:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{st.dir}"\n[station]\nid = "ktp-01"\n'
+                   'office_code = "35.15"\noperator = "budi"\n', encoding="utf-8")
+    return str(cfg)
+
+
+def test_cli_report(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
+                    capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main
+
+    office_day(st, clock)
+    cfg = _config(tmp_path, st)
+    assert main(["report", "--date", DAY, "--json", "--config", cfg]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert (d["printed"], d["spoiled"], d["link_down_hours"], d["utc_offset"]) == (
+        3, 2, 2.0, "+07:00")
+    assert d["office_code"] == "35.15"
+    assert main(["report", "daily", "--date", DAY, "--csv", "--config", cfg]) == 0
+    assert capsys.readouterr().out.startswith("date,section,key,value\n2026-11-23,printed,,3\n")
+    assert main(["report", "--config", cfg]) == 0  # today, 24 Nov WIB
+    assert capsys.readouterr().out.startswith("Daily report 2026-11-24 (UTC+07:00)")
+    assert main(["report", "blanks", "--need", "35000", "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    assert "need 35,000, received 100, short 34,900" in out
+    assert main(["report", "blanks", "--csv", "--config", cfg]) == 0
+    assert capsys.readouterr().out.splitlines()[1].startswith("35.15,ktp-01,")
+
+
+def test_cli_report_usage_errors(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main
+
+    clock.at("2026-11-24T02:00")
+    cfg = _config(tmp_path, st)
+    assert main(["report", "--need", "5", "--config", cfg]) == 2
+    assert "--need is for" in capsys.readouterr().err
+    assert main(["report", "blanks", "--date", DAY, "--config", cfg]) == 2
+    assert main(["report", "--date", "2026-11-25", "--config", cfg]) == 2
+    assert "has not started yet" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["report", "--date", "23/11/2026", "--config", cfg])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["report", "--csv", "--json", "--config", cfg])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["report", "blanks", "--need", "-4", "--config", cfg])
+    assert e.value.code == 2
+
+
+def test_requisition_window_matches_blanks_show_in_local_time(
+        st: Store, clock: Clock, wib_local: None) -> None:
+    _ledger_history(st, clock)
+    r = reports.requisition(st)  # station local time = WIB here
+    fc = ledger.forecast(st.ledger_entries(), r.totals.balance, today=date(2026, 11, 24))
+    assert (r.used_in_window, r.per_day, r.days_left) == (15, fc.per_day, fc.days_left)
