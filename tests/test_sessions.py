@@ -1,0 +1,203 @@
+"""Print sessions: counts at open and close become explained ledger adjustments."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from officekit import (  # noqa: F401  (*_fixture: fixtures)
+    BUDI,
+    ENGINE,
+    NIKS,
+    SITI,
+    WIB,
+    Clock,
+    add,
+    authorize,
+    clock_fixture,
+    print_card,
+    reject,
+    st_fixture,
+    wib_local_fixture,
+)
+
+from ktptui import actions, ledger, sessions, suket
+from ktptui.actions import ActionRefused
+from ktptui.model import Outcome
+from ktptui.store import Store
+
+
+def _adjustments(st: Store) -> list[tuple[int, str, str]]:
+    st.refresh()
+    return [(e.delta, e.operator, e.note) for e in st.ledger_entries()
+            if e.kind is ledger.Kind.ADJUSTED]
+
+
+def _shift(st: Store, clock: Clock) -> sessions.Summary:
+    """Open 08:00 WIB with 118 of 120 counted; three cards, one spoil, one
+    not_recorded with a Suket; close 16:30 WIB with 115 counted (ledger 114)."""
+    clock.at("2026-11-23T00:30")
+    actions.receive_blanks(st, 120, operator="admin", note="SP-001")
+    clock.at("2026-11-23T01:00")
+    opened = sessions.open_session(st, 118, operator=SITI)
+    assert (opened.open_count, opened.open_ledger, opened.open_adjustment) == (118, 120, -2)
+    assert opened.opened_at == "2026-11-23T01:00:00.000+00:00"
+
+    a = add(st, clock, "2026-11-23T01:30", NIKS[0], SITI)
+    b = add(st, clock, "2026-11-23T01:31", NIKS[1], BUDI)
+    c = add(st, clock, "2026-11-23T01:32", NIKS[2], BUDI)
+    d = add(st, clock, "2026-11-23T01:33", NIKS[3], BUDI)
+    clock.at("2026-11-23T02:00")
+    for job in (a, b):
+        authorize(st, job.id)
+        print_card(st, job.id)
+    authorize(st, c.id)
+    print_card(st, c.id, Outcome.SPOILED)
+    authorize(st, c.id)
+    print_card(st, c.id)
+    reject(st, d.id, "not_recorded")
+    clock.at("2026-11-23T03:00")
+    suket.issue(st, d.id, operator=BUDI, office_code="35.15", station_id="ktp-01",
+                show=lambda text: None)
+    assert st.ledger_totals().balance == 114
+    clock.at("2026-11-23T09:30")
+    return sessions.close_session(st, 115, operator=BUDI)
+
+
+def test_open_and_close_record_the_differences_and_summarise(st: Store, clock: Clock) -> None:
+    summary = _shift(st, clock)
+    assert _adjustments(st) == [
+        (-2, SITI, f"session open count 118 vs ledger 120 (operator {SITI})"),
+        (1, BUDI, f"session close count 115 vs ledger 114 (operator {BUDI})"),
+    ]
+    rec = st.reconcile()
+    assert rec.ok and rec.totals.balance == 115  # the ledger now says what was counted
+    assert summary.duration == timedelta(hours=8, minutes=30)
+    assert (summary.close_count, summary.close_ledger, summary.close_adjustment) == (115, 114, 1)
+    a = summary.activity
+    assert (a.printed, a.spoiled, a.sukets_issued, a.rejected_total) == (3, 1, 1, 1)
+    assert [e.delta for e in summary.adjustments] == [-2, 1]
+    assert summary.operators == ["budi", "ktp", "siti"]
+    assert sessions.current(st) is None
+    d = summary.to_dict()
+    assert d == sessions.last_closed(st)
+    assert {k: d[k] for k in ("open_count", "open_ledger", "open_adjustment", "close_count",
+                              "close_ledger", "close_adjustment", "duration_s", "printed",
+                              "spoiled", "sukets", "rejected", "adjusted", "closed",
+                              "closed_at", "opened_by", "closed_by", "operators")} == {
+        "open_count": 118, "open_ledger": 120, "open_adjustment": -2, "close_count": 115,
+        "close_ledger": 114, "close_adjustment": 1, "duration_s": 30600, "printed": 3,
+        "spoiled": 1, "sukets": 1, "rejected": 1, "adjusted": -1, "closed": True,
+        "closed_at": "2026-11-23T09:30:00.000+00:00", "opened_by": SITI, "closed_by": BUDI,
+        "operators": ["budi", "ktp", "siti"]}
+    assert d["rejected_by_code"] == {"not_recorded": 1}
+    text = sessions.summary_text(summary, WIB)
+    assert text.splitlines() == [
+        f"Session {summary.session.short_id} closed",
+        f"opened 2026-11-23 08:00 by {SITI}, closed 2026-11-23 16:30 by {BUDI} (8 h 30 min)",
+        "count at open 118 (ledger 120, adjusted -2)",
+        "count at close 115 (ledger 114, adjusted +1)",
+        "cards printed 3, spoiled 1, Sukets issued 1, rejected 1",
+        "adjustments: 2 (-1)",
+        f"  -2  session open count 118 vs ledger 120 (operator {SITI})",
+        f"  +1  session close count 115 vs ledger 114 (operator {BUDI})",
+        "operators: budi, ktp, siti",
+    ]
+    details = [(e.operator, e.detail) for e in st.events() if e.kind == "session"]
+    sid = summary.session.short_id
+    assert details == [
+        (SITI, f"opened session {sid}: count 118, ledger 120, adjusted -2"),
+        (BUDI, f"closed session {sid}: count 115, ledger 114, adjusted +1; printed 3, "
+               "spoiled 1, Sukets 1, rejected 1"),
+    ]
+
+
+def test_only_one_session_and_close_needs_one(st: Store, clock: Clock) -> None:
+    with pytest.raises(ActionRefused, match="no session is open"):
+        sessions.close_session(st, 0, operator=BUDI)
+    clock.at("2026-11-23T01:00")
+    s = sessions.open_session(st, 0, operator=SITI)
+    with pytest.raises(ActionRefused, match=f"session {s.short_id} opened by {SITI}"):
+        sessions.open_session(st, 0, operator=BUDI)
+    sessions.close_session(st, 0, operator=BUDI)
+    with pytest.raises(ActionRefused, match="no session is open"):
+        sessions.close_session(st, 0, operator=BUDI)
+    with pytest.raises(ActionRefused, match="cannot be negative"):
+        sessions.open_session(st, -1, operator=BUDI)
+    assert _adjustments(st) == []  # counts equal to the ledger: nothing to adjust
+
+
+def test_a_count_matching_the_ledger_adds_no_adjustment(st: Store, clock: Clock) -> None:
+    clock.at("2026-11-23T00:30")
+    actions.receive_blanks(st, 50, operator="admin")
+    clock.at("2026-11-23T01:00")
+    sessions.open_session(st, 50, operator=SITI)
+    clock.at("2026-11-23T02:00")
+    summary = sessions.close_session(st, 50, operator=SITI)
+    assert summary.adjustments == () and _adjustments(st) == []
+    assert summary.operators == ["siti"]
+
+
+def test_show_the_open_session_so_far(st: Store, clock: Clock) -> None:
+    assert sessions.so_far(st) is None
+    clock.at("2026-11-23T00:30")
+    actions.receive_blanks(st, 10, operator="admin")
+    clock.at("2026-11-23T01:00")
+    sessions.open_session(st, 12, operator=SITI)
+    job = add(st, clock, "2026-11-23T01:10", NIKS[0], BUDI)
+    authorize(st, job.id)
+    print_card(st, job.id)
+    clock.at("2026-11-23T03:00")
+    now = sessions.so_far(st)
+    assert now is not None and not now.closed
+    assert now.duration == timedelta(hours=2)
+    assert (now.activity.printed, [e.delta for e in now.adjustments]) == (1, [2])
+    assert now.operators == ["budi", ENGINE, "siti"]
+    d = now.to_dict()
+    assert (d["closed"], d["closed_at"], d["as_of"], d["close_count"]) == (
+        False, None, "2026-11-23T03:00:00.000+00:00", None)
+    assert sessions.summary_text(now, WIB).splitlines()[:2] == [
+        f"Session {now.session.short_id} open",
+        f"opened 2026-11-23 08:00 by {SITI}, so far until 2026-11-23 10:00 (2 h 00 min)",
+    ]
+
+
+def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
+                     capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{st.dir}"\n[station]\noperator = "siti"\n',
+                   encoding="utf-8")
+    c = ["--config", str(cfg)]
+    clock.at("2026-11-23T00:30")
+    actions.receive_blanks(st, 120, operator="admin")
+    clock.at("2026-11-23T01:00")
+    assert main(["session", "show", *c]) == 0
+    assert capsys.readouterr().out == "no session open\n"
+    assert main(["session", "show", "--json", *c]) == 0
+    assert capsys.readouterr().out == "null\n"
+    assert main(["session", "open", "--count", "118", *c]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(": count 118, ledger 120; the difference -2 is recorded as a "
+                        "ledger adjustment\n")
+    assert main(["session", "open", "--count", "118", *c]) == 1
+    assert "is still open: close it first" in capsys.readouterr().err
+    assert main(["session", "show", "--json", *c]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["open_count"], shown["closed"]) == (118, False)
+    clock.at("2026-11-23T02:00")
+    assert main(["session", "close", "--count", "118", "--json", *c]) == 0
+    closed = json.loads(capsys.readouterr().out)
+    assert (closed["closed"], closed["close_adjustment"], closed["duration_s"]) == (
+        True, 0, 3600)
+    assert main(["session", "close", "--count", "118", *c]) == 1
+    assert "no session is open" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["session", "open", "--count", "-3", *c])
+    assert e.value.code == 2
+    with pytest.raises(SystemExit) as e:
+        main(["session", "open", *c])
+    assert e.value.code == 2
