@@ -614,3 +614,22 @@ def test_the_store_lock_is_held_for_one_transaction_only(store: Store,
     store.refresh()
     store.jobs()
     assert can_lock(fcntl.LOCK_EX)  # reading holds nothing between calls
+
+
+# -- the bench cannot rot --------------------------------------------------------------------
+
+def test_store_bench_runs_at_a_tiny_size(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("store_bench", REPO / "bench" / "store_bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "store_bench", bench)  # dataclasses look it up
+    spec.loader.exec_module(bench)
+    rows = bench.run([(40, 10, 6, 3)], tmp_path)
+    assert [r.store for r in rows] == ["ours, transition", "ours, action", "tinydb JSONStorage"]
+    assert [r.ops for r in rows] == [6, 6, 3]
+    assert all(0 < r.median_ms <= r.p95_ms <= r.max_ms for r in rows)
+    assert "compaction" in rows[0].note
+    assert "ours, transition" in bench.table(rows)
