@@ -173,11 +173,12 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
             _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
                  else sessions.summary_text(summary))
         case "show":
-            now = sessions.so_far(store)
+            so_far = sessions.so_far(store)
             if args.json:
-                _out(json.dumps(now.to_dict() if now else None, ensure_ascii=False, indent=1))
+                _out(json.dumps(so_far.to_dict() if so_far else None, ensure_ascii=False,
+                                indent=1))
             else:
-                _out(sessions.summary_text(now) if now else "no session open")
+                _out(sessions.summary_text(so_far) if so_far else "no session open")
     return EXIT_OK
 
 

@@ -8,11 +8,11 @@ holder name, the job's note and the notes of its history, the last error text
 (central's message may quote the citizen) and any card document reference.
 
 ``purge`` does this in the hot set (one transaction) and in the jobs archive
-(``Store.rewrite_archived_jobs``), and compacts the store (twice when hot
-jobs changed) so no journal and no previous snapshot still holds old copies. The events
-and the blank ledger (the audit trail) are never changed: they name jobs by id
-and hold no NIK or name, but an operator's note is kept there as typed, so
-notes must not contain personal data.
+(``Store.rewrite_archived_jobs``), and compacts the store (twice when hot jobs
+changed) so no journal and no previous snapshot still holds old copies. The
+events and the blank ledger (the audit trail) are never changed: they name
+jobs by id and hold no NIK or name, but an operator's note is kept there as
+typed, so notes must not contain personal data.
 """
 
 from __future__ import annotations
