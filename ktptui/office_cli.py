@@ -61,11 +61,12 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
     fmt.add_argument("--csv", action="store_true", help="CSV (see README)")
     fmt.add_argument("--json", action="store_true", help="a JSON object (see README)")
 
-    s = cmd("suket", "issue a Suket (temporary certificate) for a not_recorded or long-waiting "
-                     "job; with neither --out nor --printer, the slip is shown as text")
+    s = cmd("suket", "issue a Suket (temporary certificate) for a not_recorded or "
+                     "long-waiting job")
     s.add_argument("job", help="job id or a unique prefix of it")
-    s.add_argument("--out", type=Path, metavar="FILE", help="save it (PDF; text with --text), "
-                                                            "mode 0600")
+    s.add_argument("--out", type=Path, metavar="FILE",
+                   help="save it (PDF; text with --text), mode 0600; with neither --out "
+                        "nor --printer the slip is shown as text")
     s.add_argument("--printer", metavar="QUEUE", help="print it on this office CUPS queue "
                                                       "(not the card printer)")
     s.add_argument("--text", action="store_true", help="--out writes plain text, not PDF")
