@@ -8,6 +8,8 @@ entry commit together or not at all.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import ledger, nik
 from .model import (
     HOLDS_AUTHORIZATION,
@@ -33,7 +35,7 @@ def _job(tx: Transaction, ref: str) -> Job:
     return tx.job(job.id) or job
 
 
-def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "", **f: object) -> Job:
+def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "", **f: Any) -> Job:
     try:
         moved = transition(job, to, operator=operator, note=note, **f)
     except IllegalTransition as e:
