@@ -594,6 +594,36 @@ def test_concurrent_writers_lose_no_update(data_dir: Path) -> None:
     assert len(store.ledger_entries()) == 120
 
 
+SAME_NIKS = """
+import sys
+from pathlib import Path
+from ktptui import actions
+from ktptui.store import Store
+store = Store(Path(sys.argv[1]))
+for i in range(1, 16):
+    try:
+        print(actions.add(store, f"351505150390{i:04d}", operator=sys.argv[2]).id, flush=True)
+    except actions.ActionRefused:
+        pass
+"""
+
+
+def test_processes_adding_the_same_niks_at_once_get_one_active_job_each(data_dir: Path) -> None:
+    Store(data_dir)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    procs = [subprocess.Popen([sys.executable, "-c", SAME_NIKS, str(data_dir), f"p{n}"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for n in range(3)]
+    added: list[str] = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        added += out.split()
+    store = Store(data_dir)
+    assert sorted(added) == sorted(j.id for j in store.jobs())
+    assert sorted(j.nik for j in store.jobs()) == [f"351505150390{i:04d}" for i in range(1, 16)]
+
+
 def test_the_store_lock_is_held_for_one_transaction_only(store: Store,
                                                          make_nik: Callable[[int], str]) -> None:
     def can_lock(kind: int) -> bool:
