@@ -44,6 +44,7 @@ from .nik import mask
 from .power import PowerSource, PowerStatus, may_start_card
 from .printers import PrintResult
 from .printers.base import Printer, PrinterStatus
+from .retention import purge
 from .store import OutboxItem, Store, StoreError
 
 log = logging.getLogger("ktptui.engine")
@@ -53,6 +54,8 @@ log = logging.getLogger("ktptui.engine")
 EXPIRY_MARGIN = timedelta(seconds=60)
 POWER_EVERY_S = 5.0
 PRINTER_EVERY_S = 5.0
+#: Personal data of old finished jobs is reduced at start, then once a day.
+PURGE_EVERY_S = 24 * 3600.0
 
 
 class Gate(enum.StrEnum):
@@ -124,6 +127,7 @@ class Engine:
         self._published: tuple[str, ...] = ()
         self._link_state: LinkState | None = None
         self._power_kind = ""
+        self._purged_at: float | None = None
 
     # -- recovery ------------------------------------------------------------
     def recover(self) -> list[str]:
@@ -422,9 +426,23 @@ class Engine:
             did = True
         return did
 
+    def _purge_due(self) -> None:
+        """Data retention, on the network thread: it compacts the store, which
+        must not delay a card."""
+        now = time.monotonic()
+        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY_S:
+            return
+        self._purged_at = now
+        changed = purge(self.store, days=self.config.store.retain_personal_days,
+                        operator=self.operator)
+        if changed:
+            log.info("reduced personal data of %d finished job(s) older than %d days",
+                     changed, self.config.store.retain_personal_days)
+
     def _network_loop(self) -> None:
         while not self.stop_event.is_set():
             try:
+                self._purge_due()
                 did = self.network_step()
             except StoreError as e:
                 log.error("%s", e)

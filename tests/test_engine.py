@@ -3,6 +3,7 @@ loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,7 +15,14 @@ import pytest
 from ktptui import actions
 from ktptui.central import Backoff, CentralClient, LinkMonitor
 from ktptui.central.sim import CentralSimulator
-from ktptui.config import CentralConfig, Config, EngineConfig, PowerConfig, StationConfig
+from ktptui.config import (
+    CentralConfig,
+    Config,
+    EngineConfig,
+    PowerConfig,
+    StationConfig,
+    StoreConfig,
+)
 from ktptui.engine import Engine, Gate
 from ktptui.model import Outcome, State, transition
 from ktptui.power import PowerSource, PowerStatus
@@ -279,3 +287,16 @@ def test_jobs_changed_while_authorising_give_the_authorisation_back(
     outcomes = sorted(x["outcome"] for x in sim.state()["authorizations"])
     assert outcomes == ["not_printed", "not_printed"]
     assert st.printer.fed == []
+
+
+def test_engine_applies_data_retention(tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    old = actions.add(st.store, nik(10), operator=OP, note="citizen phoned")
+    actions.cancel(st.store, old.id, operator=OP)
+    config = dataclasses.replace(st.engine.config, store=StoreConfig(
+        data_dir=tmp_path / "data", retain_personal_days=0))
+    engine = new_engine(config, st.store, st.printer, st.power)
+    assert engine.run(until_idle=True, deadline=time.monotonic() + 30)
+    st.store.refresh()
+    (job,) = [j for j in st.store.jobs() + st.store.archived_jobs() if j.id == old.id]
+    assert job.nik != nik(10) and job.nik.startswith("3515") and job.note == ""
