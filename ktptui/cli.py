@@ -24,8 +24,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def _common() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+def _common() -> _Parser:
+    p = _Parser(add_help=False)
     p.add_argument("--config", type=Path, default=argparse.SUPPRESS,
                    help="config file (default: $KTPTUI_CONFIG or ~/.config/ktptui/config.toml)")
     return p
@@ -164,10 +164,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
     except ValueError:
         known = ", ".join(s.value for s in State)
         raise _Usage(f"unknown state in --state {args.state}; known: {known}") from None
-    if states:
-        jobs = store.jobs(states)
-    else:
-        jobs = store.jobs() if args.all else store.active_jobs()
+    jobs = store.jobs(states) if states or args.all else store.active_jobs()
     if args.all:
         jobs = jobs + [j for j in store.archived_jobs() if states is None or j.state in states]
     jobs = queue_order(jobs)
