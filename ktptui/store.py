@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import logging
 import os
 import threading
 import uuid
@@ -63,6 +64,8 @@ from .fsutil import (
 )
 from .locks import FileLock, open_private
 from .model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
+
+log = logging.getLogger("ktptui.store")
 
 FORMAT = 1
 TABLES = ("jobs", "outbox", "ledger", "events", "meta")
@@ -359,7 +362,12 @@ class Store:
             if tx.ops:
                 self._commit(tx.ops)
                 if self._records >= self.compact_after:
-                    self._compact()
+                    try:
+                        self._compact()
+                    except StoreError as e:
+                        # The change is committed; compaction is tried again
+                        # at the next commit. Say so rather than fail the call.
+                        log.error("store compaction postponed: %s", e)
 
     def _commit(self, ops: list[Op]) -> None:
         path = self.journal_path()
@@ -425,6 +433,10 @@ class Store:
             "archived_counts": dict(counts),
         }
         body = json.dumps(snapshot, separators=(",", ":"), ensure_ascii=False).encode()
+        # Under the exclusive lock no one else writes a snapshot: a temp file
+        # here is left from a crash mid-write.
+        for stale in self.dir.glob(f".{self.snapshot_path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         if self.snapshot_path.exists():
             self.previous_path.unlink(missing_ok=True)
             os.link(self.snapshot_path, self.previous_path)

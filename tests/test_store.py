@@ -531,6 +531,37 @@ def test_a_full_disk_while_compacting_is_a_store_full_error_and_keeps_the_commit
     assert [j.id for j in Store(data_dir).jobs()] == [kept.id]
 
 
+def test_a_commit_whose_compaction_fails_still_returns_and_compacts_later(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(data_dir, compact_after=2)
+    real = os.write
+
+    def full(fd: int, data: Any) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    first, second = add(store, make_nik, 1), add(store, make_nik, 2)  # 2nd commit compacts
+    assert "compaction postponed" in caplog.text and "disk full" in caplog.text
+    assert not data_dir.joinpath("snapshot.json").exists()
+    monkeypatch.undo()
+    third = add(store, make_nik, 3)  # space again: compaction goes through
+    assert data_dir.joinpath("snapshot.json").exists()
+    assert {j.id for j in Store(data_dir).jobs()} == {first.id, second.id, third.id}
+
+
+def test_a_snapshot_temp_file_left_by_a_crash_is_removed_at_compaction(
+        data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    store = Store(data_dir, compact_after=10**9)
+    add(store, make_nik, 1)
+    stale = data_dir / ".snapshot.json.4242.tmp"
+    stale.write_bytes(b'{"format": 1, "gener')
+    store.compact()
+    assert not stale.exists() and data_dir.joinpath("snapshot.json").exists()
+
+
 # -- several processes ----------------------------------------------------------------------
 
 WRITER = """
