@@ -549,7 +549,9 @@ class Store:
         return [Job.from_dict(d) for d in found.values()]
 
     def find_job(self, ref: str) -> Job:
-        """A job by id or unique id prefix, hot or archived."""
+        """A job by id or id prefix: unique among the hot jobs, else among the
+        archived ones (an operator almost always means a current job, and
+        reading the archive for every action would not scale)."""
         ref = ref.strip().lower()
         if len(ref) < 4:
             raise JobNotFound(f"job reference {ref!r} is too short: give at least 4 characters")
