@@ -512,10 +512,8 @@ def test_any_other_write_error_is_a_store_error_and_changes_nothing(
     assert snapshot_all(data_dir) == before
 
 
-def test_a_full_disk_while_compacting_is_a_store_full_error_and_keeps_the_commit(
-        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(data_dir, compact_after=10**9)
-    kept = add(store, make_nik, 1)
+def fill_disk_for_temp_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ENOSPC for writes to temp files (the snapshot), journals still fit."""
     real = os.write
 
     def full(fd: int, data: Any) -> int:
@@ -524,6 +522,13 @@ def test_a_full_disk_while_compacting_is_a_store_full_error_and_keeps_the_commit
         return real(fd, data)
 
     monkeypatch.setattr(os, "write", full)
+
+
+def test_a_full_disk_while_compacting_is_a_store_full_error_and_keeps_the_commit(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(data_dir, compact_after=10**9)
+    kept = add(store, make_nik, 1)
+    fill_disk_for_temp_files(monkeypatch)
     with pytest.raises(StoreFull, match=r"disk full writing .*snapshot\.json"):
         store.compact()
     monkeypatch.undo()
@@ -535,14 +540,7 @@ def test_a_commit_whose_compaction_fails_still_returns_and_compacts_later(
         data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch,
         caplog: pytest.LogCaptureFixture) -> None:
     store = Store(data_dir, compact_after=2)
-    real = os.write
-
-    def full(fd: int, data: Any) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
+    fill_disk_for_temp_files(monkeypatch)
     first, second = add(store, make_nik, 1), add(store, make_nik, 2)  # 2nd commit compacts
     assert "compaction postponed" in caplog.text and "disk full" in caplog.text
     assert not data_dir.joinpath("snapshot.json").exists()
