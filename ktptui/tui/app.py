@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -306,7 +307,7 @@ class KtpApp(App[int]):
         return placeholder_lines("gate.starting", self.blanks)
 
     def show_status(self) -> None:
-        with contextlib.suppress(LookupError):
+        with contextlib.suppress(LookupError, NoMatches):
             self.main.show_status(self.status_lines())
 
     def _load_blanks(self) -> None:
@@ -325,7 +326,9 @@ class KtpApp(App[int]):
             return
         if not changes:
             return
-        self.apply_changes(changes.jobs, changes.other, reloaded=changes.reloaded)
+        # While the App closes, its screens lose their widgets before the timers stop.
+        with contextlib.suppress(LookupError, NoMatches):
+            self.apply_changes(changes.jobs, changes.other, reloaded=changes.reloaded)
 
     def apply_changes(self, job_ids: Iterable[str], other: Iterable[str] = (),
                       *, reloaded: bool = False) -> None:
@@ -357,7 +360,7 @@ class KtpApp(App[int]):
                     hook(ids, other, reloaded)
 
     def _tick_ages(self) -> None:
-        with contextlib.suppress(LookupError):
+        with contextlib.suppress(LookupError, NoMatches):
             self.main.tick_ages()
 
     # -- actions (every screen goes through here) ------------------------------------------------
