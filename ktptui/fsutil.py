@@ -39,12 +39,14 @@ def disk_full_message(path: Path) -> str:
     return f"disk full writing {path}: free some space on that disk; nothing was changed"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None,
+                 sync_dir: bool = True) -> None:
     """Write a whole file so a crash leaves either the old file or the new one.
 
-    Temp file in the same folder, fsync, rename over, fsync the folder.
+    Temp file in the same folder (``tmp``, default ``.NAME.PID.tmp``), fsync,
+    rename over, fsync the folder (unless the caller does that itself).
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = tmp or path.with_name(f".{path.name}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
     try:
         try:
@@ -58,4 +60,5 @@ def write_atomic(path: Path, data: bytes) -> None:
         if e.errno == errno.ENOSPC:
             raise DiskFull(errno.ENOSPC, disk_full_message(path)) from None
         raise
-    fsync_dir(path.parent)
+    if sync_dir:
+        fsync_dir(path.parent)

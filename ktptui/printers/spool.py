@@ -10,13 +10,12 @@ created at start, 0700: card documents hold personal data.
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shutil
 import threading
 from pathlib import Path
 
-from ..fsutil import ensure_private_dir, fsync_dir, write_all
+from ..fsutil import DiskFull, ensure_private_dir, fsync_dir, write_atomic
 from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
 
 TMP_PREFIX = ".ktptui-"
@@ -86,18 +85,11 @@ class SpoolPrinter(Printer):
             final = self._final(job_id, attempt, extension(content_type))
             tmp = self.spool_dir / f"{TMP_PREFIX}{final.name}.{os.getpid()}{TMP_SUFFIX}"
             try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o600)
-                try:
-                    write_all(fd, document)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-                os.replace(tmp, final)
+                write_atomic(final, document, tmp=tmp, sync_dir=False)
+            except DiskFull:
+                return PrintOutcome(PrintResult.NOT_PRINTED,
+                                    f"disk full in {self.spool_dir}: free space")
             except OSError as e:
-                tmp.unlink(missing_ok=True)
-                if e.errno == errno.ENOSPC:
-                    return PrintOutcome(PrintResult.NOT_PRINTED,
-                                        f"disk full in {self.spool_dir}: free space")
                 return PrintOutcome(PrintResult.NOT_PRINTED,
                                     f"cannot write card file in {self.spool_dir}: "
                                     f"{e.strerror or e}")
