@@ -35,16 +35,20 @@ DEMO_OPERATOR = "demo"
 
 
 class DemoPower(PowerSource):
-    """Mains until the demo "cuts" it; then a UPS running down."""
+    """Mains until the demo "cuts" it; then a UPS running down fast enough to
+    watch (the engine reads it every 5 s: low battery, and no new card, after
+    about 100 s). Mains back recharges it at once."""
 
-    def __init__(self) -> None:
+    def __init__(self, drain_per_read: int = 4) -> None:
         self.on_battery = False
         self.charge = 100
+        self.drain_per_read = drain_per_read
 
     def read(self) -> PowerStatus:
         if not self.on_battery:
+            self.charge = 100
             return PowerStatus("mains", 100, None, False, "mains")
-        self.charge = max(5, self.charge - 1)
+        self.charge = max(5, self.charge - self.drain_per_read)
         runtime = self.charge * 30
         low = self.charge <= 20
         return PowerStatus("battery", self.charge, runtime, low,

@@ -11,14 +11,18 @@ from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from ktptui import actions
+from ktptui import engine as engine_module
 from ktptui.demo import DemoStation, demo_nik, demo_station
 from ktptui.locks import EngineLock
 from ktptui.model import State, new_job, now_utc, to_text, transition
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
+from ktptui.tui.commands import station_commands
+from ktptui.tui.i18n import set_language
 from ktptui.tui.launch import make_app
 from ktptui.tui.screens.add_job import AddJobScreen
 from ktptui.tui.screens.blanks import BlankForm, BlanksScreen
@@ -46,9 +50,10 @@ async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 300)
 
 @contextlib.asynccontextmanager
 async def running(jobs: int = 0, *, seconds_per_card: float = 0.05, paused: bool = False,
-                  before: Callable[[DemoStation], None] | None = None,
+                  before: Callable[[DemoStation], None] | None = None, language: str = "id",
                   ) -> AsyncIterator[tuple[DemoStation, KtpApp, Pilot[Any]]]:
-    with demo_station(seconds_per_card=seconds_per_card, jam_rate=0.0, jobs=jobs) as station:
+    with demo_station(seconds_per_card=seconds_per_card, jam_rate=0.0, jobs=jobs,
+                      language=language) as station:
         if paused:
             actions.set_paused(station.store, True, operator="test")
         if before is not None:
@@ -63,6 +68,20 @@ async def running(jobs: int = 0, *, seconds_per_card: float = 0.05, paused: bool
             yield station, app, pilot
             if app.engine is not None:
                 app.engine.stop()
+    set_language("id")
+
+
+def messages(app: KtpApp) -> str:
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def palette(pilot: Pilot[Any], text: str) -> None:
+    """Run a command palette command by typing part of its title."""
+    await pilot.press("ctrl+p")
+    await type_text(pilot, text)
+    await pilot.pause(0.1)
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 def state_of(station: DemoStation, job_id: str) -> State | None:
@@ -71,10 +90,14 @@ def state_of(station: DemoStation, job_id: str) -> State | None:
     return job.state if job else None
 
 
-def gate_text(app: KtpApp) -> str:
+def part_text(app: KtpApp, name: str) -> str:
     from ktptui.tui.widgets.status_bar import StatusBar
 
-    return app.main.query_one(StatusBar).part_text("gate")
+    return app.main.query_one(StatusBar).part_text(name)
+
+
+def gate_text(app: KtpApp) -> str:
+    return part_text(app, "gate")
 
 
 async def select(app: KtpApp, pilot: Pilot[Any], job_id: str) -> None:
@@ -95,7 +118,7 @@ async def test_add_then_printed() -> None:
         await pilot.press("a")
         assert isinstance(app.screen, AddJobScreen)
         await type_text(pilot, nik[:-1] + "x")
-        assert "non-digit" in str(app.screen.query_one("#nik-msg").render())
+        assert "posisi 16" in str(app.screen.query_one("#nik-msg").render())
         await pilot.press("backspace")
         await type_text(pilot, nik[-1])
         assert "Jawa Timur" in str(app.screen.query_one("#nik-msg").render())
@@ -105,6 +128,41 @@ async def test_add_then_printed() -> None:
         assert job is not None
         await until(pilot, lambda: state_of(station, job.id) is State.DONE)
         assert station.store.ledger_totals().printed == 1
+
+
+async def test_add_urgent_damaged_in_three_keys_and_a_rejection_is_told() -> None:
+    nik = demo_nik(41, 78)
+    async with running(paused=True) as (station, app, pilot):
+        await pilot.press("a")
+        await type_text(pilot, nik)
+        await pilot.press("f5", "f2", "enter")  # damaged, urgent, queue it
+        job = app.store.active_job_for_nik(nik)
+        assert job is not None and job.reason.value == "damaged" and job.priority.value == "urgent"
+        assert app.main.table.selected is not None and app.main.table.selected.id == job.id
+        # Central says "not recorded" (serial 9001): the operator is told to issue a Suket.
+        await pilot.press("a")
+        await type_text(pilot, demo_nik(42, 9001))
+        await pilot.press("enter")
+        await until(pilot, lambda: "Suket" in messages(app))
+        assert station.store.active_job_for_nik(demo_nik(42, 9001)) is None
+
+
+async def test_nik_reasons_as_typed() -> None:
+    async with running() as (_station, app, pilot):
+        await pilot.press("a")
+
+        def said() -> str:
+            return str(app.screen.query_one("#nik-msg").render())
+
+        await type_text(pilot, "99")
+        assert "99 bukan kode provinsi" in said()
+        await pilot.press("backspace", "backspace")
+        await type_text(pilot, "35150532")  # day 32
+        assert "tanggal lahir" in said()
+        await pilot.press("backspace", "backspace")
+        await type_text(pilot, "0101800000")
+        assert "0000" in said()
+        await pilot.press("escape")
 
 
 async def test_add_refused_nik_stays_open() -> None:
@@ -136,6 +194,52 @@ async def test_link_cut_jobs_wait_then_print() -> None:
         station.set_link(True)
         await until(pilot, lambda: all(state_of(station, i) is State.DONE for i in ids),
                     tries=400)
+
+
+async def test_demo_power_cut_holds_printing_and_mains_back_prints(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "POWER_EVERY_S", 0.05)
+    async with running() as (station, app, pilot):
+        await until(pilot, lambda: app.engine is not None and app.status is not None)
+        station.power.drain_per_read = 0  # the UPS holds its charge while we look
+        await palette(pilot, "putus listrik")
+        assert station.power.on_battery
+        await until(pilot, lambda: "BATERAI" in part_text(app, "power"))
+        station.power.charge = 15  # low battery: no new card
+        await until(pilot, lambda: "daya UPS tidak cukup" in gate_text(app))
+        assert "LEMAH" in part_text(app, "power")
+        job = app.act(actions.add, demo_nik(43, 79))
+        assert job is not None
+        await pilot.pause(0.3)
+        assert state_of(station, job.id) in (State.QUEUED, State.AUTHORIZED)
+        await palette(pilot, "listrik PLN kembali")
+        await until(pilot, lambda: state_of(station, job.id) is State.DONE, tries=400)
+        assert "listrik PLN" in part_text(app, "power")
+
+
+async def test_every_palette_command_has_a_title_and_demo_switches() -> None:
+    async with running(jobs=1, paused=True) as (_station, app, pilot):
+        titles = [title for title, _ in station_commands(app)]
+        assert len(titles) == len(set(titles))
+        for key in ("(a)", "(h)", "(r)", "(c)", "(u)", "(x)", "(p)", "(b)", "(e)", "(s)",
+                    "(f)", "(/)", "(?)", "(q)", "(Enter)"):
+            assert any(title.endswith(key) for title in titles), key
+        assert sum(title.startswith("Demo:") for title in titles) == 4
+        await palette(pilot, "Rincian pekerjaan")
+        assert isinstance(app.screen, DetailsScreen)
+        await pilot.press("escape")
+        await palette(pilot, "log kejadian")
+        assert isinstance(app.screen, EventsScreen)
+
+
+async def test_english() -> None:
+    async with running(jobs=1, paused=True, language="en") as (_station, app, pilot):
+        await until(pilot, lambda: "paused by" in gate_text(app))
+        assert "Not printing" in gate_text(app)
+        assert "Queue" in str(app.main.query_one("#queue-info").render())
+        assert app.main.table.rows()[0].state.value in ("queued", "authorized")
+        await pilot.press("question_mark")
+        assert "add a citizen" in "\n".join(app.screen.query_one(LinesView).lines)
 
 
 # -- job actions ---------------------------------------------------------------------------
@@ -184,12 +288,12 @@ async def test_refused_action_is_notified() -> None:
         assert any("cannot go from held" in n.message for n in app._notifications)
 
 
-def _interrupted(store: Store) -> str:
-    job = new_job(demo_nik(60, 99), operator="t")
+def _interrupted(store: Store, i: int = 60) -> str:
+    job = new_job(demo_nik(i, 99), operator="t")
     with store.transaction() as tx:
         tx.put_job(job)
     with store.transaction() as tx:
-        job = transition(job, State.AUTHORIZED, operator="engine", authorization_id="auth-int-1",
+        job = transition(job, State.AUTHORIZED, operator="engine", authorization_id=f"auth-{i}",
                          holder_name="SITI AMINAH",
                          expires_at=to_text(now_utc() + timedelta(hours=1)),
                          document=None, document_sha256=None, content_type="application/pdf")
@@ -209,11 +313,23 @@ async def test_resolve_interrupted_printed() -> None:
         await until(pilot, lambda: app.main.table.total == 3)
         assert app.main.table.rows()[0].state is State.INTERRUPTED  # needs the operator: top
         printed = station.store.ledger_totals().printed
+        assert "1 KARTU TERPUTUS" in str(app.main.query_one("#queue-info").render())
         await pilot.press("x")
         assert isinstance(app.screen, ResolveScreen)
         await pilot.press("1")
         assert state_of(station, box["id"]) in (State.PRINTED, State.DONE)
         assert station.store.ledger_totals().printed == printed + 1
+        # Another one: no card came out, so it goes back to the queue (next attempt).
+        other = _interrupted(app.store, 61)
+        app.apply_changes({other})
+        await pilot.press("x", "3")
+        station.store.refresh()
+        job = station.store.job(other)
+        assert job is not None and job.attempt == 2
+        assert job.state in (State.QUEUED, State.AUTHORIZED)
+        assert station.store.ledger_totals().printed == printed + 1
+        await pilot.press("x")  # nothing left to resolve: said, no dialog
+        assert not isinstance(app.screen, ResolveScreen)
 
 
 # -- details, pause, blanks, events, help ---------------------------------------------------
@@ -226,7 +342,7 @@ async def test_details_shows_history() -> None:
         assert isinstance(app.screen, DetailsScreen)
         fields = str(app.screen.query_one("#fields").render())
         assert job.nik in fields
-        assert any("queued" in line for line in app.screen.query_one(LinesView).lines)
+        assert any("antre" in line for line in app.screen.query_one(LinesView).lines)
         await pilot.press("escape")
         assert not isinstance(app.screen, DetailsScreen)
 
@@ -252,7 +368,8 @@ async def test_blanks_receive_spoil_adjust() -> None:
         await pilot.press("r")
         assert isinstance(app.screen, BlankForm)
         await type_text(pilot, "25")
-        await pilot.press("tab")
+        await pilot.press("enter")  # Enter on the count goes on to the note
+        assert app.store.ledger_totals().balance == start
         await type_text(pilot, "surat 12")
         await pilot.press("enter")
         assert app.store.ledger_totals().balance == start + 25
@@ -274,7 +391,7 @@ async def test_blanks_receive_spoil_adjust() -> None:
         # An adjustment without a reason is refused by the core: a notification.
         await pilot.press("k")
         await type_text(pilot, "+1")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # count, then an empty reason
         assert isinstance(app.screen, BlankForm)
         assert any("reason" in n.message for n in app._notifications)
         await pilot.press("escape", "escape")
@@ -352,7 +469,9 @@ async def test_quit_asks_while_printing_and_card_finishes() -> None:
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         assert not app.quitting
-        await pilot.press("q", "y")
+        await pilot.press("ctrl+q")  # Textual's own quit key asks too
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n", "q", "y")
         assert app.quitting
         await until(pilot, lambda: app.return_code is not None, tries=400)
         assert state_of(station, job_id) in (State.PRINTED, State.DONE)

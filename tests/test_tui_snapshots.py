@@ -80,7 +80,7 @@ def _store(tmp_path: Path, jobs: list[Job], blanks: int = 250) -> Store:
 
 
 def _status(gate: Gate, reason: str, **kw: Any) -> EngineStatus:
-    base: dict[str, Any] = {"link": "up", "link_detail": "up", "power": "mains",
+    base: dict[str, Any] = {"link": "up", "link_detail": "up since 09:18", "power": "mains",
                             "printer": "ready", "printer_ready": True, "blanks": 250,
                             "at": to_text(NOW - timedelta(minutes=42))}
     base.update(kw)
@@ -114,15 +114,16 @@ def test_link_down(snap_compare: Any, tmp_path: Path) -> None:
     jobs = [_job(i, State.QUEUED, minutes_ago=40 - i * 5,
                  error="central unreachable: connection refused") for i in range(5)]
     store = _store(tmp_path, jobs)
-    status = _status(Gate.LINK, "Not printing: link down: connection refused", link="down",
-                     link_detail="down: connection refused, next try in 30 s")
+    # LinkMonitor.describe() while down; the countdown is never shown.
+    detail = "central unreachable since 09:18, retry in 3 s (connection refused)"
+    status = _status(Gate.LINK, f"Not printing: {detail}", link="down", link_detail=detail)
     assert snap_compare(_app(store, status), terminal_size=(80, 24))
 
 
 def test_on_battery(snap_compare: Any, tmp_path: Path) -> None:
     store = _store(tmp_path, _queue()[1:])
-    status = _status(Gate.POWER, "Not printing: UPS runtime 4 min is below the 5 min minimum",
-                     power="on battery 38%, ~4 min left")
+    status = _status(Gate.POWER, "Not printing: on battery, ~4 min left (minimum 5 min): "
+                     "printing held", power="on battery 38%, ~4 min left")
     power = PowerInfo("battery", 38, 240, "on battery 38%, ~4 min left")
     assert snap_compare(_app(store, status, power), terminal_size=(80, 24))
 

@@ -24,24 +24,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
 from .. import actions, ledger
+from ..engine import Gate
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
 from .fmt import Clock, utc_now
-from .i18n import t
+from .i18n import t, t_opt
 from .status import (
     BlanksInfo,
+    LinkInfo,
     PowerInfo,
     StatusLines,
     engine_lines,
+    holder_text,
+    link_from_monitor,
+    link_from_text,
     placeholder_lines,
     standby_lines,
 )
@@ -60,10 +65,12 @@ ROLE = "ktptui TUI"
 
 
 class EngineStatusChanged(Message):
-    def __init__(self, status: EngineStatus, power: PowerInfo | None) -> None:
+    def __init__(self, status: EngineStatus, power: PowerInfo | None,
+                 link: LinkInfo | None) -> None:
         super().__init__()
         self.status = status
         self.power = power
+        self.link = link
 
 
 class EngineStopped(Message):
@@ -89,7 +96,8 @@ def _power_info(engine: Engine) -> PowerInfo | None:
     runtime = getattr(reading, "runtime_s", None)
     return PowerInfo(source, charge if isinstance(charge, int) else None,
                      int(runtime) if isinstance(runtime, int | float) else None,
-                     str(getattr(reading, "detail", "")))
+                     str(getattr(reading, "detail", "")),
+                     bool(getattr(reading, "low_battery", False)))
 
 
 class KtpApp(App[int]):
@@ -111,6 +119,7 @@ class KtpApp(App[int]):
         clock: Clock = utc_now,
         fixed_status: EngineStatus | None = None,
         fixed_power: PowerInfo | None = None,
+        fixed_link: LinkInfo | None = None,
         takeover_s: float = 2.0,
         refresh_s: float = 1.0,
         handle_signals: bool = True,
@@ -133,7 +142,9 @@ class KtpApp(App[int]):
         self.standby_holder: str | None = None
         self.status: EngineStatus | None = fixed_status
         self.power: PowerInfo | None = fixed_power
-        self.link_since: str | None = fixed_status.at if fixed_status else None
+        self.link: LinkInfo | None = fixed_link or (
+            link_from_text(fixed_status.link_detail, fixed_status.link, fixed_status.at)
+            if fixed_status else None)
         self.quitting = False
         self.blanks = BlanksInfo(0, low_threshold, None)
         self._fixed = fixed_status is not None
@@ -193,7 +204,7 @@ class KtpApp(App[int]):
             return
         if not self.lock.try_acquire(role=ROLE):
             holder = self.lock.holder()
-            who = holder.describe() if holder else None
+            who = holder_text(holder) or None
             if not self.standby or who != self.standby_holder or self.status is not None:
                 self.standby = True
                 self.standby_holder = who
@@ -221,15 +232,21 @@ class KtpApp(App[int]):
         self.run_engine(engine)
 
     def _on_engine_status(self, status: EngineStatus) -> None:
-        """Called from engine threads: post only what the bar would show differently."""
+        """Called from engine threads: post only what the bar would show differently.
+
+        The engine evaluates its gates twice a second, and while the link is
+        down its reason counts the seconds to the next try: the key leaves
+        every countdown out, so an idle station posts (and paints) nothing."""
         engine = self.engine
         power = _power_info(engine) if engine is not None else None
-        key = (status.gate, status.reason, status.link, status.link_detail, status.power,
-               status.printer, status.printer_ready, status.blanks, status.current_job, power)
+        link = link_from_monitor(engine.link) if engine is not None else None
+        reason = "" if status.gate in (Gate.LINK, Gate.TOKEN) else status.reason
+        key = (status.gate, reason, link, status.power, status.printer, status.printer_ready,
+               status.blanks, status.current_job, power)
         if key == self._last_key:
             return
         self._last_key = key
-        self.post_message(EngineStatusChanged(status, power))
+        self.post_message(EngineStatusChanged(status, power, link))
 
     @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
     def run_engine(self, engine: Engine) -> None:
@@ -247,11 +264,9 @@ class KtpApp(App[int]):
             self.post_message(EngineStopped(error))
 
     def on_engine_status_changed(self, message: EngineStatusChanged) -> None:
-        previous = self.status
-        if previous is None or previous.link != message.status.link or self.link_since is None:
-            self.link_since = message.status.at
         self.status = message.status
         self.power = message.power
+        self.link = message.link
         self.show_status()
 
     def on_engine_notes(self, message: EngineNotes) -> None:
@@ -297,14 +312,25 @@ class KtpApp(App[int]):
 
     # -- status bar ----------------------------------------------------------------------------
     def status_lines(self) -> StatusLines:
+        paused = self.store.meta(actions.PAUSED_KEY)
         if self.status is not None:
-            return engine_lines(self.status, self.blanks, self.power, self.link_since)
+            return engine_lines(self.status, self.blanks, self.power, self.link, paused=paused,
+                                printing=self._printing_who(self.status.current_job))
         if self.engine_error:
             return placeholder_lines("gate.no_engine", self.blanks, self.engine_error)
         if self.standby:
             other = self.store.meta("engine_status")
-            return standby_lines(self.standby_holder, other, self.blanks)
+            return standby_lines(self.standby_holder, other, self.blanks, paused=paused)
         return placeholder_lines("gate.starting", self.blanks)
+
+    def _printing_who(self, job_id: str | None) -> str:
+        """Whom the card in the printer is for: the name, else the masked NIK."""
+        from ..nik import mask
+
+        job = self.store.job(job_id) if job_id else None
+        if job is None:
+            return ""
+        return job.holder_name or mask(job.nik)
 
     def show_status(self) -> None:
         with contextlib.suppress(LookupError, NoMatches):
@@ -344,6 +370,8 @@ class KtpApp(App[int]):
                 removed: list[str] = []
                 for job_id in ids:
                     job = self.store.job(job_id)
+                    if job is not None:
+                        self._tell(main.table.get(job_id), job)
                     if job is None or job.state in FINAL_STATES:
                         removed.append(job_id)
                     else:
@@ -358,6 +386,22 @@ class KtpApp(App[int]):
                 hook = getattr(screen, "store_changed", None)
                 if hook is not None and screen is not main:
                     hook(ids, other, reloaded)
+
+    def _tell(self, before: Job | None, job: Job) -> None:
+        """What the operator must act on gets a notification, not just a row
+        that changes colour or leaves the queue."""
+        from ..model import State
+        from ..nik import mask
+        from .status import link_cause
+
+        if before is None or before.state is job.state:
+            return
+        if job.state is State.REJECTED:
+            code = t_opt(f"code.{job.error_code}", job.error_code or link_cause(job.last_error))
+            self.notify(t("action.rejected", job=job.short_id, nik=mask(job.nik), code=code),
+                        severity="warning", timeout=20)
+        elif job.state is State.INTERRUPTED:
+            self.notify(t("action.interrupted", job=job.short_id), severity="error", timeout=20)
 
     def _tick_ages(self) -> None:
         with contextlib.suppress(LookupError, NoMatches):
@@ -414,6 +458,19 @@ class KtpApp(App[int]):
     def toggle_pause(self) -> None:
         self.set_paused(not self.paused)
 
+    async def action_quit(self) -> None:
+        """ctrl+q (Textual's binding) quits like ``q``: asking while a card prints."""
+        try:
+            main = self.main
+        except LookupError:
+            self.shutdown()
+            return
+        main.action_quit()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """None of Textual's: every station command is in ``StationCommands``."""
+        return ()
+
     # -- demo ----------------------------------------------------------------------------------
     def demo_link(self, up: bool) -> None:
         if self.demo is not None:
@@ -424,11 +481,12 @@ class KtpApp(App[int]):
             self.demo.set_power(mains)
 
     # -- testing helpers -----------------------------------------------------------------------
-    def fixed(self, status: EngineStatus, power: PowerInfo | None = None) -> None:
+    def fixed(self, status: EngineStatus, power: PowerInfo | None = None,
+              link: LinkInfo | None = None) -> None:
         """Show a given engine status (snapshots, tests)."""
         self._fixed = True
         self.status = status
         self.power = power
-        self.link_since = status.at
+        self.link = link or link_from_text(status.link_detail, status.link, status.at)
         self.show_status()
 

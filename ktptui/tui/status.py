@@ -2,10 +2,16 @@
 
 Levels: ``ok`` / ``warn`` / ``bad`` become CSS classes, and every bad or warn
 part also says so in words, so a monochrome console loses nothing.
+
+Everything shown is in the operator's language; only details that exist
+nowhere but in the core's words (a printer's own message, the cause of a link
+failure, a refused token) are appended in English. Nothing shown counts down:
+a status that changes every second would repaint every second.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +36,17 @@ class PowerInfo:
     charge: int | None = None
     runtime_s: int | None = None
     detail: str = ""
+    low: bool = False
+
+
+@dataclass(frozen=True)
+class LinkInfo:
+    """The link as the bar shows it: no countdown, so it changes only by event."""
+
+    state: str  # up / degraded / down
+    since: str = ""  # local HH:MM
+    error: str = ""  # the cause, in the core's words
+    token_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,51 +78,91 @@ def _detail(summary: str, detail: str) -> str:
     return f"{summary} - {detail}"
 
 
-def core_detail(reason: str) -> str:
-    """The core's English reason without the prefix the summary already says."""
-    for prefix in ("Not printing: ", "Printing", "Queue empty"):
-        if reason.startswith(prefix):
-            return reason[len(prefix):].strip(" :")
-    return reason
+# -- the link --------------------------------------------------------------------------
+
+_UNREACHABLE = "central unreachable: "
+_RETRY = re.compile(r",? retry in \d+ s")
+_SINCE = re.compile(r"since (\d\d:\d\d)")
 
 
-def gate_line(status: EngineStatus) -> Part:
-    summary = t(f"gate.{status.gate.value}")
-    return Part(_detail(summary, core_detail(status.reason)), _GATE_LEVEL.get(status.gate, WARN))
+def link_cause(error: str) -> str:
+    return one_line(error).removeprefix(_UNREACHABLE)
 
 
-def link_part(state: str, detail: str, since: str | None = None) -> Part:
-    label = t_opt(f"link.{state}", state)
-    text = f"{t('status.link')}: {label}"
-    if since:
-        text += " " + t("status.since", at=local_time(since))
-    if detail and detail.casefold() != state.casefold():
-        text += f" ({one_line(detail)})"
-    level = {"up": OK, "degraded": WARN}.get(state, BAD)
-    return Part(text, level)
+def link_from_monitor(link: Any) -> LinkInfo:
+    """From the engine's ``LinkMonitor`` (read on the engine's thread)."""
+    changed = getattr(link, "changed_at", None)
+    since = changed.strftime("%H:%M") if changed is not None else ""
+    state = getattr(getattr(link, "state", None), "value", "?")
+    return LinkInfo(str(state), since, link_cause(str(getattr(link, "last_error", "") or "")),
+                    bool(getattr(link, "token_refused", False)))
 
 
-def power_part(power: PowerInfo | None, detail: str) -> Part:
+def link_from_text(detail: str, state: str | None = None, at: str | None = None) -> LinkInfo:
+    """From ``LinkMonitor.describe()`` text: what another process published
+    (``meta("engine_status")``), or a fixed status in tests.
+
+    The text is "up since 09:18", "central unreachable since 09:18, retry in
+    4 s (connection refused)" or "<last error> (since 09:18), retry in 4 s"."""
+    text = _RETRY.sub("", one_line(detail))
+    found = _SINCE.search(text)
+    since = found.group(1) if found else (local_time(at) if at else "")
+    if state is None:
+        if text.startswith("up"):
+            state = "up"
+        elif text.startswith("central unreachable"):
+            state = "down"
+        else:
+            state = "degraded" if text else "?"
+    if state == "up":
+        return LinkInfo(state, since)
+    if state == "down":
+        cause = text[text.rfind("(") + 1:].rstrip(")") if text.endswith(")") else ""
+        return LinkInfo(state, since, link_cause(cause))
+    error = _SINCE.sub("", text).replace("()", "").strip(" ,")
+    return LinkInfo(state, since, error)
+
+
+def link_part(link: LinkInfo) -> Part:
+    prefix = t("status.link") + ": "
+    if link.token_refused:
+        return Part(prefix + t("link.token") + (f" ({link.error})" if link.error else ""), BAD)
+    text = prefix + t_opt(f"link.{link.state}", link.state)
+    if link.since:
+        text += " " + t("status.since", at=link.since)
+    if link.error and link.state != "up":
+        text += f" ({link.error})"
+    return Part(text, {"up": OK, "degraded": WARN}.get(link.state, BAD))
+
+
+# -- power, blanks, printer ------------------------------------------------------------
+
+def power_part(power: PowerInfo | None, detail: str, *, held: bool = False) -> Part:
+    """``held``: the engine holds printing for power (the part is then bad)."""
     prefix = t("status.power") + ": "
     if power is None:
-        known = detail.strip()
+        known = one_line(detail)
         if known == "mains":
             return Part(prefix + t("power.mains"))
-        return Part(prefix + (one_line(known) or t("power.unknown")), WARN if known else OK)
+        if not known:
+            return Part(prefix + t("power.unknown"), WARN)
+        return Part(prefix + known, BAD if held else WARN)
     if power.source == "mains":
         return Part(prefix + t("power.mains"))
     if power.source == "battery":
         minutes = (power.runtime_s or 0) // 60
         text = t("power.battery", charge=power.charge if power.charge is not None else "?",
                  minutes=minutes if power.runtime_s is not None else "?")
-        return Part(prefix + text, BAD)
+        if power.low:
+            text += " " + t("power.low")
+        return Part(prefix + text, BAD if held or power.low else WARN)
     return Part(prefix + t("power.unknown") + (f" ({one_line(power.detail)})"
                                                if power.detail else ""), WARN)
 
 
 def blanks_part(info: BlanksInfo) -> Part:
     text = f"{t('status.blanks')}: {info.balance}"
-    if info.days_left is not None:
+    if info.days_left is not None and info.balance > 0:
         text += " " + t("status.blanks_days", days=f"{info.days_left:.0f}")
     if info.balance <= 0:
         return Part(f"{text} {t('status.blanks_out')}", BAD)
@@ -122,40 +179,99 @@ def printer_part(ready: bool, busy: bool, message: str) -> Part:
     else:
         word, level = t("status.printer_stopped"), BAD
     text = f"{t('status.printer')}: {word}"
-    if message and not ready:
+    if message and not ready and not busy:
         text += f" ({one_line(message)})"
     return Part(text, level)
 
 
+# -- the gate line -----------------------------------------------------------------------
+
+def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | None = None,
+              printing: str = "") -> Part:
+    """Can we print right now, and if not, why: one line.
+
+    ``paused``: the store's pause record ({"by", "note"}); ``printing``: who
+    the card in the printer is for (name or masked NIK)."""
+    gate = status.gate
+    level = _GATE_LEVEL.get(gate, WARN)
+    match gate:
+        case Gate.PRINTING if status.current_job:
+            text = t("gate.printing_job", job=status.current_job[:8])
+            if printing:
+                text += f" ({printing})"
+        case Gate.PAUSED:
+            paused = paused or {}
+            text = t("gate.paused", by=paused.get("by") or "?")
+            if paused.get("note"):
+                text += f" ({one_line(str(paused['note']))})"
+        case Gate.TOKEN:
+            text = _detail(t("gate.token"), link.error)
+        case Gate.PRINTER:
+            text = _detail(t("gate.printer"), status.printer)
+        case Gate.LINK:
+            text = t("gate.link" if link.state == "down" else "gate.link_busy")
+            if link.state != "down" and link.error:
+                text = _detail(text, link.error)
+        case Gate.PRINTING | Gate.IDLE | Gate.WAITING | Gate.BLANKS | Gate.POWER | Gate.STOPPING:
+            text = t(f"gate.{gate.value}")
+        case _:  # a gate this TUI does not know yet: the core's own words
+            text = one_line(status.reason)
+    return Part(text, level)
+
+
 def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | None,
-                 link_since: str | None = None) -> StatusLines:
+                 link: LinkInfo | None = None, *, paused: dict[str, Any] | None = None,
+                 printing: str = "") -> StatusLines:
+    link = link or link_from_text(status.link_detail, status.link, status.at)
     return StatusLines(
-        gate=gate_line(status),
-        link=link_part(status.link, status.link_detail, link_since),
-        power=power_part(power, status.power),
+        gate=gate_line(status, link, paused=paused, printing=printing),
+        link=link_part(link),
+        power=power_part(power, status.power, held=status.gate is Gate.POWER),
         blanks=blanks_part(blanks),
         printer=printer_part(status.printer_ready, status.current_job is not None,
                              status.printer),
     )
 
 
-def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksInfo) -> StatusLines:
+def holder_text(holder: Any) -> str:
+    """Who holds the engine lock, short: "ktptui --resume (siti, pid 4242)"."""
+    if holder is None:
+        return ""
+    return f"{holder.role} ({holder.user}, pid {holder.pid})"
+
+
+def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksInfo, *,
+                  paused: dict[str, Any] | None = None) -> StatusLines:
     """This process does not print: say who does, and what it last published."""
-    gate = Part(t("gate.standby", who=who) if who else t("gate.standby_none"), WARN)
     other = other or {}
-    if other.get("reason") and who:
-        gate = Part(f"{gate.text}. {t('gate.other', reason=one_line(str(other['reason'])))}",
-                    WARN)
+    if not who:
+        gate = Part(t("gate.standby_none"), WARN)
+    else:
+        text = t("gate.standby", who=who)
+        other_gate = str(other.get("gate", "") or "")
+        if other_gate == Gate.PAUSED.value:
+            text += " | " + t("gate.other", what=t("gate.paused", by=(paused or {}).get("by")
+                                                   or "?"))
+        elif other_gate and other_gate in _KNOWN_GATES:
+            text += " | " + t("gate.other", what=t(f"gate.{other_gate}"))
+        gate = Part(text, WARN)
     link_detail = str(other.get("link", "") or "")
-    link_state = link_detail.split()[0].rstrip(":,") if link_detail else "?"
+    link = (link_part(link_from_text(link_detail)) if link_detail
+            else Part(f"{t('status.link')}: {t('status.unknown')}", WARN))
+    printer = str(other.get("printer", "") or "")
     return StatusLines(
         gate=gate,
-        link=link_part(link_state, link_detail),
-        power=power_part(None, str(other.get("power", "") or "")),
+        link=link,
+        power=power_part(None, str(other.get("power", "") or ""),
+                         held=other.get("gate") == Gate.POWER.value),
         blanks=blanks_part(blanks),
-        printer=Part(f"{t('status.printer')}: {one_line(str(other.get('printer', '?')))}",
-                     OK),
+        printer=Part(f"{t('status.printer')}: " + (
+            t("status.printer_ready") if printer == "ready"
+            else one_line(printer) or t("status.unknown")), OK if printer == "ready" else WARN),
     )
+
+
+_KNOWN_GATES = {g.value for g in Gate}
 
 
 def placeholder_lines(gate_key: str, blanks: BlanksInfo, detail: str = "") -> StatusLines:

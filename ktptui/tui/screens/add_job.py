@@ -1,14 +1,21 @@
-"""Add a citizen: the NIK is checked as it is typed, with the exact reason."""
+"""Add a citizen: the NIK is checked as it is typed, with the exact reason.
+
+Keys: type the NIK, Enter queues it. Beyond the NIK every choice is one key
+that works from any field: F2 urgent on/off, F3-F6 the reason; Tab reaches the
+note. So "add an urgent card for a damaged e-KTP" is ``a``, NIK, ``F5``,
+``F2``, ``Enter``.
+"""
 
 from __future__ import annotations
 
+import calendar
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from ... import actions, nik
 from ...model import Job, Reason
@@ -18,18 +25,62 @@ from ..keys import translate
 if TYPE_CHECKING:
     from ..app import KtpApp
 
+#: One key per reason (the order of the reason line).
+REASON_KEYS: list[tuple[str, Reason]] = [
+    ("f3", Reason.NEW), ("f4", Reason.DATA_CHANGE), ("f5", Reason.DAMAGED), ("f6", Reason.LOST),
+]
 
-def nik_message(text: str) -> tuple[str, bool]:
-    """What to say under the NIK field, and whether it is valid."""
+EMPTY, PARTIAL, BAD, OK = "empty", "partial", "bad", "ok"
+
+
+def _date_problem(digits: str) -> bool:
+    """True when the birth-date digits typed so far (NIK digits 7-12) cannot be right."""
+    if len(digits) >= 2:
+        day = int(digits[:2])
+        if not (1 <= day <= 31 or 41 <= day <= 71):
+            return True
+    if len(digits) >= 4 and not 1 <= int(digits[2:4]) <= 12:
+        return True
+    if len(digits) >= 6:
+        day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
+        real = day - 40 if day > 40 else day
+        # Like nik.validate: years divisible by 4 are leap years.
+        full = 2000 + year if year % 4 == 0 else 2001
+        return real > calendar.monthrange(full, month)[1]
+    return False
+
+
+def nik_check(text: str) -> tuple[str, str]:
+    """What to say under the NIK field as it is typed, and how it stands:
+    ``empty``, ``partial`` (right so far), ``bad`` (the exact rule broken) or
+    ``ok``. ``nik.validate`` stays the judge of a whole NIK."""
     text = text.strip()
     if not text:
-        return t("add.nik_empty"), False
+        return t("add.nik_empty"), EMPTY
+    bad = next((i for i, c in enumerate(text) if c not in "0123456789"), None)
+    if bad is not None:
+        return t("add.nik_bad", reason=t("nik.digit", char=text[bad], pos=bad + 1)), BAD
+    if len(text) >= 2 and text[:2] not in nik.PROVINCES:
+        return t("add.nik_bad", reason=t("nik.province", code=text[:2])), BAD
+    if _date_problem(text[6:12]):
+        return t("add.nik_bad", reason=t("nik.date", digits=text[6:12])), BAD
+    if len(text) < 16:
+        where = nik.PROVINCES[text[:2]] if len(text) >= 2 else ""
+        return t("nik.partial", n=len(text), where=where), PARTIAL
+    if text[12:] == "0000":
+        return t("add.nik_bad", reason=t("nik.serial")), BAD
     try:
         info = nik.validate(text)
-    except nik.InvalidNik as e:
-        return t("add.nik_bad", reason=str(e)), False
+    except nik.InvalidNik as e:  # a rule the checks above do not know: the core's words
+        return t("add.nik_bad", reason=str(e)), BAD
     sex = t("add.female") if info.female else t("add.male")
-    return t("add.nik_ok", province=info.province, sex=sex), True
+    return t("add.nik_ok", province=info.province, sex=sex), OK
+
+
+def nik_message(text: str) -> tuple[str, bool]:
+    """What to say under the NIK field, and whether the NIK is whole and valid."""
+    message, state = nik_check(text)
+    return message, state == OK
 
 
 class AddJobScreen(ModalScreen[Job | None]):
@@ -37,11 +88,15 @@ class AddJobScreen(ModalScreen[Job | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "key.back"),
         Binding("f2", "toggle_urgent", "add.urgent", priority=True),
+        *(Binding(key, f"reason('{reason.value}')", show=False, priority=True)
+          for key, reason in REASON_KEYS),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         translate(self)
+        self.reason = Reason.NEW
+        self.urgent = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -49,13 +104,21 @@ class AddJobScreen(ModalScreen[Job | None]):
             yield Label(t("add.nik"))
             yield Input(id="nik", max_length=16, compact=True)
             yield Static(t("add.nik_empty"), id="nik-msg", markup=False)
-            yield Label(t("add.reason"))
-            yield Select([(t(f"reason.{r.value}"), r) for r in Reason], value=Reason.NEW,
-                         allow_blank=False, id="reason", compact=True)
-            yield Checkbox(t("add.urgent") + " (F2)", id="urgent", compact=True)
+            yield Static(self._reason_text(), id="reason", markup=False)
+            yield Static(self._urgent_text(), id="urgent", markup=False)
             yield Label(t("add.note"))
             yield Input(id="note", compact=True)
             yield Static(t("add.hint"), id="hint", markup=False)
+
+    def _reason_text(self) -> str:
+        choices = []
+        for key, reason in REASON_KEYS:
+            label = t(f"reason.{reason.value}")
+            choices.append(f"{key.upper()} " + (f"[{label}]" if reason is self.reason else label))
+        return f"{t('add.reason')}: " + "  ".join(choices)
+
+    def _urgent_text(self) -> str:
+        return f"F2 {t('add.urgent')}: " + (t("add.yes") if self.urgent else t("add.no"))
 
     def on_mount(self) -> None:
         for field in self.query(Input):
@@ -64,11 +127,16 @@ class AddJobScreen(ModalScreen[Job | None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "nik":
-            text, ok = nik_message(event.value)
-            msg = self.query_one("#nik-msg", Static)
-            msg.update(text)
-            msg.set_class(not ok and bool(event.value.strip()), "-bad")
-            msg.set_class(ok, "-ok")
+            self._show_nik(event.value)
+
+    def _show_nik(self, value: str, *, submitted: bool = False) -> None:
+        text, state = nik_check(value)
+        if submitted and state == PARTIAL:
+            text, state = t("add.nik_bad", reason=t("nik.length", n=len(value.strip()))), BAD
+        msg = self.query_one("#nik-msg", Static)
+        msg.update(text)
+        msg.set_class(state == BAD, "-bad")
+        msg.set_class(state == OK, "-ok")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -79,26 +147,30 @@ class AddJobScreen(ModalScreen[Job | None]):
 
         app = self.app
         assert isinstance(app, KtpApp)
-        text = self.query_one("#nik", Input).value.strip()
-        message, ok = nik_message(text)
-        if not ok:
-            self.query_one("#nik-msg", Static).update(message)
-            self.query_one("#nik", Input).focus()
+        field = self.query_one("#nik", Input)
+        text = field.value.strip()
+        if not nik_message(text)[1]:
+            self._show_nik(text, submitted=True)
+            field.focus()
             return
-        reason = self.query_one("#reason", Select).value
-        job = self._add(app, text, reason if isinstance(reason, Reason) else Reason.NEW)
+        job = self._add(app, text, self.reason)
         if job is not None:
             app.notify(t("add.queued", nik=nik.mask(job.nik)))
             self.dismiss(job)
 
     def _add(self, app: KtpApp, text: str, reason: Reason) -> Job | None:
-        return app.act(actions.add, text, reason=reason,
-                       urgent=self.query_one("#urgent", Checkbox).value,
+        return app.act(actions.add, text, reason=reason, urgent=self.urgent,
                        note=self.query_one("#note", Input).value.strip())
 
     def action_toggle_urgent(self) -> None:
-        box = self.query_one("#urgent", Checkbox)
-        box.value = not box.value
+        self.urgent = not self.urgent
+        urgent = self.query_one("#urgent", Static)
+        urgent.update(self._urgent_text())
+        urgent.set_class(self.urgent, "-on")
+
+    def action_reason(self, value: str) -> None:
+        self.reason = Reason(value)
+        self.query_one("#reason", Static).update(self._reason_text())
 
     def action_dismiss_none(self) -> None:
         self.dismiss(None)

@@ -67,6 +67,9 @@ class BlankForm(ModalScreen[bool]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.input.id == "number":  # Enter on the count goes on to the note
+            self.query_one("#note", Input).focus()
+            return
         app = _ktp(self)
         note = self.query_one("#note", Input).value.strip()
         count = 0

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from ...model import Job
 from ..fmt import local_time, one_line, reason_label, state_label
-from ..i18n import t
+from ..i18n import t, t_opt
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 
@@ -43,10 +43,14 @@ def field_lines(job: Job) -> list[str]:
     return [f"{t(key) + ':':24}{value}" for key, value in rows]
 
 
+def _state(value: str | None) -> str:
+    return t_opt(f"state.{value}", value) if value else "-"
+
+
 def history_lines(job: Job) -> list[str]:
     return [
-        f"{local_time(h.at, with_date=True)}  {h.from_state or '-':>11} -> {h.to_state:11} "
-        f"{h.operator}  {one_line(h.note)}"
+        f"{local_time(h.at, with_date=True)}  {_state(h.from_state):>11} -> "
+        f"{_state(h.to_state):11} {h.operator}  {one_line(h.note)}"
         for h in job.history
     ]
 

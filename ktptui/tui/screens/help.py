@@ -28,7 +28,7 @@ KEYS: list[tuple[str, str]] = [
     ("f", "help.filter"),
     ("/", "help.search"),
     ("s", "help.finished"),
-    ("↑ ↓ PgUp PgDn", "help.move"),
+    ("↑ ↓", "help.move"),
     ("Ctrl+P", "help.palette"),
     ("Esc", "help.escape"),
     ("?", "help.help"),
@@ -37,7 +37,8 @@ KEYS: list[tuple[str, str]] = [
 
 
 def help_lines() -> list[str]:
-    return [f"{keys:>14}  {t(what)}" for keys, what in KEYS]
+    width = max(len(keys) for keys, _ in KEYS)
+    return [f"{keys:>{width}}  {t(what)}" for keys, what in KEYS]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -58,6 +58,7 @@ class MainScreen(Screen[None]):
         self._filter = 0
         self._counts = (0, 0)
         self._interrupted = False
+        self._interrupted_count = 0
         self._keys_for: tuple[State, Priority] | None = None
 
     @property
@@ -107,7 +108,8 @@ class MainScreen(Screen[None]):
             case "cancel":
                 return state in (State.QUEUED, State.HELD, State.AUTHORIZED)
             case "urgent":
-                return job is not None and job.priority is not Priority.URGENT
+                return state in (State.QUEUED, State.HELD, State.AUTHORIZED) and (
+                    job is not None and job.priority is not Priority.URGENT)
             case "resolve":
                 return self._interrupted
             case "details":
@@ -125,9 +127,12 @@ class MainScreen(Screen[None]):
             self.refresh_bindings()
 
     def _note_interrupted(self) -> None:
-        found = any(j.state is State.INTERRUPTED for j in self.table.all_jobs())
-        if found != self._interrupted:
-            self._interrupted = found
+        count = self.table.interrupted()
+        if count != self._interrupted_count:
+            self._interrupted_count = count
+            self._show_info()
+        if bool(count) != self._interrupted:
+            self._interrupted = bool(count)
             self.refresh_bindings()
 
     # -- table events ----------------------------------------------------------------
@@ -151,9 +156,12 @@ class MainScreen(Screen[None]):
             parts.append(t("queue.filter", name=name))
             if table.search_text:
                 parts.append(t("queue.search", text=table.search_text))
+            if self._interrupted_count:
+                parts.insert(0, t("queue.interrupted", n=self._interrupted_count))
             text = " | ".join(parts)
         info = self.query_one("#queue-info", Static)
         info.update(text)
+        info.set_class(bool(self._interrupted_count), "-alert")
 
     # -- actions ------------------------------------------------------------------------
     @property

@@ -19,40 +19,63 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
 from ...model import FINAL_STATES, Job, Priority, State, queue_key
-from ..fmt import MARKERS, Clock, age, fit, local_time, one_line, reason_label, state_label, utc_now
-from ..i18n import t
+from ..fmt import MARKERS, Clock, age, fit, local_time, reason_label, state_label, utc_now
+from ..i18n import t, t_opt
+from ..status import link_cause
 
 SortKey = tuple[Any, ...]
 
-# Column widths (cells); name and last error share what is left.
-W_POS, W_MARK, W_NIK, W_REASON, W_STATE, W_TRY, W_AGE = 5, 1, 16, 9, 11, 3, 4
-FIXED = W_POS + W_MARK + W_NIK + W_REASON + W_STATE + W_TRY + W_AGE + 8  # 8 separators
+# Column widths (cells); name and last error share what is left. The queue
+# shows the position and the age ("42m"); the finished view has no position
+# and shows when the job finished ("11-23 14:05").
+W_POS, W_MARK, W_NIK, W_REASON, W_STATE, W_TRY, W_AGE, W_WHEN = 5, 1, 16, 9, 11, 2, 4, 11
 
 
-def widths(total: int) -> tuple[int, int]:
-    """Name and last-error widths for a table ``total`` cells wide."""
-    rest = max(0, total - FIXED)
-    name = max(4, rest * 2 // 5)
-    return name, max(0, rest - name)
+class Columns:
+    """Where each column sits in a table ``total`` cells wide."""
+
+    def __init__(self, total: int, *, finished: bool) -> None:
+        self.pos = 0 if finished else W_POS
+        self.when = W_WHEN if finished else W_AGE
+        fixed = self.pos + W_MARK + W_NIK + W_REASON + W_STATE + W_TRY + self.when
+        fixed += 8 if self.pos else 7  # separators
+        rest = max(0, total - fixed)
+        self.name = max(4, rest * 3 // 5)
+        self.error = max(0, rest - self.name)
+        # The start of the age column (tick_ages repaints only that cell).
+        self.when_x = (self.pos + 1 if self.pos else 0) + W_MARK + W_NIK + self.name \
+            + W_REASON + W_STATE + W_TRY + 6
+
+    def join(self, pos: str, mark: str, nik: str, name: str, reason: str, state: str,
+             attempt: str, when: str, error: str) -> str:
+        cols = [mark, fit(nik, W_NIK), fit(name, self.name), fit(reason, W_REASON),
+                fit(state, W_STATE), attempt[-W_TRY:].rjust(W_TRY), fit(when, self.when),
+                fit(error, self.error)]
+        if self.pos:
+            cols.insert(0, pos[-self.pos:].rjust(self.pos))
+        return " ".join(cols)
 
 
 def header_text(total: int, *, finished: bool) -> str:
-    name_w, err_w = widths(total)
-    cols = [
-        fit(t("col.pos"), W_POS), " " * W_MARK, fit(t("col.nik"), W_NIK),
-        fit(t("col.name"), name_w),
-        fit(t("col.reason"), W_REASON), fit(t("col.state"), W_STATE),
-        fit(t("col.attempt"), W_TRY).rjust(W_TRY),
-        fit(t("col.updated") if finished else t("col.age"), W_AGE), fit(t("col.error"), err_w),
-    ]
-    return fit(" ".join(cols), total)
+    c = Columns(total, finished=finished)
+    text = c.join(t("col.pos"), " ", t("col.nik"), t("col.name"), t("col.reason"),
+                  t("col.state"), t("col.attempt"),
+                  t("col.updated") if finished else t("col.age"), t("col.error"))
+    return fit(text, total)
+
+
+def error_text(job: Job) -> str:
+    """The last error, or what central's final code means for the operator."""
+    if job.error_code:
+        return t_opt(f"code.{job.error_code}", job.error_code)
+    return link_cause(job.last_error)
 
 
 #: The queue as the operator reads it: what needs them, what is on the
@@ -153,6 +176,7 @@ class JobTable(ScrollView, can_focus=True):
         self._cache: dict[tuple[Any, ...], Strip] = {}
         self._rendered_age: dict[int, str] = {}
         self._counted: tuple[int, int] = (-1, -1)
+        self._layout: tuple[int, Columns] | None = None
         self.cursor = 0
 
     # -- data --------------------------------------------------------------------
@@ -171,6 +195,17 @@ class JobTable(ScrollView, can_focus=True):
     def rows(self) -> list[Job]:
         """The rows shown, in order (for tests and the bench)."""
         return list(self._view)
+
+    def interrupted(self) -> int:
+        """How many rows are interrupted cards (they sort first: a bisect, not a scan)."""
+        if self.finished:
+            return 0
+        return bisect_left(self._keys, (_GROUP[State.INTERRUPTED] + 1,))
+
+    def get(self, job_id: str) -> Job | None:
+        """The row held for ``job_id`` (filtered out or not)."""
+        key = self._by_id.get(job_id)
+        return None if key is None else self._jobs[self._index(self._keys, key)]
 
     def job_at(self, index: int) -> Job | None:
         return self._view[index] if 0 <= index < len(self._view) else None
@@ -328,17 +363,25 @@ class JobTable(ScrollView, can_focus=True):
         self._set_cursor(self.scroll_offset.y + event.y)
 
     # -- ages ----------------------------------------------------------------------
+    def _columns(self, width: int) -> Columns:
+        if self._layout is None or self._layout[0] != width:
+            self._layout = (width, Columns(width, finished=self.finished))
+        return self._layout[1]
+
     def tick_ages(self) -> None:
-        """Repaint only the visible lines whose age text changed (once a minute)."""
+        """Repaint only the age cells whose text changed (once a minute): a few
+        bytes per changed row, not the row."""
         self._now = self._clock()
         if self.finished:
             return
         top = self.scroll_offset.y
+        c = self._columns(self.size.width)
         for line, text in list(self._rendered_age.items()):
             job = self.job_at(line)
-            if job is not None and top <= line < top + self.size.height and (
-                    age(job.created_at, self._now) != text):
-                self.refresh_line(line)
+            if job is None or not top <= line < top + self.size.height:
+                del self._rendered_age[line]
+            elif age(job.created_at, self._now) != text:
+                self.refresh(Region(c.when_x, line - top, c.when, 1))
 
     # -- painting ------------------------------------------------------------------
     def _visible_jobs(self) -> list[Job]:
@@ -357,7 +400,7 @@ class JobTable(ScrollView, can_focus=True):
         if job is None:
             return Strip.blank(width, self.rich_style)
         if self.finished:
-            when = local_time(job.updated_at, with_date=False)
+            when = local_time(job.updated_at, with_date=True)[5:16]
             position = 0
         else:
             when = age(job.created_at, self._now)
@@ -374,16 +417,11 @@ class JobTable(ScrollView, can_focus=True):
         return strip
 
     def _format(self, job: Job, position: int, when: str, selected: bool, width: int) -> Strip:
-        name_w, err_w = widths(width)
         urgent = job.priority is Priority.URGENT
         pos = "" if job.state in FINAL_STATES else (("^" if urgent else "") + str(position))
-        cols = [
-            pos.rjust(W_POS), MARKERS[job.state], fit(job.nik, W_NIK),
-            fit(job.holder_name or "", name_w), fit(reason_label(job), W_REASON),
-            fit(state_label(job.state), W_STATE), str(job.attempt).rjust(W_TRY),
-            fit(when, W_AGE), fit(one_line(job.last_error), err_w),
-        ]
-        text = fit(" ".join(cols), width)
+        text = fit(self._columns(width).join(
+            pos, MARKERS[job.state], job.nik, job.holder_name or "", reason_label(job),
+            state_label(job.state), str(job.attempt), when, error_text(job)), width)
         style: Style = self.get_component_rich_style(f"job-table--{job.state.value}")
         if selected:
             style = style + self.get_component_rich_style("job-table--cursor")
