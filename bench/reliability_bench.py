@@ -25,15 +25,20 @@ def main() -> int:
     p.add_argument("--kills", type=int, default=1000)
     p.add_argument("--jobs", type=int, default=20)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--add-per-run", type=int, default=1,
+                   help="requests added while each run prints")
     p.add_argument("--window", type=float, nargs=2, default=(0.3, 1.5),
                    metavar=("MIN_S", "MAX_S"), help="kill after a random delay in this range")
     args = p.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ktptui-reliability-") as tmp:
         result = run_chaos(Path(tmp), kills=args.kills, jobs=args.jobs, seed=args.seed,
-                           kill_window=tuple(args.window))  # type: ignore[arg-type]
+                           kill_window=tuple(args.window),
+                           add_per_run=args.add_per_run)  # type: ignore[arg-type]
     minutes = (time.monotonic() - started) / 60
     print(f"faults at central: {FAULTS}")
+    print(f"kill window: {args.window[0]:g}-{args.window[1]:g} s after start; "
+          f"{args.add_per_run} request(s) added per run")
     print(f"kills: {result.kills}   jobs: {result.jobs}   run: {minutes:.1f} min")
     print(f"interrupted cards settled by the spool folder: printed {result.settled_printed}, "
           f"not printed {result.settled_not_printed}")
