@@ -1,24 +1,34 @@
-"""TUI figures: first paint and peak RSS (empty / 10,000 jobs), keypress to
-repaint, and bytes written to the terminal in 60 idle seconds.
+"""TUI figures: start-to-first-paint and peak RSS (empty queue and 10,000
+jobs), keypress-to-repaint, and bytes written to the terminal while idle.
 
-    .venv/bin/python bench/tui_bench.py [--idle-seconds 60] [--skip-idle]
+    .venv/bin/python bench/tui_bench.py [--idle-seconds 60] [--presses 50] [--jobs 10000]
 
-Method:
-* paint: a fresh subprocess per case (so RSS and import time are real) runs
-  the App headless (``run_test``, 80x24) on a prepared store and reports the
-  time from process start to the first frame that shows the table, and
-  ``ru_maxrss``. "10k paint" is App construction to that frame.
-* keypress: in the 10k case, 50 x ``down`` (and a ``pagedown``), each timed
-  from the key being sent to the frame after it (``pilot.press`` + ``pause``).
-* idle: the real App in a real pseudo-terminal (``pty.fork``, 80x24,
-  TERM=xterm-256color) with a live engine on the demo station when the
-  simulator is importable (else queue-only); after a 5 s settle, every byte
-  the App writes to the terminal for N seconds is counted.
+Everything runs the real App in a real pseudo-terminal (``pty.fork``, 80x24,
+TERM=xterm-256color), the way an operator's SSH session runs it, and times
+what reaches the terminal:
+
+* **first paint**: from just before the fork to the last byte of the first
+  frame that shows the queue ("Antrean kosong" / "10000 dari 10000"): the
+  interpreter start, imports, store open and the table included. The App is
+  queue-only (no engine) on a prepared, compacted store. Peak RSS is the
+  child's ``VmHWM`` from ``/proc`` after the keypresses.
+* **App to first frame** (headless): in a fresh interpreter, from ``KtpApp()``
+  to the first frame of ``run_test`` (80x24): the table's own share.
+* **keypress to repaint**: with 10,000 jobs, ``down`` (every tenth a
+  ``pagedown``) written to the terminal, timed to the last byte of the repaint
+  it causes (the output is read until it has been quiet for 30 ms).
+* **idle**: the demo station (central simulator, sim printer, live engine) in
+  two states: link up with the queue printed empty, and link down with 20
+  citizens waiting (the engine probes central every few seconds; ages tick
+  each minute). After a settle, every byte written for ``--idle-seconds`` is
+  counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import fcntl
 import json
 import os
 import pty
@@ -30,13 +40,18 @@ import sys
 import tempfile
 import termios
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 T0 = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def make_store(data_dir: Path, jobs: int) -> None:
+    """A compacted store with ``jobs`` queued citizens and 500 blanks."""
     from ktptui import actions
     from ktptui.model import new_job
     from ktptui.store import Store
@@ -51,157 +66,228 @@ def make_store(data_dir: Path, jobs: int) -> None:
     store.compact()
 
 
-def child_paint(data_dir: str, presses: int) -> None:
-    """Runs in a fresh interpreter: prints one JSON line of figures."""
-    import asyncio
-    import resource
+# -- headless: App construction to the first frame ------------------------------------------
 
+def app_to_first_frame(data_dir: Path) -> dict[str, float]:
+    """In this interpreter: KtpApp() to the first frame of run_test (80x24)."""
     from ktptui.engine import EngineStatus, Gate
     from ktptui.store import Store
     from ktptui.tui.app import KtpApp
 
-    t_import = time.perf_counter() - T0
-    store = Store(Path(data_dir))
-    t_store = time.perf_counter() - T0
-    status = EngineStatus(Gate.IDLE, "Queue empty", "up", "up", "mains", "ready", True, 500)
-    figures: dict[str, float] = {"import_s": t_import, "store_s": t_store}
+    store = Store(data_dir)
+    status = EngineStatus(Gate.IDLE, "Queue empty", "up", "up since 09:00", "mains", "ready",
+                          True, 500)
+    figures: dict[str, float] = {}
 
-    async def main() -> None:
-        t_app = time.perf_counter()
+    async def run() -> None:
+        start = time.perf_counter()
         app = KtpApp(store, operator="bench", fixed_status=status, handle_signals=False)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            figures["first_paint_s"] = time.perf_counter() - T0
-            figures["app_to_paint_s"] = time.perf_counter() - t_app
+            figures["app_to_frame_s"] = time.perf_counter() - start
             figures["rows"] = app.main.table.total
-            times = []
-            for key in ["down"] * presses + ["pagedown"] * min(presses, 10):
-                t = time.perf_counter()
-                await pilot.press(key)
-                await pilot.pause()
-                times.append(time.perf_counter() - t)
-            if times:
-                times.sort()
-                figures["key_median_ms"] = 1000 * times[len(times) // 2]
-                figures["key_max_ms"] = 1000 * times[-1]
 
-    asyncio.run(main())
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(figures))
+    asyncio.run(run())
+    return figures
 
 
-def paint(jobs: int, presses: int) -> dict[str, float]:
+def headless(jobs: int) -> dict[str, float]:
+    """``app_to_first_frame`` in a fresh interpreter (imports not counted)."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         make_store(data, jobs)
-        out = subprocess.run([sys.executable, __file__, "--child-paint", str(data),
-                              "--presses", str(presses)], capture_output=True, text=True,
-                             check=True, cwd=ROOT)
+        out = subprocess.run([sys.executable, __file__, "--child-headless", str(data)],
+                             capture_output=True, text=True, check=True, cwd=ROOT)
         result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
         return result
 
 
-IDLE_CHILD = """
-import sys, os
+# -- the real App in a pseudo-terminal --------------------------------------------------------
+
+CHILD = """
+import os, sys
 from pathlib import Path
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 mode, data = sys.argv[1], sys.argv[2]
 from ktptui.tui.launch import make_app, setup_logging
-if mode == "demo":
-    from ktptui.demo import demo_station
-    from ktptui.store import Store
+from ktptui.store import Store
+if mode == "queue":
+    from ktptui.config import Config, StoreConfig
+    cfg = Config(store=StoreConfig(data_dir=Path(data)))
+    setup_logging(Path(data))
+    make_app(cfg, Store(Path(data)), None, operator="bench").run()
+else:
+    from ktptui import actions
+    from ktptui.demo import demo_nik, demo_station
     with demo_station(seconds_per_card=0.2, jam_rate=0.0, jobs=3) as st:
+        if mode == "demo-down":
+            st.set_link(False)
+            for i in range(20):
+                actions.add(st.store, demo_nik(i + 20, 200 + i), operator="bench")
         setup_logging(st.config.store.data_dir)
         app = make_app(st.config, Store(st.config.store.data_dir), st.store, station=st)
         app.run()
-else:
-    from ktptui.config import Config, StoreConfig
-    from ktptui.store import Store
-    cfg = Config(store=StoreConfig(data_dir=Path(data)))
-    app = make_app(cfg, Store(Path(data)), None)
-    app.run()
 """
 
 
-def in_pty(seconds: float, mode: str, jobs: int = 20,
-           presses: int = 0) -> tuple[int, int, list[float]]:
-    """(bytes in the settle period, bytes in ``seconds`` idle, key-to-output times)."""
+@dataclass
+class Term:
+    """A child process on the slave side of a pty; we read the master."""
+
+    mode: str
+    data: Path
+    pid: int = 0
+    fd: int = -1
+    t0: float = 0.0
+    log: list[tuple[float, int]] = field(default_factory=list)  # (time from t0, bytes)
+    text: bytearray = field(default_factory=bytearray)
+
+    def start(self) -> Term:
+        self.t0 = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: the App on the slave side
+            os.environ["TERM"] = "xterm-256color"
+            os.environ["COLUMNS"], os.environ["LINES"] = "80", "24"
+            os.chdir(ROOT)
+            os.execv(sys.executable, [sys.executable, "-c", CHILD, self.mode, str(self.data)])
+        self.pid, self.fd = pid, fd
+        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+        return self
+
+    def _read(self, timeout: float) -> bool:
+        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
+        if not ready:
+            return False
+        try:
+            chunk = os.read(self.fd, 65536)
+        except OSError:
+            return False
+        self.log.append((time.perf_counter() - self.t0, len(chunk)))
+        self.text += chunk
+        return bool(chunk)
+
+    def until(self, found: Callable[[bytes], bool], timeout: float = 30.0) -> bool:
+        end = time.perf_counter() + timeout
+        while not found(bytes(self.text)):
+            if time.perf_counter() >= end:
+                return False
+            self._read(end - time.perf_counter())
+        return True
+
+    def quiet(self, gap: float, limit: float = 5.0) -> float:
+        """Read until nothing came for ``gap`` s; the time of the last byte (from t0)."""
+        end = time.perf_counter() + limit
+        while time.perf_counter() < end and self._read(gap):
+            pass
+        return self.log[-1][0] if self.log else 0.0
+
+    def count(self, seconds: float) -> int:
+        """Bytes written in the next ``seconds``."""
+        total_before = sum(n for _, n in self.log)
+        end = time.perf_counter() + seconds
+        while (left := end - time.perf_counter()) > 0:
+            self._read(left)
+        return sum(n for _, n in self.log) - total_before
+
+    def key(self, sequence: bytes) -> float:
+        """Write a key; seconds from the write to the last byte of its repaint."""
+        self.quiet(0.03)
+        sent = time.perf_counter() - self.t0
+        self.log.append((sent, 0))
+        os.write(self.fd, sequence)
+        last = self.quiet(0.03)
+        return max(0.0, last - sent)
+
+    def peak_rss_mb(self) -> float:
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self) -> None:
+        os.kill(self.pid, signal.SIGTERM)
+        self.quiet(0.2, limit=10.0)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+DOWN, PAGE_DOWN = b"\x1b[B", b"\x1b[6~"
+
+
+@dataclass
+class Paint:
+    jobs: int
+    first_paint_s: float
+    peak_rss_mb: float
+    keys_ms: list[float]
+
+
+def paint(jobs: int, presses: int) -> Paint:
+    """Start-to-first-paint, then keypresses, then the peak RSS."""
+    needle = b"Antrean kosong" if jobs == 0 else f"{jobs} dari {jobs}".encode()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         make_store(data, jobs)
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.environ["TERM"] = "xterm-256color"
-            os.chdir(ROOT)
-            os.execv(sys.executable, [sys.executable, "-c", IDLE_CHILD, mode, str(data)])
-        fcntl_size = struct.pack("HHHH", 24, 80, 0, 0)
-        import fcntl
+        term = Term("queue", data).start()
+        try:
+            if not term.until(lambda text: needle in text):
+                raise RuntimeError(f"the queue never showed ({needle!r})")
+            first = term.quiet(0.05)
+            keys = [1000 * term.key(PAGE_DOWN if i % 10 == 9 else DOWN) for i in range(presses)]
+            rss = term.peak_rss_mb()
+        finally:
+            term.stop()
+    return Paint(jobs, first, rss, keys)
 
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, fcntl_size)
 
-        def drain(duration: float) -> int:
-            total = 0
-            end = time.monotonic() + duration
-            while (left := end - time.monotonic()) > 0:
-                ready, _, _ = select.select([fd], [], [], left)
-                if ready:
-                    try:
-                        total += len(os.read(fd, 65536))
-                    except OSError:
-                        break
-            return total
+def idle(mode: str, seconds: float, settle: float) -> tuple[int, int]:
+    """(bytes while starting and settling, bytes in ``seconds`` idle) for a demo station."""
+    with tempfile.TemporaryDirectory() as tmp:
+        term = Term(mode, Path(tmp)).start()
+        try:
+            starting = term.count(settle)
+            quiet = term.count(seconds)
+        finally:
+            term.stop()
+    return starting, quiet
 
-        settle = drain(8.0 if mode == "demo" else 5.0)
-        idle = drain(seconds)
-        keys: list[float] = []
-        for i in range(presses):
-            t = time.perf_counter()
-            os.write(fd, b"\x1b[B" if i % 10 else b"\x1b[6~")  # down, pagedown
-            ready, _, _ = select.select([fd], [], [], 2.0)
-            if ready:
-                keys.append(time.perf_counter() - t)
-            drain(0.15)
-        os.kill(pid, signal.SIGTERM)
-        drain(3.0)
-        os.waitpid(pid, 0)
-        return settle, idle, keys
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else 0.0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--child-paint")
+    ap.add_argument("--child-headless")
     ap.add_argument("--presses", type=int, default=50)
+    ap.add_argument("--jobs", type=int, default=10_000)
     ap.add_argument("--idle-seconds", type=float, default=60.0)
-    ap.add_argument("--skip-idle", action="store_true")
+    ap.add_argument("--settle-seconds", type=float, default=10.0)
     args = ap.parse_args()
-    if args.child_paint:
-        child_paint(args.child_paint, args.presses)
+    if args.child_headless:
+        print(json.dumps(app_to_first_frame(Path(args.child_headless))))
         return
     empty = paint(0, 0)
-    print(f"empty queue: first paint {empty['first_paint_s']:.3f} s from process start "
-          f"(imports {empty['import_s']:.3f} s), peak RSS {empty['peak_rss_mb']:.1f} MB")
-    big = paint(10_000, args.presses)
-    print(f"10,000 jobs: store open {big['store_s'] - big['import_s']:.3f} s, App to first "
-          f"paint {big['app_to_paint_s']:.3f} s, first paint {big['first_paint_s']:.3f} s "
-          f"from process start, peak RSS {big['peak_rss_mb']:.1f} MB, rows {big['rows']:.0f}")
-    print(f"keypress to repaint (10k, run_test pilot incl. its idle polling): median "
-          f"{big['key_median_ms']:.1f} ms, max {big['key_max_ms']:.1f} ms")
-    if not args.skip_idle:
-        try:
-            import ktptui.central.sim  # noqa: F401
-
-            mode = "demo"
-        except ImportError:
-            mode = "queue"
-        settle, idle, _ = in_pty(args.idle_seconds, mode)
-        print(f"idle ({mode}): {settle} bytes while starting, {idle} bytes in "
-              f"{args.idle_seconds:.0f} idle seconds")
-    _, _, keys = in_pty(0.5, "queue", jobs=10_000, presses=args.presses)
-    keys.sort()
-    if keys:
-        print(f"keypress to first output byte in a pty (10k): median "
-              f"{1000 * keys[len(keys) // 2]:.1f} ms, max {1000 * keys[-1]:.1f} ms "
-              f"({len(keys)} keys)")
+    print(f"empty queue: first paint {empty.first_paint_s:.3f} s from process start, "
+          f"peak RSS {empty.peak_rss_mb:.1f} MB")
+    big = paint(args.jobs, args.presses)
+    print(f"{args.jobs:,} jobs: first paint {big.first_paint_s:.3f} s from process start, "
+          f"peak RSS {big.peak_rss_mb:.1f} MB")
+    head0, head = headless(0), headless(args.jobs)
+    print(f"App to first frame, headless: empty {head0['app_to_frame_s']:.3f} s, "
+          f"{args.jobs:,} jobs {head['app_to_frame_s']:.3f} s ({head['rows']:.0f} rows)")
+    if big.keys_ms:
+        print(f"keypress to repaint ({args.jobs:,} jobs, {len(big.keys_ms)} keys): median "
+              f"{percentile(big.keys_ms, 0.5):.1f} ms, p95 {percentile(big.keys_ms, 0.95):.1f} "
+              f"ms, max {max(big.keys_ms):.1f} ms")
+    for mode, what in (("demo-up", "link up, queue printed empty"),
+                       ("demo-down", "link down, 20 citizens waiting")):
+        starting, quiet = idle(mode, args.idle_seconds, args.settle_seconds)
+        per_min = quiet * 60 / args.idle_seconds if args.idle_seconds else 0.0
+        print(f"idle, {what}: {quiet} bytes in {args.idle_seconds:.0f} s ({per_min:.0f} "
+              f"bytes/min; {starting} bytes in the first {args.settle_seconds:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,7 +53,10 @@ async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 300)
 @contextlib.asynccontextmanager
 async def running(jobs: int = 0, *, seconds_per_card: float = 0.05, paused: bool = False,
                   before: Callable[[DemoStation], None] | None = None, language: str = "id",
+                  engine: bool = True,
                   ) -> AsyncIterator[tuple[DemoStation, KtpApp, Pilot[Any]]]:
+    """The App on a demo station; ``engine=False``: queue-only (nothing prints,
+    keys answer faster), for tests of screens that do not need cards to flow."""
     with demo_station(seconds_per_card=seconds_per_card, jam_rate=0.0, jobs=jobs,
                       language=language) as station:
         if paused:
@@ -59,7 +64,8 @@ async def running(jobs: int = 0, *, seconds_per_card: float = 0.05, paused: bool
         if before is not None:
             before(station)
         ui_store = Store(station.config.store.data_dir)
-        app = make_app(station.config, ui_store, station.store, station=station)
+        app = make_app(station.config, ui_store, station.store if engine else None,
+                       station=station)
         app.animation_level = "none"
         app.takeover_s = 0.2
         app.refresh_s = 0.1
@@ -148,7 +154,7 @@ async def test_add_urgent_damaged_in_three_keys_and_a_rejection_is_told() -> Non
 
 
 async def test_nik_reasons_as_typed() -> None:
-    async with running() as (_station, app, pilot):
+    async with running(engine=False) as (_station, app, pilot):
         await pilot.press("a")
 
         def said() -> str:
@@ -183,7 +189,7 @@ async def test_link_cut_jobs_wait_then_print() -> None:
         await until(pilot, lambda: app.engine is not None)
         # Cut the link from the command palette (demo command).
         await pilot.press("ctrl+p")
-        await type_text(pilot, "putuskan jaringan")
+        await type_text(pilot, "putuskan")
         await pilot.press("enter")
         await until(pilot, lambda: station.central.faults.down)
         ids = [actions.add(app.store, demo_nik(50 + i, 80 + i), operator="t").id
@@ -202,7 +208,7 @@ async def test_demo_power_cut_holds_printing_and_mains_back_prints(
     async with running() as (station, app, pilot):
         await until(pilot, lambda: app.engine is not None and app.status is not None)
         station.power.drain_per_read = 0  # the UPS holds its charge while we look
-        await palette(pilot, "putus listrik")
+        await palette(pilot, "putus lis")
         assert station.power.on_battery
         await until(pilot, lambda: "BATERAI" in part_text(app, "power"))
         station.power.charge = 15  # low battery: no new card
@@ -212,23 +218,23 @@ async def test_demo_power_cut_holds_printing_and_mains_back_prints(
         assert job is not None
         await pilot.pause(0.3)
         assert state_of(station, job.id) in (State.QUEUED, State.AUTHORIZED)
-        await palette(pilot, "listrik PLN kembali")
+        await palette(pilot, "PLN kem")
         await until(pilot, lambda: state_of(station, job.id) is State.DONE, tries=400)
         assert "listrik PLN" in part_text(app, "power")
 
 
 async def test_every_palette_command_has_a_title_and_demo_switches() -> None:
-    async with running(jobs=1, paused=True) as (_station, app, pilot):
+    async with running(jobs=1, engine=False) as (_station, app, pilot):
         titles = [title for title, _ in station_commands(app)]
         assert len(titles) == len(set(titles))
         for key in ("(a)", "(h)", "(r)", "(c)", "(u)", "(x)", "(p)", "(b)", "(e)", "(s)",
                     "(f)", "(/)", "(?)", "(q)", "(Enter)"):
             assert any(title.endswith(key) for title in titles), key
         assert sum(title.startswith("Demo:") for title in titles) == 4
-        await palette(pilot, "Rincian pekerjaan")
+        await palette(pilot, "Rincian")
         assert isinstance(app.screen, DetailsScreen)
         await pilot.press("escape")
-        await palette(pilot, "log kejadian")
+        await palette(pilot, "log kej")
         assert isinstance(app.screen, EventsScreen)
 
 
@@ -244,8 +250,13 @@ async def test_english() -> None:
 
 # -- job actions ---------------------------------------------------------------------------
 
+def _link_down(station: DemoStation) -> None:
+    station.set_link(False)
+
+
 async def test_hold_release_urgent_cancel() -> None:
-    async with running(jobs=3, paused=True) as (station, app, pilot):
+    # Link down and paused: nothing is authorised behind the test's back.
+    async with running(jobs=3, paused=True, before=_link_down) as (station, app, pilot):
         await until(pilot, lambda: app.main.table.total == 3)
         jobs = app.main.table.rows()
         first, last = jobs[0], jobs[-1]
@@ -262,8 +273,7 @@ async def test_hold_release_urgent_cancel() -> None:
         await pilot.press("c")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
-        # Paused stops printing, not authorising ahead.
-        assert state_of(station, first.id) in (State.QUEUED, State.AUTHORIZED)
+        assert state_of(station, first.id) is State.QUEUED
         await pilot.press("c", "y")
         assert state_of(station, first.id) is State.CANCELLED
         assert first.id not in {j.id for j in app.main.table.rows()}
@@ -271,7 +281,8 @@ async def test_hold_release_urgent_cancel() -> None:
         assert isinstance(app.screen, FinishedScreen)
         assert first.id in {j.id for j in app.screen.table.rows()}
         await pilot.press("escape")
-        # Resume: the other two print.
+        # Link back, resume: the other two print.
+        station.set_link(True)
         await pilot.press("p")
         rest = [j.id for j in jobs if j.id != first.id]
         await until(pilot, lambda: all(state_of(station, i) is State.DONE for i in rest),
@@ -335,7 +346,7 @@ async def test_resolve_interrupted_printed() -> None:
 # -- details, pause, blanks, events, help ---------------------------------------------------
 
 async def test_details_shows_history() -> None:
-    async with running(jobs=1, paused=True) as (_station, app, pilot):
+    async with running(jobs=1, engine=False) as (_station, app, pilot):
         await until(pilot, lambda: app.main.table.total == 1)
         job = app.main.table.rows()[0]
         await pilot.press("enter")
@@ -361,7 +372,7 @@ async def test_pause_and_resume_are_logged() -> None:
 
 
 async def test_blanks_receive_spoil_adjust() -> None:
-    async with running(jobs=0) as (_station, app, pilot):
+    async with running(jobs=0, engine=False) as (_station, app, pilot):
         start = app.store.ledger_totals().balance
         await pilot.press("b")
         assert isinstance(app.screen, BlanksScreen)
@@ -370,23 +381,23 @@ async def test_blanks_receive_spoil_adjust() -> None:
         await type_text(pilot, "25")
         await pilot.press("enter")  # Enter on the count goes on to the note
         assert app.store.ledger_totals().balance == start
-        await type_text(pilot, "surat 12")
+        await type_text(pilot, "s12")
         await pilot.press("enter")
         assert app.store.ledger_totals().balance == start + 25
         await pilot.press("s")
-        await type_text(pilot, "bent card")
+        await type_text(pilot, "jam")
         await pilot.press("enter")
         assert app.store.ledger_totals().spoiled == 1
         await pilot.press("k")
         await type_text(pilot, "-3")
         await pilot.press("tab")
-        await type_text(pilot, "physical count")
+        await type_text(pilot, "count")
         await pilot.press("enter")
         totals = app.store.ledger_totals()
         assert totals.balance == start + 25 - 1 - 3
         assert isinstance(app.screen, BlanksScreen)
         ledger_lines = app.screen.query_one(LinesView).lines
-        assert "physical count" in ledger_lines[0]  # newest first
+        assert "count" in ledger_lines[0]  # newest first
         assert str(totals.balance) in str(app.screen.query_one("#summary").render())
         # An adjustment without a reason is refused by the core: a notification.
         await pilot.press("k")
@@ -416,7 +427,7 @@ async def test_event_log_newest_first_and_help() -> None:
 
 
 async def test_filter_and_search() -> None:
-    async with running(jobs=4, paused=True) as (station, app, pilot):
+    async with running(jobs=4, engine=False) as (station, app, pilot):
         await until(pilot, lambda: app.main.table.total == 4)
         rows = app.main.table.rows()
         actions.hold(app.store, rows[1].id, operator="t")
@@ -492,3 +503,26 @@ async def test_quit_when_idle_exits_at_once() -> None:
         await until(pilot, lambda: app.engine is not None)
         await pilot.press("q")
         await until(pilot, lambda: app.return_code is not None)
+
+
+# -- the bench cannot rot ------------------------------------------------------------------------
+
+def test_tui_bench_runs_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/tui_bench.py's pieces at a tiny size (no timing asserted)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "tui_bench", Path(__file__).resolve().parent.parent / "bench" / "tui_bench.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "tui_bench", bench)  # dataclasses look it up
+    spec.loader.exec_module(bench)
+    bench.make_store(tmp_path / "data", 5)
+    figures = bench.app_to_first_frame(tmp_path / "data")
+    assert figures["rows"] == 5 and figures["app_to_frame_s"] > 0
+    painted = bench.paint(5, 3)
+    assert painted.jobs == 5 and len(painted.keys_ms) == 3
+    assert painted.first_paint_s > 0 and painted.peak_rss_mb > 0
+    starting, idle = bench.idle("demo-down", 0.2, 1.5)
+    assert starting > 0 and idle >= 0
+    assert bench.percentile([3.0, 1.0, 2.0], 0.5) == 2.0

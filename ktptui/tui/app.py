@@ -31,7 +31,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from .. import actions, ledger
-from ..engine import Gate
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..store import JobNotFound, Store, StoreError
@@ -184,7 +183,9 @@ class KtpApp(App[int]):
             self._install_signals()
         if not self._fixed:
             self._ktp_timers.append(self.set_interval(self.takeover_s, self._try_engine))
-            self._try_engine()
+            # After the first frame: the engine's imports and set-up (central
+            # client, printer, power) must not delay the operator's screen.
+            self.call_after_refresh(self._try_engine)
         self.show_status()
 
     def _install_signals(self) -> None:
@@ -240,7 +241,7 @@ class KtpApp(App[int]):
         engine = self.engine
         power = _power_info(engine) if engine is not None else None
         link = link_from_monitor(engine.link) if engine is not None else None
-        reason = "" if status.gate in (Gate.LINK, Gate.TOKEN) else status.reason
+        reason = "" if status.gate in ("link", "token") else status.reason
         key = (status.gate, reason, link, status.power, status.printer, status.printer_ready,
                status.blanks, status.current_job, power)
         if key == self._last_key:

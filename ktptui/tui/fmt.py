@@ -38,13 +38,18 @@ def parse(stamp: str | None) -> datetime | None:
 
 
 def age(stamp: str, now: datetime) -> str:
-    """Coarse age: changes at most once a minute ("5m", "3h", "2d")."""
+    """Coarse age: "<5m", then 5-minute steps ("5m" ... "55m"), hours up to two
+    days ("3h"), then days ("2d"). A waiting job's age text changes at most
+    every 5 minutes: each change is a repaint sent to the terminal, and a
+    queue of young jobs ticking every minute would cost ~2 KB/min idle."""
     start = parse(stamp)
     if start is None:
         return "?"
     minutes = max(0, int((now - start).total_seconds() // 60))
+    if minutes < 5:
+        return "<5m"
     if minutes < 60:
-        return f"{minutes}m"
+        return f"{minutes // 5 * 5}m"
     if minutes < 48 * 60:
         return f"{minutes // 60}h"
     return f"{minutes // 1440}d"

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..engine import EngineStatus, Gate
 from .fmt import local_time, one_line
 from .i18n import t, t_opt
 
+if TYPE_CHECKING:  # the engine (and httpx behind it) is imported after the first paint
+    from ..engine import EngineStatus
+
 OK, WARN, BAD = "ok", "warn", "bad"
 
+#: ``engine.Gate`` values (a StrEnum: its members compare equal to these).
 _GATE_LEVEL = {
-    Gate.PRINTING: OK, Gate.IDLE: OK, Gate.WAITING: WARN, Gate.PAUSED: WARN,
-    Gate.STOPPING: WARN, Gate.TOKEN: BAD, Gate.BLANKS: BAD, Gate.POWER: BAD,
-    Gate.PRINTER: BAD, Gate.LINK: BAD,
+    "printing": OK, "idle": OK, "waiting": WARN, "paused": WARN, "stopping": WARN,
+    "token": BAD, "blanks": BAD, "power": BAD, "printer": BAD, "link": BAD,
 }
 
 
@@ -192,28 +194,28 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
 
     ``paused``: the store's pause record ({"by", "note"}); ``printing``: who
     the card in the printer is for (name or masked NIK)."""
-    gate = status.gate
+    gate = str(status.gate.value)
     level = _GATE_LEVEL.get(gate, WARN)
     match gate:
-        case Gate.PRINTING if status.current_job:
+        case "printing" if status.current_job:
             text = t("gate.printing_job", job=status.current_job[:8])
             if printing:
                 text += f" ({printing})"
-        case Gate.PAUSED:
+        case "paused":
             paused = paused or {}
             text = t("gate.paused", by=paused.get("by") or "?")
             if paused.get("note"):
                 text += f" ({one_line(str(paused['note']))})"
-        case Gate.TOKEN:
+        case "token":
             text = _detail(t("gate.token"), link.error)
-        case Gate.PRINTER:
+        case "printer":
             text = _detail(t("gate.printer"), status.printer)
-        case Gate.LINK:
+        case "link":
             text = t("gate.link" if link.state == "down" else "gate.link_busy")
             if link.state != "down" and link.error:
                 text = _detail(text, link.error)
-        case Gate.PRINTING | Gate.IDLE | Gate.WAITING | Gate.BLANKS | Gate.POWER | Gate.STOPPING:
-            text = t(f"gate.{gate.value}")
+        case "printing" | "idle" | "waiting" | "blanks" | "power" | "stopping":
+            text = t(f"gate.{gate}")
         case _:  # a gate this TUI does not know yet: the core's own words
             text = one_line(status.reason)
     return Part(text, level)
@@ -226,7 +228,7 @@ def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | No
     return StatusLines(
         gate=gate_line(status, link, paused=paused, printing=printing),
         link=link_part(link),
-        power=power_part(power, status.power, held=status.gate is Gate.POWER),
+        power=power_part(power, status.power, held=status.gate == "power"),
         blanks=blanks_part(blanks),
         printer=printer_part(status.printer_ready, status.current_job is not None,
                              status.printer),
@@ -249,10 +251,10 @@ def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksI
     else:
         text = t("gate.standby", who=who)
         other_gate = str(other.get("gate", "") or "")
-        if other_gate == Gate.PAUSED.value:
+        if other_gate == "paused":
             text += " | " + t("gate.other", what=t("gate.paused", by=(paused or {}).get("by")
                                                    or "?"))
-        elif other_gate and other_gate in _KNOWN_GATES:
+        elif other_gate in _GATE_LEVEL:
             text += " | " + t("gate.other", what=t(f"gate.{other_gate}"))
         gate = Part(text, WARN)
     link_detail = str(other.get("link", "") or "")
@@ -263,15 +265,12 @@ def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksI
         gate=gate,
         link=link,
         power=power_part(None, str(other.get("power", "") or ""),
-                         held=other.get("gate") == Gate.POWER.value),
+                         held=other.get("gate") == "power"),
         blanks=blanks_part(blanks),
         printer=Part(f"{t('status.printer')}: " + (
             t("status.printer_ready") if printer == "ready"
             else one_line(printer) or t("status.unknown")), OK if printer == "ready" else WARN),
     )
-
-
-_KNOWN_GATES = {g.value for g in Gate}
 
 
 def placeholder_lines(gate_key: str, blanks: BlanksInfo, detail: str = "") -> StatusLines:
