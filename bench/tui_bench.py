@@ -19,9 +19,11 @@ what reaches the terminal:
   it causes (the output is read until it has been quiet for 30 ms).
 * **idle**: the demo station (central simulator, sim printer, live engine) in
   two states: link up with the queue printed empty, and link down with 20
-  citizens waiting (the engine probes central every few seconds; ages tick
-  each minute). After a settle, every byte written for ``--idle-seconds`` is
-  counted.
+  citizens waiting (the engine probes central every few seconds). Ages change
+  at most every 5 minutes; the waiting jobs are made 4.5 minutes old, so every
+  visible age changes inside the window: that is the worst minute, and the
+  other four minutes of those five send nothing. After a settle, every byte
+  written for ``--idle-seconds`` is counted.
 """
 
 from __future__ import annotations
@@ -117,13 +119,18 @@ if mode == "queue":
     setup_logging(Path(data))
     make_app(cfg, Store(Path(data)), None, operator="bench").run()
 else:
-    from ktptui import actions
+    from datetime import timedelta
     from ktptui.demo import demo_nik, demo_station
+    from ktptui.model import new_job, now_utc
     with demo_station(seconds_per_card=0.2, jam_rate=0.0, jobs=3) as st:
         if mode == "demo-down":
             st.set_link(False)
-            for i in range(20):
-                actions.add(st.store, demo_nik(i + 20, 200 + i), operator="bench")
+            # 4.5 minutes old: every age turns from "<5m" to "5m" at the App's
+            # first minute tick, inside the idle window (the worst minute).
+            at = now_utc() - timedelta(seconds=270)
+            with st.store.transaction() as tx:
+                for i in range(20):
+                    tx.put_job(new_job(demo_nik(i + 20, 200 + i), operator="bench", at=at))
         setup_logging(st.config.store.data_dir)
         app = make_app(st.config, Store(st.config.store.data_dir), st.store, station=st)
         app.run()
@@ -283,7 +290,7 @@ def main() -> None:
               f"{percentile(big.keys_ms, 0.5):.1f} ms, p95 {percentile(big.keys_ms, 0.95):.1f} "
               f"ms, max {max(big.keys_ms):.1f} ms")
     for mode, what in (("demo-up", "link up, queue printed empty"),
-                       ("demo-down", "link down, 20 citizens waiting")):
+                       ("demo-down", "link down, 20 citizens waiting, every age changes")):
         starting, quiet = idle(mode, args.idle_seconds, args.settle_seconds)
         per_min = quiet * 60 / args.idle_seconds if args.idle_seconds else 0.0
         print(f"idle, {what}: {quiet} bytes in {args.idle_seconds:.0f} s ({per_min:.0f} "
