@@ -76,6 +76,11 @@ class DemoStation:
     def set_power(self, mains: bool) -> None:
         self.power.on_battery = not mains
 
+    def close(self) -> None:
+        """Stop the simulator and remove the temporary station (idempotent)."""
+        self.central.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
 
 def seed(store: Store, jobs: int = 12) -> None:
     """A blank shipment and a morning's worth of requests."""

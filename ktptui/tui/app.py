@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -37,6 +38,7 @@ from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
 from .fmt import Clock, utc_now
 from .i18n import t, t_opt
+from .office import OfficeSettings
 from .status import (
     BlanksInfo,
     LinkInfo,
@@ -122,9 +124,12 @@ class KtpApp(App[int]):
         takeover_s: float = 2.0,
         refresh_s: float = 1.0,
         handle_signals: bool = True,
+        office: OfficeSettings | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        #: Office operations (reports, Sukets, sessions): the config they need.
+        self.office = office or OfficeSettings()
         self.operator = operator
         self.low_threshold = low_threshold
         self.data_dir = data_dir or store.dir
@@ -145,6 +150,7 @@ class KtpApp(App[int]):
             link_from_text(fixed_status.link_detail, fixed_status.link, fixed_status.at)
             if fixed_status else None)
         self.quitting = False
+        self.hung_up = False
         self.blanks = BlanksInfo(0, low_threshold, None)
         self._fixed = fixed_status is not None
         self._last_key: tuple[Any, ...] = ()
@@ -192,9 +198,43 @@ class KtpApp(App[int]):
         loop = self._loop
         if loop is None:
             return
-        for sig in (signal.SIGHUP, signal.SIGTERM):
+        for sig, handler in ((signal.SIGHUP, self.hangup), (signal.SIGTERM, self.shutdown)):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self.shutdown)
+                loop.add_signal_handler(sig, handler)
+
+    def hangup(self) -> None:
+        """SIGHUP: the SSH session is gone. Quit as on ``q``: the card in
+        progress finishes and is recorded first.
+
+        Nothing can be shown any more, and Textual does not survive a hung-up
+        terminal: the kernel's SIGCONT makes its driver restart, and its
+        shutdown then blocks for good on a write queue nobody empties (seen in
+        tmux: the card was recorded, but the process never exited and kept the
+        engine lock). So from here on nothing is written to the terminal, and
+        once the engine has stopped the process exits without Textual's
+        terminal clean-up (see ``_finish``)."""
+        self.hung_up = True
+        driver = self._driver
+        if driver is not None and not self.is_headless:
+            setattr(driver, "write", lambda data: None)  # noqa: B010 - shadow the method
+            setattr(driver, "flush", lambda: None)  # noqa: B010
+            with contextlib.suppress(OSError):
+                null = os.open(os.devnull, os.O_WRONLY)
+                for fd in (1, 2):
+                    os.dup2(null, fd)
+                os.close(null)
+        self.shutdown()
+
+    def _finish(self) -> None:
+        """Exit; after a hang-up, without touching the terminal again."""
+        if self.hung_up and not self.is_headless:
+            self.lock.release()
+            if self.demo is not None:
+                with contextlib.suppress(Exception):
+                    self.demo.close()
+            logging.shutdown()  # the store's commits are already on disk
+            os._exit(self.exit_code)
+        self.exit(self.exit_code)
 
     # -- engine --------------------------------------------------------------------------------
     def _try_engine(self) -> None:
@@ -265,6 +305,9 @@ class KtpApp(App[int]):
             self.post_message(EngineStopped(error))
 
     def on_engine_status_changed(self, message: EngineStatusChanged) -> None:
+        # A new gate usually comes with a commit (a card started or settled):
+        # show the rows with the bar, not up to a poll later.
+        self.poll_store()
         self.status = message.status
         self.power = message.power
         self.link = message.link
@@ -280,7 +323,7 @@ class KtpApp(App[int]):
         self.lock.release()
         self._last_key = ()
         if self.quitting:
-            self.exit(self.exit_code)
+            self._finish()
             return
         if message.error:
             self.engine_error = message.error
@@ -300,7 +343,7 @@ class KtpApp(App[int]):
             return
         self.quitting = True
         if self.engine is None:
-            self.exit(self.exit_code)
+            self._finish()
             return
         self.notify(t("action.stopping"), timeout=30)
         self.engine.stop()
@@ -467,6 +510,15 @@ class KtpApp(App[int]):
             self.shutdown()
             return
         main.action_quit()
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search prompt in the operator's language."""
+        from textual.command import CommandPalette
+
+        open_ = any(isinstance(screen, CommandPalette) for screen in self.screen_stack)
+        if self.use_command_palette and not open_:
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("cmd.placeholder")))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """None of Textual's: every station command is in ``StationCommands``."""

@@ -25,6 +25,14 @@ def station_commands(app: KtpApp) -> list[Command]:
     def cmd(key: str, label: str, run: Callable[[], object]) -> Command:
         return (f"{t(label)} ({key})" if key else t(label), run)
 
+    def job_log() -> None:
+        from .screens.events import EventsScreen
+
+        if main.selected is None:
+            app.notify(t("action.no_job"), severity="warning")
+            return
+        app.push_screen(EventsScreen(main.selected))
+
     commands: list[Command] = [
         cmd("a", "cmd.add", main.action_add),
         cmd("Enter", "cmd.details", main.action_details),
@@ -40,6 +48,11 @@ def station_commands(app: KtpApp) -> list[Command]:
         cmd("b k", "cmd.adjust", partial(main.action_blanks, "adjust")),
         cmd("e", "cmd.events", main.action_events),
         cmd("s", "cmd.finished", main.action_finished),
+        cmd("l", "cmd.report", main.action_report),
+        cmd("l b", "cmd.requisition", partial(main.action_report, "blanks")),
+        cmd("o", "cmd.session", main.action_session),
+        cmd("k", "cmd.suket", main.action_suket),
+        cmd("e j", "cmd.job_log", job_log),
         cmd("f", "cmd.filter", main.action_filter),
         cmd("/", "cmd.search", main.action_search),
         cmd("Esc", "cmd.filter_clear", main.action_clear_filter),

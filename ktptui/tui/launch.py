@@ -46,6 +46,7 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
     from ..identity import operator_label
     from .app import KtpApp
     from .i18n import set_language
+    from .office import OfficeSettings
 
     set_language(config.ui.language)
     who = operator or operator_label(config.station.operator)
@@ -60,7 +61,8 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
                                 power=station.power if station is not None else None)
 
     return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
-                  data_dir=config.store.data_dir, engine_factory=factory, demo=station)
+                  data_dir=config.store.data_dir, engine_factory=factory, demo=station,
+                  office=OfficeSettings.from_config(config))
 
 
 def run_tui(config_path: Path | None, demo: bool = False) -> int:

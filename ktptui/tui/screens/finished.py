@@ -22,6 +22,8 @@ class FinishedScreen(Screen[None]):
     CSS_PATH = "finished.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,d", "details", "key.details", key_display="↵"),
+        Binding("k", "suket", "key.suket"),
+        Binding("e", "events", "key.events"),
         Binding("escape,q,s", "app.pop_screen", "key.back"),
     ]
 
@@ -74,3 +76,17 @@ class FinishedScreen(Screen[None]):
         job = self.table.selected
         if job is not None:
             self.app.push_screen(DetailsScreen(job.id))
+
+    def action_suket(self) -> None:
+        """A rejected ``not_recorded`` job is only here: its Suket too."""
+        from .suket import SuketScreen
+
+        job = self.table.selected
+        if job is not None:
+            self.app.push_screen(SuketScreen(job))
+
+    def action_events(self) -> None:
+        from .events import EventsScreen
+
+        job = self.table.selected
+        self.app.push_screen(EventsScreen(job))

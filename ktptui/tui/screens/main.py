@@ -47,6 +47,9 @@ class MainScreen(Screen[None]):
         Binding("f", "filter", "key.filter", show=False),
         Binding("e", "events", "key.events", show=False),
         Binding("s", "finished", "key.finished", show=False),
+        Binding("l", "report", "key.report", show=False),
+        Binding("o", "session", "key.session", show=False),
+        Binding("k", "suket", "key.suket", show=False),
         Binding("escape", "clear_filter", show=False),
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("q", "quit", "key.quit"),
@@ -60,6 +63,7 @@ class MainScreen(Screen[None]):
         self._interrupted = False
         self._interrupted_count = 0
         self._keys_for: tuple[State, Priority] | None = None
+        self._session = ""
 
     @property
     def ktp(self) -> KtpApp:
@@ -92,6 +96,18 @@ class MainScreen(Screen[None]):
 
     def show_status(self, lines: StatusLines) -> None:
         self.query_one(StatusBar).show(lines)
+        self._note_session()
+
+    def _note_session(self) -> None:
+        """The queue line says when a print session is open (the App calls
+        ``show_status`` when the store's meta changes)."""
+        from ...sessions import OPEN_KEY
+        from ..office import session_badge
+
+        text = session_badge(self.ktp.store.meta(OPEN_KEY), self.ktp.clock())
+        if text != self._session:
+            self._session = text
+            self._show_info()
 
     def tick_ages(self) -> None:
         self.table.tick_ages()
@@ -159,6 +175,8 @@ class MainScreen(Screen[None]):
             if self._interrupted_count:
                 parts.insert(0, t("queue.interrupted", n=self._interrupted_count))
             text = " | ".join(parts)
+        if self._session:
+            text = f"{text} | {self._session}"
         info = self.query_one("#queue-info", Static)
         info.update(text)
         info.set_class(bool(self._interrupted_count), "-alert")
@@ -248,6 +266,25 @@ class MainScreen(Screen[None]):
         from .finished import FinishedScreen
 
         self.app.push_screen(FinishedScreen())
+
+    def action_report(self, view: str = "daily") -> None:
+        from .report import ReportScreen
+
+        self.app.push_screen(ReportScreen(view))
+
+    def action_session(self) -> None:
+        from .session import SessionScreen
+
+        self.app.push_screen(SessionScreen())
+
+    def action_suket(self) -> None:
+        from .suket import SuketScreen
+
+        job = self.selected
+        if job is None:
+            self.notify(t("action.no_job"), severity="warning")
+            return
+        self.app.push_screen(SuketScreen(job))
 
     def action_help(self) -> None:
         from .help import HelpScreen

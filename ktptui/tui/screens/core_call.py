@@ -1,0 +1,91 @@
+"""Core calls from the office screens: run in a thread worker, the answer
+posted back as a ``CoreDone`` message (a report over a long history, a Suket
+sent to a CUPS queue, must not freeze the keyboard).
+
+The core's office functions call ``store.refresh()`` themselves; what that
+picked up of the engine's commits is then not reported to the App's own poll.
+``resync`` compares the queue with the store afterwards and applies what
+differs, so no job row is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.css.query import NoMatches
+from textual.message import Message
+from textual.screen import Screen
+
+from ...actions import ActionRefused
+from ...ledger import LedgerError
+from ...reports import ReportError
+from ...store import JobNotFound, StoreError
+
+if TYPE_CHECKING:
+    from ...model import Job
+    from ..app import KtpApp
+
+log = logging.getLogger("ktptui.tui")
+
+#: What the core raises for an operator's mistake or a refused action: said, not logged.
+REFUSALS = (ActionRefused, LedgerError, JobNotFound, StoreError, ReportError)
+
+
+class CoreDone(Message):
+    """A core call finished: ``value`` its result, or ``error`` why not."""
+
+    def __init__(self, tag: str, value: object = None, error: str = "") -> None:
+        super().__init__()
+        self.tag = tag
+        self.value = value
+        self.error = error
+
+
+def call_core(screen: Screen[Any], tag: str, fn: Callable[[], object]) -> None:
+    """Run ``fn`` in a thread; ``screen`` gets ``CoreDone(tag, ...)``."""
+
+    def run() -> None:
+        try:
+            value = fn()
+        except REFUSALS as e:
+            screen.post_message(CoreDone(tag, error=str(e) or type(e).__name__))
+            return
+        except Exception as e:  # a bug or an OS error: keep the screen alive, say it
+            log.exception("office call %s failed", tag)
+            screen.post_message(CoreDone(tag, error=f"{type(e).__name__}: {e}"))
+            return
+        screen.post_message(CoreDone(tag, value))
+
+    screen.run_worker(run, name=tag, group=f"office-{tag}", thread=True, exit_on_error=False)
+
+
+def resync(app: KtpApp) -> None:
+    """Bring the queue (and the status bar) up to what the store holds."""
+    with contextlib.suppress(LookupError, NoMatches):
+        table = app.main.table
+        active = {j.id: j for j in app.store.active_jobs()}
+        ids = {job_id for job_id, job in active.items()
+               if (shown := table.get(job_id)) is None or shown.updated_at != job.updated_at}
+        ids |= {j.id for j in table.all_jobs() if j.id not in active}
+        app.apply_changes(ids, {"ledger", "meta", "events"})
+
+
+def selected_job(app: KtpApp, below: Screen[Any] | None = None) -> Job | None:
+    """The job selected on the nearest screen with a job table (the queue, or
+    the finished jobs), looking down the stack from ``below`` (exclusive)."""
+    from ..widgets.job_table import JobTable
+
+    stack = list(app.screen_stack)
+    if below is not None and below in stack:
+        stack = stack[: stack.index(below)]
+    for screen in reversed(stack):
+        try:
+            table: JobTable = screen.query_one(JobTable)
+        except NoMatches:
+            continue
+        job: Job | None = table.selected
+        return job
+    return None

@@ -1,0 +1,204 @@
+"""``k``: the Suket (temporary certificate) for the selected job: a preview of
+the slip, then ``s`` saves it (PDF, or text for ``.txt``, mode 0600) under the
+data folder or where the operator types, or ``p`` sends it to an office
+printer queue (CUPS, never the card printer). A job that may not have one
+shows the core's reason instead. Each issue is recorded by the core (a
+``suket`` event); issuing again is a reprint (copy 2, 3, ...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from ... import suket
+from ...nik import mask
+from ..i18n import t
+from ..keys import translate
+from ..office import suket_filename, suket_target
+from ..widgets.lines_view import LinesView
+from .core_call import CoreDone, call_core, resync
+
+if TYPE_CHECKING:
+    from ...model import Job
+    from ..app import KtpApp
+
+FILE, PRINTER = "file", "printer"
+
+
+class SuketScreen(Screen[None]):
+    CSS_PATH = "suket.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "where('file')", "key.suket_save"),
+        Binding("p", "where('printer')", "key.suket_print"),
+        Binding("escape", "close", "key.back"),
+        Binding("q,k", "close", show=False),
+    ]
+
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        translate(self)
+        self.job = job
+        self.slip: suket.Slip | None = None
+        self.refused = ""
+        self.asking = ""  # FILE / PRINTER while the destination is typed
+        self.busy = False
+
+    @property
+    def ktp(self) -> KtpApp:
+        from ..app import KtpApp
+
+        assert isinstance(self.app, KtpApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(t("suket.title", job=self.job.short_id, nik=mask(self.job.nik)),
+                     id="title", markup=False)
+        yield Static(t("suket.preparing"), id="note", markup=False)
+        yield LinesView(id="slip")
+        with Vertical(id="where"):
+            yield Label("", id="where-label")
+            yield Input(id="target", compact=True)
+            yield Static(t("suket.where_hint"), id="where-hint", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#target", Input).cursor_blink = False
+        self.query_one(LinesView).focus()
+        app = self.ktp
+        office, store, job_id = app.office, app.store, self.job.id
+        operator, now = app.operator, app.clock()
+        call_core(self, "prepare", lambda: suket.prepare(
+            store, job_id, operator=operator, office_code=office.office_code,
+            station_id=office.station_id, wait_days=office.suket_after_days, now=now))
+
+    # -- keys ----------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "where":
+            return self.slip is not None and not self.asking and not self.busy
+        return True
+
+    @property
+    def default_file(self) -> Path:
+        folder = self.ktp.office.last_folder or self.ktp.data_dir / "suket"
+        assert self.slip is not None
+        return folder / suket_filename(self.slip)
+
+    def action_where(self, kind: str) -> None:
+        if self.slip is None:
+            return
+        self.asking = kind
+        self.add_class("-asking")
+        office = self.ktp.office
+        label = self.query_one("#where-label", Label)
+        target = self.query_one("#target", Input)
+        if kind == FILE:
+            label.update(t("suket.file"))
+            target.value = str(self.default_file)
+        else:
+            label.update(t("suket.queue"))
+            target.value = office.last_queue
+        target.cursor_position = len(target.value)
+        target.focus()
+        self.refresh_bindings()
+
+    def _stop_asking(self) -> None:
+        self.asking = ""
+        self.remove_class("-asking")
+        self.query_one(LinesView).focus()
+        self.refresh_bindings()
+
+    def action_close(self) -> None:
+        if self.busy:
+            self.notify(t("office.busy"), severity="warning")
+        elif self.asking:
+            self._stop_asking()
+        else:
+            self.dismiss(None)
+
+    # -- issuing -------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.busy or not self.asking or self.slip is None:
+            return
+        app = self.ktp
+        office, store, job_id = app.office, app.store, self.job.id
+        operator, now = app.operator, app.clock()
+        typed = event.value.strip()
+        if self.asking == FILE:
+            out, as_text = suket_target(typed, self.default_file, app.data_dir)
+
+            def work() -> object:
+                out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                return suket.issue(store, job_id, operator=operator,
+                                   office_code=office.office_code,
+                                   station_id=office.station_id,
+                                   wait_days=office.suket_after_days, out=out, as_text=as_text,
+                                   now=now)
+        else:
+            if not typed:
+                self.notify(t("suket.no_queue"), severity="warning")
+                return
+
+            def work() -> object:
+                printer = office.printer(typed)
+                return suket.issue(store, job_id, operator=operator,
+                                   office_code=office.office_code,
+                                   station_id=office.station_id,
+                                   wait_days=office.suket_after_days, printer=printer,
+                                   printer_name=typed, now=now)
+        self.busy = True
+        self.query_one("#where-hint", Static).update(t("suket.sending"))
+        self.refresh_bindings()
+        call_core(self, self.asking, work)
+
+    def on_core_done(self, message: CoreDone) -> None:
+        message.stop()
+        app = self.ktp
+        resync(app)
+        note = self.query_one("#note", Static)
+        if message.tag == "prepare":
+            if message.error:
+                self.refused = message.error
+                note.update(f"{t('suket.refused')} {message.error}")
+                note.add_class("-refused")
+                self.query_one(LinesView).set_lines([])
+            else:
+                slip = message.value
+                assert isinstance(slip, suket.Slip)
+                self.slip = slip
+                note.update(t("suket.reprint", copy=slip.copy) if slip.reprint
+                            else t("suket.hint"))
+                self.query_one(LinesView).set_lines(suket.lines(slip))
+            self.refresh_bindings()
+            return
+        self.busy = False
+        self.query_one("#where-hint", Static).update(t("suket.where_hint"))
+        if message.error:
+            app.notify(message.error, title=t("action.refused"), severity="error", timeout=10)
+            self.refresh_bindings()
+            return
+        issued = message.value
+        assert isinstance(issued, suket.Issued)
+        typed = self.query_one("#target", Input).value.strip()
+        if message.tag == FILE:
+            saved = next((o for o in issued.outputs if o.startswith("file ")), "")
+            if saved:
+                app.office.last_folder = Path(saved[len("file "):]).parent
+        else:
+            app.office.last_queue = typed
+        slip = issued.slip
+        where = ", ".join(issued.outputs)
+        text = (t("suket.reprinted", number=slip.number, copy=slip.copy, where=where)
+                if slip.reprint else t("suket.issued", number=slip.number, where=where))
+        app.notify(text, timeout=10)
+        if issued.print_problem:
+            app.notify(t("suket.print_problem", problem=issued.print_problem),
+                       severity="error", timeout=15)
+        self.dismiss(None)
