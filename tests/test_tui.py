@@ -498,6 +498,70 @@ async def test_sighup_finishes_card_then_exits() -> None:
         assert state_of(station, job_id) in (State.PRINTED, State.DONE)
 
 
+def test_ssh_hangup_in_a_real_terminal_finishes_the_card_then_exits(tmp_path: Path) -> None:
+    """The real ``ktptui`` in a pseudo-terminal; closing the terminal is what a
+    dropped SSH session does (SIGHUP, then SIGCONT). The card in the printer is
+    recorded, and the process exits instead of hanging in Textual's terminal
+    clean-up (it used to: lock held, never exiting)."""
+    import pty
+    import time
+
+    from ktptui.central.sim import CentralSimulator
+
+    with CentralSimulator(port=0, token="tok", seed=1) as central:
+        token = tmp_path / "token"
+        token.write_text("tok")
+        token.chmod(0o600)
+        data = tmp_path / "data"
+        config = tmp_path / "config.toml"
+        config.write_text(f"""
+[store]
+data_dir = "{data}"
+[central]
+base_url = "{central.base_url}"
+token_file = "{token}"
+[printer]
+backend = "sim"
+sim_seconds_per_card = 1.5
+[power]
+source = "none"
+""")
+        store = Store(data)
+        actions.receive_blanks(store, 5, operator="t")
+        job = actions.add(store, demo_nik(44, 81), operator="t")
+        pid, fd = pty.fork()
+        if pid == 0:  # the child: the real command line in the terminal
+            os.environ["TERM"] = "xterm-256color"
+            os.execv(sys.executable, [sys.executable, "-m", "ktptui", "--config", str(config)])
+
+        def state() -> State | None:
+            store.refresh()
+            found = store.job(job.id)
+            return found.state if found else None
+
+        try:
+            deadline = time.monotonic() + 20
+            while state() is not State.PRINTING:
+                assert time.monotonic() < deadline, f"never printed: {state()}"
+                with contextlib.suppress(OSError):
+                    os.read(fd, 65536)  # keep the terminal drained
+                time.sleep(0.05)
+        finally:
+            os.close(fd)  # the SSH session drops
+        deadline = time.monotonic() + 15
+        while os.waitpid(pid, os.WNOHANG) == (0, 0):
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise AssertionError("ktptui did not exit after the hang-up")
+            time.sleep(0.05)
+        assert state() in (State.PRINTED, State.DONE)
+        assert store.ledger_totals().printed == 1
+        lock = EngineLock(data)
+        assert lock.try_acquire(role="test")  # released
+        lock.release()
+
+
 async def test_quit_when_idle_exits_at_once() -> None:
     async with running(jobs=0) as (_station, app, pilot):
         await until(pilot, lambda: app.engine is not None)
