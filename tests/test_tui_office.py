@@ -51,7 +51,8 @@ async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 200)
 
 @contextlib.asynccontextmanager
 async def running(jobs: int = 0, *, before: Callable[[DemoStation], None] | None = None,
-                  language: str = "id") -> AsyncIterator[tuple[DemoStation, KtpApp, Pilot[Any]]]:
+                  language: str = "id", poll_s: float = 0.1,
+                  ) -> AsyncIterator[tuple[DemoStation, KtpApp, Pilot[Any]]]:
     """A queue-only App on a demo station (the demo seeds 40 blanks and ``jobs`` jobs)."""
     with demo_station(seconds_per_card=0.05, jam_rate=0.0, jobs=jobs,
                       language=language) as station:
@@ -60,7 +61,7 @@ async def running(jobs: int = 0, *, before: Callable[[DemoStation], None] | None
         app = make_app(station.config, Store(station.config.store.data_dir), None,
                        station=station)
         app.animation_level = "none"
-        app.refresh_s = 0.1
+        app.refresh_s = poll_s
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             yield station, app, pilot
@@ -144,6 +145,19 @@ async def test_daily_report_days_and_requisition_with_need() -> None:
         await until(pilot, lambda: "Laporan harian" in text_of(app, "#title"))
         await pilot.press("escape")
         assert not isinstance(app.screen, ReportScreen)
+
+
+async def test_a_commit_the_requisition_picked_up_still_reaches_the_queue() -> None:
+    """The core's refresh() takes other processes' commits away from the App's
+    poll: the screen re-syncs the queue afterwards (here the poll never runs)."""
+    async with running(jobs=2, poll_s=3600) as (station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 2)
+        job = app.main.table.rows()[0]
+        actions.hold(station.store, job.id, operator="cli")  # another Store: another process
+        await pilot.press("l", "b")
+        await until(pilot, lambda: any(x.startswith("Sisa") for x in lines(app)))
+        await until(pilot, lambda: (held := app.main.table.get(job.id)) is not None
+                    and held.state is State.HELD)
 
 
 async def test_report_in_english() -> None:

@@ -124,6 +124,7 @@ class SessionScreen(Screen[None]):
     def on_core_done(self, message: CoreDone) -> None:
         message.stop()
         app = self.ktp
+        resync(app)  # every office call refreshed the store
         if message.tag == "so-far":
             so_far = message.value
             if isinstance(so_far, sessions.Summary):
@@ -135,7 +136,6 @@ class SessionScreen(Screen[None]):
                 self.query_one("#so-far", Static).update(message.error)
             return
         self.busy = False
-        resync(app)
         if message.error:
             self.query_one("#error", Static).update(message.error)
             app.notify(message.error, title=t("action.refused"), severity="error", timeout=8)
