@@ -12,7 +12,6 @@ import contextlib
 import os
 import stat
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -234,13 +233,10 @@ async def test_suket_saved_to_a_file_then_reprinted_as_text() -> None:
         assert isinstance(app.screen, SuketScreen)
         await until(pilot, lambda: any("SURAT KETERANGAN" in x for x in lines(app)))
         assert any(job.nik in x for x in lines(app))
-        await pilot.press("s")
-        target = app.screen.query_one("#target", Input)
-        assert target.value == str(app.data_dir / "suket" /
-                                   f"SKT-35.15-{_today(app)}-{job.short_id}.pdf")
-        await pilot.press("enter")
+        assert str(app.data_dir / "suket") in text_of(app, "#note")
+        await pilot.press("enter")  # the offered file, without typing
         await until(pilot, lambda: not isinstance(app.screen, SuketScreen))
-        path = Path(target.value)
+        path = app.data_dir / "suket" / f"SKT-35.15-{_today(app)}-{job.short_id}.pdf"
         assert path.read_bytes().startswith(b"%PDF")
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         events = [e for e in fresh(station).events(job_id=job.id) if e.kind == "suket"]
@@ -250,7 +246,10 @@ async def test_suket_saved_to_a_file_then_reprinted_as_text() -> None:
         # Again: a reprint (copy 2), as text, into a folder typed relative to the data folder.
         await pilot.press("k")
         await until(pilot, lambda: "CETAK ULANG ke-2" in text_of(app, "#note"))
-        await pilot.press("s", "ctrl+u", *"kirim/slip.txt", "enter")
+        await pilot.press("s")
+        target = app.screen.query_one("#target", Input)
+        assert target.value == str(path.parent / f"{path.stem}-2.pdf")  # copy 2's own name
+        await pilot.press("ctrl+u", *"kirim/slip.txt", "enter")
         await until(pilot, lambda: not isinstance(app.screen, SuketScreen))
         text = (app.data_dir / "kirim" / "slip.txt").read_text(encoding="utf-8")
         assert "CETAK ULANG ke-2" in text and job.nik in text

@@ -1,7 +1,8 @@
 """``k``: the Suket (temporary certificate) for the selected job: a preview of
-the slip, then ``s`` saves it (PDF, or text for ``.txt``, mode 0600) under the
-data folder or where the operator types, or ``p`` sends it to an office
-printer queue (CUPS, never the card printer). A job that may not have one
+the slip, then ``Enter`` saves it as PDF (mode 0600) in the data folder's
+``suket`` folder (or the last folder used), ``s`` saves it where the operator
+types (a folder, or a file; ``.txt`` is plain text), or ``p`` sends it to an
+office printer queue (CUPS, never the card printer). A job that may not have one
 shows the core's reason instead. Each issue is recorded by the core (a
 ``suket`` event); issuing again is a reprint (copy 2, 3, ...).
 """
@@ -35,7 +36,8 @@ FILE, PRINTER = "file", "printer"
 class SuketScreen(Screen[None]):
     CSS_PATH = "suket.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "where('file')", "key.suket_save"),
+        Binding("enter", "save_default", "key.suket_save", key_display="↵"),
+        Binding("s", "where('file')", "key.suket_save_as"),
         Binding("p", "where('printer')", "key.suket_print"),
         Binding("escape", "close", "key.back"),
         Binding("q,k", "close", show=False),
@@ -80,7 +82,7 @@ class SuketScreen(Screen[None]):
 
     # -- keys ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "where":
+        if action in ("where", "save_default"):
             return self.slip is not None and not self.asking and not self.busy
         return True
 
@@ -108,6 +110,13 @@ class SuketScreen(Screen[None]):
         target.focus()
         self.refresh_bindings()
 
+    def action_save_default(self) -> None:
+        """Enter on the preview: the offered file, without typing."""
+        if self.slip is None or self.asking or self.busy:
+            return
+        self.action_where(FILE)
+        self._issue(str(self.default_file))
+
     def _stop_asking(self) -> None:
         self.asking = ""
         self.remove_class("-asking")
@@ -125,12 +134,15 @@ class SuketScreen(Screen[None]):
     # -- issuing -------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._issue(event.value)
+
+    def _issue(self, typed: str) -> None:
         if self.busy or not self.asking or self.slip is None:
             return
         app = self.ktp
         office, store, job_id = app.office, app.store, self.job.id
         operator, now = app.operator, app.clock()
-        typed = event.value.strip()
+        typed = typed.strip()
         if self.asking == FILE:
             out, as_text = suket_target(typed, self.default_file, app.data_dir)
 
@@ -173,8 +185,9 @@ class SuketScreen(Screen[None]):
                 slip = message.value
                 assert isinstance(slip, suket.Slip)
                 self.slip = slip
-                note.update(t("suket.reprint", copy=slip.copy) if slip.reprint
-                            else t("suket.hint"))
+                folder = str(self.default_file.parent)
+                note.update(t("suket.reprint", copy=slip.copy, folder=folder) if slip.reprint
+                            else t("suket.hint", folder=folder))
                 self.query_one(LinesView).set_lines(suket.lines(slip))
             self.refresh_bindings()
             return
