@@ -104,6 +104,17 @@ def check(store: Store, spool: Path, result: ChaosResult) -> None:
         result.problems.append(f"ledger does not reconcile: {store.reconcile()}")
 
 
+#: Killed (-9), drained (0), or gave up with work left (75). Anything else is a bug.
+EXPECTED_EXITS = {-signal.SIGKILL, 0, 75}
+
+
+def note_exit(code: int, log: Path, result: ChaosResult) -> None:
+    result.exit_codes[code] += 1
+    if code not in EXPECTED_EXITS:
+        lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+        result.problems.append(f"--resume exited {code}: {' | '.join(lines[-3:])}")
+
+
 def resume(cfg: Path, log: Path, max_wait: float) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log.open("ab") as err:
@@ -143,7 +154,7 @@ def run_chaos(root: Path, *, kills: int, jobs: int, seed: int = 1,
             finally:
                 proc.send_signal(signal.SIGKILL)
                 code = proc.wait(timeout=30)
-            result.exit_codes[code] += 1
+            note_exit(code, log, result)
             result.kills += 1
             settle(store, spool, result)
             check(store, spool, result)
@@ -151,7 +162,7 @@ def run_chaos(root: Path, *, kills: int, jobs: int, seed: int = 1,
         # Drain: restart until it says there is nothing left (bounded).
         for _ in range(5):
             code = resume(cfg, log, final_wait).wait(timeout=final_wait + 60)
-            result.exit_codes[code] += 1
+            note_exit(code, log, result)
             settle(store, spool, result)
             store.refresh()
             if code == 0 and not store.jobs([State.INTERRUPTED]):
