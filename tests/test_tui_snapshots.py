@@ -88,9 +88,11 @@ def _status(gate: Gate, reason: str, **kw: Any) -> EngineStatus:
 
 
 def _app(store: Store, status: EngineStatus, power: PowerInfo | None = None) -> KtpApp:
-    return KtpApp(store, operator="siti", low_threshold=100, clock=lambda: NOW,
-                  fixed_status=status, fixed_power=power or PowerInfo("mains"),
-                  handle_signals=False)
+    app = KtpApp(store, operator="siti", low_threshold=100, clock=lambda: NOW,
+                 fixed_status=status, fixed_power=power or PowerInfo("mains"),
+                 handle_signals=False)
+    app.animation_level = "none"  # no animation; no Input is focused, so no cursor blinks
+    return app
 
 
 def _queue() -> list[Job]:
