@@ -30,6 +30,7 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 
 from .. import actions, ledger
 from ..locks import EngineLock
@@ -390,7 +391,7 @@ class KtpApp(App[int]):
     def poll_store(self) -> None:
         """Pick up what the engine (or another process) committed: cheap when nothing did."""
         try:
-            changes = self.store.refresh()
+            changes = self.store.take_changes()
         except StoreError as e:
             self.notify(str(e), severity="error", timeout=10)
             return
@@ -517,8 +518,14 @@ class KtpApp(App[int]):
 
         open_ = any(isinstance(screen, CommandPalette) for screen in self.screen_stack)
         if self.use_command_palette and not open_:
-            self.push_screen(CommandPalette(id="--command-palette",
-                                            placeholder=t("cmd.placeholder")))
+            palette = CommandPalette(id="--command-palette", placeholder=t("cmd.placeholder"))
+            self.push_screen(palette)
+
+            def no_blink() -> None:  # a blinking cursor repaints twice a second over SSH
+                for field in palette.query(Input):
+                    field.cursor_blink = False
+
+            palette.call_after_refresh(no_blink)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """None of Textual's: every station command is in ``StationCommands``."""

@@ -335,5 +335,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(t("confirm.quit_printing")), confirmed)
 
     def on_mount(self) -> None:
+        # A blinking cursor is a repaint twice a second down the SSH link.
+        self.query_one("#search", Input).cursor_blink = False
         self.table.focus()
         self.ktp.start()
