@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from ktptui import actions
 from ktptui import engine as engine_module
@@ -147,7 +148,7 @@ async def test_add_urgent_damaged_in_three_keys_and_a_rejection_is_told() -> Non
         assert app.main.table.selected is not None and app.main.table.selected.id == job.id
         # Central says "not recorded" (serial 9001): the operator is told to issue a Suket.
         await pilot.press("a")
-        await type_text(pilot, demo_nik(42, 9001))
+        app.screen.query_one("#nik", Input).value = demo_nik(42, 9001)  # typing: tested above
         await pilot.press("enter")
         await until(pilot, lambda: "Suket" in messages(app))
         assert station.store.active_job_for_nik(demo_nik(42, 9001)) is None
@@ -587,6 +588,6 @@ def test_tui_bench_runs_at_a_tiny_size(tmp_path: Path, monkeypatch: pytest.Monke
     painted = bench.paint(5, 3)
     assert painted.jobs == 5 and len(painted.keys_ms) == 3
     assert painted.first_paint_s > 0 and painted.peak_rss_mb > 0
-    starting, idle = bench.idle("demo-down", 0.2, 1.5)
+    starting, idle = bench.idle("demo-down", 0.2, 1.0)
     assert starting > 0 and idle >= 0
     assert bench.percentile([3.0, 1.0, 2.0], 0.5) == 2.0
