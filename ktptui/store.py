@@ -222,6 +222,9 @@ class Store:
         self._ledger_cache: ledger.Totals | None = None
         # Job objects by id, so polling 10k queued jobs does not rebuild them.
         self._job_cache: dict[str, Job] = {}
+        # Other processes' commits picked up by any sync (a refresh, or the
+        # catch-up before a transaction), until a UI takes them.
+        self._unseen = Changes()
         with self._mutex, FileLock(self._lock_path, shared=True):
             self._load()
 
@@ -315,13 +318,25 @@ class Store:
     def _sync(self, *, writer: bool) -> Changes:
         if self._stat_snapshot() != self._snap_id:
             self._load(writer=writer)  # another process compacted: start from its snapshot
-            return Changes(reloaded=True)
-        return self._replay_journals(writer=writer)
+            changes = Changes(reloaded=True)
+        else:
+            changes = self._replay_journals(writer=writer)
+        self._unseen.merge(changes)
+        return changes
 
     def refresh(self) -> Changes:
         """Pick up what other processes committed since we last looked."""
         with self._mutex, FileLock(self._lock_path, shared=True):
             return self._sync(writer=False)
+
+    def take_changes(self) -> Changes:
+        """For a UI: refresh, then everything other processes changed since the
+        last call, including what our own transactions and core functions'
+        refreshes picked up on the way (they would otherwise hide it)."""
+        with self._mutex:
+            self.refresh()
+            taken, self._unseen = self._unseen, Changes()
+            return taken
 
     # -- writing ---------------------------------------------------------------
     def _apply(self, ops: list[Op]) -> Changes:

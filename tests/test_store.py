@@ -589,6 +589,17 @@ def test_a_change_committed_by_another_process_is_seen_after_refresh(
     assert not store.refresh()  # nothing new
 
 
+def test_changes_picked_up_by_a_transaction_are_still_reported_to_a_ui(
+        store: Store, data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    out = run_py(WRITER, str(data_dir), "0", "1", "1000")
+    theirs = out.stdout.split()[0]
+    ours = add(store, make_nik, 50)  # the transaction catches up with theirs first
+    store.refresh()  # as a core function would: it reports nothing new
+    taken = store.take_changes()
+    assert theirs in taken.jobs and ours.id not in taken.jobs
+    assert not store.take_changes()
+
+
 def test_another_processes_compaction_is_picked_up_by_refresh_and_before_writing(
         store: Store, data_dir: Path, make_nik: Callable[[int], str]) -> None:
     mine = add(store, make_nik, 500)

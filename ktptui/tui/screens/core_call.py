@@ -1,11 +1,6 @@
 """Core calls from the office screens: run in a thread worker, the answer
 posted back as a ``CoreDone`` message (a report over a long history, a Suket
 sent to a CUPS queue, must not freeze the keyboard).
-
-The core's office functions call ``store.refresh()`` themselves; what that
-picked up of the engine's commits is then not reported to the App's own poll.
-``resync`` compares the queue with the store afterwards and applies what
-differs, so no job row is left behind.
 """
 
 from __future__ import annotations
@@ -63,14 +58,11 @@ def call_core(screen: Screen[Any], tag: str, fn: Callable[[], object]) -> None:
 
 
 def resync(app: KtpApp) -> None:
-    """Bring the queue (and the status bar) up to what the store holds."""
+    """After a core call: what it picked up of other processes' commits (the
+    App's poll), and what it committed itself (session, Suket events, ledger)."""
     with contextlib.suppress(LookupError, NoMatches):
-        table = app.main.table
-        active = {j.id: j for j in app.store.active_jobs()}
-        ids = {job_id for job_id, job in active.items()
-               if (shown := table.get(job_id)) is None or shown.updated_at != job.updated_at}
-        ids |= {j.id for j in table.all_jobs() if j.id not in active}
-        app.apply_changes(ids, {"ledger", "meta", "events"})
+        app.poll_store()
+        app.apply_changes((), {"ledger", "meta", "events"})
 
 
 def selected_job(app: KtpApp, below: Screen[Any] | None = None) -> Job | None:

@@ -124,7 +124,7 @@ class SessionScreen(Screen[None]):
     def on_core_done(self, message: CoreDone) -> None:
         message.stop()
         app = self.ktp
-        resync(app)  # every office call refreshed the store
+        resync(app)
         if message.tag == "so-far":
             so_far = message.value
             if isinstance(so_far, sessions.Summary):
