@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
+from tuikit import SIZE, until
 
 from ktptui import actions
 from ktptui import engine as engine_module
@@ -36,19 +37,6 @@ from ktptui.tui.screens.finished import FinishedScreen
 from ktptui.tui.screens.help import HelpScreen
 from ktptui.tui.screens.resolve import ResolveScreen
 from ktptui.tui.widgets.lines_view import LinesView
-
-os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-
-SIZE = (80, 24)
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 300) -> None:
-    """Wait (at most tries x 50 ms) for ``cond``; fail with what we waited for."""
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"condition not met: {getattr(cond, '__doc__', None) or cond}")
 
 
 @contextlib.asynccontextmanager

@@ -9,13 +9,13 @@ nothing asserts elapsed time."""
 from __future__ import annotations
 
 import contextlib
-import os
 import stat
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
+from tuikit import SIZE, until
 
 from ktptui import actions, ledger, sessions
 from ktptui.demo import DemoStation, demo_nik, demo_station
@@ -33,19 +33,6 @@ from ktptui.tui.screens.report import ReportScreen
 from ktptui.tui.screens.session import SessionScreen
 from ktptui.tui.screens.suket import SuketScreen
 from ktptui.tui.widgets.lines_view import LinesView
-
-os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
-
-SIZE = (80, 24)
-
-
-async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 200) -> None:
-    """Wait (at most tries x 50 ms) for ``cond``."""
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"condition not met: {getattr(cond, '__doc__', None) or cond}")
 
 
 @contextlib.asynccontextmanager

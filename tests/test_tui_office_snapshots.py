@@ -12,8 +12,6 @@ after a deliberate change, and look at each one.
 from __future__ import annotations
 
 import itertools
-import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -36,13 +34,13 @@ from officekit import (  # noqa: F401  (clock_fixture: the `clock` fixture)
     utc,
 )
 from textual.pilot import Pilot
+from tuikit import wib_indonesian
 
 from ktptui import actions, sessions, suket
 from ktptui.engine import EngineStatus, Gate
 from ktptui.model import to_text
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
-from ktptui.tui.i18n import set_language
 from ktptui.tui.office import OfficeSettings
 from ktptui.tui.status import PowerInfo
 
@@ -59,16 +57,8 @@ def _ids(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _wib() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Jakarta"
-    time.tzset()
-    set_language("id")
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+    with wib_indonesian():
+        yield
 
 
 def _app(store: Store, clock: Clock) -> KtpApp:

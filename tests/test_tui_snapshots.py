@@ -8,21 +8,19 @@ the WIB time zone. Regenerate with ``pytest tests/test_tui_snapshots.py
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tuikit import wib_indonesian
 
 from ktptui import actions
 from ktptui.engine import EngineStatus, Gate
 from ktptui.model import Job, Reason, State, new_job, to_text, transition
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
-from ktptui.tui.i18n import set_language
 from ktptui.tui.status import PowerInfo
 
 NOW = datetime(2030, 1, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
@@ -33,16 +31,8 @@ NAMES = ["SITI AMINAH", "BUDI SANTOSO", "DEWI LESTARI", "AGUS SALIM", "RINA WATI
 
 @pytest.fixture(autouse=True)
 def _wib() -> Iterator[None]:
-    old = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Jakarta"
-    time.tzset()
-    set_language("id")
-    yield
-    if old is None:
-        os.environ.pop("TZ", None)
-    else:
-        os.environ["TZ"] = old
-    time.tzset()
+    with wib_indonesian():
+        yield
 
 
 def _job(i: int, state: State, *, minutes_ago: int, urgent: bool = False, name: bool = False,

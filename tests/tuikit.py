@@ -1,0 +1,44 @@
+"""Helpers shared by the TUI tests: the screen size, bounded waits, and the
+station's time zone pinned for snapshots."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from textual.pilot import Pilot
+
+from ktptui.tui.i18n import set_language
+
+os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+
+SIZE = (80, 24)
+
+
+async def until(pilot: Pilot[Any], cond: Callable[[], object], tries: int = 300) -> None:
+    """Wait (at most tries x 50 ms) for ``cond``; fail with what we waited for."""
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"condition not met: {getattr(cond, '__doc__', None) or cond}")
+
+
+@contextlib.contextmanager
+def wib_indonesian() -> Iterator[None]:
+    """Station clock in WIB (Asia/Jakarta) and the Indonesian catalogue."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Jakarta"
+    time.tzset()
+    set_language("id")
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
