@@ -277,6 +277,8 @@ class Engine:
             if self.link.probe_due():
                 if self.link.token_refused and self.client_factory is not None:
                     # The operator may have put a new token in place: re-read it.
+                    if self.client is not None:
+                        self.client.close()
                     self.client = None
                     client = self._client()
                     if client is None:
