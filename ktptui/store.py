@@ -344,18 +344,19 @@ class Store:
         by_table: dict[str, list[Op]] = {}
         for op in ops:
             by_table.setdefault(op[1], []).append(op)
+        # MemoryStorage hands out its own dict: change the table in place, so
+        # a commit costs its ops, not two copies of the table (TinyDB's
+        # _update_table rebuilds the whole dict twice per call).
+        tables = self._db.storage.read()
+        assert tables is not None  # _load always writes every table
         for name, table_ops in by_table.items():
-
-            def updater(docs: dict[str, Any], table_ops: list[Op] = table_ops) -> None:
-                for op in table_ops:
-                    if op[0] == "put":
-                        docs[op[2]] = op[3]
-                    else:
-                        docs.pop(op[2], None)
-
-            # One pass over the table per transaction, with exact replace/delete
-            # semantics (TinyDB's public upsert merges fields and may pass twice).
-            self._table(name)._update_table(updater)  # type: ignore[arg-type]
+            docs = tables.setdefault(name, {})
+            for op in table_ops:
+                if op[0] == "put":
+                    docs[op[2]] = op[3]
+                else:
+                    docs.pop(op[2], None)
+            self._table(name).clear_cache()
             if name == "ledger":
                 self._ledger_cache = None
             if name == "jobs":
