@@ -170,6 +170,22 @@ def decode_line(line: bytes) -> Any | None:
         return None
 
 
+#: How much of an archive file's end is checked for a torn tail before appending.
+TAIL_CHECK = 256 * 1024
+
+
+def _tail_start(path: Path) -> int:
+    """A line start near the end of ``path``: only the last batch appended can
+    be torn, so compaction need not re-read a month of archive to find it."""
+    size = path.stat().st_size
+    if size <= TAIL_CHECK:
+        return 0
+    with open(path, "rb") as f:
+        f.seek(size - TAIL_CHECK)
+        nl = f.read(TAIL_CHECK).find(b"\n")
+    return 0 if nl < 0 else size - TAIL_CHECK + nl + 1
+
+
 def _read_lines(path: Path, offset: int) -> tuple[list[Any], int, int]:
     """Objects from ``offset`` on, the offset after the last good line, and
     the number of bytes past it (a torn tail). Damage before good lines raises."""
@@ -468,7 +484,7 @@ class Store:
 
     def _append_archive(self, stem: str, docs: list[dict[str, Any]]) -> None:
         path = self.dir / "archive" / f"{stem}.jsonl"
-        _, end, torn = _read_lines(path, 0) if path.exists() else ([], 0, 0)
+        _, end, torn = _read_lines(path, _tail_start(path)) if path.exists() else ([], 0, 0)
         fd = open_private(path, os.O_WRONLY | os.O_CREAT)
         try:
             if torn:

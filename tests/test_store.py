@@ -256,6 +256,21 @@ def test_compaction_happens_by_itself_and_keeps_the_previous_copy(
     assert {j.id for j in Store(data_dir).jobs()} == {j.id for j in jobs}
 
 
+@pytest.mark.parametrize("tail_check", [100, 10**6])
+def test_appending_to_an_archive_cuts_only_a_torn_tail(
+        store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tail_check: int) -> None:
+    import ktptui.store as store_module
+
+    monkeypatch.setattr(store_module, "TAIL_CHECK", tail_check)  # tail only, or whole file
+    path = data_dir / "archive" / "events-2026-11.jsonl"
+    good = [{"id": f"e{i}", "at": "2026-11-01T00:00:00.000+00:00", "n": "x" * 40}
+            for i in range(20)]
+    path.write_bytes(b"".join(encode_line(d) for d in good) + b'123 {"id": "torn')
+    store._append_archive("events-2026-11", [{"id": "new", "at": "2026-11-02"}])
+    lines = path.read_bytes().splitlines(keepends=True)
+    assert [decode_line(x)["id"] for x in lines] == [d["id"] for d in good] + ["new"]
+
+
 def test_actions_on_an_archived_job_are_refused_not_crashing(
         data_dir: Path, make_nik: Callable[[int], str]) -> None:
     store = Store(data_dir)
