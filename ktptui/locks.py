@@ -117,18 +117,23 @@ class FileLock:
 
     def _wait(self, fd: int) -> None:
         mode = (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        try:
+            fcntl.flock(fd, mode)
+            return
+        except BlockingIOError:
+            pass
         wait_s = LOCK_WAIT_S if self.wait_s is None else self.wait_s
         deadline = time.monotonic() + wait_s
         pause = 0.001
         while True:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
             try:
                 fcntl.flock(fd, mode)
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     break
-            time.sleep(pause)
-            pause = min(pause * 2, 0.05)
         who = describe_holders(fd, self.path.parent)
         raise StoreBusy(
             f"the store is busy: {self.path} has been held for over {wait_s:g} s by "

@@ -275,9 +275,8 @@ def _read_lines(path: Path, offset: int,
     except FileNotFoundError:
         return [], offset, 0
     try:
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            f.seek(offset)
-            data = f.read()
+        size = os.fstat(fd).st_size
+        data = os.pread(fd, size - offset, offset) if size > offset else b""
     finally:
         os.close(fd)
     out: list[Any] = []
@@ -368,11 +367,12 @@ class Store:
             return None
         return (st.st_ino, st.st_mtime_ns)
 
-    def _read_snapshot(self, path: Path) -> tuple[
+    def _read_snapshot(self, path: Path, *, trusted: bool = False) -> tuple[
             int, dict[str, dict[str, Any]], ledger.Totals, Counter[str], dict[str, Job], bool]:
         """A snapshot's generation, tables, carried totals and counts, its jobs
         built, and whether it had a checksum; ValueError (and the like) when
-        it is damaged or malformed."""
+        it is damaged or malformed. ``trusted``: we just wrote it from records
+        already checked, so they are not checked (nor built) again."""
         raw, checked = decode_snapshot(read_file(path))
         if not isinstance(raw, dict):
             raise TypeError(f"not a snapshot but a JSON {type(raw).__name__}")
@@ -384,7 +384,7 @@ class Store:
         tables: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         tables.update({t: dict(v) for t, v in raw["tables"].items() if t in TABLES})
         jobs: dict[str, Job] = {}
-        for name, docs in tables.items():
+        for name, docs in () if trusted else tables.items():
             for key, doc in docs.items():
                 try:
                     job = check_doc(name, key, doc)
@@ -398,7 +398,7 @@ class Store:
             raise ValueError("archived_counts is not a table of numbers")
         return gen, tables, carry, counts, jobs, checked
 
-    def _load(self, *, writer: bool = False) -> None:
+    def _load(self, *, writer: bool = False, trusted: bool = False) -> None:
         """Read the snapshot and replay every journal after it. A damaged
         snapshot is rebuilt from the last good copy and the journals since."""
         snap_id = self._stat_snapshot()
@@ -411,7 +411,7 @@ class Store:
         if snap_id is not None:
             try:
                 gen, tables, carry, counts, jobs, checked = self._read_snapshot(
-                    self.snapshot_path)
+                    self.snapshot_path, trusted=trusted)
                 if not checked:
                     self._rewrite = "it has no checksum yet"
             except (UnsafeFile, PermissionError):
@@ -428,8 +428,13 @@ class Store:
         self._offset = 0
         self._records = 0
         self._ledger_cache = None
-        self._job_cache.clear()
-        self._job_cache.update(jobs)
+        if trusted:
+            # Our own compaction: the jobs it kept are the ones we had built.
+            kept = tables["jobs"]
+            self._job_cache = {k: v for k, v in self._job_cache.items() if k in kept}
+        else:
+            self._job_cache.clear()
+            self._job_cache.update(jobs)
         self._replay_journals(writer=writer)
 
     def _read_previous(self, damage: BaseException) -> tuple[
@@ -659,7 +664,7 @@ class Store:
         for g in self._journal_gens():
             if g < self._gen:
                 self.journal_path(g).unlink()
-        self._load()
+        self._load(trusted=True)
 
     def _append_archive(self, stem: str, docs: list[dict[str, Any]]) -> None:
         path = self.dir / "archive" / f"{stem}.jsonl"
