@@ -387,6 +387,8 @@ def test_a_malformed_journal_record_is_one_line_naming_file_and_line(
     {"ops": [["put", "jobs", "k"]]}, {"ops": [["del", "jobs", 5]]}, [1, 2],
     {"ops": [["put", "outbox", "k", {"job_id": "j"}]]},
     {"ops": [["put", "ledger", "k", {"kind": "stolen"}]]},
+    {"ops": [["put", "ledger", "k", {"id": "k", "at": "2026-11-28T08:00:00Z",
+                                      "kind": "received", "delta": "5", "operator": "op"}]]},
 ])
 def test_every_kind_of_malformed_journal_record_is_one_line(
         data_dir: Path, rec: object) -> None:
