@@ -3,7 +3,7 @@ private XDG_STATE_HOME for every test."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,12 +23,14 @@ def nik_for(i: int) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _private_state_home(tmp_path_factory: pytest.TempPathFactory,
-                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_state_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Every test (and every process it starts) keeps ktptui's state, such as
     the list of known data folders, in a folder of its own: never the real
-    ~/.local/state, and no test sees another's stores."""
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+    ~/.local/state, and no test sees another's stores. A MonkeyPatch of its
+    own, so a test's ``monkeypatch.undo()`` does not undo it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("xdg-state")))
+        yield
 
 
 @pytest.fixture

@@ -333,6 +333,13 @@ def test_state_home_is_private_to_the_test(tmp_path: Path) -> None:
     assert os.environ["XDG_STATE_HOME"] in str(state)
 
 
+def test_state_home_stays_private_after_a_tests_monkeypatch_undo(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KTPTUI_X", "1")
+    monkeypatch.undo()
+    assert not str(paths.state_dir()).startswith(str(Path.home() / ".local"))
+
+
 def test_a_data_folder_that_held_a_store_and_is_gone_is_an_error(
         tmp_path: Path, make_nik: Callable[[int], str]) -> None:
     disk = tmp_path / "mnt" / "usb" / "ktptui"
