@@ -408,7 +408,13 @@ class Store:
         counts: Counter[str] = Counter()
         jobs: dict[str, Job] = {}
         self._rewrite = None
-        if snap_id is not None:
+        if snap_id is None and os.path.lexists(self.previous_path):
+            # Only a crash-free compaction leaves a previous copy, and always
+            # with a snapshot: one gone missing must not read as a new store.
+            gen, tables, carry, counts, jobs = self._read_previous(
+                FileNotFoundError("it is missing"))
+            self._rewrite = "it is damaged (missing)"
+        elif snap_id is not None:
             try:
                 gen, tables, carry, counts, jobs, checked = self._read_snapshot(
                     self.snapshot_path, trusted=trusted)
@@ -477,11 +483,14 @@ class Store:
         reason, self._rewrite = self._rewrite, None
         if reason is None:
             return
-        if reason.startswith("it is damaged"):
-            os.replace(self.snapshot_path, self.snapshot_path.with_name(
-                self.snapshot_path.name + ".damaged"))
-            self._snap_id = None
-        self._compact()
+        damaged = reason.startswith("it is damaged")
+        if damaged:
+            # A copy, not a rename: until the new snapshot replaces it, a crash
+            # must find a snapshot.json (damaged: rebuilt again), never none.
+            with contextlib.suppress(FileNotFoundError):
+                write_atomic(self.snapshot_path.with_name(self.snapshot_path.name + ".damaged"),
+                             read_file(self.snapshot_path))
+        self._compact(keep_previous=damaged)
         log.warning("store snapshot %s written again: %s", self.snapshot_path, reason)
 
     def _replay_journals(self, *, writer: bool) -> Changes:
@@ -614,7 +623,9 @@ class Store:
             self._sync(writer=True)
             self._compact()
 
-    def _compact(self) -> None:
+    def _compact(self, *, keep_previous: bool = False) -> None:
+        """``keep_previous``: the snapshot on disk is damaged, so the last good
+        copy stays the previous one."""
         cutoff = to_text(now_utc() - KEEP_FINISHED_HOT)
         jobs = self._raw("jobs")
         archive: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -652,7 +663,7 @@ class Store:
         # here is left from a crash mid-write.
         for stale in self.dir.glob(f".{self.snapshot_path.name}.*.tmp"):
             stale.unlink(missing_ok=True)  # unlink never follows a link
-        if self.snapshot_path.exists():
+        if self.snapshot_path.exists() and not keep_previous:
             self.previous_path.unlink(missing_ok=True)
             os.link(self.snapshot_path, self.previous_path)
         try:

@@ -457,6 +457,41 @@ def test_a_damaged_snapshot_and_a_damaged_copy_are_refused_and_left_alone(
     assert snapshot_all(data_dir) == before
 
 
+def test_a_crash_while_writing_the_repaired_snapshot_loses_nothing(
+        compacted: tuple[Store, set[str]], data_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _ = compacted
+    expected = state_of(store)
+    snap = data_dir / "snapshot.json"
+    snap.write_bytes(snap.read_bytes()[:-40])
+    import ktptui.store as store_module
+
+    real = store_module.write_atomic
+
+    def crash(path: Path, data: bytes, **kw: Any) -> None:
+        if path == snap:
+            raise KeyboardInterrupt  # the process dies before the new snapshot is in place
+        real(path, data, **kw)
+
+    monkeypatch.setattr(store_module, "write_atomic", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Store(data_dir)
+    monkeypatch.setattr(store_module, "write_atomic", real)
+    assert snap.exists()  # still the damaged one: rebuilt again at the next open
+    assert state_of(Store(data_dir)) == expected
+    assert state_of(Store(data_dir)) == expected
+
+
+def test_a_missing_snapshot_beside_a_previous_copy_is_rebuilt_not_a_new_store(
+        compacted: tuple[Store, set[str]], data_dir: Path) -> None:
+    store, ids = compacted
+    expected = state_of(store)
+    (data_dir / "snapshot.json").unlink()
+    assert state_of(Store(data_dir)) == expected
+    assert (data_dir / "snapshot.json").exists()
+    assert {j.id for j in Store(data_dir).jobs()} == ids
+
+
 def test_a_snapshot_without_a_checksum_is_read_then_written_with_one(
         compacted: tuple[Store, set[str]], data_dir: Path) -> None:
     """Stores written before checksums: read as they are, then rewritten."""
