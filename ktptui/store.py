@@ -703,13 +703,15 @@ class Store:
 
         ``change`` gets each archived job record and returns a replacement, or
         None to keep it. Each changed ``archive/jobs-*.jsonl`` is rewritten
-        atomically under the store lock. Only the jobs archive can be rewritten:
-        the ledger and events archives (the audit trail) are append-only.
+        atomically under the store lock, taken per file: a year of archive
+        must not hold every other process past the lock's bounded wait. Only
+        the jobs archive can be rewritten: the ledger and events archives (the
+        audit trail) are append-only.
         """
         changed = 0
-        with self._mutex, FileLock(self._lock_path):
-            self._sync(writer=True)
-            for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
+        for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
+            with self._mutex, FileLock(self._lock_path):
+                self._sync(writer=True)
                 docs, _, _ = _read_lines(path, 0)
                 out: list[dict[str, Any]] = []
                 n = 0
