@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import pwd
+import re
 import select
 import shutil
 import stat
@@ -250,10 +251,11 @@ sys.stdin.read()
 """
 
 
-def start_holder(code: str, lock: Path) -> subprocess.Popen[str]:
+def start_holder(code: str, lock: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "USER": "ani", "LOGNAME": "ani",
            "SUDO_USER": ""}
-    proc = subprocess.Popen([sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", code, str(lock), *extra],
+                            stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], 30)
@@ -286,13 +288,15 @@ def open_in_thread(data_dir: Path) -> BaseException | None:
     return got[0]
 
 
-@pytest.mark.parametrize(("code", "who"), [(HOLD_FLOCK, "pid"), (HOLD_AS_KTPTUI, "ktptui")],
-                         ids=["any-process", "another-ktptui"])
+@pytest.mark.parametrize(("code", "who"), [
+    (HOLD_FLOCK, "pid"), (HOLD_AS_KTPTUI, "engine"), (HOLD_FLOCK, "ktptui")],
+    ids=["any-process", "the-engine", "a-ktptui-command"])
 def test_a_held_store_lock_is_waited_for_a_bounded_time_and_names_the_holder(
         data_dir: Path, monkeypatch: pytest.MonkeyPatch, code: str, who: str) -> None:
     Store(data_dir)
     monkeypatch.setattr(locks, "LOCK_WAIT_S", 0.5)
-    proc = start_holder(code, data_dir / "store.lock")
+    # "ktptui" on its command line, like `ktptui jobs`, but no engine lock.
+    proc = start_holder(code, data_dir / "store.lock", *(["ktptui"] if who == "ktptui" else []))
     try:
         err = open_in_thread(data_dir)
     finally:
@@ -304,8 +308,12 @@ def test_a_held_store_lock_is_waited_for_a_bounded_time_and_names_the_holder(
     assert msg.endswith("if that process hangs, stop it, then try again")
     if who == "pid":
         assert f"by pid {proc.pid};" in msg
-    else:
+    elif who == "engine":
         assert f"by engine of user ani, pid {proc.pid} on " in msg and ", since 20" in msg
+    else:
+        me = pwd.getpwuid(os.geteuid()).pw_name
+        assert re.search(rf"by ktptui of user {me}, since \d{{4}}-\d\d-\d\d \d\d:\d\d, "
+                         rf"pid {proc.pid};", msg), msg
     Store(data_dir)  # free again once the holder is gone
 
 
