@@ -8,6 +8,7 @@ Unknown keys and wrong types are errors naming the key and the file.
 from __future__ import annotations
 
 import dataclasses
+import math
 import socket
 import tomllib
 import types
@@ -109,6 +110,34 @@ class Config:
     source: Path | None = None
 
 
+#: The sane range of every numeric key, (section, key): (lowest, highest). A
+#: value outside it is a typo or a misunderstanding (``authorize_ahead = 0``
+#: never prints, ``sim_jam_rate = 7.5`` is not a share), so it is refused. A
+#: test checks that every int/float key is listed here.
+RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("store", "retain_personal_days"): (0, 3650),
+    ("central", "timeout_s"): (0.1, 600),
+    ("central", "retry_min_s"): (0.01, 3600),
+    ("central", "retry_max_s"): (0.01, 86400),
+    ("central", "health_interval_s"): (0.1, 3600),
+    ("printer", "sim_seconds_per_card"): (0, 3600),
+    ("printer", "sim_jam_rate"): (0, 1),
+    ("power", "min_runtime_s"): (0, 86400),
+    ("engine", "authorize_ahead"): (1, 100),
+    ("blanks", "low_threshold"): (0, 1_000_000),
+    ("office", "suket_after_days"): (0, 3650),
+}
+
+
+def _check_range(value: Any, section: str, key: str, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{where} must be a finite number, got {value!r}")
+    bounds = RANGES.get((section, key))
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        lo, hi = (str(int(b)) if b == int(b) else str(b) for b in bounds)
+        raise ConfigError(f"{where} must be from {lo} to {hi}, got {value!r}")
+
+
 def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
     """Check one value against its annotation; paths resolve beside the file."""
     optional = isinstance(hint, types.UnionType) and type(None) in typing.get_args(hint)
@@ -127,8 +156,6 @@ def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
         raise ConfigError(
             f"{where} must be {hint.__name__}, got {type(value).__name__} {value!r}"
         )
-    if hint in (int, float) and value < 0:
-        raise ConfigError(f"{where} must not be negative, got {value!r}")
     return value
 
 
@@ -144,6 +171,8 @@ def _section(cls: type, raw: Any, name: str, file: Path) -> Any:
             known = ", ".join(fields)
             raise ConfigError(f"{where}: unknown key (known keys: {known})")
         value = _coerce(value, hints[key], where, file.parent)
+        if hints[key] in (int, float):
+            _check_range(value, name, key, where)
         choices = fields[key].metadata.get("choices")
         if choices and value not in choices:
             raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
@@ -164,6 +193,11 @@ def parse(text: str, file: Path) -> Config:
                 f"{file}: unknown section [{name}] (known: {', '.join(sections)})"
             )
         values[name] = _section(typing.get_type_hints(Config)[name], body, name, file)
+    central = values.get("central")
+    if central is not None and central.retry_min_s > central.retry_max_s:
+        raise ConfigError(
+            f"{file}: [central] retry_min_s ({central.retry_min_s:g}) must not be more "
+            f"than retry_max_s ({central.retry_max_s:g})")
     return Config(**values, source=file)
 
 

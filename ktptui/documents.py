@@ -3,6 +3,7 @@
 A document is checked against its sha256 before it is kept and again before it
 is printed, written atomically, and deleted once the card's outcome has been
 reported: the station keeps citizens' card data no longer than it needs to.
+Like every store file, a document is never read or written through a symlink.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .fsutil import ensure_private_dir, write_atomic
+from .fsutil import UnsafeFile, ensure_store_dir, read_file, write_atomic
 
 _EXTENSIONS = {"application/pdf": "pdf"}
 
@@ -24,7 +25,7 @@ class DocumentError(Exception):
 class Documents:
     def __init__(self, directory: Path) -> None:
         self.dir = directory
-        ensure_private_dir(directory)
+        ensure_store_dir(directory, top=False)
 
     @staticmethod
     def name_for(job_id: str, attempt: int, content_type: str) -> str:
@@ -39,14 +40,19 @@ class Documents:
                 f"(got {actual[:12]}..., central said {sha256[:12]}...)"
             )
         name = self.name_for(job_id, attempt, content_type)
-        write_atomic(self.dir / name, data)
+        try:
+            write_atomic(self.dir / name, data)
+        except UnsafeFile as e:
+            raise DocumentError(str(e)) from None
         return name
 
     def read(self, name: str, sha256: str) -> bytes:
         try:
-            data = (self.dir / name).read_bytes()
+            data = read_file(self.dir / name)
         except FileNotFoundError:
             raise DocumentError(f"card document {name} is missing from {self.dir}") from None
+        except UnsafeFile as e:
+            raise DocumentError(str(e)) from None
         if hashlib.sha256(data).hexdigest() != sha256.lower():
             raise DocumentError(f"card document {name} is damaged (sha256 differs)")
         return data

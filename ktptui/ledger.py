@@ -45,7 +45,12 @@ class Entry:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:
-        return cls(**{**d, "kind": Kind(d["kind"])})
+        """ValueError/TypeError/KeyError for a malformed record (a stored one
+        is checked when read: a string delta would fail far away, in a sum)."""
+        e = cls(**{**d, "kind": Kind(d["kind"])})
+        if type(e.delta) is not int or not isinstance(e.id, str) or not isinstance(e.at, str):
+            raise ValueError(f"ledger entry {str(e.id)[:40]!r} has a bad id, time or delta")
+        return e
 
 
 def make_entry(
@@ -99,7 +104,10 @@ class Totals:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Totals:
-        return cls(d["received"], d["printed"], d["spoiled"], d["adjusted"])
+        t = cls(d["received"], d["printed"], d["spoiled"], d["adjusted"])
+        if not all(type(v) is int for v in asdict(t).values()):
+            raise ValueError("ledger totals are not whole numbers")
+        return t
 
 
 def totals(entries: Iterable[Entry], start: Totals | None = None) -> Totals:

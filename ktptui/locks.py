@@ -12,37 +12,132 @@ import fcntl
 import json
 import os
 import socket
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from .fsutil import StoreError, open_nofollow, user_name
 from .identity import operator_name
+
+#: How long a store transaction waits for another process's lock before it
+#: gives up and names the holder. A transaction holds it for milliseconds; a
+#: holder for seconds is hung (or stopped with Ctrl-Z).
+LOCK_WAIT_S = 5.0
 
 
 def open_private(path: Path, flags: int = os.O_RDWR | os.O_CREAT) -> int:
-    """Open (creating 0600) a file that only the station user may read."""
-    fd = os.open(path, flags | os.O_CLOEXEC, 0o600)
-    return fd
+    """Open (creating 0600) a file that only the station user may read; a
+    symlink is refused, never followed."""
+    return open_nofollow(path, flags)
+
+
+class StoreBusy(StoreError):
+    """Another process held the store's lock for longer than ``LOCK_WAIT_S``."""
+
+
+def lock_holders(fd: int) -> list[int]:
+    """The pids holding a lock on the file open as ``fd`` (from /proc/locks)."""
+    # Matched by inode only: on overlay and other stacked file systems the
+    # device /proc/locks shows is not the one stat() gives.
+    ino = str(os.fstat(fd).st_ino)
+    pids: list[int] = []
+    try:
+        with open("/proc/locks", encoding="ascii", errors="replace") as f:
+            for line in f:
+                parts = line.split()
+                # "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; a waiter
+                # has "->" after the number and is not a holder.
+                if len(parts) >= 6 and parts[1] != "->" and parts[5].rsplit(":", 1)[-1] == ino:
+                    with contextlib.suppress(ValueError):
+                        if int(parts[4]) > 0 and int(parts[4]) not in pids:
+                            pids.append(int(parts[4]))
+    except OSError:
+        pass
+    return pids
+
+
+def _ktptui_process(pid: int) -> str | None:
+    """ "ktptui of user ani, since 2026-11-28 09:14" when ``pid`` is a ktptui."""
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        uid = os.stat(f"/proc/{pid}").st_uid
+        # Field 22 of /proc/PID/stat: start time in clock ticks after boot
+        # (fields counted after the ")" that ends the command name).
+        ticks = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+        btime = next(int(ln.split()[1]) for ln in Path("/proc/stat").read_text().splitlines()
+                     if ln.startswith("btime "))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    if b"ktptui" not in cmd:
+        return None
+    started = btime + ticks / os.sysconf("SC_CLK_TCK")
+    since = datetime.fromtimestamp(started).astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"ktptui of user {user_name(uid)}, since {since}"
+
+
+def describe_holders(fd: int, data_dir: Path) -> str:
+    """Who holds the lock on ``fd``: pids, and user and since for a ktptui."""
+    pids = lock_holders(fd)
+    if not pids:
+        return "another process"
+    engine = EngineLock(data_dir).holder_info()
+    out: list[str] = []
+    for pid in pids:
+        if engine is not None and engine.pid == pid:
+            out.append(engine.describe())
+        else:
+            out.append(_ktptui_process(pid) or f"pid {pid}")
+            if not out[-1].startswith("pid"):
+                out[-1] += f", pid {pid}"
+    return "; ".join(out)
 
 
 class FileLock:
-    """An exclusive (or shared) flock held for one ``with`` block."""
+    """An exclusive (or shared) flock held for one ``with`` block; waits at most
+    ``wait_s`` (default ``LOCK_WAIT_S``) for another holder, then ``StoreBusy``."""
 
-    def __init__(self, path: Path, *, shared: bool = False) -> None:
+    def __init__(self, path: Path, *, shared: bool = False,
+                 wait_s: float | None = None) -> None:
         self.path = path
         self.shared = shared
+        self.wait_s = wait_s
         self._fd: int | None = None
 
     def __enter__(self) -> FileLock:
         fd = open_private(self.path)
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX)
+            self._wait(fd)
         except BaseException:
             os.close(fd)
             raise
         self._fd = fd
         return self
+
+    def _wait(self, fd: int) -> None:
+        mode = (fcntl.LOCK_SH if self.shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        try:
+            fcntl.flock(fd, mode)
+            return
+        except BlockingIOError:
+            pass
+        wait_s = LOCK_WAIT_S if self.wait_s is None else self.wait_s
+        deadline = time.monotonic() + wait_s
+        pause = 0.001
+        while True:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
+            try:
+                fcntl.flock(fd, mode)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    break
+        who = describe_holders(fd, self.path.parent)
+        raise StoreBusy(
+            f"the store is busy: {self.path} has been held for over {wait_s:g} s by "
+            f"{who}; if that process hangs, stop it, then try again")
 
     def __exit__(
         self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
@@ -89,6 +184,18 @@ class EngineLock:
     @property
     def held(self) -> bool:
         return self._fd is not None
+
+    def holder_info(self) -> Holder | None:
+        """What the engine lock file says about its holder, without locking it
+        (it may be stale: compare its pid with a real lock holder's)."""
+        try:
+            fd = open_private(self.path, os.O_RDONLY)
+        except (OSError, StoreError):
+            return None
+        try:
+            return self._read_holder(fd)
+        finally:
+            os.close(fd)
 
     def holder(self) -> Holder | None:
         """Who holds the lock now (None when nobody does)."""

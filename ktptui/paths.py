@@ -21,3 +21,15 @@ def config_file() -> Path:
 
 def data_dir() -> Path:
     return _xdg("XDG_DATA_HOME", ".local/share") / "ktptui"
+
+
+def state_dir() -> Path:
+    """``$XDG_STATE_HOME/ktptui`` (default ~/.local/state/ktptui): what ktptui
+    must remember outside its data folder."""
+    return _xdg("XDG_STATE_HOME", ".local/state") / "ktptui"
+
+
+def known_stores_file() -> Path:
+    """The data folders that have held a store, one absolute path a line: one
+    of them missing later is an unmounted disk, not a reason for a new store."""
+    return state_dir() / "stores"

@@ -169,8 +169,21 @@ def _read(path: Path) -> str | None:
         return None
 
 
+#: Batteries that can carry the station: a laptop's own battery, or a UPS.
+_BATTERY_TYPES = {"Battery", "UPS"}
+
+
+def _system_scope(sup: Path) -> bool:
+    """Whether a supply powers the station itself. A wireless mouse's or
+    keyboard's battery has ``scope`` Device: it must never read as a UPS. Most
+    system supplies have no ``scope`` file at all."""
+    scope = _read(sup / "scope")
+    return scope is None or scope == "System"
+
+
 class SysfsPower(PowerSource):
-    """The kernel's view: an AC adapter's ``online`` and a battery's ``capacity``."""
+    """The kernel's view: an AC adapter's ``online`` and a battery's ``capacity``,
+    counting only supplies of scope System."""
 
     def __init__(self, root: Path = SYSFS_ROOT) -> None:
         self.root = Path(root)
@@ -183,8 +196,10 @@ class SysfsPower(PowerSource):
         mains_online: list[bool] = []
         batteries: list[Path] = []
         for sup in supplies:
+            if not _system_scope(sup):
+                continue
             kind = _read(sup / "type")
-            if kind == "Battery":
+            if kind in _BATTERY_TYPES:
                 if _read(sup / "present") != "0":
                     batteries.append(sup)
             elif kind in _MAINS_TYPES:

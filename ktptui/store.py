@@ -10,19 +10,27 @@ broken file. So TinyDB holds and queries the *hot* set in memory
     The hot tables at generation G (active jobs, recently finished ones, the
     outbox, recent ledger entries and events), plus carried totals of what was
     archived. Replaced atomically (temp file, fsync, rename, fsync folder).
+    Its first key is a CRC-32 of the rest (``{"crc32":"…",`` then the body),
+    so it stays plain JSON; a damaged one is rebuilt from the last good copy.
 ``journal-G.jsonl``
     One line per committed transaction since snapshot G: ``<crc32> <json>``.
     A transaction is appended and fsync'ed before the call returns. A torn last
     line (crash mid-append) fails its CRC and was never acknowledged, so it is
     dropped; a bad line *followed by good ones* is real damage and the store
-    refuses to open rather than guess.
+    refuses to open rather than guess. Archive lines carry the same CRC.
 ``archive/<table>-YYYY-MM.jsonl``
     Finished jobs, ledger entries and events, moved out of the hot set when the
     journal is compacted (every ``compact_after`` transactions). This keeps one
     transition's cost independent of history: it touches only the hot set.
 ``snapshot.prev.json`` + ``journal-(G-1).jsonl``
     The last good copy: loading it replays every later journal, so copying it
-    over a damaged ``snapshot.json`` loses nothing.
+    over a damaged ``snapshot.json`` loses nothing, and the store does just that
+    by itself (the damaged file is kept as ``snapshot.json.damaged``).
+
+Every file is opened without following symlinks, and the folder must be the
+station user's own and closed to others (see ``fsutil.ensure_store_dir``).
+A folder that once held a store and is gone is an error, not a new empty store
+(see ``paths.known_stores_file``).
 
 Processes share the store through ``store.lock`` (flock): exclusive for one
 transaction, shared while reading. Before each transaction or ``refresh()`` a
@@ -52,17 +60,21 @@ from tinydb import Query, TinyDB
 from tinydb.storages import MemoryStorage
 from tinydb.table import Table
 
-from . import ledger
+from . import ledger, paths
 from .documents import Documents
 from .fsutil import (
     DiskFull,
+    StoreError,
+    UnsafeFile,
+    check_folder_files,
     disk_full_message,
-    ensure_private_dir,
+    ensure_store_dir,
     fsync_dir,
+    read_file,
     write_all,
     write_atomic,
 )
-from .locks import FileLock, open_private
+from .locks import FileLock, StoreBusy, open_private
 from .model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
 
 log = logging.getLogger("ktptui.store")
@@ -71,10 +83,6 @@ FORMAT = 1
 TABLES = ("jobs", "outbox", "ledger", "events", "meta")
 #: Finished jobs stay in the hot set this long, so "today's cards" stay quick.
 KEEP_FINISHED_HOT = timedelta(hours=24)
-
-
-class StoreError(Exception):
-    """A store problem, in one line naming the file and what to do."""
 
 
 class StoreCorrupt(StoreError):
@@ -157,6 +165,62 @@ def encode_line(obj: Any) -> bytes:
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
+SNAP_HEAD = b'{"crc32":"'
+
+
+def encode_snapshot(obj: dict[str, Any]) -> bytes:
+    """JSON whose first key is the CRC-32 of everything after it."""
+    rest = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()[1:]
+    return SNAP_HEAD + b'%08x",' % zlib.crc32(rest) + rest
+
+
+def decode_snapshot(data: bytes) -> tuple[Any, bool]:
+    """The snapshot object and whether it carried a checksum (older stores'
+    do not); ValueError when the checksum does not match."""
+    if not data.startswith(SNAP_HEAD):
+        return json.loads(data), False
+    n = len(SNAP_HEAD)
+    if data[n + 8:n + 10] != b'",' or int(data[n:n + 8], 16) != zlib.crc32(data[n + 10:]):
+        raise ValueError("checksum mismatch: the file was changed or damaged on disk")
+    return json.loads(data), True
+
+
+def check_doc(table: str, key: Any, doc: Any) -> Job | None:
+    """Raise (KeyError, TypeError, ValueError, AttributeError) unless ``doc`` is a
+    well-formed record of ``table``; a job comes back built (for the cache)."""
+    if not isinstance(key, str) or not isinstance(doc, dict):
+        raise TypeError("not a keyed record")
+    if table == "jobs":
+        job = Job.from_dict(doc)
+        if job.id != key:
+            raise ValueError(f"job id {job.id!r} filed under {key!r}")
+        return job
+    if table == "outbox":
+        OutboxItem(**doc)
+    elif table == "ledger":
+        ledger.Entry.from_dict(doc)
+    elif table == "events":
+        Event(**doc)
+    elif "value" not in doc:
+        raise KeyError("value")
+    return None
+
+
+MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+
+
+def why(e: BaseException) -> str:
+    """An exception as a short reason ("missing 'tables'" for a KeyError)."""
+    return f"missing {e}" if isinstance(e, KeyError) else str(e) or type(e).__name__
+
+
+def malformed(path: Path, where: str, e: BaseException) -> StoreCorrupt:
+    what = why(e)
+    return StoreCorrupt(
+        f"{path} has a malformed record ({where}: {what}). Nothing was changed. Keep a "
+        f"copy of {path.parent}, then see README 'Recovering the store'")
+
+
 def decode_line(line: bytes) -> Any | None:
     """The object on a line, or None when the line is torn or damaged."""
     if len(line) < 10 or line[8:9] != b" " or not line.endswith(b"\n"):
@@ -177,24 +241,44 @@ TAIL_CHECK = 256 * 1024
 def _tail_start(path: Path) -> int:
     """A line start near the end of ``path``: only the last batch appended can
     be torn, so compaction need not re-read a month of archive to find it."""
-    size = path.stat().st_size
-    if size <= TAIL_CHECK:
-        return 0
-    with open(path, "rb") as f:
-        f.seek(size - TAIL_CHECK)
-        nl = f.read(TAIL_CHECK).find(b"\n")
+    fd = open_private(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        if size <= TAIL_CHECK:
+            return 0
+        nl = os.pread(fd, TAIL_CHECK, size - TAIL_CHECK).find(b"\n")
+    finally:
+        os.close(fd)
     return 0 if nl < 0 else size - TAIL_CHECK + nl + 1
 
 
-def _read_lines(path: Path, offset: int) -> tuple[list[Any], int, int]:
-    """Objects from ``offset`` on, the offset after the last good line, and
-    the number of bytes past it (a torn tail). Damage before good lines raises."""
+def _line_of(path: Path, pos: int) -> str:
+    """ "line 17 (byte 2048)" for an error message."""
     try:
-        with open(path, "rb") as f:
-            f.seek(offset)
-            data = f.read()
+        fd = open_private(path, os.O_RDONLY)
+        try:
+            line = os.pread(fd, pos, 0).count(b"\n") + 1
+        finally:
+            os.close(fd)
+    except (OSError, StoreError):
+        return f"byte {pos}"
+    return f"line {line} (byte {pos})"
+
+
+def _read_lines(path: Path, offset: int,
+                starts: list[int] | None = None) -> tuple[list[Any], int, int]:
+    """Objects from ``offset`` on, the offset after the last good line, and
+    the number of bytes past it (a torn tail). Damage before good lines raises.
+    ``starts`` gets each object's byte position in the file."""
+    try:
+        fd = open_private(path, os.O_RDONLY)
     except FileNotFoundError:
         return [], offset, 0
+    try:
+        size = os.fstat(fd).st_size
+        data = os.pread(fd, size - offset, offset) if size > offset else b""
+    finally:
+        os.close(fd)
     out: list[Any] = []
     pos = 0
     good_end = 0
@@ -214,6 +298,8 @@ def _read_lines(path: Path, offset: int) -> tuple[list[Any], int, int]:
             )
         else:
             out.append(obj)
+            if starts is not None:
+                starts.append(offset + pos)
             good_end = end
         pos = end
     return out, offset + good_end, len(data) - good_end
@@ -223,9 +309,12 @@ class Store:
     def __init__(self, data_dir: Path, *, compact_after: int = 2000) -> None:
         self.dir = data_dir
         self.compact_after = compact_after
-        ensure_private_dir(data_dir)
-        ensure_private_dir(data_dir / "archive")
+        _refuse_vanished(data_dir)
+        ensure_store_dir(data_dir, top=True)
+        ensure_store_dir(data_dir / "archive", top=False)
         self.documents = Documents(data_dir / "documents")
+        for folder in (data_dir, data_dir / "archive", self.documents.dir):
+            check_folder_files(folder)
         self._mutex = threading.RLock()
         self._db = TinyDB(storage=MemoryStorage)
         self._gen = 1
@@ -241,8 +330,15 @@ class Store:
         # Other processes' commits picked up by any sync (a refresh, or the
         # catch-up before a transaction), until a UI takes them.
         self._unseen = Changes()
+        #: Why the snapshot on disk must be written again: it is damaged (and
+        #: was rebuilt from the last good copy) or has no checksum yet.
+        self._rewrite: str | None = None
         with self._mutex, FileLock(self._lock_path, shared=True):
             self._load()
+        if self._rewrite is not None:
+            with self._mutex, FileLock(self._lock_path):
+                self._sync(writer=True)
+        _remember(data_dir)
 
     # -- paths ---------------------------------------------------------------
     @property
@@ -271,35 +367,64 @@ class Store:
             return None
         return (st.st_ino, st.st_mtime_ns)
 
-    def _load(self, *, writer: bool = False) -> None:
-        """Read the snapshot and replay every journal after it."""
+    def _read_snapshot(self, path: Path, *, trusted: bool = False) -> tuple[
+            int, dict[str, dict[str, Any]], ledger.Totals, Counter[str], dict[str, Job], bool]:
+        """A snapshot's generation, tables, carried totals and counts, its jobs
+        built, and whether it had a checksum; ValueError (and the like) when
+        it is damaged or malformed. ``trusted``: we just wrote it from records
+        already checked, so they are not checked (nor built) again."""
+        raw, checked = decode_snapshot(read_file(path))
+        if not isinstance(raw, dict):
+            raise TypeError(f"not a snapshot but a JSON {type(raw).__name__}")
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"unknown format {raw.get('format')!r}")
+        gen = int(raw["generation"])
+        if gen < 1:
+            raise ValueError(f"generation {gen}")
+        tables: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
+        tables.update({t: dict(v) for t, v in raw["tables"].items() if t in TABLES})
+        jobs: dict[str, Job] = {}
+        for name, docs in () if trusted else tables.items():
+            for key, doc in docs.items():
+                try:
+                    job = check_doc(name, key, doc)
+                except MALFORMED as e:
+                    raise ValueError(f"malformed {name} record {key!r}: {why(e)}") from None
+                if job is not None:
+                    jobs[key] = job
+        carry = ledger.Totals.from_dict(raw["ledger_carry"])
+        counts: Counter[str] = Counter(raw.get("archived_counts", {}))
+        if not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
+            raise ValueError("archived_counts is not a table of numbers")
+        return gen, tables, carry, counts, jobs, checked
+
+    def _load(self, *, writer: bool = False, trusted: bool = False) -> None:
+        """Read the snapshot and replay every journal after it. A damaged
+        snapshot is rebuilt from the last good copy and the journals since."""
         snap_id = self._stat_snapshot()
         tables: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         gen = 1
         carry = ledger.Totals()
         counts: Counter[str] = Counter()
-        if snap_id is not None:
+        jobs: dict[str, Job] = {}
+        self._rewrite = None
+        if snap_id is None and os.path.lexists(self.previous_path):
+            # Only a crash-free compaction leaves a previous copy, and always
+            # with a snapshot: one gone missing must not read as a new store.
+            gen, tables, carry, counts, jobs = self._read_previous(
+                FileNotFoundError("it is missing"))
+            self._rewrite = "it is damaged (missing)"
+        elif snap_id is not None:
             try:
-                raw = json.loads(self.snapshot_path.read_bytes())
-                if raw.get("format") != FORMAT:
-                    raise ValueError(f"unknown format {raw.get('format')!r}")
-                gen = int(raw["generation"])
-                tables.update({t: dict(v) for t, v in raw["tables"].items() if t in TABLES})
-                carry = ledger.Totals.from_dict(raw["ledger_carry"])
-                counts = Counter(raw.get("archived_counts", {}))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
-                prev = self.previous_path
-                hint = (
-                    f"the last good copy is {prev}: run `mv {self.snapshot_path} "
-                    f"{self.snapshot_path}.damaged && cp {prev} {self.snapshot_path}` "
-                    "(later journals replay on top of it)"
-                    if prev.exists()
-                    else "there is no earlier copy; restore the folder from a backup"
-                )
-                raise StoreCorrupt(
-                    f"store snapshot {self.snapshot_path} is unreadable ({e}). "
-                    f"Nothing was changed; {hint}"
-                ) from None
+                gen, tables, carry, counts, jobs, checked = self._read_snapshot(
+                    self.snapshot_path, trusted=trusted)
+                if not checked:
+                    self._rewrite = "it has no checksum yet"
+            except (UnsafeFile, PermissionError):
+                raise
+            except (OSError, *MALFORMED) as e:
+                gen, tables, carry, counts, jobs = self._read_previous(e)
+                self._rewrite = f"it is damaged ({why(e)})"
         self._db.storage.write(tables)
         self._db.clear_cache()
         self._gen = self._jgen = gen
@@ -309,23 +434,87 @@ class Store:
         self._offset = 0
         self._records = 0
         self._ledger_cache = None
-        self._job_cache.clear()
+        if trusted:
+            # Our own compaction: the jobs it kept are the ones we had built.
+            kept = tables["jobs"]
+            self._job_cache = {k: v for k, v in self._job_cache.items() if k in kept}
+        else:
+            self._job_cache.clear()
+            self._job_cache.update(jobs)
         self._replay_journals(writer=writer)
+
+    def _read_previous(self, damage: BaseException) -> tuple[
+            int, dict[str, dict[str, Any]], ledger.Totals, Counter[str], dict[str, Job]]:
+        """The last good copy, for a damaged snapshot; or a one-line refusal."""
+        snap, prev = self.snapshot_path, self.previous_path
+        what = f"store snapshot {snap} is unreadable ({why(damage)}). Nothing was changed; "
+        try:
+            gen, tables, carry, counts, jobs, _ = self._read_snapshot(prev)
+        except FileNotFoundError:
+            raise StoreCorrupt(
+                what + "there is no earlier copy; restore the folder from a backup") from None
+        except (OSError, StoreError, *MALFORMED) as e:
+            raise StoreCorrupt(
+                what + f"the earlier copy {prev} is unusable too ({why(e)}); restore the "
+                "folder from a backup") from None
+        # The journals from the copy's generation on must all be there, or
+        # the rebuilt store would silently miss their transactions.
+        if not self.journal_path(gen).exists() and any(
+                self._journal_gens(above=gen)):
+            raise StoreCorrupt(what + f"the earlier copy {prev} cannot be brought up to date "
+                               f"({self.journal_path(gen).name} is missing); restore the "
+                               "folder from a backup")
+        log.warning("store snapshot %s is damaged (%s): using the last good copy %s "
+                    "and the journals since", snap, why(damage), prev)
+        return gen, tables, carry, counts, jobs
+
+    def _journal_gens(self, *, above: int = 0) -> list[int]:
+        gens: list[int] = []
+        for p in self.dir.glob("journal-*.jsonl"):
+            with contextlib.suppress(ValueError):
+                g = int(p.stem.split("-")[1])
+                if g > above:
+                    gens.append(g)
+        return gens
+
+    def _repair(self) -> None:
+        """Under the exclusive lock: write the snapshot again, with a checksum,
+        keeping a damaged one aside as evidence."""
+        reason, self._rewrite = self._rewrite, None
+        if reason is None:
+            return
+        damaged = reason.startswith("it is damaged")
+        if damaged:
+            # A copy, not a rename: until the new snapshot replaces it, a crash
+            # must find a snapshot.json (damaged: rebuilt again), never none.
+            with contextlib.suppress(FileNotFoundError):
+                write_atomic(self.snapshot_path.with_name(self.snapshot_path.name + ".damaged"),
+                             read_file(self.snapshot_path))
+        self._compact(keep_previous=damaged)
+        log.warning("store snapshot %s written again: %s", self.snapshot_path, reason)
 
     def _replay_journals(self, *, writer: bool) -> Changes:
         changes = Changes()
         while True:
             path = self.journal_path()
-            records, end, torn = _read_lines(path, self._offset)
-            for rec in records:
+            starts: list[int] = []
+            records, end, torn = _read_lines(path, self._offset, starts)
+            for rec, start in zip(records, starts, strict=True):
+                try:
+                    _check_record(rec)
+                except MALFORMED as e:
+                    raise malformed(path, _line_of(path, start), e) from None
                 changes.merge(self._apply(rec["ops"]))
             self._records += len(records)
             self._offset = end
             if torn and writer:
                 # A crashed writer's unacknowledged tail: cut it before appending.
-                with open(path, "r+b") as f:
-                    f.truncate(end)
-                    os.fsync(f.fileno())
+                fd = open_private(path, os.O_WRONLY)
+                try:
+                    os.ftruncate(fd, end)
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
             if not self.journal_path(self._jgen + 1).exists():
                 return changes
             self._jgen += 1
@@ -337,6 +526,9 @@ class Store:
             changes = Changes(reloaded=True)
         else:
             changes = self._replay_journals(writer=writer)
+        if writer and self._rewrite is not None:
+            self._repair()
+            changes.reloaded = True
         self._unseen.merge(changes)
         return changes
 
@@ -431,7 +623,9 @@ class Store:
             self._sync(writer=True)
             self._compact()
 
-    def _compact(self) -> None:
+    def _compact(self, *, keep_previous: bool = False) -> None:
+        """``keep_previous``: the snapshot on disk is damaged, so the last good
+        copy stays the previous one."""
         cutoff = to_text(now_utc() - KEEP_FINISHED_HOT)
         jobs = self._raw("jobs")
         archive: dict[str, list[tuple[str, dict[str, Any]]]] = {}
@@ -464,23 +658,24 @@ class Store:
             "ledger_carry": asdict(carry),
             "archived_counts": dict(counts),
         }
-        body = json.dumps(snapshot, separators=(",", ":"), ensure_ascii=False).encode()
+        body = encode_snapshot(snapshot)
         # Under the exclusive lock no one else writes a snapshot: a temp file
         # here is left from a crash mid-write.
         for stale in self.dir.glob(f".{self.snapshot_path.name}.*.tmp"):
-            stale.unlink(missing_ok=True)
-        if self.snapshot_path.exists():
+            stale.unlink(missing_ok=True)  # unlink never follows a link
+        if self.snapshot_path.exists() and not keep_previous:
             self.previous_path.unlink(missing_ok=True)
             os.link(self.snapshot_path, self.previous_path)
         try:
             write_atomic(self.snapshot_path, body)
         except DiskFull:
             raise StoreFull(disk_full_message(self.snapshot_path)) from None
-        for old in self.dir.glob("journal-*.jsonl"):
-            with contextlib.suppress(ValueError):
-                if int(old.stem.split("-")[1]) < self._jgen:
-                    old.unlink()
-        self._load()
+        # Keep the journals from the generation that is now the previous copy
+        # on (it was rebuilt from an older one after damage: keep those too).
+        for g in self._journal_gens():
+            if g < self._gen:
+                self.journal_path(g).unlink()
+        self._load(trusted=True)
 
     def _append_archive(self, stem: str, docs: list[dict[str, Any]]) -> None:
         path = self.dir / "archive" / f"{stem}.jsonl"
@@ -508,13 +703,15 @@ class Store:
 
         ``change`` gets each archived job record and returns a replacement, or
         None to keep it. Each changed ``archive/jobs-*.jsonl`` is rewritten
-        atomically under the store lock. Only the jobs archive can be rewritten:
-        the ledger and events archives (the audit trail) are append-only.
+        atomically under the store lock, taken per file: a year of archive
+        must not hold every other process past the lock's bounded wait. Only
+        the jobs archive can be rewritten: the ledger and events archives (the
+        audit trail) are append-only.
         """
         changed = 0
-        with self._mutex, FileLock(self._lock_path):
-            self._sync(writer=True)
-            for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
+        for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
+            with self._mutex, FileLock(self._lock_path):
+                self._sync(writer=True)
                 docs, _, _ = _read_lines(path, 0)
                 out: list[dict[str, Any]] = []
                 n = 0
@@ -535,9 +732,22 @@ class Store:
         return dict(self._table(name)._read_table())
 
     def _archived(self, table: str) -> Iterator[dict[str, Any]]:
+        """Archived records, each checked: a malformed one is a one-line error
+        naming the file and line, not a traceback in the middle of a report."""
         for path in sorted((self.dir / "archive").glob(f"{table}-*.jsonl")):
-            docs, _, _ = _read_lines(path, 0)
-            yield from docs
+            starts: list[int] = []
+            docs, _, torn = _read_lines(path, 0, starts)
+            if torn:
+                # Left by a crash while archiving (those records are still in
+                # the hot set, and the next compaction cuts it), or damage.
+                log.warning("%s ends in %d bytes that fail their checksum; they are "
+                            "ignored", path, torn)
+            for doc, start in zip(docs, starts, strict=True):
+                try:
+                    check_doc(table, doc.get("id") if isinstance(doc, dict) else None, doc)
+                except MALFORMED as e:
+                    raise malformed(path, _line_of(path, start), e) from None
+                yield doc
 
     def _cached(self, job_id: str, doc: Any) -> Job:
         job = self._job_cache.get(job_id)
@@ -702,6 +912,62 @@ class Transaction:
         self.ops.append(["put", "meta", key, {"value": value}])
 
 
+def _check_record(rec: Any) -> None:
+    """Raise unless ``rec`` is a well-formed journal record."""
+    ops = rec["ops"]
+    if not isinstance(ops, list):
+        raise TypeError("ops is not a list")
+    for op in ops:
+        if not isinstance(op, list) or op[0] not in ("put", "del") or op[1] not in TABLES:
+            raise ValueError(f"not an operation: {str(op)[:60]}")
+        if op[0] == "put":
+            if len(op) != 4:
+                raise ValueError(f"not an operation: {str(op)[:60]}")
+            check_doc(op[1], op[2], op[3])
+        elif len(op) != 3 or not isinstance(op[2], str):
+            raise ValueError(f"not an operation: {str(op)[:60]}")
+
+
+def _known_stores() -> list[str]:
+    try:
+        return paths.known_stores_file().read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as e:
+        log.warning("cannot read %s: %s", paths.known_stores_file(), e)
+        return []
+
+
+def _refuse_vanished(data_dir: Path) -> None:
+    """A data folder that held a store and is gone is an unmounted disk or a
+    mistake: a new empty store there would hide every job on it."""
+    if os.path.exists(data_dir):
+        return
+    known = paths.known_stores_file()
+    if os.path.abspath(data_dir) in _known_stores():
+        raise StoreError(
+            f"the data folder {data_dir} held a store and is gone: its disk may be "
+            f"unmounted; mount it and try again. To start a new empty store there on "
+            f"purpose, delete its line from {known}")
+
+
+def _remember(data_dir: Path) -> None:
+    """Note (outside the data folder) that this folder holds a store."""
+    where = os.path.abspath(data_dir)
+    if "\n" in where:
+        return
+    known = _known_stores()
+    if where in known:
+        return
+    state = paths.state_dir()
+    try:
+        state.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(paths.known_stores_file(), "".join(
+            f"{line}\n" for line in [*known, where]).encode())
+    except (OSError, StoreError) as e:
+        log.warning("cannot note the store %s in %s: %s", where, state, e)
+
+
 def open_store(data_dir: Path) -> Store:
     """Open the store, turning low-level failures into one-line errors."""
     try:
@@ -716,6 +982,6 @@ def open_store(data_dir: Path) -> Store:
 
 
 __all__ = [
-    "Changes", "Event", "JobNotFound", "OutboxItem", "Store", "StoreCorrupt", "StoreError",
-    "StoreFull", "Transaction", "open_store",
+    "Changes", "Event", "JobNotFound", "OutboxItem", "Store", "StoreBusy", "StoreCorrupt",
+    "StoreError", "StoreFull", "Transaction", "UnsafeFile", "open_store",
 ]

@@ -52,13 +52,13 @@ def test_values_are_read() -> None:
         backend = "cups"
         sim_jam_rate = 0.25
         [engine]
-        authorize_ahead = 0
+        authorize_ahead = 1
     """)
     assert (cfg.station.id, cfg.station.operator) == ("kec-01", "siti")
     assert cfg.central.timeout_s == 3.0 and isinstance(cfg.central.timeout_s, float)
     assert cfg.central.token_file == Path("/etc/ktp/token")
     assert cfg.printer.backend == "cups" and cfg.printer.sim_jam_rate == 0.25
-    assert cfg.engine.authorize_ahead == 0
+    assert cfg.engine.authorize_ahead == 1
 
 
 def test_paths_relative_to_the_file_home_expanded_and_empty_is_none(
@@ -116,8 +116,58 @@ def test_bool_is_not_an_int_and_negatives_are_refused() -> None:
     assert error("[engine]\nauthorize_ahead = true\n") == (
         "/etc/ktp/config.toml: [engine] authorize_ahead must be int, got bool True")
     assert error("[power]\nmin_runtime_s = -1\n") == (
-        "/etc/ktp/config.toml: [power] min_runtime_s must not be negative, got -1")
-    assert error("[central]\ntimeout_s = -0.5\n").endswith("must not be negative, got -0.5")
+        "/etc/ktp/config.toml: [power] min_runtime_s must be from 0 to 86400, got -1")
+    assert error("[central]\ntimeout_s = -0.5\n").endswith("must be from 0.1 to 600, got -0.5")
+
+
+NUMERIC_KEYS = [(s, k) for s, k in ALL_KEYS
+                if typing.get_type_hints(SECTIONS[s])[k] in (int, float)]
+
+
+def test_every_numeric_key_has_a_range_holding_its_default() -> None:
+    assert sorted(config.RANGES) == sorted(NUMERIC_KEYS)
+    defaults = Config()
+    for (section, key), (lo, hi) in config.RANGES.items():
+        assert lo <= getattr(getattr(defaults, section), key) <= hi, (section, key)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[engine]\nauthorize_ahead = 0\n", "[engine] authorize_ahead must be from 1 to 100, got 0"),
+    ("[printer]\nsim_jam_rate = 7.5\n", "[printer] sim_jam_rate must be from 0 to 1, got 7.5"),
+    ("[central]\ntimeout_s = nan\n", "[central] timeout_s must be a finite number, got nan"),
+    ("[central]\nretry_max_s = inf\n",
+     "[central] retry_max_s must be a finite number, got inf"),
+    ("[printer]\nsim_seconds_per_card = -inf\n",
+     "[printer] sim_seconds_per_card must be a finite number, got -inf"),
+    ("[blanks]\nlow_threshold = 9223372036854775807\n",
+     "[blanks] low_threshold must be from 0 to 1000000, got 9223372036854775807"),
+    ("[central]\nhealth_interval_s = 1e300\n",
+     "[central] health_interval_s must be from 0.1 to 3600, got 1e+300"),
+    ("[office]\nsuket_after_days = 100000\n",
+     "[office] suket_after_days must be from 0 to 3650, got 100000"),
+    ("[store]\nretain_personal_days = 99999999\n",
+     "[store] retain_personal_days must be from 0 to 3650, got 99999999"),
+    ("[central]\ntimeout_s = 0\n", "[central] timeout_s must be from 0.1 to 600, got 0.0"),
+    ("[central]\nretry_min_s = 60\nretry_max_s = 5\n",
+     "[central] retry_min_s (60) must not be more than retry_max_s (5)"),
+])
+def test_out_of_range_values_are_one_line_errors(text: str, expected: str) -> None:
+    assert error(text) == f"/etc/ktp/config.toml: {expected}"
+
+
+@pytest.mark.parametrize(("section", "key"), NUMERIC_KEYS,
+                         ids=[f"{s}.{k}" for s, k in NUMERIC_KEYS])
+def test_every_numeric_key_takes_its_bounds_and_refuses_beyond(section: str, key: str) -> None:
+    lo, hi = config.RANGES[(section, key)]
+    is_int = typing.get_type_hints(SECTIONS[section])[key] is int
+    # The retry pair must also keep min <= max: give the other one room.
+    other = {"retry_min_s": "retry_max_s = 86400\n", "retry_max_s": "retry_min_s = 0.01\n"}
+    head = f"[{section}]\n" + other.get(key, "")
+    for ok in (lo, hi):
+        got = getattr(getattr(parse(f"{head}{key} = {ok!r}\n"), section), key)
+        assert got == ok
+    too_big = int(hi) + 1 if is_int else hi * 2 + 1
+    assert f"[{section}] {key} must be from" in error(f"{head}{key} = {too_big!r}\n")
 
 
 @pytest.mark.parametrize(("section", "key", "bad"), [

@@ -163,3 +163,54 @@ def test_no_power_and_factory() -> None:
     assert isinstance(make_power(PowerConfig(source="sysfs")), SysfsPower)
     auto = make_power(PowerConfig(source="auto", ups="x@localhost"))
     assert isinstance(auto, AutoPower) and auto.nut.ups == "x@localhost"
+
+
+def test_sysfs_device_scope_battery_is_not_a_ups(tmp_path: Path) -> None:
+    """A wireless mouse's battery (scope Device, discharging as mice do) says
+    nothing about the station's power: mains stays mains, and a desktop with
+    no system battery reads mains, not "on battery 15%"."""
+    root = tmp_path / "ps"
+    _supply(root, "AC", type="Mains", online="1")
+    _supply(root, "hidpp_battery_0", type="Battery", scope="Device", present="1",
+            capacity="15", status="Discharging")
+    st = SysfsPower(root).read()
+    assert (st.source, st.charge, st.low_battery) == ("mains", None, False)
+
+    # A desktop without an AC supply entry: only the mouse's battery is listed.
+    desk = tmp_path / "desk"
+    _supply(desk, "hidpp_battery_0", type="Battery", scope="Device", present="1",
+            capacity="5", status="Discharging")
+    st = SysfsPower(desk).read()
+    assert st.source == "unknown" and "no power supplies" in st.detail
+    assert may_start_card(st, MIN_RUNTIME) == (True, "")
+
+    # A UPS the kernel knows (type UPS, scope System) does count, and so does a
+    # laptop battery that reports no scope at all.
+    ups = tmp_path / "ups"
+    _supply(ups, "hidpp_battery_0", type="Battery", scope="Device", capacity="99",
+            status="Full")
+    _supply(ups, "ups0", type="UPS", scope="System", capacity="40", status="Discharging")
+    st = SysfsPower(ups).read()
+    assert (st.source, st.charge) == ("battery", 40)
+    (ups / "ups0" / "status").write_text("Charging\n")
+    assert SysfsPower(ups).read().source == "mains"
+
+
+def test_sysfs_device_scope_charger_is_not_mains(tmp_path: Path) -> None:
+    """A device's own USB charger being online is not the station's mains."""
+    root = tmp_path / "ps"
+    _supply(root, "AC", type="Mains", online="0")
+    _supply(root, "pad_charger", type="USB", scope="Device", online="1")
+    _supply(root, "BAT0", type="Battery", capacity="60", status="Discharging")
+    st = SysfsPower(root).read()
+    assert (st.source, st.charge) == ("battery", 60)
+
+
+def test_auto_ignores_a_mouse_battery(tmp_path: Path) -> None:
+    root = tmp_path / "ps"
+    _supply(root, "hidpp_battery_0", type="Battery", scope="Device", capacity="3",
+            status="Discharging")
+    auto = AutoPower(f"ups@127.0.0.1:{free_port()}", sysfs_root=root, timeout_s=5)
+    st = auto.read()
+    assert st.source == "unknown" and auto.chosen is None
+    assert may_start_card(st, MIN_RUNTIME) == (True, "")

@@ -386,49 +386,140 @@ def compacted(data_dir: Path, make_nik: Callable[[int], str]) -> Iterator[tuple[
     yield store, ids
 
 
+def state_of(store: Store) -> tuple[Any, ...]:
+    """Everything a reader sees, to compare a rebuilt store with the original."""
+    return (sorted((j.id, j.nik, j.state.value) for j in store.jobs()),
+            store.counts(), store.ledger_totals(), len(store.events()))
+
+
 @pytest.mark.parametrize("damage", list(DAMAGE))
-def test_a_damaged_snapshot_is_refused_names_the_last_good_copy_and_is_left_alone(
+def test_a_damaged_snapshot_is_rebuilt_from_the_last_good_copy_and_kept_aside(
         compacted: tuple[Store, set[str]], data_dir: Path, damage: str) -> None:
-    _, ids = compacted
+    store, ids = compacted
+    expected = state_of(store)
     snap = data_dir / "snapshot.json"
-    snap.write_bytes(DAMAGE[damage](snap.read_bytes()))
+    bad = DAMAGE[damage](snap.read_bytes())
+    snap.write_bytes(bad)
+    repaired = Store(data_dir)
+    assert state_of(repaired) == expected and {j.id for j in repaired.jobs()} == ids
+    assert (data_dir / "snapshot.json.damaged").read_bytes() == bad
+    assert snap.read_bytes().startswith(b'{"crc32":"')  # written again, checksummed
+    assert state_of(Store(data_dir)) == expected
+    store.refresh()
+    assert state_of(store) == expected
+
+
+def test_a_bit_flip_in_a_stored_nik_is_repaired_never_silently_loaded(
+        compacted: tuple[Store, set[str]], data_dir: Path) -> None:
+    store, _ = compacted
+    expected = state_of(store)
+    snap = data_dir / "snapshot.json"
+    data = bytearray(snap.read_bytes())
+    nik = next(j.nik for j in store.jobs() if j.nik.encode() in data)
+    at = data.index(nik.encode()) + 7
+    data[at] ^= 0x01  # one digit becomes another: still valid JSON, still a NIK shape
+    snap.write_bytes(bytes(data))
+    assert state_of(Store(data_dir)) == expected  # the NIK is the stored one again
+    assert (data_dir / "snapshot.json.damaged").read_bytes() == bytes(data)
+
+
+def test_a_bit_flip_without_a_good_copy_is_refused_in_one_line(
+        data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    store = Store(data_dir)
+    nik = add(store, make_nik, 1).nik
+    store.compact()  # the first snapshot: no earlier copy
+    snap = data_dir / "snapshot.json"
+    data = bytearray(snap.read_bytes())
+    data[data.index(nik.encode()) + 9] ^= 0x02
+    snap.write_bytes(bytes(data))
     before = snapshot_all(data_dir)
     with pytest.raises(StoreCorrupt) as info:
         Store(data_dir)
     msg = str(info.value)
-    assert isinstance(info.value, StoreError)
-    assert f"store snapshot {snap} is unreadable" in msg
-    assert f"the last good copy is {data_dir / 'snapshot.prev.json'}" in msg
-    assert "Nothing was changed" in msg and "\n" not in msg
-    with pytest.raises(StoreCorrupt):
-        open_store(data_dir)
+    assert msg.startswith(f"store snapshot {snap} is unreadable (checksum mismatch")
+    assert "there is no earlier copy; restore the folder from a backup" in msg
+    assert "\n" not in msg
     assert snapshot_all(data_dir) == before  # not one byte changed
-    # The recovery the message gives loses nothing: the journals replay on top.
-    snap.rename(snap.with_name("snapshot.json.damaged"))
-    (data_dir / "snapshot.json").write_bytes((data_dir / "snapshot.prev.json").read_bytes())
-    recovered = Store(data_dir)
-    assert {j.id for j in recovered.jobs()} == ids
 
 
-def test_a_damaged_first_snapshot_without_a_previous_copy_says_so(
-        data_dir: Path, make_nik: Callable[[int], str]) -> None:
-    store = Store(data_dir)
-    add(store, make_nik, 1)
-    store.compact()
-    (data_dir / "snapshot.json").write_bytes(b"{")
-    with pytest.raises(StoreCorrupt, match="there is no earlier copy; restore the folder"):
-        Store(data_dir)
-
-
-def test_another_processes_compaction_while_our_snapshot_is_damaged_is_not_hidden(
+def test_a_damaged_snapshot_and_a_damaged_copy_are_refused_and_left_alone(
         compacted: tuple[Store, set[str]], data_dir: Path) -> None:
+    snap, prev = data_dir / "snapshot.json", data_dir / "snapshot.prev.json"
+    snap.write_bytes(snap.read_bytes()[:100])
+    prev.write_bytes(prev.read_bytes().replace(b'"state":"queued"', b'"state":"qveued"', 1))
+    before = snapshot_all(data_dir)
+    with pytest.raises(StoreCorrupt) as info:
+        open_store(data_dir)
+    msg = str(info.value)
+    assert msg.startswith(f"store snapshot {snap} is unreadable (")
+    assert f"the earlier copy {prev} is unusable too (checksum mismatch" in msg
+    assert "restore the folder from a backup" in msg and "\n" not in msg
+    assert snapshot_all(data_dir) == before
+
+
+def test_a_crash_while_writing_the_repaired_snapshot_loses_nothing(
+        compacted: tuple[Store, set[str]], data_dir: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     store, _ = compacted
+    expected = state_of(store)
+    snap = data_dir / "snapshot.json"
+    snap.write_bytes(snap.read_bytes()[:-40])
+    import ktptui.store as store_module
+
+    real = store_module.write_atomic
+
+    def crash(path: Path, data: bytes, **kw: Any) -> None:
+        if path == snap:
+            raise KeyboardInterrupt  # the process dies before the new snapshot is in place
+        real(path, data, **kw)
+
+    monkeypatch.setattr(store_module, "write_atomic", crash)
+    with pytest.raises(KeyboardInterrupt):
+        Store(data_dir)
+    monkeypatch.setattr(store_module, "write_atomic", real)
+    assert snap.exists()  # still the damaged one: rebuilt again at the next open
+    assert state_of(Store(data_dir)) == expected
+    assert state_of(Store(data_dir)) == expected
+
+
+def test_a_missing_snapshot_beside_a_previous_copy_is_rebuilt_not_a_new_store(
+        compacted: tuple[Store, set[str]], data_dir: Path) -> None:
+    store, ids = compacted
+    expected = state_of(store)
+    (data_dir / "snapshot.json").unlink()
+    assert state_of(Store(data_dir)) == expected
+    assert (data_dir / "snapshot.json").exists()
+    assert {j.id for j in Store(data_dir).jobs()} == ids
+
+
+def test_a_snapshot_without_a_checksum_is_read_then_written_with_one(
+        compacted: tuple[Store, set[str]], data_dir: Path) -> None:
+    """Stores written before checksums: read as they are, then rewritten."""
+    store, _ = compacted
+    expected = state_of(store)
+    snap = data_dir / "snapshot.json"
+    raw = json.loads(snap.read_bytes())
+    del raw["crc32"]
+    snap.write_text(json.dumps(raw))  # exactly the old format
+    assert state_of(Store(data_dir)) == expected
+    assert snap.read_bytes().startswith(b'{"crc32":"')
+    assert not (data_dir / "snapshot.json.damaged").exists()
+    assert state_of(Store(data_dir)) == expected
+
+
+def test_a_snapshot_damaged_under_an_open_store_is_rebuilt_not_hidden(
+        compacted: tuple[Store, set[str]], data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    store, _ = compacted
+    expected = state_of(store)
     snap = data_dir / "snapshot.json"
     damaged = b"{damaged"
-    snap.write_bytes(damaged)  # a new mtime: the open store will reload it and refuse
-    with pytest.raises(StoreCorrupt):
-        store.refresh()
-    assert snap.read_bytes() == damaged
+    snap.write_bytes(damaged)  # a new mtime: the open store reloads it
+    store.refresh()
+    assert state_of(store) == expected
+    assert snap.read_bytes() == damaged  # a reader does not write...
+    add(store, make_nik, 99)  # ...the next writer puts a good snapshot back
+    assert (data_dir / "snapshot.json.damaged").read_bytes() == damaged
+    assert state_of(Store(data_dir)) == state_of(store)
 
 
 # -- modes ------------------------------------------------------------------------------
