@@ -8,6 +8,7 @@ entry commit together or not at all.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from . import ledger, nik
@@ -19,7 +20,9 @@ from .model import (
     Priority,
     Reason,
     State,
+    from_text,
     new_job,
+    now_utc,
     transition,
 )
 from .store import OutboxItem, Store, Transaction
@@ -59,9 +62,27 @@ def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.N
                 f"NIK {nik.mask(nik_text)} already has an active job {existing.short_id} "
                 f"({existing.state.value}); see `ktptui show {existing.short_id}`"
             )
-        job = new_job(nik_text, operator=operator, reason=reason, urgent=urgent, note=note)
+        job = new_job(nik_text, operator=operator, reason=reason, urgent=urgent, note=note,
+                      at=_after_last_request(store))
         tx.put_job(job)
+        tx.set_meta(LAST_REQUEST_AT, job.created_at)
     return job
+
+
+#: Meta key: ``created_at`` of the newest request, so two requests taken in
+#: the same millisecond still print first come, first served.
+LAST_REQUEST_AT = "last_request_at"
+
+
+def _after_last_request(store: Store) -> datetime:
+    now = now_utc()
+    last = store.meta(LAST_REQUEST_AT)
+    if last is None:
+        return now
+    after = from_text(last) + timedelta(milliseconds=1)
+    # Only a same-instant tie is broken; a clock set back by hours is the
+    # clock's problem, not a reason to stamp every later request in the future.
+    return after if now < after <= now + timedelta(seconds=1) else now
 
 
 def _give_back(tx: Transaction, job: Job, operator: str, note: str) -> None:

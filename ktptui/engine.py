@@ -39,6 +39,7 @@ from .central import (
 from .config import Config
 from .documents import DocumentError
 from .fsutil import DiskFull
+from .locks import StoreBusy
 from .model import Outcome, State, from_text, now_utc, queue_order, to_text, transition
 from .nik import mask
 from .power import PowerSource, PowerStatus, may_start_card
@@ -489,12 +490,23 @@ class Engine:
                 out = self.printer.print_card(job.id, job.attempt, document,
                                               job.content_type or "application/pdf")
                 outcome_result, reason = out.result, out.reason
-            self._settle(job.id, outcome_result, reason)
+            self._settle_until_recorded(job.id, outcome_result, reason)
         finally:
             self._current = None
         self._printer_at = -1e9
         self.evaluate()
         return True
+
+    def _settle_until_recorded(self, job_id: str, result: PrintResult, reason: str) -> None:
+        """The card is out: its outcome must be recorded even when another
+        process holds the store lock for a while (a purge, a slow command)."""
+        while True:
+            try:
+                self._settle(job_id, result, reason)
+                return
+            except StoreBusy as e:
+                log.warning("job %s: outcome %s not recorded yet, retrying: %s",
+                            job_id[:8], result.value, e)
 
     def _settle(self, job_id: str, result: PrintResult, reason: str) -> None:
         with self.store.transaction() as tx:

@@ -4,6 +4,8 @@ loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +28,7 @@ from ktptui.config import (
 from ktptui.engine import Engine, Gate
 from ktptui.model import Outcome, State, transition
 from ktptui.power import PowerSource, PowerStatus
+from ktptui.printers.base import PrintOutcome
 from ktptui.printers.sim import SimPrinter
 from ktptui.store import Store
 
@@ -300,3 +303,57 @@ def test_engine_applies_data_retention(tmp_path: Path, sim: CentralSimulator) ->
     st.store.refresh()
     (job,) = [j for j in st.store.jobs() + st.store.archived_jobs() if j.id == old.id]
     assert job.nik != nik(10) and job.nik.startswith("3515") and job.note == ""
+
+
+def test_requests_in_the_same_millisecond_print_first_come_first_served(
+        tmp_path: Path, sim: CentralSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    frozen = datetime(2026, 11, 28, 3, 0, 0, tzinfo=UTC)
+    monkeypatch.setattr(actions, "now_utc", lambda: frozen)
+    st = make_station(tmp_path, sim, ahead=1)
+    ids = st.add(10, 11, 12, 13)
+    monkeypatch.undo()
+    stamps = [st.store.job(i).created_at for i in ids]  # type: ignore[union-attr]
+    assert stamps == sorted(stamps) and len(set(stamps)) == 4
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert [k[0] for k in st.printer.printed] == ids
+
+
+class LockedAfterPrinting(SimPrinter):
+    """Another process takes the store lock while the card comes out and
+    keeps it past the lock wait a few times over."""
+
+    def __init__(self, lock_path: Path, hold_s: float) -> None:
+        super().__init__(0.0, 0.0)
+        self.lock_path, self.hold_s = lock_path, hold_s
+
+    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
+                   stop: threading.Event | None = None) -> PrintOutcome:
+        out = super().print_card(job_id, attempt, document, content_type, stop)
+        holder = subprocess.Popen(
+            [sys.executable, "-c",
+             "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "
+             "fcntl.flock(f, fcntl.LOCK_EX); print('locked', flush=True); "
+             "time.sleep(float(sys.argv[2]))", str(self.lock_path), str(self.hold_s)],
+            stdout=subprocess.PIPE, text=True)
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        return out
+
+
+def test_a_printed_card_is_recorded_even_when_the_store_lock_is_busy(
+        tmp_path: Path, sim: CentralSimulator, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import ktptui.locks
+
+    monkeypatch.setattr(ktptui.locks, "LOCK_WAIT_S", 0.1)
+    st = make_station(tmp_path, sim)
+    st.printer = printer = LockedAfterPrinting(st.store.dir / "store.lock", hold_s=1.0)
+    st.engine.printer = printer
+    [job_id] = st.add(10)
+    with caplog.at_level("WARNING", logger="ktptui.engine"):
+        assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert "not recorded yet, retrying" in caplog.text
+    job = st.store.job(job_id)
+    assert job is not None and job.state is State.DONE
+    assert_printed_once_everywhere(st, [job_id])

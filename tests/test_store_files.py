@@ -457,3 +457,13 @@ def test_the_cli_says_a_malformed_record_in_one_line(
     assert r.returncode == 1 and r.stdout == ""
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
     assert r.stderr.startswith(f"ktptui: {data_dir / 'journal-1.jsonl'} has a malformed record")
+
+
+def test_the_demos_throwaway_store_is_not_remembered() -> None:
+    from ktptui.demo import demo_station
+
+    before = os.environ["XDG_STATE_HOME"]
+    with demo_station(jobs=1) as station:
+        assert station.store.jobs()
+    assert os.environ["XDG_STATE_HOME"] == before
+    assert not paths.known_stores_file().exists()
