@@ -10,14 +10,13 @@ import pytest
 from testbeds import Cups, cupsd
 
 from ktptui.config import PrinterConfig
-from ktptui.printers import PrintResult, make_printer
+from ktptui.printers import PrinterStatus, PrintResult, make_printer
 from ktptui.printers.cups import (
     ABORTED,
     CANCELED,
     COMPLETED,
     PENDING,
     PROCESSING,
-    STOPPED,
     CupsAddress,
     CupsPrinter,
     JobInfo,
@@ -50,8 +49,12 @@ def printer(cups: Cups, queue: str = "card", timeout_s: float = 30.0) -> CupsPri
 def test_good_card_prints_and_reaches_the_device(cups: Cups, out_dir: Path) -> None:
     cups.add_queue("card", out_dir / "card.prn")
     p = printer(cups)
-    assert p.status().ready
-    assert p.status().message == "ready"
+    st = p.status()
+    # Debian's CUPS retries failed jobs by default: ready, with a warning.
+    assert st.ready and st.warnings == ("error-policy-retry",)
+    assert "printer-error-policy=abort-job" in st.message
+    cups.run("lpadmin", "-p", "card", "-o", "printer-error-policy=abort-job")
+    assert p.status() == PrinterStatus(True, "ready")
     out = p.print_card("job-a", 1, DOC, "application/pdf")
     assert out.result is PrintResult.PRINTED, out.reason
     assert (out_dir / "card.prn").read_bytes() == DOC
@@ -214,7 +217,6 @@ def test_parse_printer_status_from_real_lpstat_output() -> None:
     (JobInfo(CANCELED, processed=True), True, PrintResult.SPOILED),
     (JobInfo(ABORTED, message="filter failed"), False, PrintResult.NOT_PRINTED),
     (JobInfo(ABORTED, message="filter failed", processed=True), True, PrintResult.SPOILED),
-    (JobInfo(STOPPED, processed=True), True, PrintResult.UNKNOWN),
 ])
 def test_outcome_rules(info: JobInfo, processed: bool, result: PrintResult) -> None:
     out = CupsPrinter._finished("card-9", info, processed)
@@ -238,15 +240,32 @@ def test_server_address(server: str, addr: CupsAddress) -> None:
     assert CupsAddress.parse(server) == addr
 
 
-def test_stop_never_cancels_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_giving_up_cancels_even_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A card the station gave up on must not print later by itself: the job is
+    # cancelled whether or not it started, and the outcome says what is known.
     p = CupsPrinter("card", server="127.0.0.1:1", poll_s=0.01)
+    p.cancel_wait_s = 0.05
     cancelled: list[int] = []
+    states = [JobInfo(PROCESSING, processed=True)]
     monkeypatch.setattr(p, "_submit", lambda title, doc: (5, ""))
-    monkeypatch.setattr(p, "_read", lambda n: (JobInfo(PROCESSING, processed=True), ""))
-    monkeypatch.setattr(p, "_cancel", cancelled.append)
+    monkeypatch.setattr(p, "_read", lambda n: (states[-1], ""))
+
+    def cancel(n: int) -> str:
+        cancelled.append(n)
+        states.append(JobInfo(CANCELED, processed=True))
+        return ""
+
+    monkeypatch.setattr(p, "_cancel", cancel)
     stop = threading.Event()
     stop.set()
     out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    assert cancelled == [5]
     assert out.result is PrintResult.UNKNOWN
-    assert "still printing" in out.reason
-    assert cancelled == []
+    assert "cannot print later" in out.reason and "check the printer" in out.reason
+    # A cancel CUPS does not carry out within the wait: still UNKNOWN, and it says so.
+    states[:] = [JobInfo(PROCESSING, processed=True)]
+    monkeypatch.setattr(p, "_cancel", lambda n: "")
+    out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    assert out.result is PrintResult.UNKNOWN
+    assert "could not be cancelled (still processing)" in out.reason
+    assert "'cancel card-5'" in out.reason
