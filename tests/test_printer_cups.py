@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from testbeds import Cups, cupsd
+from testbeds import PASSTHRU_PPD, Cups, cupsd
 
 from ktptui.config import PrinterConfig
 from ktptui.printers import PrinterStatus, PrintResult, make_printer
@@ -269,3 +270,104 @@ def test_giving_up_cancels_even_a_card_in_progress(monkeypatch: pytest.MonkeyPat
     assert out.result is PrintResult.UNKNOWN
     assert "could not be cancelled (still processing)" in out.reason
     assert "'cancel card-5'" in out.reason
+
+
+# -- issue 10.2: a card the station gave up on never prints later by itself ---------
+#
+# A test backend (a shell script in a private ServerBin) plays a card printer
+# that fails, is slow, or works, one run after another as its plan file says;
+# every card that really came out is one line in ``titles``.
+
+FLAKY = r"""#!/bin/sh
+if [ $# -eq 0 ]; then echo 'direct flaky "Unknown" "Flaky card printer"'; exit 0; fi
+dir=${DEVICE_URI#flaky:}
+n=$(( $(cat "$dir/runs" 2>/dev/null || echo 0) + 1 ))
+echo $n > "$dir/runs"
+case "$(sed -n "${n}p" "$dir/plan")" in
+  fail) echo "ERROR: card jammed" >&2; exit 1 ;;
+  slow) sleep 3 ;;
+esac
+if [ -n "$6" ]; then cat "$6"; else cat; fi >> "$dir/cards.prn"
+echo "$3" >> "$dir/titles"
+"""
+RETRY_S = 1  # cupsd's JobRetryInterval in these tests
+
+
+@pytest.fixture
+def flaky(tmp_path: Path) -> Iterator[tuple[Cups, Path]]:
+    device = tmp_path / "device"
+    device.mkdir()
+    with cupsd(tmp_path, backends={"flaky": FLAKY}, conf=f"JobRetryInterval {RETRY_S}") as c:
+        c.add_queue("card", f"flaky:{device}")
+        yield c, device
+
+
+def cards(device: Path) -> list[str]:
+    titles = device / "titles"
+    return titles.read_text().split() if titles.exists() else []
+
+
+def assert_gone_for_good(cups: Cups, p: CupsPrinter, job_id: str) -> None:
+    """Nothing of ``job_id`` can print any more, even once the queue is enabled
+    and CUPS's retry interval has passed."""
+    assert p.still_queued(job_id) == ""
+    time.sleep(RETRY_S + 1.0)  # let a held job's retry time come (it must not)
+    cups.enable("card")
+    assert p.still_queued(job_id) == ""
+
+
+@pytest.mark.parametrize("policy", ["retry-job", "stop-printer", "abort-job"])
+def test_a_failed_card_is_not_retried_later_by_cups(flaky: tuple[Cups, Path],
+                                                    policy: str) -> None:
+    cups, device = flaky
+    cups.set_error_policy("card", policy)
+    (device / "plan").write_text("fail\nok\nok\n")
+    p = printer(cups, timeout_s=0.5)
+    out = p.print_card("job-f", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.SPOILED, out.reason
+    assert "card jammed" in out.reason
+    assert_gone_for_good(cups, p, "job-f")
+    assert cards(device) == []  # the failed card never came out by itself
+    # The next attempt prints once: exactly one card for this citizen.
+    out = p.print_card("job-f", 2, DOC, "application/pdf")
+    assert out.result is PrintResult.PRINTED, out.reason
+    assert cards(device) == ["job-f-2"]
+    assert (device / "cards.prn").read_bytes() == DOC
+
+
+def test_a_card_given_up_on_is_cancelled_and_never_prints_later(
+        flaky: tuple[Cups, Path]) -> None:
+    cups, device = flaky
+    (device / "plan").write_text("slow\nok\n")
+    p = printer(cups, timeout_s=0.5)
+    out = p.print_card("job-g", 1, DOC, "application/pdf")
+    # It had started: the operator must look, but CUPS no longer holds it.
+    assert out.result is PrintResult.UNKNOWN, out.reason
+    assert "cannot print later" in out.reason
+    number = int(out.reason.split("card-")[1].split()[0])
+    info, _ = p._read(number)
+    assert info is not None and info.state == CANCELED
+    assert_gone_for_good(cups, p, "job-g")
+    time.sleep(3)  # the slow run would have finished by now
+    assert cards(device) == []
+    out = p.print_card("job-g", 2, DOC, "application/pdf")
+    assert out.result is PrintResult.PRINTED, out.reason
+    assert cards(device) == ["job-g-2"]
+
+
+def test_still_queued_names_the_waiting_cups_job(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    p = printer(cups)
+    assert p.still_queued("job-q") == ""
+    # A card of this job sits in CUPS (e.g. submitted before a crash).
+    cups.run("lp", "-d", "card", "-t", "job-q-2", "--", str(PASSTHRU_PPD))
+    why = p.still_queued("job-q")
+    assert why.startswith("CUPS job card-") and "still pending" in why
+    assert "\n" not in why
+    assert p.still_queued("job") == ""  # another job's id is not a prefix match
+    cups.run("cancel", "-a", "card")
+    assert p.still_queued("job-q") == ""
+    cups.proc.terminate()
+    cups.proc.wait(timeout=10)
+    assert "cannot ask CUPS" in p.still_queued("job-q")

@@ -101,7 +101,7 @@ def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:
     if cfg.backend == "cups":
         from .cups import CupsPrinter
 
-        return CupsPrinter(cfg.queue, server=cfg.cups_server)
+        return CupsPrinter(cfg.queue, server=cfg.cups_server, device_uri=cfg.device_uri)
     if cfg.backend == "spool":
         from .spool import SpoolPrinter
 

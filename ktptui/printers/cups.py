@@ -144,8 +144,9 @@ def job_info(attrs: Attrs) -> JobInfo:
         raise IppError("CUPS did not return the job state")
     started = first(attrs, "time-at-processing")
     processed = (isinstance(started, int) and started > 0) or state in (PROCESSING, STOPPED)
-    return JobInfo(state, [str(r) for r in attrs.get("job-state-reasons", []) if r],
-                   str(first(attrs, "job-printer-state-message") or ""), processed)
+    # Words from CUPS and the device reach logs and screens: printable only.
+    return JobInfo(state, [_clean(r) for r in attrs.get("job-state-reasons", []) if r],
+                   _clean(first(attrs, "job-printer-state-message")), processed)
 
 
 def parse_job_ids(lpstat_out: str, queue: str) -> set[int]:
