@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_cli import Run, _interrupted, config_file, run, store  # noqa: F401 (fixtures)
 from testbeds import PASSTHRU_PPD, Cups, cupsd
 
 from ktptui.config import PrinterConfig
+from ktptui.model import State
 from ktptui.printers import PrinterStatus, PrintResult, make_printer
 from ktptui.printers.cups import (
     ABORTED,
@@ -24,6 +26,7 @@ from ktptui.printers.cups import (
     parse_job_ids,
     parse_printer_status,
 )
+from ktptui.store import Store
 
 pytestmark = pytest.mark.cups
 
@@ -366,8 +369,36 @@ def test_still_queued_names_the_waiting_cups_job(cups: Cups, out_dir: Path) -> N
     assert why.startswith("CUPS job card-") and "still pending" in why
     assert "\n" not in why
     assert p.still_queued("job") == ""  # another job's id is not a prefix match
+    # Another user cannot see the title (JobPrivateValues): it may be this card.
+    other = printer(cups)
+    other._user = "someone-else"
+    assert "hides its title from user someone-else" in other.still_queued("job")
     cups.run("cancel", "-a", "card")
     assert p.still_queued("job-q") == ""
     cups.proc.terminate()
     cups.proc.wait(timeout=10)
     assert "cannot ask CUPS" in p.still_queued("job-q")
+
+
+def test_resolve_refuses_while_the_cards_cups_job_may_still_print(
+        cups: Cups, out_dir: Path, tmp_path: Path,
+        run: Run, store: Store) -> None:  # noqa: F811 (pytest fixtures from test_cli)
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    config = tmp_path / "cups.toml"
+    config.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n'
+                      f'[printer]\nbackend = "cups"\nqueue = "card"\n'
+                      f'cups_server = "{cups.server}"\n', encoding="utf-8")
+    assert run("blanks", "receive", "5", config=config).rc == 0
+    job_id = _interrupted(run, store)
+    # The interrupted card is still waiting in CUPS: enabling the queue would print it.
+    cups.run("lp", "-U", "siti", "-d", "card", "-t", f"{job_id}-1", "--", str(PASSTHRU_PPD))
+    r = run("resolve", job_id, "not-printed", config=config)
+    assert r.rc == 1 and r.out == ""
+    assert r.err.startswith(f"ktptui: job {job_id[:8]} not resolved: CUPS job card-")
+    assert "still pending" in r.err and r.err.count("\n") == 1
+    store.refresh()
+    assert store.job(job_id).state is State.INTERRUPTED  # type: ignore[union-attr]
+    cups.run("cancel", "-a", "card")
+    r = run("resolve", job_id, "not-printed", config=config)
+    assert r.rc == 0, r.err

@@ -535,9 +535,13 @@ class CupsPrinter(Printer):
         return None
 
     # -- after a crash ---------------------------------------------------------
-    def _jobs_titled(self, job_id: str, which: bytes) -> list[tuple[int, str, JobInfo]]:
+    def _jobs_titled(self, job_id: str, which: bytes, *, hidden: bool = False,
+                     ) -> list[tuple[int, str, JobInfo]]:
         """(job number, title, info) of this queue's jobs whose title is
-        ``<job_id>-<attempt>``; raises IppError when CUPS cannot be asked."""
+        ``<job_id>-<attempt>``; raises IppError when CUPS cannot be asked.
+
+        ``hidden``: also jobs whose title CUPS hides from this user
+        (JobPrivateValues), with an empty title: they may be this card."""
         status, groups = self._ipp(OP_GET_JOBS, [
             attr(URI, "printer-uri", self._queue_uri()),
             attr(KEYWORD, "which-jobs", which),
@@ -547,15 +551,16 @@ class CupsPrinter(Printer):
             return []  # no such queue: nothing of ours can print there
         if status >= 0x0100:
             raise IppError(f"CUPS refused the job list (IPP status 0x{status:04x})")
-        found = []
+        found: list[tuple[int, str, JobInfo]] = []
         for tag, attrs in groups:
-            title = first(attrs, "job-name")
-            if tag != TAG_JOB or not isinstance(title, str):
+            if tag != TAG_JOB:
                 continue
-            head, _, tail = title.rpartition("-")
-            if head == job_id and tail.isdigit():
+            title = first(attrs, "job-name")
+            head, _, tail = title.rpartition("-") if isinstance(title, str) else ("", "", "")
+            if (head == job_id and tail.isdigit()) or (hidden and title is None):
                 with contextlib.suppress(IppError):
-                    found.append((int(first(attrs, "job-id") or 0), title, job_info(attrs)))
+                    found.append((int(first(attrs, "job-id") or 0), title or "",
+                                  job_info(attrs)))
         return found
 
     def reached_printer(self, job_id: str, attempt: int) -> bool | None:
@@ -579,15 +584,19 @@ class CupsPrinter(Printer):
         if not self.use_ipp:
             return ""
         try:
-            jobs = self._jobs_titled(job_id, b"not-completed")
+            jobs = self._jobs_titled(job_id, b"not-completed", hidden=True)
         except IppError as e:
             return (f"cannot ask CUPS whether this card is still queued ({e}): start CUPS "
                     "and try again")
-        waiting = [(n, info) for n, _, info in jobs if info.state in WAITING]
+        waiting = [(n, title, info) for n, title, info in jobs if info.state in WAITING]
         if not waiting:
             return ""
-        number, info = waiting[0]
+        number, title, info = waiting[0]
         label = f"{self.queue}-{number}"
+        if not title:
+            return (f"CUPS job {label} is still {info.state_name} and CUPS hides its title "
+                    f"from user {self._user}, so it may be this card: resolve as the user "
+                    f"who prints, or cancel it with 'cancel {label}'")
         return (f"CUPS job {label} for this card is still {info.state_name} and may print: "
                 f"cancel it with 'cancel {label}' or let it finish, then resolve")
 
