@@ -43,7 +43,7 @@ def _need(*paths: str) -> None:
     if missing:
         raise TestbedError(
             f"missing {', '.join(missing)}: install the Debian packages "
-            "cups cups-client cups-bsd nut-server nut-client "
+            "cups cups-client cups-bsd cups-ipp-utils dbus-daemon nut-server nut-client "
             "(DEBIAN_FRONTEND=noninteractive apt-get install -y ...)")
 
 

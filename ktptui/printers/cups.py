@@ -442,7 +442,70 @@ class CupsPrinter(Printer):
                 return False, info, problem or ipp_problem
             time.sleep(min(self.poll_s, 0.2))
 
-    def _give_up(self, number: int, why: str, processed: bool) -> PrintOutcome:
+    # -- the printer's own queue (an IPP device) ------------------------------------
+    def _ipp_device(self) -> str:
+        """The card printer's own ipp(s):// URI, or "" when there is none."""
+        device = self.device_uri
+        if not device and self.use_ipp:
+            with contextlib.suppress(IppError):
+                queue = printer_attributes(self._addr(), self._queue_uri(), ("device-uri",),
+                                           user=self._user)
+                device = str(first(queue, "device-uri") or "") if queue else ""
+        return device if device.lower().startswith(("ipp://", "ipps://")) else ""
+
+    def _device_jobs(self, device: str, job_id: str) -> list[tuple[int, str, int]]:
+        """(printer's job id, title, state) of the printer's unfinished jobs
+        titled ``<job_id>-<attempt>`` (CUPS's ipp backend passes the title on).
+        Raises IppError or ValueError when the printer cannot be asked."""
+        addr = CupsAddress.from_uri(device)
+        status, groups = ipp_request(addr, OP_GET_JOBS, [
+            attr(URI, "printer-uri", addr.uri(addr.path)),
+            attr(NAME, "requesting-user-name", self._user.encode()),
+            attr(KEYWORD, "which-jobs", b"not-completed"),
+            attr(KEYWORD, "requested-attributes", b"job-id", b"job-name", b"job-state"),
+        ], timeout=DEVICE_TIMEOUT_S)
+        if status >= 0x0100:
+            raise IppError(f"the printer refused its job list (IPP status 0x{status:04x})")
+        found = []
+        for tag, attrs in groups:
+            title, number, state = (first(attrs, k) for k in ("job-name", "job-id", "job-state"))
+            if (tag == TAG_JOB and isinstance(title, str) and isinstance(number, int)
+                    and state in WAITING and title.rpartition("-")[0] == job_id
+                    and title.rpartition("-")[2].isdigit()):
+                found.append((number, title, int(state)))
+        return found
+
+    def _withdraw_from_device(self, title: str) -> str:
+        """Cancel the card on the printer itself too: CUPS's backend may have
+        handed it over already, and a printer waiting for blanks prints it once
+        they are loaded. "" when nothing of it is left there (or the printer
+        cannot be asked: it is off), else what it still holds."""
+        device = self._ipp_device()
+        if not device:
+            return ""
+        job_id = title.rpartition("-")[0]
+        try:
+            addr = CupsAddress.from_uri(device)
+            jobs = [j for j in self._device_jobs(device, job_id) if j[1] == title]
+            for number, _, _ in jobs:
+                ipp_request(addr, OP_CANCEL_JOB, [
+                    attr(URI, "printer-uri", addr.uri(addr.path)),
+                    attr(INTEGER, "job-id", number.to_bytes(4, "big")),
+                    attr(NAME, "requesting-user-name", self._user.encode()),
+                ], timeout=DEVICE_TIMEOUT_S)
+            deadline = time.monotonic() + self.cancel_wait_s
+            while jobs:
+                time.sleep(min(self.poll_s, 0.2))
+                jobs = [j for j in self._device_jobs(device, job_id) if j[1] == title]
+                if jobs and time.monotonic() >= deadline:
+                    number, _, state = jobs[0]
+                    return (f"the printer at {safe_uri(device)} still holds it (its job "
+                            f"{number}, {STATE_NAMES.get(state, state)})")
+        except (IppError, ValueError):
+            return ""
+        return ""
+
+    def _give_up(self, number: int, title: str, why: str, processed: bool) -> PrintOutcome:
         """Cancel a job we stop waiting for and check it is gone."""
         label = f"{self.queue}-{number}"
         gone, info, problem = self._cancel_and_check(number)
@@ -454,12 +517,14 @@ class CupsPrinter(Printer):
         if info is not None and info.state == CANCELED and not (processed or info.processed):
             return PrintOutcome(PrintResult.NOT_PRINTED,
                                 f"{why}; CUPS job {label} was withdrawn before printing")
+        if held := self._withdraw_from_device(title):
+            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
         state = info.state_name if info is not None else "gone"
         return PrintOutcome(PrintResult.UNKNOWN,
                             f"{why}; CUPS job {label} had already started and is now "
                             f"{state}, so it cannot print later: check the printer for a card")
 
-    def _failed_retry(self, number: int, info: JobInfo) -> PrintOutcome:
+    def _failed_retry(self, number: int, title: str, info: JobInfo) -> PrintOutcome:
         """The device failed and CUPS put the job back to try again: cancel
         it, as printer-error-policy abort-job would."""
         label = f"{self.queue}-{number}"
@@ -472,6 +537,8 @@ class CupsPrinter(Printer):
             return PrintOutcome(PrintResult.UNKNOWN, _not_gone(why, label, state, problem))
         if after is not None and after.state == COMPLETED:
             return PrintOutcome(PrintResult.PRINTED)
+        if held := self._withdraw_from_device(title):
+            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
         return PrintOutcome(PrintResult.SPOILED,
                             f"{why} and CUPS would have retried it later; it was cancelled "
                             "so it cannot print by itself: the blank is counted as spoiled; "
@@ -481,7 +548,8 @@ class CupsPrinter(Printer):
                    stop: threading.Event | None = None) -> PrintOutcome:
         # content_type is not passed on: CUPS types the file itself, and an
         # unknown type name would make CUPS refuse the card.
-        number, refused = self._submit(f"{job_id}-{attempt}", document)
+        title = f"{job_id}-{attempt}"
+        number, refused = self._submit(title, document)
         if number is None:
             return PrintOutcome(PrintResult.NOT_PRINTED, refused)
         label = f"{self.queue}-{number}"
@@ -498,11 +566,11 @@ class CupsPrinter(Printer):
                                     f"CUPS job {label} finished but its result could not be "
                                     f"read ({ipp_problem}): check the printer for a card")
             if info.state == STOPPED:
-                return self._give_up(number, f"CUPS job {label} stopped"
+                return self._give_up(number, title, f"CUPS job {label} stopped"
                                      + (f" ({info.explain()})" if info.explain() else ""),
                                      True)
             if seen_processing and info.state in (PENDING, HELD):
-                return self._failed_retry(number, info)
+                return self._failed_retry(number, title, info)
             outcome = self._finished(label, info, seen_processing)
             if outcome is not None:
                 return outcome
@@ -512,7 +580,7 @@ class CupsPrinter(Printer):
             elif time.monotonic() >= deadline:
                 why = f"CUPS job {label} still {info.state_name} after {self.timeout_s:g} s"
             if why:
-                return self._give_up(number, why, seen_processing)
+                return self._give_up(number, title, why, seen_processing)
             if stop is not None:
                 stop.wait(self.poll_s)
             else:
@@ -590,7 +658,7 @@ class CupsPrinter(Printer):
                     "and try again")
         waiting = [(n, title, info) for n, title, info in jobs if info.state in WAITING]
         if not waiting:
-            return ""
+            return self._still_on_device(job_id)
         number, title, info = waiting[0]
         label = f"{self.queue}-{number}"
         if not title:
@@ -600,11 +668,31 @@ class CupsPrinter(Printer):
         return (f"CUPS job {label} for this card is still {info.state_name} and may print: "
                 f"cancel it with 'cancel {label}' or let it finish, then resolve")
 
+    def _still_on_device(self, job_id: str) -> str:
+        device = self._ipp_device()
+        if not device:
+            return ""
+        try:
+            jobs = self._device_jobs(device, job_id)
+        except (IppError, ValueError):
+            return ""  # the printer cannot be asked (off): its own queue cannot print either
+        if not jobs:
+            return ""
+        number, _, state = jobs[0]
+        return (f"the printer at {safe_uri(device)} still holds this card (its job {number}, "
+                f"{STATE_NAMES.get(state, state)}) and may print it: cancel it on the printer "
+                "or let it finish, then resolve")
+
 
 def _clean(value: Any) -> str:
     """A CUPS or printer message for one line: printable characters only."""
     text = value if isinstance(value, str) else ""
     return "".join(c if c.isprintable() else " " for c in text).strip()[:200]
+
+
+def _device_holds(why: str, label: str, held: str) -> str:
+    return (f"{why}; CUPS job {label} was cancelled but {held} and it may print later: "
+            "cancel it on the printer, then check the printer for a card")
 
 
 def _not_gone(why: str, label: str, state: str, problem: str) -> str:
