@@ -280,3 +280,27 @@ def test_a_card_given_up_on_while_the_printer_waits_for_blanks(tmp_path: Path) -
         # ippeveprinter printed it (see the docstring) before letting go: the
         # operator, allowed to resolve only now, finds exactly this one card.
         assert bench.cards() == ["job-m-1"]
+
+
+def test_status_text_warns_when_the_queue_retries_failed_jobs(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "data")
+    with store.transaction() as tx:
+        tx.set_meta("engine_status", {"gate": "idle", "reason": "Queue empty", "link": "up",
+                                      "power": "mains", "printer": "ready", "at": "x",
+                                      "printer_ready": True, "printer_reasons": [],
+                                      "printer_warnings": ["error-policy-retry",
+                                                           "media-low"]})
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n[printer]\nqueue = "ektp"\n')
+    capsys.readouterr()
+    assert cli.main(["status", "--config", str(cfg)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert ("WARNING: printer: the CUPS queue retries failed jobs: set its printer-error-policy"
+            " to abort-job (lpadmin -p ektp -o printer-error-policy=abort-job)") in lines
+    assert "WARNING: printer: cards low in the tray" in lines
+    set_language("id")
+    part = tui_status.standby_lines("siti", store.meta("engine_status"),
+                                    tui_status.BlanksInfo(10, 5, None)).printer
+    assert part.text == ("Printer: siap - antrean CUPS mengulang kartu gagal "
+                         "(atur printer-error-policy=abort-job), blangko di printer hampir habis")
