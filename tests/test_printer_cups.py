@@ -22,10 +22,12 @@ from ktptui.printers.cups import (
     PROCESSING,
     CupsAddress,
     CupsPrinter,
+    IppError,
     JobInfo,
     parse_job_ids,
     parse_printer_status,
 )
+from ktptui.printers.ipp import INTEGER, NAME, OP_CANCEL_JOB, URI, attr, ipp_request
 from ktptui.store import Store
 
 pytestmark = pytest.mark.cups
@@ -402,3 +404,42 @@ def test_resolve_refuses_while_the_cards_cups_job_may_still_print(
     cups.run("cancel", "-a", "card")
     r = run("resolve", job_id, "not-printed", config=config)
     assert r.rc == 0, r.err
+
+
+OWNER_POLICY = """\
+<Policy owner>
+  <Limit Cancel-Job>
+    AuthType Basic
+    Require user @OWNER
+    Order deny,allow
+  </Limit>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>"""
+
+
+def test_cancel_proves_the_owner_on_the_cups_socket(tmp_path: Path, out_dir: Path) -> None:
+    # Real cupsd policies let only a job's owner cancel it. On the local socket
+    # (the default /run/cups/cups.sock) the station proves who it is with
+    # PeerCred, as libcups does; without it CUPS answers 401.
+    with cupsd(tmp_path, conf=OWNER_POLICY) as cups:
+        cups.add_queue("card", out_dir / "card.prn")
+        cups.run("lpadmin", "-p", "card", "-o", "printer-op-policy=owner")
+        cups.disable("card")
+        p = CupsPrinter("card", server=str(cups.socket_path), poll_s=0.02)
+        number, why = p._submit("job-o-1", DOC)
+        assert number is not None, why
+        with pytest.raises(IppError) as refused:  # the same request, no PeerCred
+            ipp_request(CupsAddress(socket_path=str(cups.socket_path)), OP_CANCEL_JOB, [
+                attr(URI, "printer-uri", p._queue_uri()),
+                attr(NAME, "requesting-user-name", p._user.encode()),
+                attr(INTEGER, "job-id", number.to_bytes(4, "big"))])
+        assert refused.value.http_status == 401
+        commands: list[tuple[str, ...]] = []
+        run = p._run
+        p._run = lambda *args: commands.append(args) or run(*args)  # type: ignore[method-assign]
+        assert p._cancel(number) == ""
+        assert commands == []  # done over IPP, not by the cancel command
+        info, _ = p._read(number)
+        assert info is not None and info.state == CANCELED

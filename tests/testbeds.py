@@ -109,6 +109,11 @@ class Cups:
     def error_log(self) -> Path:
         return self.root / "log" / "error_log"
 
+    @property
+    def socket_path(self) -> Path:
+        """The unix socket cupsd also listens on (as /run/cups/cups.sock)."""
+        return self.root / "cups.sock"
+
     def env(self) -> dict[str, str]:
         return {**os.environ, **_C_ENV, "CUPS_SERVER": self.server}
 
@@ -163,6 +168,7 @@ Group lp
 
 CUPSD_CONF = """\
 Listen 127.0.0.1:{port}
+Listen {d}/cups.sock
 ServerName 127.0.0.1
 Browsing No
 BrowseLocalProtocols none
@@ -220,7 +226,8 @@ def cupsd(tmp_path: Path, port: int = 0, *, backends: dict[str, str] | None = No
     (root / "tmp").chmod(0o1777)
     serverbin = _private_serverbin(root, backends) if backends else SERVERBIN
     (root / "cups-files.conf").write_text(CUPS_FILES_CONF.format(d=root, serverbin=serverbin))
-    (root / "cupsd.conf").write_text(CUPSD_CONF.format(port=port, extra=conf + "\n" * bool(conf)))
+    (root / "cupsd.conf").write_text(
+        CUPSD_CONF.format(port=port, d=root, extra=conf + "\n" * bool(conf)))
     stdout = (root / "log" / "cupsd.out").open("wb")
     proc = subprocess.Popen(
         ["cupsd", "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],

@@ -43,8 +43,8 @@ without ever processing -> False, otherwise (not found, still queued) None.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
+import pwd
 import re
 import subprocess
 import tempfile
@@ -202,10 +202,8 @@ class CupsPrinter(Printer):
         self.device_uri = device_uri
         self.cancel_wait_s = CANCEL_WAIT_S
         self._address: CupsAddress | None = None
-        try:
-            self._user = getpass.getuser()
-        except (KeyError, OSError):
-            self._user = "ktptui"
+        # As libcups's cupsUser(): the uid's name, what PeerCred is checked against.
+        self._user = _login() or "ktptui"
 
     # -- commands --------------------------------------------------------------
     def _env(self) -> dict[str, str]:
@@ -242,11 +240,13 @@ class CupsPrinter(Printer):
     def _queue_uri(self) -> bytes:
         return self._addr().uri(f"/printers/{self.queue}")
 
-    def _ipp(self, op: int, attrs: list[bytes], document: bytes = b"",
+    def _ipp(self, op: int, attrs: list[bytes], document: bytes = b"", *, auth: bool = False,
              ) -> tuple[int, list[tuple[int, Attrs]]]:
+        """``auth``: prove who we are on a unix socket (PeerCred), as libcups
+        does when CUPS asks, for owner-only operations (Cancel-Job)."""
         return ipp_request(self._addr(), op, [
             *attrs[:1], attr(NAME, "requesting-user-name", self._user.encode()), *attrs[1:]],
-            document=document, user=self._user)
+            document=document, user=_login() if auth else "")
 
     # -- status ----------------------------------------------------------------
     def status(self) -> PrinterStatus:
@@ -414,7 +414,7 @@ class CupsPrinter(Printer):
                 status, groups = self._ipp(OP_CANCEL_JOB, [
                     attr(URI, "printer-uri", self._queue_uri()),
                     attr(INTEGER, "job-id", number.to_bytes(4, "big")),
-                ])
+                ], auth=True)
             except IppError as e:
                 if e.http_status not in (401, 403):
                     return f"cannot reach CUPS to cancel {label}: {e}"
@@ -682,6 +682,14 @@ class CupsPrinter(Printer):
         return (f"the printer at {safe_uri(device)} still holds this card (its job {number}, "
                 f"{STATE_NAMES.get(state, state)}) and may print it: cancel it on the printer "
                 "or let it finish, then resolve")
+
+
+def _login() -> str:
+    """The name of the uid we run as: what CUPS checks PeerCred against."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return ""
 
 
 def _clean(value: Any) -> str:
