@@ -478,8 +478,9 @@ class CupsPrinter(Printer):
     def _withdraw_from_device(self, title: str) -> str:
         """Cancel the card on the printer itself too: CUPS's backend may have
         handed it over already, and a printer waiting for blanks prints it once
-        they are loaded. "" when nothing of it is left there (or the printer
-        cannot be asked: it is off), else what it still holds."""
+        they are loaded. "" when nothing of it is left there or the printer is
+        not an IPP device, else what it still holds, or that it could not be
+        asked (it is off or unreachable)."""
         device = self._ipp_device()
         if not device:
             return ""
@@ -501,8 +502,8 @@ class CupsPrinter(Printer):
                     number, _, state = jobs[0]
                     return (f"the printer at {safe_uri(device)} still holds it (its job "
                             f"{number}, {STATE_NAMES.get(state, state)})")
-        except (IppError, ValueError):
-            return ""
+        except (IppError, ValueError) as e:
+            return f"the printer at {safe_uri(device)} could not be asked whether it holds it ({e})"
         return ""
 
     def _give_up(self, number: int, title: str, why: str, processed: bool) -> PrintOutcome:
@@ -699,8 +700,8 @@ def _clean(value: Any) -> str:
 
 
 def _device_holds(why: str, label: str, held: str) -> str:
-    return (f"{why}; CUPS job {label} was cancelled but {held} and it may print later: "
-            "cancel it on the printer, then check the printer for a card")
+    return (f"{why}; CUPS job {label} was cancelled but {held}, so it may print later: "
+            "check the printer, and cancel the card there if it is still queued")
 
 
 def _not_gone(why: str, label: str, state: str, problem: str) -> str:
