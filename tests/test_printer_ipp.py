@@ -12,6 +12,7 @@ state (``media-empty-report`` when idle).
 
 from __future__ import annotations
 
+import http.server
 import json
 import threading
 import time
@@ -39,7 +40,16 @@ from ktptui.engine import Gate
 from ktptui.model import State
 from ktptui.printers import PrintResult, make_printer
 from ktptui.printers.cups import CANCELED, CupsPrinter, parse_printer_status
-from ktptui.printers.ipp import classify, reason_code
+from ktptui.printers.ipp import (
+    CHARSET,
+    ENUM,
+    KEYWORD,
+    TAG_PRINTER,
+    TEXT,
+    attr,
+    classify,
+    reason_code,
+)
 from ktptui.store import Store
 from ktptui.tui import status as tui_status
 from ktptui.tui.i18n import set_language
@@ -327,3 +337,57 @@ def test_giving_up_while_the_printer_is_off_says_it_could_not_be_asked(
         assert out.result is PrintResult.UNKNOWN, out.reason
         assert "could not be asked whether it holds it" in out.reason
         assert p.still_queued("job-o") == ""  # CUPS let go of it; the printer cannot say
+
+
+class _HostilePrinter(http.server.BaseHTTPRequestHandler):
+    reply = b""
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/ipp")
+        self.send_header("Content-Length", str(len(self.reply)))
+        self.end_headers()
+        self.wfile.write(self.reply)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _printer_reply(message: bytes, *reasons: bytes) -> bytes:
+    return (b"\x02\x00\x00\x00\x00\x00\x00\x01\x01"
+            + attr(CHARSET, "attributes-charset", b"utf-8") + bytes([TAG_PRINTER])
+            + attr(ENUM, "printer-state", (3).to_bytes(4, "big"))
+            + attr(KEYWORD, "printer-state-reasons", *reasons)
+            + attr(TEXT, "printer-state-message", message) + b"\x03")
+
+
+@pytest.mark.parametrize(("reply", "ready", "reasons"), [
+    (b"\x02\x00garbage", False, ("offline",)),
+    (_printer_reply(b"\x1b[2Jjam\nhere", b"media-jam-error", b"\x1b]0;x\x07"), False,
+     ("media-jam",)),
+    (_printer_reply(b"ok", b"none"), True, ()),
+])
+def test_a_hostile_printer_reply_is_one_clean_line(cups: Cups, tmp_path: Path, reply: bytes,
+                                                   ready: bool,
+                                                   reasons: tuple[str, ...]) -> None:
+    handler = type("Handler", (_HostilePrinter,), {"reply": reply})
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        cups.add_queue("vendor", tmp_path / "vendor.prn")
+        p = CupsPrinter("vendor", server=cups.server,
+                        device_uri=f"ipp://127.0.0.1:{server.server_port}/ipp/print")
+        st = p.status()
+        assert (st.ready, st.reasons) == (ready, reasons), st.message
+        assert st.message.isprintable()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def cups(tmp_path: Path) -> Iterator[Cups]:
+    with cupsd(tmp_path) as c:
+        yield c

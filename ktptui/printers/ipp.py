@@ -246,7 +246,8 @@ def ipp_request(address: CupsAddress, op: int, attrs: list[bytes], *,
     finally:
         conn.close()
     if resp.status != 200:
-        raise IppError(f"HTTP {resp.status} {resp.reason}", http_status=resp.status)
+        reason = "".join(c for c in str(resp.reason) if c.isprintable())[:100]
+        raise IppError(f"HTTP {resp.status} {reason}", http_status=resp.status)
     if len(data) > MAX_REPLY:
         raise IppError("IPP reply larger than 1 MiB")
     return decode_response(data)
