@@ -215,9 +215,24 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
     return run
 
 
+def _still_queued(ctx: Context, job: Any) -> str:
+    """Why an interrupted card may yet print by itself (its CUPS job is still
+    pending, held or processing), or ""."""
+    from .model import State
+    from .printers import make_printer
+
+    if job.state is not State.INTERRUPTED or ctx.config.printer.backend != "cups":
+        return ""
+    return str(make_printer(ctx.config.printer).still_queued(job.id))
+
+
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     from . import actions
 
+    job = ctx.store.find_job(args.job)
+    if why := _still_queued(ctx, job):
+        _err(f"job {job.short_id} not resolved: {why}")
+        return EXIT_REFUSED
     job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
                           operator=ctx.operator, note=args.note)
     _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
@@ -287,6 +302,13 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
         _out(f"link: {eng.get('link', '?')}; power: {eng.get('power', '?')}; "
              f"printer: {eng.get('printer', '?')}")
+        from .printers.base import warning_text
+
+        for code in eng.get("printer_warnings") or []:
+            text = warning_text(str(code))
+            if code == "error-policy-retry":
+                text = text.replace("QUEUE", ctx.config.printer.queue)
+            _out(f"WARNING: printer: {text}")
     return EXIT_OK
 
 

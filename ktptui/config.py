@@ -28,6 +28,24 @@ def _choice(*values: str) -> Any:
     return field(metadata={"choices": values}, default=values[0])
 
 
+def _printer_uri(value: str) -> str:
+    """What is wrong with a printer URI, or "" (empty is allowed: not set)."""
+    import urllib.parse
+
+    if not value:
+        return ""
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        port_ok = False
+    if (parts.scheme not in ("ipp", "ipps") or not parts.hostname or not port_ok
+            or not value.isprintable() or " " in value):
+        return ("must be the card printer's own ipp:// or ipps:// address "
+                "(e.g. ipp://192.168.1.50/ipp/print) or empty")
+    return ""
+
+
 @dataclass(frozen=True)
 class StationConfig:
     id: str = field(default_factory=socket.gethostname)
@@ -59,6 +77,9 @@ class PrinterConfig:
     queue: str = "ektp"
     #: CUPS server (host:port); empty means the system default.
     cups_server: str = ""
+    #: The card printer's own IPP address, asked for its state when the
+    #: queue's device URI is not ipp(s); empty: the queue's device URI.
+    device_uri: str = field(default="", metadata={"check": _printer_uri})
     spool_dir: Path | None = None
     #: ``sim`` backend: seconds per card, and the share of cards that jam.
     sim_seconds_per_card: float = 2.0
@@ -176,6 +197,9 @@ def _section(cls: type, raw: Any, name: str, file: Path) -> Any:
         choices = fields[key].metadata.get("choices")
         if choices and value not in choices:
             raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
+        check = fields[key].metadata.get("check")
+        if check and (problem := check(value)):
+            raise ConfigError(f"{where} {problem}, got {value!r}")
         values[key] = value
     return cls(**values)
 

@@ -87,6 +87,9 @@ class EngineStatus:
     current_job: str | None = None
     retry_in_s: float | None = None
     at: str = field(default_factory=lambda: to_text(now_utc()))
+    #: Codes (``PrinterStatus.reasons``/``warnings``) front ends translate.
+    printer_reasons: tuple[str, ...] = ()
+    printer_warnings: tuple[str, ...] = ()
 
     @property
     def printing(self) -> bool:
@@ -125,7 +128,7 @@ class Engine:
         self._printer_at = -1e9
         self._current: str | None = None
         self._status = EngineStatus(Gate.IDLE, "starting", "?", "", "?", "?", False, 0)
-        self._published: tuple[str, ...] = ()
+        self._published: tuple[object, ...] = ()
         self._link_state: LinkState | None = None
         self._power_kind = ""
         self._purged_at: float | None = None
@@ -189,7 +192,8 @@ class Engine:
         base = {
             "link": link.state.value, "link_detail": link.describe(), "power": power.detail,
             "printer": printer.message, "printer_ready": printer.ready, "blanks": blanks,
-            "retry_in_s": retry,
+            "retry_in_s": retry, "printer_reasons": printer.reasons,
+            "printer_warnings": printer.warnings,
         }
         paused = self.store.meta(actions.PAUSED_KEY)
         ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
@@ -229,7 +233,8 @@ class Engine:
         # Only what changes by event (no countdowns) goes to the store, so
         # `ktptui status` in another session sees it without a write per tick.
         key = (status.gate.value, status.link, status.power, status.printer,
-               status.reason if status.gate is not Gate.LINK else "")
+               status.reason if status.gate is not Gate.LINK else "",
+               status.printer_reasons, status.printer_warnings)
         if key != self._published:
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
@@ -240,6 +245,9 @@ class Engine:
                         "gate": status.gate.value, "reason": status.reason,
                         "link": status.link_detail, "power": status.power,
                         "printer": status.printer, "at": status.at,
+                        "printer_ready": status.printer_ready,
+                        "printer_reasons": list(status.printer_reasons),
+                        "printer_warnings": list(status.printer_warnings),
                     })
             except StoreError as e:
                 log.error("cannot record engine status: %s", e)

@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from testbeds import Cups, cupsd
+from test_cli import Run, _interrupted, config_file, run, store  # noqa: F401 (fixtures)
+from testbeds import PASSTHRU_PPD, Cups, cupsd
 
 from ktptui.config import PrinterConfig
-from ktptui.printers import PrintResult, make_printer
+from ktptui.model import State
+from ktptui.printers import PrinterStatus, PrintResult, make_printer
 from ktptui.printers.cups import (
     ABORTED,
     CANCELED,
     COMPLETED,
     PENDING,
     PROCESSING,
-    STOPPED,
     CupsAddress,
     CupsPrinter,
+    IppError,
     JobInfo,
     parse_job_ids,
     parse_printer_status,
 )
+from ktptui.printers.ipp import INTEGER, NAME, OP_CANCEL_JOB, URI, attr, ipp_request
+from ktptui.store import Store
 
 pytestmark = pytest.mark.cups
 
@@ -50,8 +55,12 @@ def printer(cups: Cups, queue: str = "card", timeout_s: float = 30.0) -> CupsPri
 def test_good_card_prints_and_reaches_the_device(cups: Cups, out_dir: Path) -> None:
     cups.add_queue("card", out_dir / "card.prn")
     p = printer(cups)
-    assert p.status().ready
-    assert p.status().message == "ready"
+    st = p.status()
+    # Debian's CUPS retries failed jobs by default: ready, with a warning.
+    assert st.ready and st.warnings == ("error-policy-retry",)
+    assert "printer-error-policy=abort-job" in st.message
+    cups.run("lpadmin", "-p", "card", "-o", "printer-error-policy=abort-job")
+    assert p.status() == PrinterStatus(True, "ready")
     out = p.print_card("job-a", 1, DOC, "application/pdf")
     assert out.result is PrintResult.PRINTED, out.reason
     assert (out_dir / "card.prn").read_bytes() == DOC
@@ -214,7 +223,6 @@ def test_parse_printer_status_from_real_lpstat_output() -> None:
     (JobInfo(CANCELED, processed=True), True, PrintResult.SPOILED),
     (JobInfo(ABORTED, message="filter failed"), False, PrintResult.NOT_PRINTED),
     (JobInfo(ABORTED, message="filter failed", processed=True), True, PrintResult.SPOILED),
-    (JobInfo(STOPPED, processed=True), True, PrintResult.UNKNOWN),
 ])
 def test_outcome_rules(info: JobInfo, processed: bool, result: PrintResult) -> None:
     out = CupsPrinter._finished("card-9", info, processed)
@@ -238,15 +246,200 @@ def test_server_address(server: str, addr: CupsAddress) -> None:
     assert CupsAddress.parse(server) == addr
 
 
-def test_stop_never_cancels_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_giving_up_cancels_even_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A card the station gave up on must not print later by itself: the job is
+    # cancelled whether or not it started, and the outcome says what is known.
     p = CupsPrinter("card", server="127.0.0.1:1", poll_s=0.01)
+    p.cancel_wait_s = 0.05
     cancelled: list[int] = []
+    states = [JobInfo(PROCESSING, processed=True)]
     monkeypatch.setattr(p, "_submit", lambda title, doc: (5, ""))
-    monkeypatch.setattr(p, "_read", lambda n: (JobInfo(PROCESSING, processed=True), ""))
-    monkeypatch.setattr(p, "_cancel", cancelled.append)
+    monkeypatch.setattr(p, "_read", lambda n: (states[-1], ""))
+
+    def cancel(n: int) -> str:
+        cancelled.append(n)
+        states.append(JobInfo(CANCELED, processed=True))
+        return ""
+
+    monkeypatch.setattr(p, "_cancel", cancel)
     stop = threading.Event()
     stop.set()
     out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    assert cancelled == [5]
     assert out.result is PrintResult.UNKNOWN
-    assert "still printing" in out.reason
-    assert cancelled == []
+    assert "cannot print later" in out.reason and "check the printer" in out.reason
+    # A cancel CUPS does not carry out within the wait: still UNKNOWN, and it says so.
+    states[:] = [JobInfo(PROCESSING, processed=True)]
+    monkeypatch.setattr(p, "_cancel", lambda n: "")
+    out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    assert out.result is PrintResult.UNKNOWN
+    assert "could not be cancelled (still processing)" in out.reason
+    assert "'cancel card-5'" in out.reason
+
+
+# -- issue 10.2: a card the station gave up on never prints later by itself ---------
+#
+# A test backend (a shell script in a private ServerBin) plays a card printer
+# that fails, is slow, or works, one run after another as its plan file says;
+# every card that really came out is one line in ``titles``.
+
+FLAKY = r"""#!/bin/sh
+if [ $# -eq 0 ]; then echo 'direct flaky "Unknown" "Flaky card printer"'; exit 0; fi
+dir=${DEVICE_URI#flaky:}
+n=$(( $(cat "$dir/runs" 2>/dev/null || echo 0) + 1 ))
+echo $n > "$dir/runs"
+case "$(sed -n "${n}p" "$dir/plan")" in
+  fail) echo "ERROR: card jammed" >&2; exit 1 ;;
+  slow) sleep 3 ;;
+esac
+if [ -n "$6" ]; then cat "$6"; else cat; fi >> "$dir/cards.prn"
+echo "$3" >> "$dir/titles"
+"""
+RETRY_S = 1  # cupsd's JobRetryInterval in these tests
+
+
+@pytest.fixture
+def flaky(tmp_path: Path) -> Iterator[tuple[Cups, Path]]:
+    device = tmp_path / "device"
+    device.mkdir()
+    with cupsd(tmp_path, backends={"flaky": FLAKY}, conf=f"JobRetryInterval {RETRY_S}") as c:
+        c.add_queue("card", f"flaky:{device}")
+        yield c, device
+
+
+def cards(device: Path) -> list[str]:
+    titles = device / "titles"
+    return titles.read_text().split() if titles.exists() else []
+
+
+def assert_gone_for_good(cups: Cups, p: CupsPrinter, job_id: str) -> None:
+    """Nothing of ``job_id`` can print any more, even once the queue is enabled
+    and CUPS's retry interval has passed."""
+    assert p.still_queued(job_id) == ""
+    time.sleep(RETRY_S + 1.0)  # let a held job's retry time come (it must not)
+    cups.enable("card")
+    assert p.still_queued(job_id) == ""
+
+
+@pytest.mark.parametrize("policy", ["retry-job", "stop-printer", "abort-job"])
+def test_a_failed_card_is_not_retried_later_by_cups(flaky: tuple[Cups, Path],
+                                                    policy: str) -> None:
+    cups, device = flaky
+    cups.set_error_policy("card", policy)
+    (device / "plan").write_text("fail\nok\nok\n")
+    p = printer(cups, timeout_s=0.5)
+    out = p.print_card("job-f", 1, DOC, "application/pdf")
+    assert out.result is PrintResult.SPOILED, out.reason
+    assert "card jammed" in out.reason
+    assert_gone_for_good(cups, p, "job-f")
+    assert cards(device) == []  # the failed card never came out by itself
+    # The next attempt prints once: exactly one card for this citizen.
+    out = p.print_card("job-f", 2, DOC, "application/pdf")
+    assert out.result is PrintResult.PRINTED, out.reason
+    assert cards(device) == ["job-f-2"]
+    assert (device / "cards.prn").read_bytes() == DOC
+
+
+def test_a_card_given_up_on_is_cancelled_and_never_prints_later(
+        flaky: tuple[Cups, Path]) -> None:
+    cups, device = flaky
+    (device / "plan").write_text("slow\nok\n")
+    p = printer(cups, timeout_s=0.5)
+    out = p.print_card("job-g", 1, DOC, "application/pdf")
+    # It had started: the operator must look, but CUPS no longer holds it.
+    assert out.result is PrintResult.UNKNOWN, out.reason
+    assert "cannot print later" in out.reason
+    number = int(out.reason.split("card-")[1].split()[0])
+    info, _ = p._read(number)
+    assert info is not None and info.state == CANCELED
+    assert_gone_for_good(cups, p, "job-g")
+    time.sleep(3)  # the slow run would have finished by now
+    assert cards(device) == []
+    out = p.print_card("job-g", 2, DOC, "application/pdf")
+    assert out.result is PrintResult.PRINTED, out.reason
+    assert cards(device) == ["job-g-2"]
+
+
+def test_still_queued_names_the_waiting_cups_job(cups: Cups, out_dir: Path) -> None:
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    p = printer(cups)
+    assert p.still_queued("job-q") == ""
+    # A card of this job sits in CUPS (e.g. submitted before a crash).
+    cups.run("lp", "-d", "card", "-t", "job-q-2", "--", str(PASSTHRU_PPD))
+    why = p.still_queued("job-q")
+    assert why.startswith("CUPS job card-") and "still pending" in why
+    assert "\n" not in why
+    assert p.still_queued("job") == ""  # another job's id is not a prefix match
+    # Another user cannot see the title (JobPrivateValues): it may be this card.
+    other = printer(cups)
+    other._user = "someone-else"
+    assert "hides its title from user someone-else" in other.still_queued("job")
+    cups.run("cancel", "-a", "card")
+    assert p.still_queued("job-q") == ""
+    cups.proc.terminate()
+    cups.proc.wait(timeout=10)
+    assert "cannot ask CUPS" in p.still_queued("job-q")
+
+
+def test_resolve_refuses_while_the_cards_cups_job_may_still_print(
+        cups: Cups, out_dir: Path, tmp_path: Path,
+        run: Run, store: Store) -> None:  # noqa: F811 (pytest fixtures from test_cli)
+    cups.add_queue("card", out_dir / "card.prn")
+    cups.disable("card")
+    config = tmp_path / "cups.toml"
+    config.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n'
+                      f'[printer]\nbackend = "cups"\nqueue = "card"\n'
+                      f'cups_server = "{cups.server}"\n', encoding="utf-8")
+    assert run("blanks", "receive", "5", config=config).rc == 0
+    job_id = _interrupted(run, store)
+    # The interrupted card is still waiting in CUPS: enabling the queue would print it.
+    cups.run("lp", "-U", "siti", "-d", "card", "-t", f"{job_id}-1", "--", str(PASSTHRU_PPD))
+    r = run("resolve", job_id, "not-printed", config=config)
+    assert r.rc == 1 and r.out == ""
+    assert r.err.startswith(f"ktptui: job {job_id[:8]} not resolved: CUPS job card-")
+    assert "still pending" in r.err and r.err.count("\n") == 1
+    store.refresh()
+    assert store.job(job_id).state is State.INTERRUPTED  # type: ignore[union-attr]
+    cups.run("cancel", "-a", "card")
+    r = run("resolve", job_id, "not-printed", config=config)
+    assert r.rc == 0, r.err
+
+
+OWNER_POLICY = """\
+<Policy owner>
+  <Limit Cancel-Job>
+    AuthType Basic
+    Require user @OWNER
+    Order deny,allow
+  </Limit>
+  <Limit All>
+    Order deny,allow
+  </Limit>
+</Policy>"""
+
+
+def test_cancel_proves_the_owner_on_the_cups_socket(tmp_path: Path, out_dir: Path) -> None:
+    # Real cupsd policies let only a job's owner cancel it. On the local socket
+    # (the default /run/cups/cups.sock) the station proves who it is with
+    # PeerCred, as libcups does; without it CUPS answers 401.
+    with cupsd(tmp_path, conf=OWNER_POLICY) as cups:
+        cups.add_queue("card", out_dir / "card.prn")
+        cups.run("lpadmin", "-p", "card", "-o", "printer-op-policy=owner")
+        cups.disable("card")
+        p = CupsPrinter("card", server=str(cups.socket_path), poll_s=0.02)
+        number, why = p._submit("job-o-1", DOC)
+        assert number is not None, why
+        with pytest.raises(IppError) as refused:  # the same request, no PeerCred
+            ipp_request(CupsAddress(socket_path=str(cups.socket_path)), OP_CANCEL_JOB, [
+                attr(URI, "printer-uri", p._queue_uri()),
+                attr(NAME, "requesting-user-name", p._user.encode()),
+                attr(INTEGER, "job-id", number.to_bytes(4, "big"))])
+        assert refused.value.http_status == 401
+        commands: list[tuple[str, ...]] = []
+        run = p._run
+        p._run = lambda *args: commands.append(args) or run(*args)  # type: ignore[method-assign]
+        assert p._cancel(number) == ""
+        assert commands == []  # done over IPP, not by the cancel command
+        info, _ = p._read(number)
+        assert info is not None and info.state == CANCELED

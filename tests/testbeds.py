@@ -43,7 +43,7 @@ def _need(*paths: str) -> None:
     if missing:
         raise TestbedError(
             f"missing {', '.join(missing)}: install the Debian packages "
-            "cups cups-client cups-bsd nut-server nut-client "
+            "cups cups-client cups-bsd cups-ipp-utils dbus-daemon nut-server nut-client "
             "(DEBIAN_FRONTEND=noninteractive apt-get install -y ...)")
 
 
@@ -109,6 +109,11 @@ class Cups:
     def error_log(self) -> Path:
         return self.root / "log" / "error_log"
 
+    @property
+    def socket_path(self) -> Path:
+        """The unix socket cupsd also listens on (as /run/cups/cups.sock)."""
+        return self.root / "cups.sock"
+
     def env(self) -> dict[str, str]:
         return {**os.environ, **_C_ENV, "CUPS_SERVER": self.server}
 
@@ -119,11 +124,15 @@ class Cups:
             raise TestbedError(f"{' '.join(args)} failed ({out.returncode}): {out.stderr}")
         return out
 
-    def add_queue(self, name: str, out_file: Path) -> None:
+    def add_queue(self, name: str, out_file: Path | str) -> None:
         """A file-backed queue; ``out_file``'s directory need not exist (a missing
-        directory is how tests make a job end ``processing-stopped``)."""
-        self.run("lpadmin", "-p", name, "-E", "-v", f"file://{out_file}",
-                 "-P", str(PASSTHRU_PPD))
+        directory is how tests make a job end ``processing-stopped``). A string
+        is a device URI as it is (``ipp://...``, or a test backend's)."""
+        uri = out_file if isinstance(out_file, str) else f"file://{out_file}"
+        self.run("lpadmin", "-p", name, "-E", "-v", uri, "-P", str(PASSTHRU_PPD))
+
+    def set_error_policy(self, name: str, policy: str) -> None:
+        self.run("lpadmin", "-p", name, "-o", f"printer-error-policy={policy}")
 
     def disable(self, name: str, reason: str = "") -> None:
         self.run("cupsdisable", *(["-r", reason] if reason else []), name)
@@ -144,7 +153,7 @@ RequestRoot {d}/spool
 CacheDir {d}/cache
 StateDir {d}/state
 TempDir {d}/tmp
-ServerBin /usr/lib/cups
+ServerBin {serverbin}
 DataDir /usr/share/cups
 DocumentRoot /usr/share/cups/doc-root
 AccessLog {d}/log/access_log
@@ -159,6 +168,7 @@ Group lp
 
 CUPSD_CONF = """\
 Listen 127.0.0.1:{port}
+Listen {d}/cups.sock
 ServerName 127.0.0.1
 Browsing No
 BrowseLocalProtocols none
@@ -166,7 +176,7 @@ DefaultAuthType None
 WebInterface No
 PreserveJobHistory Yes
 MaxJobs 0
-<Location />
+{extra}<Location />
   Order allow,deny
   Allow 127.0.0.1
 </Location>
@@ -178,9 +188,35 @@ MaxJobs 0
 """
 
 
+SERVERBIN = Path("/usr/lib/cups")
+
+
+def _private_serverbin(root: Path, backends: dict[str, str]) -> Path:
+    """A ServerBin that is the system's (symlinks) plus our own backend scripts.
+
+    A script whose mode has no group/other bits runs as root (CUPS's rule for
+    backends), so it can write anywhere the test wants."""
+    sb = root / "serverbin"
+    (sb / "backend").mkdir(parents=True)
+    for entry in SERVERBIN.iterdir():
+        if entry.name != "backend":
+            (sb / entry.name).symlink_to(entry)
+    for entry in (SERVERBIN / "backend").iterdir():
+        (sb / "backend" / entry.name).symlink_to(entry)
+    for name, script in backends.items():
+        path = sb / "backend" / name
+        path.write_text(script)
+        path.chmod(0o700)
+    return sb
+
+
 @contextlib.contextmanager
-def cupsd(tmp_path: Path, port: int = 0) -> Iterator[Cups]:
-    """A private cupsd on 127.0.0.1:``port`` (0: a free port)."""
+def cupsd(tmp_path: Path, port: int = 0, *, backends: dict[str, str] | None = None,
+          conf: str = "") -> Iterator[Cups]:
+    """A private cupsd on 127.0.0.1:``port`` (0: a free port).
+
+    ``backends``: extra backend scripts by scheme name (a private ServerBin);
+    ``conf``: extra cupsd.conf lines (e.g. ``JobRetryInterval 2``)."""
     _need("cupsd", "lp", "lpstat", "lpadmin", "cupsenable", "cupsdisable", "cupsreject")
     port = port or free_port()
     root = _lp_reachable_dir(tmp_path)
@@ -188,8 +224,10 @@ def cupsd(tmp_path: Path, port: int = 0) -> Iterator[Cups]:
         (root / sub).mkdir()
     # cupsd runs filters as lp: they write in TempDir.
     (root / "tmp").chmod(0o1777)
-    (root / "cups-files.conf").write_text(CUPS_FILES_CONF.format(d=root))
-    (root / "cupsd.conf").write_text(CUPSD_CONF.format(port=port))
+    serverbin = _private_serverbin(root, backends) if backends else SERVERBIN
+    (root / "cups-files.conf").write_text(CUPS_FILES_CONF.format(d=root, serverbin=serverbin))
+    (root / "cupsd.conf").write_text(
+        CUPSD_CONF.format(port=port, d=root, extra=conf + "\n" * bool(conf)))
     stdout = (root / "log" / "cupsd.out").open("wb")
     proc = subprocess.Popen(
         ["cupsd", "-f", "-c", str(root / "cupsd.conf"), "-s", str(root / "cups-files.conf")],
@@ -287,6 +325,102 @@ def nut_dummy(tmp_path: Path, port: int = 0) -> Iterator[Nut]:
         yield nut
     finally:
         for proc in reversed(nut.procs):
+            _stop(proc)
+        log.close()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# -- an IPP printer: ippeveprinter (Debian cups-ipp-utils) ---------------------------------
+
+
+@dataclass
+class IppPrinter:
+    """ippeveprinter on 127.0.0.1:``port``: a real IPP Everywhere printer.
+
+    Facts checked on CUPS 2.4.2 (Debian 12): it needs a D-Bus system bus for
+    its Avahi client even with ``-r off`` (a private ``dbus-daemon`` does),
+    and ``-n localhost`` keeps it on loopback (IPv4 and IPv6). Its reasons
+    carry a suffix by printer state (``media-empty-report`` when idle). It has
+    no Pause-Printer: ``paused``/``offline`` come only from a print command's
+    ``STATE:`` lines. ``/media?...`` with a tray level 0 sets ``media-empty``
+    (and a job then waits, ``media-needed``); the reasons a print command sets
+    with ``STATE: +x`` stay after it ends."""
+
+    root: Path
+    port: int
+    procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    @property
+    def uri(self) -> str:
+        return f"ipp://127.0.0.1:{self.port}/ipp/print"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "ippeveprinter.log"
+
+    def _get(self, path: str) -> None:
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=10) as r:
+            r.read()
+
+    def set_media(self, sheets: int) -> None:
+        """Load ``sheets`` blanks in the main tray (0: empty; under 25: low),
+        through its /media web form. The by-pass tray is left empty-looking,
+        but ippeveprinter only counts the trays the form names."""
+        self._get(f"/media?size1=iso_a4_210x297mm&level1={sheets}"
+                  f"&size3=iso_a4_210x297mm&level3={max(sheets, 1) if sheets else 0}")
+
+    def reasons(self) -> list[str]:
+        """printer-state-reasons as ipptool reads them (independent of ktptui)."""
+        out = subprocess.run(
+            ["ipptool", "-tv", self.uri, "get-printer-attributes.test"],
+            capture_output=True, text=True, timeout=30, env={**os.environ, **_C_ENV})
+        for line in out.stdout.splitlines():
+            if "printer-state-reasons (" in line:
+                return line.split("=", 1)[1].strip().split(",")
+        raise TestbedError(f"ipptool could not read {self.uri}: {out.stdout[-500:]}")
+
+
+@contextlib.contextmanager
+def ippeveprinter(tmp_path: Path, *, command: str = "", port: int = 0) -> Iterator[IppPrinter]:
+    """ippeveprinter on a free loopback port. ``command``: a print command
+    script (run for each job with the spool file as $1)."""
+    _need("ippeveprinter", "ipptool", "dbus-daemon")
+    port = port or free_port()
+    root = Path(tempfile.mkdtemp(prefix="ippeve-", dir=tmp_path))
+    (root / "spool").mkdir()
+    bus = root / "bus"
+    printer = IppPrinter(root, port)
+    log = printer.log.open("wb")
+    args = ["ippeveprinter", "-r", "off", "-n", "localhost", "-p", str(port),
+            "-d", str(root / "spool"), "-f", "application/octet-stream,application/pdf",
+            "-m", "Card", "-M", "Test"]
+    if command:
+        script = root / "print-command"
+        script.write_text(command)
+        script.chmod(0o700)
+        args += ["-c", str(script)]
+    try:
+        printer.procs.append(subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", f"--address=unix:path={bus}"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL))
+        _wait_until(bus.exists, "dbus-daemon did not create its socket", printer.procs[0],
+                    printer.log)
+        printer.procs.append(subprocess.Popen(
+            [*args, "ktptui-test"], stdout=log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **_C_ENV, "DBUS_SYSTEM_BUS_ADDRESS": f"unix:path={bus}"}))
+
+        def answers() -> bool:
+            with socket.socket() as s:
+                return s.connect_ex(("127.0.0.1", port)) == 0
+
+        _wait_until(answers, f"ippeveprinter on {printer.uri} did not start",
+                    printer.procs[1], printer.log)
+        yield printer
+    finally:
+        for proc in reversed(printer.procs):
             _stop(proc)
         log.close()
         shutil.rmtree(root, ignore_errors=True)

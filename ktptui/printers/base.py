@@ -40,7 +40,28 @@ class PrintOutcome:
 @dataclass(frozen=True)
 class PrinterStatus:
     ready: bool
+    #: One line, English, for logs and ``ktptui status``.
     message: str
+    #: Why not ready, as codes front ends translate: IPP printer-state-reasons
+    #: without their suffix (``media-empty``, ``offline``...) or the queue's own
+    #: (``queue-stopped``, ``queue-rejecting``, ``queue-missing``, ``cups-down``).
+    reasons: tuple[str, ...] = ()
+    #: Printing goes on, but someone should look: ``marker-supply-low``,
+    #: ``media-low``, ``error-policy-retry`` (the queue retries failed jobs).
+    warnings: tuple[str, ...] = ()
+
+
+#: English words for warning codes (logs, ``ktptui status``); the TUI has its own.
+WARNING_TEXT = {
+    "marker-supply-low": "ribbon low",
+    "media-low": "cards low in the tray",
+    "error-policy-retry": "the CUPS queue retries failed jobs: set its printer-error-policy "
+                          "to abort-job (lpadmin -p QUEUE -o printer-error-policy=abort-job)",
+}
+
+
+def warning_text(code: str) -> str:
+    return WARNING_TEXT.get(code, code)
 
 
 class Printer(ABC):
@@ -65,6 +86,11 @@ class Printer(ABC):
         """For settling an interrupted card: True/False when the backend can
         know whether this attempt reached the printer, None when it cannot."""
 
+    def still_queued(self, job_id: str) -> str:
+        """Why an interrupted card of ``job_id`` may still print by itself (the
+        printer system still holds it), in one line; "" when it cannot."""
+        return ""
+
 
 def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:
     """The backend named by ``[printer] backend``.
@@ -75,7 +101,7 @@ def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:
     if cfg.backend == "cups":
         from .cups import CupsPrinter
 
-        return CupsPrinter(cfg.queue, server=cfg.cups_server)
+        return CupsPrinter(cfg.queue, server=cfg.cups_server, device_uri=cfg.device_uri)
     if cfg.backend == "spool":
         from .spool import SpoolPrinter
 

@@ -1,13 +1,11 @@
-"""CUPS backend: submit with ``lp``, follow the job until its outcome is known.
+"""CUPS backend: submit over IPP, follow the job until its outcome is known.
 
-How the outcome is read. ``lpstat`` cannot tell a completed job from a
-cancelled or aborted one: ``lpstat -W completed`` lists all three, and its
-``-l`` "Alerts" line showed ``processing-to-stop-point`` for both completed
-and cancelled jobs on CUPS 2.4. So the job's IPP ``job-state`` is read with a
-minimal IPP client (stdlib only; ``ipptool`` is not part of the cups packages)
-over the same server ``lp`` uses (``lpstat -H`` resolves it the way libcups
-does). If IPP cannot be read, ``lpstat`` still says whether the job is
-waiting or finished, and a finished job is then UNKNOWN: the operator decides.
+The card goes to CUPS as an IPP Print-Job (no temporary file of personal data,
+the job number comes back in the reply) and is followed by its IPP
+``job-state``: ``lpstat`` cannot tell a completed job from a cancelled or
+aborted one. The minimal IPP client is in ``ipp.py`` (stdlib only).
+``use_ipp=False`` keeps the old ``lp``/``lpstat`` path for servers that refuse
+IPP queries: a finished job is then UNKNOWN and the operator decides.
 
 Outcomes:
 
@@ -15,13 +13,27 @@ Outcomes:
 * cancelled or aborted before the job started processing -> NOT_PRINTED;
 * cancelled or aborted after it started processing -> SPOILED (a blank may
   have been fed and no good card came out; the reason says to check);
-* processing-stopped -> UNKNOWN; the stopped job is cancelled so it cannot
-  print later behind the operator's back (after they settled it);
-* still waiting when ``timeout_s`` runs out or ``stop`` is set -> a job that
-  never started is cancelled (NOT_PRINTED once CUPS confirms it never ran);
-  a job already processing is left alone (a card in progress finishes) and
-  the outcome is UNKNOWN;
-* ``lp`` refused (queue missing, not accepting, CUPS down) -> NOT_PRINTED.
+* back to pending or held after it started processing: the printer or its
+  backend failed and CUPS would retry it (``printer-error-policy`` retry-job,
+  retry-current-job, stop-printer). The station cancels it at once, as
+  ``abort-job`` would: SPOILED, like an aborted job;
+* processing-stopped -> cancelled, then UNKNOWN;
+* still waiting when ``timeout_s`` runs out or ``stop`` is set: the station
+  gives up and cancels the job (IPP Cancel-Job), whether or not it started.
+  A job that never started is NOT_PRINTED; one that had started is UNKNOWN.
+
+Every cancel is checked: the job must be seen cancelled, aborted or completed
+(or CUPS must have forgotten it) within a few seconds. When it cannot be seen
+gone, the outcome is UNKNOWN with the reason, and ``still_queued`` makes
+``ktptui resolve`` refuse until it is gone: a card the station gave up on
+never prints later by itself after the operator settled it.
+
+Readiness (``status``) comes from IPP, not ``lpstat`` text: the queue must
+exist, accept jobs and not be stopped; then the printer itself is asked
+(Get-Printer-Attributes) when the queue's ``device-uri`` (or
+``[printer] device_uri``) is ipp:// or ipps://, because a CUPS queue shows no
+reasons until a job reached the device and then keeps stale ones. Other
+devices (usb:, file:...) are judged by the queue's own state and reasons.
 
 ``reached_printer`` looks the card up by its title (``<job_id>-<attempt>``)
 among the jobs CUPS still remembers: started processing -> True, finished
@@ -31,12 +43,9 @@ without ever processing -> False, otherwise (not found, still queued) None.
 from __future__ import annotations
 
 import contextlib
-import getpass
-import http.client
-import itertools
 import os
+import pwd
 import re
-import socket
 import subprocess
 import tempfile
 import threading
@@ -44,155 +53,59 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
+from .base import Printer, PrinterStatus, PrintOutcome, PrintResult, warning_text
+from .ipp import (
+    AUTH_REFUSED,
+    INTEGER,
+    KEYWORD,
+    MIME,
+    NAME,
+    OP_CANCEL_JOB,
+    OP_GET_JOB_ATTRIBUTES,
+    OP_GET_JOBS,
+    OP_PRINT_JOB,
+    PRINTER_ATTRS,
+    PRINTER_STOPPED,
+    STATUS_GONE,
+    STATUS_NOT_ACCEPTING,
+    STATUS_NOT_FOUND,
+    STATUS_NOT_POSSIBLE,
+    TAG_JOB,
+    URI,
+    Attrs,
+    CupsAddress,
+    IppError,
+    attr,
+    classify,
+    first,
+    group,
+    ipp_request,
+    printer_attributes,
+    safe_uri,
+)
+
+__all__ = ["ABORTED", "CANCELED", "COMPLETED", "HELD", "PENDING", "PROCESSING", "STOPPED",
+           "CupsAddress", "CupsPrinter", "IppError", "JobInfo", "parse_job_ids",
+           "parse_printer_status"]
 
 CMD_TIMEOUT_S = 30.0
-IPP_TIMEOUT_S = 10.0
+#: Asking the printer itself: short, the engine asks every few seconds.
+DEVICE_TIMEOUT_S = 3.0
+#: How long a cancelled job may take to show as gone.
+CANCEL_WAIT_S = 5.0
 
 # IPP job-state values (RFC 8011 5.3.7).
 PENDING, HELD, PROCESSING, STOPPED, CANCELED, ABORTED, COMPLETED = range(3, 10)
 STATE_NAMES = {0: "finished", PENDING: "pending", HELD: "held", PROCESSING: "processing",
                STOPPED: "stopped", CANCELED: "cancelled", ABORTED: "aborted",
                COMPLETED: "completed"}
+#: Jobs that may still print.
+WAITING = (PENDING, HELD, PROCESSING, STOPPED)
+RETRY_POLICIES = ("retry-job", "retry-current-job")
 
 _REQUEST_ID = re.compile(r"request id is (\S+)-(\d+)")
 _JOB_LINE = re.compile(r"^(\S+)-(\d+)\s")
-
-
-class IppError(Exception):
-    """The IPP request could not be made or was refused."""
-
-
-# -- a minimal IPP client ---------------------------------------------------------
-
-_TAG_OPERATION, _TAG_JOB, _TAG_END = 0x01, 0x02, 0x03
-_INTEGER, _BOOLEAN, _ENUM = 0x21, 0x22, 0x23
-_TEXT, _NAME, _KEYWORD, _URI, _CHARSET, _LANGUAGE = 0x41, 0x42, 0x44, 0x45, 0x47, 0x48
-_NO_VALUE = 0x13
-OP_GET_JOB_ATTRIBUTES, OP_GET_JOBS = 0x0009, 0x000A
-_request_ids = itertools.count(1)
-
-Attrs = dict[str, list[Any]]
-
-
-def _attr(tag: int, name: str, *values: bytes) -> bytes:
-    out = b""
-    for i, v in enumerate(values):
-        n = name.encode() if i == 0 else b""
-        out += bytes([tag]) + len(n).to_bytes(2, "big") + n + len(v).to_bytes(2, "big") + v
-    return out
-
-
-def encode_request(op: int, attrs: list[bytes]) -> bytes:
-    head = b"\x02\x00" + op.to_bytes(2, "big") + next(_request_ids).to_bytes(4, "big")
-    return head + bytes([_TAG_OPERATION]) + b"".join(attrs) + bytes([_TAG_END])
-
-
-def decode_response(data: bytes) -> tuple[int, list[tuple[int, Attrs]]]:
-    """(status-code, [(group tag, {name: [values]})]); strings decoded, ints as int."""
-    if len(data) < 9:
-        raise IppError("short IPP response")
-    status = int.from_bytes(data[2:4], "big")
-    groups: list[tuple[int, Attrs]] = []
-    pos, name = 8, ""
-    while pos < len(data):
-        tag = data[pos]
-        pos += 1
-        if tag == _TAG_END:
-            break
-        if tag < 0x10:
-            groups.append((tag, {}))
-            continue
-        nlen = int.from_bytes(data[pos:pos + 2], "big")
-        pos += 2
-        if nlen:
-            name = data[pos:pos + nlen].decode("utf-8", "replace")
-        pos += nlen
-        vlen = int.from_bytes(data[pos:pos + 2], "big")
-        pos += 2
-        raw = data[pos:pos + vlen]
-        pos += vlen
-        if pos > len(data) or not groups:
-            raise IppError("malformed IPP response")
-        value: Any
-        if tag in (_INTEGER, _ENUM) and vlen == 4:
-            value = int.from_bytes(raw, "big", signed=True)
-        elif tag == _BOOLEAN:
-            value = raw != b"\x00"
-        elif 0x40 <= tag <= 0x4F:
-            value = raw.decode("utf-8", "replace")
-        elif 0x10 <= tag <= 0x1F:  # out-of-band: no-value, unknown, unsupported
-            value = None
-        else:
-            value = raw
-        groups[-1][1].setdefault(name, []).append(value)
-    return status, groups
-
-
-class _UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path: str, timeout: float) -> None:
-        super().__init__("localhost", timeout=timeout)
-        self.path = path
-
-    def connect(self) -> None:
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.settimeout(self.timeout)
-        try:
-            sock.connect(self.path)
-        except OSError:
-            sock.close()
-            raise
-        self.sock = sock
-
-
-@dataclass(frozen=True)
-class CupsAddress:
-    """Where the scheduler listens: a unix socket path, or host and port."""
-
-    host: str = "localhost"
-    port: int = 631
-    socket_path: str = ""
-
-    @classmethod
-    def parse(cls, server: str) -> CupsAddress:
-        """``host``, ``host:port``, ``[v6]:port`` or ``/path/to/socket``
-        (a libcups ``/version=...`` suffix is dropped)."""
-        server = server.strip()
-        if server.startswith("/"):
-            return cls(socket_path=server)
-        server = server.split("/", 1)[0]
-        if server.startswith("["):
-            host, _, rest = server[1:].partition("]")
-            port = rest.lstrip(":")
-        else:
-            host, _, port = server.partition(":")
-        return cls(host=host or "localhost", port=int(port) if port.isdigit() else 631)
-
-    def connection(self, timeout: float) -> http.client.HTTPConnection:
-        if self.socket_path:
-            return _UnixHTTPConnection(self.socket_path, timeout)
-        return http.client.HTTPConnection(self.host, self.port, timeout=timeout)
-
-
-def ipp_request(address: CupsAddress, op: int, attrs: list[bytes],
-                timeout: float = IPP_TIMEOUT_S) -> tuple[int, list[tuple[int, Attrs]]]:
-    body = encode_request(op, [
-        _attr(_CHARSET, "attributes-charset", b"utf-8"),
-        _attr(_LANGUAGE, "attributes-natural-language", b"en"),
-        *attrs,
-    ])
-    conn = address.connection(timeout)
-    try:
-        conn.request("POST", "/", body, {"Content-Type": "application/ipp"})
-        resp = conn.getresponse()
-        data = resp.read()
-    except (OSError, http.client.HTTPException) as e:
-        raise IppError(f"cannot reach CUPS: {e}") from None
-    finally:
-        conn.close()
-    if resp.status != 200:
-        raise IppError(f"CUPS answered HTTP {resp.status} {resp.reason}")
-    return decode_response(data)
+_QUEUE_ATTRS = (*PRINTER_ATTRS, "device-uri", "printer-error-policy")
 
 
 # -- the backend ------------------------------------------------------------------
@@ -226,17 +139,14 @@ _JOB_ATTRS = ("job-id", "job-name", "job-state", "job-state-reasons",
 
 
 def job_info(attrs: Attrs) -> JobInfo:
-    def first(name: str) -> Any:
-        values = attrs.get(name) or [None]
-        return values[0]
-
-    state = first("job-state")
+    state = first(attrs, "job-state")
     if not isinstance(state, int):
         raise IppError("CUPS did not return the job state")
-    started = first("time-at-processing")
+    started = first(attrs, "time-at-processing")
     processed = (isinstance(started, int) and started > 0) or state in (PROCESSING, STOPPED)
-    return JobInfo(state, [str(r) for r in attrs.get("job-state-reasons", []) if r],
-                   str(first("job-printer-state-message") or ""), processed)
+    # Words from CUPS and the device reach logs and screens: printable only.
+    return JobInfo(state, [_clean(r) for r in attrs.get("job-state-reasons", []) if r],
+                   _clean(first(attrs, "job-printer-state-message")), processed)
 
 
 def parse_job_ids(lpstat_out: str, queue: str) -> set[int]:
@@ -278,19 +188,22 @@ class CupsPrinter(Printer):
     name = "cups"
 
     def __init__(self, queue: str, server: str = "", poll_s: float = 0.2,
-                 timeout_s: float = 120.0, *, use_ipp: bool = True) -> None:
-        """``use_ipp=False`` follows jobs by ``lpstat`` alone (finished jobs are
-        then UNKNOWN); for tests and for servers that refuse IPP queries."""
+                 timeout_s: float = 120.0, *, use_ipp: bool = True,
+                 device_uri: str = "") -> None:
+        """``use_ipp=False`` follows jobs by ``lp``/``lpstat`` alone (finished
+        jobs are then UNKNOWN); for servers that refuse IPP queries.
+        ``device_uri``: the card printer's own ipp(s):// address, when the
+        queue's device-uri is not it (e.g. a vendor backend)."""
         self.queue = queue
         self.server = server
         self.poll_s = poll_s
         self.timeout_s = timeout_s
         self.use_ipp = use_ipp
+        self.device_uri = device_uri
+        self.cancel_wait_s = CANCEL_WAIT_S
         self._address: CupsAddress | None = None
-        try:
-            self._user = getpass.getuser()
-        except (KeyError, OSError):
-            self._user = "ktptui"
+        # As libcups's cupsUser(): the uid's name, what PeerCred is checked against.
+        self._user = _login() or "ktptui"
 
     # -- commands --------------------------------------------------------------
     def _env(self) -> dict[str, str]:
@@ -324,19 +237,114 @@ class CupsPrinter(Printer):
             self._address = CupsAddress.parse(server)
         return self._address
 
+    def _queue_uri(self) -> bytes:
+        return self._addr().uri(f"/printers/{self.queue}")
+
+    def _ipp(self, op: int, attrs: list[bytes], document: bytes = b"", *, auth: bool = False,
+             ) -> tuple[int, list[tuple[int, Attrs]]]:
+        """``auth``: prove who we are on a unix socket (PeerCred), as libcups
+        does when CUPS asks, for owner-only operations (Cancel-Job)."""
+        return ipp_request(self._addr(), op, [
+            *attrs[:1], attr(NAME, "requesting-user-name", self._user.encode()), *attrs[1:]],
+            document=document, user=_login() if auth else "")
+
     # -- status ----------------------------------------------------------------
     def status(self) -> PrinterStatus:
+        if not self.use_ipp:
+            return self._status_by_lpstat()
+        q = self.queue
+        try:
+            queue = printer_attributes(self._addr(), self._queue_uri(), _QUEUE_ATTRS,
+                                       user=self._user)
+        except IppError as e:
+            if e.unreachable:
+                return PrinterStatus(False, self._not_running(), ("cups-down",))
+            return PrinterStatus(False, f"cannot ask CUPS about queue '{q}': {e}",
+                                 ("cups-down",))
+        if queue is None:
+            return PrinterStatus(False, f"printer queue '{q}' does not exist — check "
+                                        "[printer] queue", ("queue-missing",))
+        warnings: tuple[str, ...] = ()
+        if first(queue, "printer-error-policy") in RETRY_POLICIES:
+            warnings = ("error-policy-retry",)
+        why = _clean(first(queue, "printer-state-message"))
+        if first(queue, "printer-is-accepting-jobs") is False:
+            why = "" if why == "Rejecting Jobs" else why  # CUPS's default says nothing new
+            return PrinterStatus(False, f"printer queue '{q}' is not accepting jobs"
+                                        f"{': ' + why if why else ''} — accept them with "
+                                        f"cupsaccept {q}", ("queue-rejecting",), warnings)
+        if first(queue, "printer-state") == PRINTER_STOPPED:
+            return PrinterStatus(False, f"printer queue '{q}' is disabled: {why or 'Paused'}"
+                                        f" — enable it with cupsenable {q}",
+                                 ("queue-stopped",), warnings)
+        device = self.device_uri or str(first(queue, "device-uri") or "")
+        if device.lower().startswith(("ipp://", "ipps://")):
+            try:
+                addr = CupsAddress.from_uri(device)
+                found = printer_attributes(addr, addr.uri(addr.path), PRINTER_ATTRS,
+                                           user=self._user, timeout=DEVICE_TIMEOUT_S)
+            except (IppError, ValueError) as e:
+                return PrinterStatus(False, f"the printer at {safe_uri(device)} does not "
+                                            f"answer ({e}): check it is on and connected",
+                                     ("offline",), warnings)
+            if found is None:
+                return PrinterStatus(False, f"no printer at {safe_uri(device)} — check the "
+                                            "queue's device URI or [printer] device_uri",
+                                     ("offline",), warnings)
+            where = f"the printer at {safe_uri(device)}"
+        else:
+            # Not an IPP device: the queue's own view is all there is.
+            found, where = queue, f"printer queue '{q}'"
+        state = first(found, "printer-state")
+        blocking, warn = classify(state if isinstance(state, int) else None,
+                                  found.get("printer-state-reasons", []))
+        warnings += warn
+        if blocking:
+            return PrinterStatus(False, f"{where} reports {', '.join(blocking)}",
+                                 blocking, warnings)
+        text = "ready"
+        if warnings:
+            text += " (warning: " + "; ".join(warning_text(w) for w in warnings) + ")"
+        return PrinterStatus(True, text, (), warnings)
+
+    def _status_by_lpstat(self) -> PrinterStatus:
         if not self._scheduler_running():
-            return PrinterStatus(False, self._not_running())
+            return PrinterStatus(False, self._not_running(), ("cups-down",))
         p = self._run("lpstat", "-p", self.queue)
         a = self._run("lpstat", "-a", self.queue)
         if p.returncode in (124, 127):
-            return PrinterStatus(False, f"cannot ask CUPS: {p.stderr.strip()}")
+            return PrinterStatus(False, f"cannot ask CUPS: {p.stderr.strip()}", ("cups-down",))
         return parse_printer_status(self.queue, p.stdout, a.stdout)
 
     # -- printing --------------------------------------------------------------
     def _submit(self, title: str, document: bytes) -> tuple[int | None, str]:
         """(CUPS job number, "") or (None, why it was refused)."""
+        if not self.use_ipp:
+            return self._submit_by_lp(title, document)
+        q = self.queue
+        try:
+            # application/octet-stream: CUPS types the file itself, as lp does.
+            status, groups = self._ipp(OP_PRINT_JOB, [
+                attr(URI, "printer-uri", self._queue_uri()),
+                attr(NAME, "job-name", title.encode()),
+                attr(MIME, "document-format", b"application/octet-stream"),
+            ], document=document)
+        except IppError as e:
+            return None, self._not_running() if e.unreachable else f"CUPS refused the card: {e}"
+        if status == STATUS_NOT_FOUND:
+            return None, f"printer queue '{q}' does not exist — check [printer] queue"
+        if status == STATUS_NOT_ACCEPTING:
+            return None, (f"printer queue '{q}' is not accepting jobs — accept them with "
+                          f"cupsaccept {q}")
+        job = group(groups, TAG_JOB)
+        number = first(job, "job-id") if job is not None else None
+        if status >= 0x0100 or not isinstance(number, int):
+            ops = group(groups, 0x01) or {}
+            why = _clean(first(ops, "status-message")) or f"IPP status 0x{status:04x}"
+            return None, f"CUPS refused the card: {why}"
+        return number, ""
+
+    def _submit_by_lp(self, title: str, document: bytes) -> tuple[int | None, str]:
         fd, tmp = tempfile.mkstemp(prefix="ktptui-card-")  # 0600: card data is personal
         try:
             with os.fdopen(fd, "wb") as f:
@@ -361,22 +369,18 @@ class CupsPrinter(Printer):
 
     def _job(self, number: int) -> JobInfo | None:
         """The job's IPP attributes; None when CUPS no longer knows it."""
-        addr = self._addr()
-        host = addr.host if not addr.socket_path else "localhost"
-        uri = f"ipp://{host}:{addr.port}/jobs/{number}".encode()
-        status, groups = ipp_request(addr, OP_GET_JOB_ATTRIBUTES, [
-            _attr(_URI, "job-uri", uri),
-            _attr(_NAME, "requesting-user-name", self._user.encode()),
-            _attr(_KEYWORD, "requested-attributes", *(a.encode() for a in _JOB_ATTRS)),
+        status, groups = self._ipp(OP_GET_JOB_ATTRIBUTES, [
+            attr(URI, "job-uri", self._addr().uri(f"/jobs/{number}")),
+            attr(KEYWORD, "requested-attributes", *(a.encode() for a in _JOB_ATTRS)),
         ])
-        if status == 0x0406:  # client-error-not-found
+        if status == STATUS_NOT_FOUND:
             return None
         if status >= 0x0100:
             raise IppError(f"CUPS refused the job query (IPP status 0x{status:04x})")
-        for tag, attrs in groups:
-            if tag == _TAG_JOB:
-                return job_info(attrs)
-        raise IppError("CUPS returned no job attributes")
+        attrs = group(groups, TAG_JOB)
+        if attrs is None:
+            raise IppError("CUPS returned no job attributes")
+        return job_info(attrs)
 
     def _job_by_lpstat(self, number: int) -> JobInfo | None:
         """Fallback: waiting or finished, from the job lists (no outcome)."""
@@ -398,34 +402,155 @@ class CupsPrinter(Printer):
                 return self._job_by_lpstat(number), str(e)
         return self._job_by_lpstat(number), "IPP not used"
 
-    def _cancel(self, number: int) -> None:
-        self._run("cancel", f"{self.queue}-{number}")
+    def _cancel(self, number: int) -> str:
+        """IPP Cancel-Job; "" when CUPS took it, else why not.
 
-    def _withdraw(self, number: int, why: str) -> PrintOutcome:
-        """Cancel a job we stop waiting for; NOT_PRINTED only if it never started."""
-        self._cancel(number)
+        Where CUPS wants the owner authenticated and our request is refused
+        (a TCP connection to a cupsd that requires it), the ``cancel`` command
+        does it with libcups's own local authentication."""
         label = f"{self.queue}-{number}"
-        deadline = time.monotonic() + 5.0
+        if self.use_ipp:
+            try:
+                status, groups = self._ipp(OP_CANCEL_JOB, [
+                    attr(URI, "printer-uri", self._queue_uri()),
+                    attr(INTEGER, "job-id", number.to_bytes(4, "big")),
+                ], auth=True)
+            except IppError as e:
+                if e.http_status not in (401, 403):
+                    return f"cannot reach CUPS to cancel {label}: {e}"
+            else:
+                # not-possible: it already finished; gone/not-found: forgotten.
+                if status < 0x0100 or status in (STATUS_NOT_POSSIBLE, STATUS_NOT_FOUND,
+                                                 STATUS_GONE):
+                    return ""
+                if status not in AUTH_REFUSED:
+                    ops = group(groups, 0x01) or {}
+                    return _clean(first(ops, "status-message")) or f"IPP status 0x{status:04x}"
+        out = self._run("cancel", label)
+        return "" if out.returncode == 0 else (out.stderr or out.stdout).strip()[:200]
+
+    def _cancel_and_check(self, number: int) -> tuple[bool, JobInfo | None, str]:
+        """Cancel and wait (bounded) until CUPS shows the job finished or
+        forgotten: (gone, last info, problem)."""
+        problem = self._cancel(number)
+        deadline = time.monotonic() + self.cancel_wait_s
         while True:
-            info, _ = self._read(number)
-            if info is None or info.state not in (PENDING, HELD, PROCESSING):
-                break
+            info, ipp_problem = self._read(number)
+            if info is None or info.state not in WAITING:
+                return True, info, ""
             if time.monotonic() >= deadline:
-                break
-            time.sleep(self.poll_s)
-        if info is not None and info.state == CANCELED and not info.processed:
+                return False, info, problem or ipp_problem
+            time.sleep(min(self.poll_s, 0.2))
+
+    # -- the printer's own queue (an IPP device) ------------------------------------
+    def _ipp_device(self) -> str:
+        """The card printer's own ipp(s):// URI, or "" when there is none."""
+        device = self.device_uri
+        if not device and self.use_ipp:
+            with contextlib.suppress(IppError):
+                queue = printer_attributes(self._addr(), self._queue_uri(), ("device-uri",),
+                                           user=self._user)
+                device = str(first(queue, "device-uri") or "") if queue else ""
+        return device if device.lower().startswith(("ipp://", "ipps://")) else ""
+
+    def _device_jobs(self, device: str, job_id: str) -> list[tuple[int, str, int]]:
+        """(printer's job id, title, state) of the printer's unfinished jobs
+        titled ``<job_id>-<attempt>`` (CUPS's ipp backend passes the title on).
+        Raises IppError or ValueError when the printer cannot be asked."""
+        addr = CupsAddress.from_uri(device)
+        status, groups = ipp_request(addr, OP_GET_JOBS, [
+            attr(URI, "printer-uri", addr.uri(addr.path)),
+            attr(NAME, "requesting-user-name", self._user.encode()),
+            attr(KEYWORD, "which-jobs", b"not-completed"),
+            attr(KEYWORD, "requested-attributes", b"job-id", b"job-name", b"job-state"),
+        ], timeout=DEVICE_TIMEOUT_S)
+        if status >= 0x0100:
+            raise IppError(f"the printer refused its job list (IPP status 0x{status:04x})")
+        found = []
+        for tag, attrs in groups:
+            title, number, state = (first(attrs, k) for k in ("job-name", "job-id", "job-state"))
+            if (tag == TAG_JOB and isinstance(title, str) and isinstance(number, int)
+                    and state in WAITING and title.rpartition("-")[0] == job_id
+                    and title.rpartition("-")[2].isdigit()):
+                found.append((number, title, int(state)))
+        return found
+
+    def _withdraw_from_device(self, title: str) -> str:
+        """Cancel the card on the printer itself too: CUPS's backend may have
+        handed it over already, and a printer waiting for blanks prints it once
+        they are loaded. "" when nothing of it is left there or the printer is
+        not an IPP device, else what it still holds, or that it could not be
+        asked (it is off or unreachable)."""
+        device = self._ipp_device()
+        if not device:
+            return ""
+        job_id = title.rpartition("-")[0]
+        try:
+            addr = CupsAddress.from_uri(device)
+            jobs = [j for j in self._device_jobs(device, job_id) if j[1] == title]
+            for number, _, _ in jobs:
+                ipp_request(addr, OP_CANCEL_JOB, [
+                    attr(URI, "printer-uri", addr.uri(addr.path)),
+                    attr(INTEGER, "job-id", number.to_bytes(4, "big")),
+                    attr(NAME, "requesting-user-name", self._user.encode()),
+                ], timeout=DEVICE_TIMEOUT_S)
+            deadline = time.monotonic() + self.cancel_wait_s
+            while jobs:
+                time.sleep(min(self.poll_s, 0.2))
+                jobs = [j for j in self._device_jobs(device, job_id) if j[1] == title]
+                if jobs and time.monotonic() >= deadline:
+                    number, _, state = jobs[0]
+                    return (f"the printer at {safe_uri(device)} still holds it (its job "
+                            f"{number}, {STATE_NAMES.get(state, state)})")
+        except (IppError, ValueError) as e:
+            return f"the printer at {safe_uri(device)} could not be asked whether it holds it ({e})"
+        return ""
+
+    def _give_up(self, number: int, title: str, why: str, processed: bool) -> PrintOutcome:
+        """Cancel a job we stop waiting for and check it is gone."""
+        label = f"{self.queue}-{number}"
+        gone, info, problem = self._cancel_and_check(number)
+        if not gone:
+            state = info.state_name if info is not None else "unknown"
+            return PrintOutcome(PrintResult.UNKNOWN, _not_gone(why, label, state, problem))
+        if info is not None and info.state == COMPLETED:
+            return PrintOutcome(PrintResult.PRINTED)  # it finished as we gave up
+        if info is not None and info.state == CANCELED and not (processed or info.processed):
             return PrintOutcome(PrintResult.NOT_PRINTED,
                                 f"{why}; CUPS job {label} was withdrawn before printing")
+        if held := self._withdraw_from_device(title):
+            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
         state = info.state_name if info is not None else "gone"
         return PrintOutcome(PrintResult.UNKNOWN,
-                            f"{why}; CUPS job {label} had already started ({state}): "
-                            "check the printer for a card")
+                            f"{why}; CUPS job {label} had already started and is now "
+                            f"{state}, so it cannot print later: check the printer for a card")
+
+    def _failed_retry(self, number: int, title: str, info: JobInfo) -> PrintOutcome:
+        """The device failed and CUPS put the job back to try again: cancel
+        it, as printer-error-policy abort-job would."""
+        label = f"{self.queue}-{number}"
+        why = f"the printer failed on CUPS job {label}"
+        if detail := info.explain():
+            why += f" ({detail})"
+        gone, after, problem = self._cancel_and_check(number)
+        if not gone:
+            state = after.state_name if after is not None else "unknown"
+            return PrintOutcome(PrintResult.UNKNOWN, _not_gone(why, label, state, problem))
+        if after is not None and after.state == COMPLETED:
+            return PrintOutcome(PrintResult.PRINTED)
+        if held := self._withdraw_from_device(title):
+            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
+        return PrintOutcome(PrintResult.SPOILED,
+                            f"{why} and CUPS would have retried it later; it was cancelled "
+                            "so it cannot print by itself: the blank is counted as spoiled; "
+                            "check the printer")
 
     def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
                    stop: threading.Event | None = None) -> PrintOutcome:
         # content_type is not passed on: CUPS types the file itself, and an
-        # unknown type name would make lp refuse the card.
-        number, refused = self._submit(f"{job_id}-{attempt}", document)
+        # unknown type name would make CUPS refuse the card.
+        title = f"{job_id}-{attempt}"
+        number, refused = self._submit(title, document)
         if number is None:
             return PrintOutcome(PrintResult.NOT_PRINTED, refused)
         label = f"{self.queue}-{number}"
@@ -441,24 +566,22 @@ class CupsPrinter(Printer):
                 return PrintOutcome(PrintResult.UNKNOWN,
                                     f"CUPS job {label} finished but its result could not be "
                                     f"read ({ipp_problem}): check the printer for a card")
+            if info.state == STOPPED:
+                return self._give_up(number, title, f"CUPS job {label} stopped"
+                                     + (f" ({info.explain()})" if info.explain() else ""),
+                                     True)
+            if seen_processing and info.state in (PENDING, HELD):
+                return self._failed_retry(number, title, info)
             outcome = self._finished(label, info, seen_processing)
             if outcome is not None:
-                if info.state == STOPPED:
-                    # Do not let it print later, after the operator has settled it.
-                    self._cancel(number)
                 return outcome
             why = ""
             if stop is not None and stop.is_set():
                 why = "station stopping"
             elif time.monotonic() >= deadline:
                 why = f"CUPS job {label} still {info.state_name} after {self.timeout_s:g} s"
-            if why and seen_processing:
-                # A card in progress is never cancelled: that would spoil it.
-                return PrintOutcome(PrintResult.UNKNOWN,
-                                    f"{why}; CUPS job {label} is still printing: check the "
-                                    "printer for a card")
             if why:
-                return self._withdraw(number, why)
+                return self._give_up(number, title, why, seen_processing)
             if stop is not None:
                 stop.wait(self.poll_s)
             else:
@@ -478,36 +601,46 @@ class CupsPrinter(Printer):
                                     "the blank is counted as spoiled; check the printer")
             return PrintOutcome(PrintResult.NOT_PRINTED,
                                 f"CUPS job {label} was {verb} before printing{extra}")
-        if info.state == STOPPED:
-            return PrintOutcome(PrintResult.UNKNOWN,
-                                f"CUPS job {label} stopped{extra}; it was cancelled so it "
-                                "cannot print later: check the printer for a card")
         return None
 
     # -- after a crash ---------------------------------------------------------
+    def _jobs_titled(self, job_id: str, which: bytes, *, hidden: bool = False,
+                     ) -> list[tuple[int, str, JobInfo]]:
+        """(job number, title, info) of this queue's jobs whose title is
+        ``<job_id>-<attempt>``; raises IppError when CUPS cannot be asked.
+
+        ``hidden``: also jobs whose title CUPS hides from this user
+        (JobPrivateValues), with an empty title: they may be this card."""
+        status, groups = self._ipp(OP_GET_JOBS, [
+            attr(URI, "printer-uri", self._queue_uri()),
+            attr(KEYWORD, "which-jobs", which),
+            attr(KEYWORD, "requested-attributes", *(a.encode() for a in _JOB_ATTRS)),
+        ])
+        if status == STATUS_NOT_FOUND:
+            return []  # no such queue: nothing of ours can print there
+        if status >= 0x0100:
+            raise IppError(f"CUPS refused the job list (IPP status 0x{status:04x})")
+        found: list[tuple[int, str, JobInfo]] = []
+        for tag, attrs in groups:
+            if tag != TAG_JOB:
+                continue
+            title = first(attrs, "job-name")
+            head, _, tail = title.rpartition("-") if isinstance(title, str) else ("", "", "")
+            if (head == job_id and tail.isdigit()) or (hidden and title is None):
+                with contextlib.suppress(IppError):
+                    found.append((int(first(attrs, "job-id") or 0), title or "",
+                                  job_info(attrs)))
+        return found
+
     def reached_printer(self, job_id: str, attempt: int) -> bool | None:
         if not self.use_ipp:
             return None
-        addr = self._addr()
-        host = addr.host if not addr.socket_path else "localhost"
-        uri = f"ipp://{host}:{addr.port}/printers/{self.queue}".encode()
         try:
-            status, groups = ipp_request(addr, OP_GET_JOBS, [
-                _attr(_URI, "printer-uri", uri),
-                _attr(_NAME, "requesting-user-name", self._user.encode()),
-                _attr(_KEYWORD, "which-jobs", b"all"),
-                _attr(_KEYWORD, "requested-attributes", *(a.encode() for a in _JOB_ATTRS)),
-            ])
+            jobs = self._jobs_titled(job_id, b"all")
         except IppError:
             return None
-        if status >= 0x0100:
-            return None
         title = f"{job_id}-{attempt}"
-        found: list[JobInfo] = []
-        for tag, attrs in groups:
-            if tag == _TAG_JOB and (attrs.get("job-name") or [None])[0] == title:
-                with contextlib.suppress(IppError):
-                    found.append(job_info(attrs))
+        found = [info for _, name, info in jobs if name == title]
         if not found:
             return None  # never submitted, or CUPS has forgotten it: cannot tell
         if any(j.processed for j in found):
@@ -515,3 +648,63 @@ class CupsPrinter(Printer):
         if all(j.state in (CANCELED, ABORTED, COMPLETED) for j in found):
             return False
         return None  # still queued: it may yet print
+
+    def still_queued(self, job_id: str) -> str:
+        if not self.use_ipp:
+            return ""
+        try:
+            jobs = self._jobs_titled(job_id, b"not-completed", hidden=True)
+        except IppError as e:
+            return (f"cannot ask CUPS whether this card is still queued ({e}): start CUPS "
+                    "and try again")
+        waiting = [(n, title, info) for n, title, info in jobs if info.state in WAITING]
+        if not waiting:
+            return self._still_on_device(job_id)
+        number, title, info = waiting[0]
+        label = f"{self.queue}-{number}"
+        if not title:
+            return (f"CUPS job {label} is still {info.state_name} and CUPS hides its title "
+                    f"from user {self._user}, so it may be this card: resolve as the user "
+                    f"who prints, or cancel it with 'cancel {label}'")
+        return (f"CUPS job {label} for this card is still {info.state_name} and may print: "
+                f"cancel it with 'cancel {label}' or let it finish, then resolve")
+
+    def _still_on_device(self, job_id: str) -> str:
+        device = self._ipp_device()
+        if not device:
+            return ""
+        try:
+            jobs = self._device_jobs(device, job_id)
+        except (IppError, ValueError):
+            return ""  # the printer cannot be asked (off): its own queue cannot print either
+        if not jobs:
+            return ""
+        number, _, state = jobs[0]
+        return (f"the printer at {safe_uri(device)} still holds this card (its job {number}, "
+                f"{STATE_NAMES.get(state, state)}) and may print it: cancel it on the printer "
+                "or let it finish, then resolve")
+
+
+def _login() -> str:
+    """The name of the uid we run as: what CUPS checks PeerCred against."""
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:
+        return ""
+
+
+def _clean(value: Any) -> str:
+    """A CUPS or printer message for one line: printable characters only."""
+    text = value if isinstance(value, str) else ""
+    return "".join(c if c.isprintable() else " " for c in text).strip()[:200]
+
+
+def _device_holds(why: str, label: str, held: str) -> str:
+    return (f"{why}; CUPS job {label} was cancelled but {held}, so it may print later: "
+            "check the printer, and cancel the card there if it is still queued")
+
+
+def _not_gone(why: str, label: str, state: str, problem: str) -> str:
+    return (f"{why}; CUPS job {label} could not be cancelled (still {state}"
+            f"{': ' + problem if problem else ''}) and may print later: cancel it with "
+            f"'cancel {label}', then check the printer")

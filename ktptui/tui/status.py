@@ -173,7 +173,16 @@ def blanks_part(info: BlanksInfo) -> Part:
     return Part(text)
 
 
-def printer_part(ready: bool, busy: bool, message: str) -> Part:
+def printer_words(codes: Any, kind: str) -> str:
+    """Reason (``kind`` "reason") or warning ("warn") codes in the operator's
+    language; "" when there are none or one is unknown (the caller then shows
+    the core's English message)."""
+    words = [t_opt(f"printer.{kind}.{c}", "") for c in codes or ()]
+    return ", ".join(words) if words and all(words) else ""
+
+
+def printer_part(ready: bool, busy: bool, message: str, reasons: Any = (),
+                 warnings: Any = ()) -> Part:
     if busy:
         word, level = t("status.printer_busy"), OK
     elif ready:
@@ -181,8 +190,13 @@ def printer_part(ready: bool, busy: bool, message: str) -> Part:
     else:
         word, level = t("status.printer_stopped"), BAD
     text = f"{t('status.printer')}: {word}"
-    if message and not ready and not busy:
-        text += f" ({one_line(message)})"
+    if not ready and not busy:
+        why = printer_words(reasons, "reason") or one_line(message)
+        if why:
+            text += f" ({why})"
+    if warn := printer_words(warnings, "warn"):
+        text += f" - {warn}"
+        level = WARN if level == OK else level
     return Part(text, level)
 
 
@@ -209,7 +223,8 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
         case "token":
             text = _detail(t("gate.token"), link.error)
         case "printer":
-            text = _detail(t("gate.printer"), status.printer)
+            text = _detail(t("gate.printer"),
+                           printer_words(status.printer_reasons, "reason") or status.printer)
         case "link":
             text = t("gate.link" if link.state == "down" else "gate.link_busy")
             if link.state != "down" and link.error:
@@ -231,7 +246,7 @@ def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | No
         power=power_part(power, status.power, held=status.gate == "power"),
         blanks=blanks_part(blanks),
         printer=printer_part(status.printer_ready, status.current_job is not None,
-                             status.printer),
+                             status.printer, status.printer_reasons, status.printer_warnings),
     )
 
 
@@ -261,15 +276,22 @@ def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksI
     link = (link_part(link_from_text(link_detail)) if link_detail
             else Part(f"{t('status.link')}: {t('status.unknown')}", WARN))
     printer = str(other.get("printer", "") or "")
+    if "printer_ready" in other:  # published with codes: the same words as when printing
+        printer_line = printer_part(bool(other["printer_ready"]), False, printer,
+                                    other.get("printer_reasons"), other.get("printer_warnings"))
+        printer_line = Part(printer_line.text, WARN if printer_line.level == BAD
+                            else printer_line.level)
+    else:
+        printer_line = Part(f"{t('status.printer')}: " + (
+            t("status.printer_ready") if printer == "ready"
+            else one_line(printer) or t("status.unknown")), OK if printer == "ready" else WARN)
     return StatusLines(
         gate=gate,
         link=link,
         power=power_part(None, str(other.get("power", "") or ""),
                          held=other.get("gate") == "power"),
         blanks=blanks_part(blanks),
-        printer=Part(f"{t('status.printer')}: " + (
-            t("status.printer_ready") if printer == "ready"
-            else one_line(printer) or t("status.unknown")), OK if printer == "ready" else WARN),
+        printer=printer_line,
     )
 
 
