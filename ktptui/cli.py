@@ -287,6 +287,11 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
         _out(f"link: {eng.get('link', '?')}; power: {eng.get('power', '?')}; "
              f"printer: {eng.get('printer', '?')}")
+        offset = eng.get("clock_offset_s")
+        if isinstance(offset, int | float) and abs(offset) > 120:
+            from .engine import clock_words
+
+            _out(f"clock: the station's clock is {clock_words(offset)} central's")
     return EXIT_OK
 
 
