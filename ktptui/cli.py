@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, office_cli
+from .text import for_terminal
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -106,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 # -- helpers ---------------------------------------------------------------------
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    # Stored texts (a holder's name, central's words) may predate cleaning.
+    sys.stdout.write(for_terminal(text) + "\n")
 
 
 def _err(text: str) -> None:

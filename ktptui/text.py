@@ -35,8 +35,12 @@ def clean(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
-def clean_opt(text: str | None) -> str | None:
-    return None if text is None else clean(text)
+def for_terminal(text: str) -> str:
+    """``text`` with its lines kept and each line ``clean``: for CLI output,
+    where data stored before it was cleaned may still carry escapes."""
+    if text.isprintable():
+        return text
+    return "\n".join(clean(line) for line in text.split("\n"))
 
 
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
