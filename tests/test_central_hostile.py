@@ -7,8 +7,11 @@ stops the link for good, or loses or double-prints a card."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import http.server
+import socket
+import ssl
 import subprocess
 import sys
 import textwrap
@@ -291,3 +294,44 @@ def test_no_hostile_reply_loses_or_double_prints_a_card(tmp_path: Path, sim: Cen
         assert sim.printed_count(job_id) == 1
         assert [k for k in st.printer.printed if k[0] == job_id] == [(job_id, 1)]
     assert st.store.outbox() == [] and st.store.reconcile().ok
+
+
+def test_the_deadline_holds_over_tls_too(tmp_path: Path) -> None:
+    """Central is https in the field: TLS wraps the socket the deadline ends."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"),
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"],
+                   check=True, capture_output=True, timeout=60)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError), context.wrap_socket(conn, server_side=True) as tls:
+            tls.recv(65536)
+            for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n" + b" " * 40:
+                if stop.is_set():
+                    return
+                tls.send(bytes([byte]))
+                time.sleep(0.1)
+
+    def serve() -> None:
+        with contextlib.suppress(OSError):
+            while not stop.is_set():
+                conn, _ = listener.accept()
+                threading.Thread(target=trickle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    client = CentralClient(f"https://localhost:{port}/api/v1", "t", station_id="st",
+                           office_code="35.15", timeout_s=1.0, ca_bundle=tmp_path / "cert.pem")
+    try:
+        started = time.monotonic()
+        with pytest.raises(TransientError, match="no complete reply within 1 s"):
+            client.health()
+        assert time.monotonic() - started < 10
+    finally:
+        stop.set()
+        listener.close()
+        client.close()
