@@ -431,6 +431,10 @@ class Engine:
                     actions.hold(self.store, job.id, operator=self.operator, note=note)
                 except actions.ActionRefused:
                     continue  # it changed meanwhile (printing, cancelled)
+                with self.store.transaction() as tx:  # the reason, where lists show it
+                    held = tx.job(job.id)
+                    if held is not None and held.state is State.HELD:
+                        tx.put_job(held.changed(last_error=note))
                 self._event("job", f"job {job.short_id} held: {note}")
                 log.warning("job %s held: %s", job.short_id, note)
                 continue

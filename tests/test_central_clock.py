@@ -106,6 +106,7 @@ def test_an_authorisation_that_keeps_lapsing_is_held_after_three(tmp_path: Path)
         job = st.store.job(job_id)
         assert job is not None and job.state is State.HELD
         assert "lapsed unused 3 times" in job.history[-1].note
+        assert "check the station clock" in job.last_error  # shown in `jobs` and the table
         auths = sim.state()["authorizations"]
         assert len(auths) == engine.MAX_LAPSES
         assert {a["outcome"] for a in auths} == {"not_printed"}

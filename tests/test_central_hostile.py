@@ -335,3 +335,11 @@ def test_the_deadline_holds_over_tls_too(tmp_path: Path) -> None:
         stop.set()
         listener.close()
         client.close()
+
+
+def test_the_simulator_takes_hostile_modes_and_a_clock_skew_from_the_command_line() -> None:
+    args = cli.build_parser().parse_args(["sim", "--hostile", "trickle", "--clock-skew",
+                                          "-10800"])
+    assert (args.hostile, args.clock_skew) == ("trickle", -10800.0)
+    with pytest.raises(ValueError, match="hostile must be one of"):
+        sim_module.Faults().update({"hostile": "polite"})
