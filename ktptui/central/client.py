@@ -122,7 +122,7 @@ def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:
     if not value:
         return None
     if value.isascii() and value.isdigit():
-        return min(float(value[:12]), 1e9)  # a short number, whatever was sent
+        return min(float(value), 1e9)  # inf for 400 digits: a number, whatever was sent
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
