@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, office_cli
+from .text import for_terminal
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -106,7 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
 # -- helpers ---------------------------------------------------------------------
 
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    # Stored texts (a holder's name, central's words) may predate cleaning.
+    sys.stdout.write(for_terminal(text) + "\n")
 
 
 def _err(text: str) -> None:
@@ -309,6 +311,11 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
             if code == "error-policy-retry":
                 text = text.replace("QUEUE", ctx.config.printer.queue)
             _out(f"WARNING: printer: {text}")
+        offset = eng.get("clock_offset_s")
+        if isinstance(offset, int | float) and abs(offset) > 120:
+            from .engine import clock_words
+
+            _out(f"clock: the station's clock is {clock_words(offset)} central's")
     return EXIT_OK
 
 

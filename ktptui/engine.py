@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from . import actions
 from .central import (
@@ -36,11 +36,12 @@ from .central import (
     TransientError,
     Trouble,
 )
+from .central.clock import CentralClock, boot_id
 from .config import Config
 from .documents import DocumentError
 from .fsutil import DiskFull
 from .locks import StoreBusy
-from .model import Outcome, State, from_text, now_utc, queue_order, to_text, transition
+from .model import Job, Outcome, State, from_text, now_utc, queue_order, to_text, transition
 from .nik import mask
 from .power import PowerSource, PowerStatus, may_start_card
 from .printers import PrintResult
@@ -57,6 +58,15 @@ POWER_EVERY_S = 5.0
 PRINTER_EVERY_S = 5.0
 #: Personal data of old finished jobs is reduced at start, then once a day.
 PURGE_EVERY_S = 24 * 3600.0
+#: A job whose authorisation lapsed unused this many times in a row is held:
+#: asking again would only loop (a wrong clock, lifetimes shorter than the
+#: margin, or a station that sat without printing for hours).
+MAX_LAPSES = 3
+LAPSED_NOTE = "authorisation expired before printing"
+#: The station's clock is shown as off when it is off by more than this.
+CLOCK_SHOWN_S = 120.0
+#: Store meta: central's clock offset measured last, with the boot it holds for.
+CLOCK_KEY = "central_clock"
 
 
 class Gate(enum.StrEnum):
@@ -86,6 +96,8 @@ class EngineStatus:
     blanks: int
     current_job: str | None = None
     retry_in_s: float | None = None
+    #: Central's clock minus the station's, in seconds (None: not measured yet).
+    clock_offset_s: float | None = None
     at: str = field(default_factory=lambda: to_text(now_utc()))
     #: Codes (``PrinterStatus.reasons``/``warnings``) front ends translate.
     printer_reasons: tuple[str, ...] = ()
@@ -109,10 +121,13 @@ class Engine:
         operator: str,
         on_status: Callable[[EngineStatus], None] | None = None,
         client_factory: Callable[[], CentralClient] | None = None,
+        clock: CentralClock | None = None,
     ) -> None:
         self.store = store
         self.config = config
-        self.client = client
+        #: Central's clock: every client this engine uses reads it from replies.
+        self.clock = clock or (client.clock if client is not None else CentralClock())
+        self.client = self._adopt(client)
         self.client_factory = client_factory
         self.printer = printer
         self.power_source = power
@@ -132,6 +147,9 @@ class Engine:
         self._link_state: LinkState | None = None
         self._power_kind = ""
         self._purged_at: float | None = None
+        self._boot = boot_id()
+        self._saved_offset: float | None = None
+        self._restore_clock()
 
     # -- recovery ------------------------------------------------------------
     def recover(self) -> list[str]:
@@ -176,10 +194,12 @@ class Engine:
             log.error("cannot record %s event: %s", kind, e)
 
     def _ready_jobs(self) -> list[str]:
-        """Authorised jobs in queue order that are not about to expire."""
-        limit = to_text(now_utc() + EXPIRY_MARGIN)
+        """Authorised jobs in queue order that are not about to expire, judged
+        on central's clock; none with a lifetime while that clock is unknown."""
+        central = self.clock.now()
         return [j.id for j in queue_order(self.store.jobs([State.AUTHORIZED]))
-                if j.expires_at is None or j.expires_at > limit]
+                if j.expires_at is None or (central is not None
+                                            and not self._lapsed(j.expires_at, central))]
 
     def evaluate(self) -> EngineStatus:
         """The gates, in the order an operator would check them."""
@@ -215,13 +235,19 @@ class Engine:
             gate, reason = Gate.PRINTER, f"Not printing: {printer.message}"
         elif self._ready_jobs():
             gate, reason = Gate.PRINTING, "Printing"
+        elif self.clock.now() is None and self.store.count([State.AUTHORIZED]):
+            gate, reason = Gate.WAITING, ("Waiting for central's clock to check the "
+                                          "authorisations' lifetime")
         elif queued and link.blocked():
             gate, reason = Gate.LINK, f"Not printing: {link.describe()}"
         elif queued:
             gate, reason = Gate.WAITING, f"Waiting for central to authorise {queued} job(s)"
         else:
             gate, reason = Gate.IDLE, "Queue empty"
-        status = EngineStatus(gate, reason, current_job=self._current, **base)  # type: ignore[arg-type]
+        offset = self.clock.offset_s()
+        status = EngineStatus(gate, reason, current_job=self._current,
+                              clock_offset_s=None if offset is None else round(offset, 1),
+                              **base)  # type: ignore[arg-type]
         self._publish(status)
         return status
 
@@ -232,9 +258,11 @@ class Engine:
             self.on_status(status)
         # Only what changes by event (no countdowns) goes to the store, so
         # `ktptui status` in another session sees it without a write per tick.
+        shown_offset = (None if status.clock_offset_s is None
+                        else round(status.clock_offset_s / 60))  # minutes: no write per tick
         key = (status.gate.value, status.link, status.power, status.printer,
                status.reason if status.gate is not Gate.LINK else "",
-               status.printer_reasons, status.printer_warnings)
+               status.printer_reasons, status.printer_warnings, shown_offset)
         if key != self._published:
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
@@ -248,6 +276,7 @@ class Engine:
                         "printer_ready": status.printer_ready,
                         "printer_reasons": list(status.printer_reasons),
                         "printer_warnings": list(status.printer_warnings),
+                        "clock_offset_s": status.clock_offset_s,
                     })
             except StoreError as e:
                 log.error("cannot record engine status: %s", e)
@@ -266,17 +295,64 @@ class Engine:
             self._event("link", detail)
             log.info("link %s", detail)
 
+    def _adopt(self, client: CentralClient | None) -> CentralClient | None:
+        if client is not None:
+            client.clock = self.clock
+        return client
+
     def _client(self) -> CentralClient | None:
         if self.client is None and self.client_factory is not None:
             try:
-                self.client = self.client_factory()
+                self.client = self._adopt(self.client_factory())
             except (CentralError, ValueError, OSError) as e:
                 log.error("%s", e)
                 return None
         return self.client
 
+    # -- central's clock -------------------------------------------------------
+    def _restore_clock(self) -> None:
+        """An offset measured earlier in this boot holds until the next reply;
+        after a reboot the wall clock may have been reset, so an authorisation's
+        remaining lifetime is unknown until central answers again."""
+        saved = self.store.meta(CLOCK_KEY)
+        if (isinstance(saved, dict) and self._boot and saved.get("boot_id") == self._boot
+                and isinstance(saved.get("offset_s"), int | float)):
+            self.clock.restore(float(saved["offset_s"]))
+            self._saved_offset = float(saved["offset_s"])
+
+    def _save_clock(self) -> None:
+        """Keep the measured offset for a restart in this boot (a write only
+        when it moved: the ``Date`` header has whole seconds)."""
+        offset = self.clock.offset_s() if self.clock.measured else None
+        if offset is None or (self._saved_offset is not None
+                              and abs(offset - self._saved_offset) < 2.0):
+            return
+        self._saved_offset = offset
+        if abs(offset) > CLOCK_SHOWN_S:
+            log.warning("station clock is %s central's", clock_words(offset))
+        try:
+            with self.store.transaction() as tx:
+                tx.set_meta(CLOCK_KEY, {"offset_s": round(offset, 1), "boot_id": self._boot,
+                                        "at": to_text(now_utc())})
+        except StoreError as e:
+            log.error("cannot record central's clock offset: %s", e)
+
+    def _lapsed(self, expires_at: str | None, central: datetime) -> bool:
+        if expires_at is None:
+            return False
+        try:
+            return from_text(expires_at) <= central + EXPIRY_MARGIN
+        except ValueError:
+            return True  # not a time: never print on it
+
     def network_step(self) -> bool:
         """One round of network work; True when something was done."""
+        try:
+            return self._network_round()
+        finally:
+            self._save_clock()  # what this round's replies measured
+
+    def _network_round(self) -> bool:
         self.store.refresh()
         did = self._give_back_expired()
         client = self._client()
@@ -351,16 +427,32 @@ class Engine:
         log.info("reported %s for job %s attempt %d", item.outcome, item.job_id[:8], item.attempt)
 
     def _give_back_expired(self) -> bool:
-        limit = to_text(now_utc() + EXPIRY_MARGIN)
+        central = self.clock.now()
+        if central is None:
+            return False  # unknown until central answers; nothing prints meanwhile
         expired = [j for j in self.store.jobs([State.AUTHORIZED])
-                   if j.expires_at is not None and j.expires_at <= limit]
+                   if self._lapsed(j.expires_at, central)]
         for job in expired:
+            if lapses(job) + 1 >= MAX_LAPSES:
+                note = (f"authorisation lapsed unused {MAX_LAPSES} times in a row; "
+                        "check the station clock, then release the job")
+                try:
+                    actions.hold(self.store, job.id, operator=self.operator, note=note)
+                except actions.ActionRefused:
+                    continue  # it changed meanwhile (printing, cancelled)
+                with self.store.transaction() as tx:  # the reason, where lists show it
+                    held = tx.job(job.id)
+                    if held is not None and held.state is State.HELD:
+                        tx.put_job(held.changed(last_error=note))
+                self._event("job", f"job {job.short_id} held: {note}")
+                log.warning("job %s held: %s", job.short_id, note)
+                continue
             with self.store.transaction() as tx:
                 current = tx.job(job.id)
                 if current is None or current.state is not State.AUTHORIZED:
                     continue
                 actions.settle_card(tx, current, _NOT_PRINTED, operator=self.operator,
-                                    note="authorisation expired before printing")
+                                    note=LAPSED_NOTE)
             log.info("job %s: authorisation expired, asking again", job.short_id)
         return bool(expired)
 
@@ -557,6 +649,7 @@ class Engine:
             self.stop_event.set()
             self._wake.set()
             net.join(timeout=30)
+            self._save_clock()
             self.evaluate()
         return drained
 
@@ -566,6 +659,29 @@ class Engine:
 
 
 _PRINTED, _SPOILED, _NOT_PRINTED = Outcome.PRINTED, Outcome.SPOILED, Outcome.NOT_PRINTED
+
+
+def lapses(job: Job) -> int:
+    """How many authorisations of ``job`` lapsed unused in a row, most
+    recent first, until anything else happened to it (printing, a hold)."""
+    count = 0
+    for entry in reversed(job.history):
+        if entry.to_state == State.QUEUED.value and entry.from_state == State.AUTHORIZED.value:
+            if entry.note != LAPSED_NOTE:
+                break
+            count += 1
+        elif not (entry.to_state == State.AUTHORIZED.value
+                  and entry.from_state == State.QUEUED.value):
+            break
+    return count
+
+
+def clock_words(offset_s: float) -> str:
+    """"3 h ahead of" / "25 min behind" (the station's clock against central's)."""
+    ahead = offset_s < 0  # central minus station < 0: the station is ahead
+    size = abs(offset_s)
+    amount = f"{size / 3600:.0f} h" if size >= 5400 else f"{size / 60:.0f} min"
+    return f"{amount} {'ahead of' if ahead else 'behind'}"
 
 
 def _outcome(item: OutboxItem) -> Outcome:

@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .text import for_terminal
+
 if TYPE_CHECKING:
     from .cli import Context
 
@@ -23,6 +25,7 @@ Command = Callable[["Context", argparse.Namespace], int]
 
 
 def _out(text: str) -> None:
+    text = for_terminal(text)  # stored texts may predate cleaning
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 

@@ -17,13 +17,21 @@ import time
 from pathlib import Path
 from types import FrameType
 
+from .text import SafeFormatter
+
 EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_TEMPFAIL = 0, 1, 2, 75
 
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
              logging.CRITICAL: 2}
 
 
-class JournalFormatter(logging.Formatter):
+class JournalFormatter(SafeFormatter):
+    """One record, one journald entry: controls (a newline from central
+    included, tracebacks too) are escaped, never passed through."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(fmt, whole=True)
+
     def format(self, record: logging.LogRecord) -> str:
         prio = _PRIORITY.get(record.levelno, 6)
         return f"<{prio}>{super().format(record)}"

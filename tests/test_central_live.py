@@ -114,7 +114,7 @@ def test_busy_replies_carry_retry_after_into_the_backoff(
         client.authorize(job(), "op")
     assert err.value.kind is Trouble.BUSY and err.value.retry_after == 7
     assert str(err.value) == f"central busy: {status}"
-    link = LinkMonitor(backoff=Backoff(0.01, 0.05, rng=random.Random(1)))
+    link = LinkMonitor(backoff=Backoff(0.01, 10, rng=random.Random(1)))
     link.record_failure(err.value)
     assert link.blocked() and 6.5 < link.waiting() <= 7
 

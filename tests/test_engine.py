@@ -145,6 +145,13 @@ def test_drains_the_queue_and_reports_every_card(tmp_path: Path, sim: CentralSim
 def test_urgent_first_then_oldest(tmp_path: Path, sim: CentralSimulator) -> None:
     st = make_station(tmp_path, sim, ahead=1)
     ids = st.add(10, 11, 12)
+    # Added within one millisecond, two jobs would tie on created_at (the id
+    # breaks the tie): make "oldest" unambiguous.
+    with st.store.transaction() as tx:
+        for n, job_id in enumerate(ids):
+            job = tx.job(job_id)
+            assert job is not None
+            tx.put_job(job.changed(created_at=f"2026-11-23T03:10:0{n}.000+00:00"))
     actions.make_urgent(st.store, ids[2], operator=OP)
     st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
     assert [k[0] for k in st.printer.printed] == [ids[2], ids[0], ids[1]]

@@ -15,13 +15,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import ipaddress
 import json
+import os
+import socket
 import ssl
 import stat
+import threading
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -31,9 +36,26 @@ import httpx
 
 from ..config import CentralConfig, StationConfig
 from ..model import Job, Outcome, now_utc, to_text
+from ..text import clean
+from .clock import CentralClock
 from .errors import FinalAnswer, TokenFileError, TokenRefused, TransientError, Trouble
 
 USER_AGENT = "ktptui/0.1"
+#: The largest reply read: a card document is tens of KiB; past this, the
+#: reply is refused while being read, so memory stays flat.
+MAX_REPLY_BYTES = 1 << 20
+#: Longest text (name, problem detail) and identifier kept from a reply.
+MAX_TEXT = 500
+MAX_ID = 128
+
+
+@dataclass(frozen=True)
+class _Reply:
+    """A whole reply, read within the size cap and the call's deadline."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
 
 
 @dataclass(frozen=True)
@@ -93,39 +115,58 @@ def check_base_url(url: str) -> str:
         "127.0.0.1/localhost); fix it in the config")
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
+def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:
+    """Seconds to wait, from ``Retry-After`` (seconds or an HTTP date, read
+    against central's own clock). The link monitor caps it at retry_max_s."""
+    value = reply.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), 1e9)  # inf for 400 digits: a number, whatever was sent
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(0.0, (when - now_utc()).total_seconds())
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - (central_now or now_utc())).total_seconds())
 
 
 def _bad(what: str) -> TransientError:
     return TransientError(f"central sent a bad reply: {what}", kind=Trouble.BAD_REPLY)
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any]:
+def _too_big(status: int) -> TransientError:
+    return _bad(f"{status} with a body over {MAX_REPLY_BYTES // 1024} KiB (refused unread)")
+
+
+def _json_object(reply: _Reply) -> dict[str, Any]:
     try:
-        body = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise _bad(f"{response.status_code} with a body that is not JSON") from None
+        body = json.loads(reply.body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise _bad(f"{reply.status} with a body that is not JSON") from None
     if not isinstance(body, dict):
-        raise _bad(f"{response.status_code} with JSON that is not an object")
+        raise _bad(f"{reply.status} with JSON that is not an object")
     return body
 
 
 def _text(body: dict[str, Any], key: str, *, required: bool = True) -> str:
+    """A text field, cleaned of control characters and cut to a sane length."""
     value = body.get(key)
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value):
         raise _bad(f"field {key!r} missing or not a string")
+    return clean(value)[:MAX_TEXT]
+
+
+def _id(body: dict[str, Any], key: str) -> str:
+    """An identifier the station sends back: used as is, so it must be plain."""
+    value = body.get(key)
+    if not isinstance(value, str) or not value:
+        raise _bad(f"field {key!r} missing or not a string")
+    if len(value) > MAX_ID or not value.isprintable() or value != value.strip():
+        raise _bad(f"field {key!r} is not a plain identifier")
     return value
 
 
@@ -141,6 +182,56 @@ def _unreachable(e: httpx.TransportError) -> TransientError:
     return TransientError(f"central unreachable: {why}", kind=Trouble.UNREACHABLE)
 
 
+class _Watchdog:
+    """The call's total deadline. httpx's timeouts are per read, so a server
+    sending one byte a second would hold a call forever; at the deadline this
+    shuts the call's socket down, which ends any read in progress."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def trace(self, name: str, info: dict[str, Any]) -> None:
+        """httpcore's ``trace`` extension: note each new connection's socket."""
+        if name != "connection.connect_tcp.complete":
+            return
+        sock = getattr(info.get("return_value"), "get_extra_info", lambda _: None)("socket")
+        if not isinstance(sock, socket.socket):
+            return
+        # A duplicate descriptor: TLS wrapping detaches the original object,
+        # and shutdown() acts on the connection whatever descriptor names it.
+        own = socket.socket(fileno=os.dup(sock.fileno()))
+        with self._lock:
+            self._socks.append(own)
+            if self.expired:
+                _shutdown(own)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                _shutdown(sock)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._socks:
+                sock.close()
+            self._socks.clear()
+
+
+def _shutdown(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
 class CentralClient:
     def __init__(
         self,
@@ -153,10 +244,14 @@ class CentralClient:
         ca_bundle: Path | None = None,
         transport: httpx.BaseTransport | None = None,
         token_file: Path | None = None,
+        clock: CentralClock | None = None,
     ) -> None:
         self.station_id = station_id
         self.office_code = office_code
         self.token_file = token_file
+        self.timeout_s = timeout_s
+        #: Central's clock, read from every reply; the engine shares its own.
+        self.clock = clock or CentralClock()
         verify: ssl.SSLContext | bool = True
         if ca_bundle is not None:
             verify = ssl.create_default_context(cafile=str(ca_bundle))
@@ -165,68 +260,135 @@ class CentralClient:
             timeout=timeout_s,
             verify=verify,
             transport=transport,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+            # Identity only: a compressed reply could inflate past the cap
+            # inside one read. No kept-alive connections: each call's socket
+            # is its own, so the deadline watchdog can end it.
+            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT,
+                     "Accept-Encoding": "identity"},
+            limits=httpx.Limits(max_keepalive_connections=0),
             follow_redirects=False,
         )
 
     @classmethod
     def from_config(cls, central: CentralConfig, station: StationConfig,
-                    transport: httpx.BaseTransport | None = None) -> CentralClient:
+                    transport: httpx.BaseTransport | None = None,
+                    clock: CentralClock | None = None) -> CentralClient:
         """Raises ``TokenFileError`` or ``ValueError`` (bad base URL)."""
         check_base_url(central.base_url)
         return cls(central.base_url, read_token(central.token_file),
                    station_id=station.id, office_code=station.office_code,
                    timeout_s=central.timeout_s, ca_bundle=central.ca_bundle,
-                   transport=transport, token_file=central.token_file)
+                   transport=transport, token_file=central.token_file, clock=clock)
 
     def close(self) -> None:
         self._http.close()
 
     # -- one request ---------------------------------------------------------
-    def _send(self, method: str, path: str, *, key: str | None = None,
-              body: dict[str, Any] | None = None) -> httpx.Response:
-        headers = {"Idempotency-Key": key} if key else {}
+    def _exchange(self, method: str, path: str, headers: dict[str, str],
+                  body: dict[str, Any] | None) -> _Reply:
+        """One request and its whole reply, within ``timeout_s`` in total and
+        ``MAX_REPLY_BYTES``; raises ``TransientError`` otherwise."""
+        deadline = time.monotonic() + self.timeout_s
+        too_slow = TransientError(
+            f"central unreachable: no complete reply within {self.timeout_s:g} s",
+            kind=Trouble.UNREACHABLE)
+        with _Watchdog(self.timeout_s) as watchdog:
+            try:
+                with self._http.stream(method, path, json=body, headers=headers,
+                                       extensions={"trace": watchdog.trace}) as response:
+                    encoding = response.headers.get("Content-Encoding", "identity")
+                    if encoding.strip().lower() != "identity":
+                        raise _bad("a compressed reply (identity was asked for)")
+                    length = response.headers.get("Content-Length", "")
+                    if length.isascii() and length.isdigit() and int(length) > MAX_REPLY_BYTES:
+                        raise _too_big(response.status_code)
+                    chunks: list[bytes] = []
+                    size = 0
+                    for chunk in response.iter_bytes():  # identity: the raw bytes
+                        size += len(chunk)
+                        if size > MAX_REPLY_BYTES:
+                            raise _too_big(response.status_code)
+                        if time.monotonic() > deadline:
+                            raise too_slow
+                        chunks.append(chunk)
+            except httpx.TransportError as e:
+                if watchdog.expired:
+                    raise too_slow from None
+                raise _unreachable(e) from None
+        return _Reply(response.status_code, response.headers, b"".join(chunks))
+
+    def _observe(self, reply: _Reply, sent: float, received: float) -> None:
+        """Central's clock from the reply's ``Date`` (whole seconds: the middle
+        of that second is the best guess)."""
+        value = reply.headers.get("Date", "")
         try:
-            response = self._http.request(method, path, json=body, headers=headers)
-        except httpx.TransportError as e:
-            raise _unreachable(e) from None
-        status = response.status_code
+            when = parsedate_to_datetime(value) if value else None
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+        if when is not None and when.tzinfo is not None:
+            self.clock.observe(when + timedelta(seconds=0.5), sent=sent, received=received)
+
+    def _send(self, method: str, path: str, *, key: str | None = None,
+              body: dict[str, Any] | None = None) -> _Reply:
+        headers = {"Idempotency-Key": key} if key else {}
+        sent = self.clock.monotonic()
+        reply = self._exchange(method, path, headers, body)
+        self._observe(reply, sent, self.clock.monotonic())
+        status = reply.status
         if status == 401:
             where = f"; put a valid token in {self.token_file}" if self.token_file else ""
             raise TokenRefused(f"central refused the station token (401){where}")
         if status == 429 or status >= 500:
-            after = _retry_after(response)
+            after = _retry_after(reply, self.clock.now())
             raise TransientError(f"central busy: {status}", retry_after=after,
                                  kind=Trouble.BUSY)
+        if 300 <= status < 400:
+            where = clean(reply.headers.get("Location", ""))[:100] or "nowhere"
+            raise _bad(f"{status} redirect to {where}; redirects are not followed "
+                       "(check [central] base_url)")
         if 400 <= status < 500:
-            raise self._problem(response)
+            raise self._problem(reply)
         if not 200 <= status < 300:
             raise _bad(f"unexpected HTTP status {status}")
-        return response
+        return reply
 
     @staticmethod
-    def _problem(response: httpx.Response) -> FinalAnswer:
+    def _problem(reply: _Reply) -> FinalAnswer:
         # A garbled problem body still carries a final status; keep what we can.
         try:
-            body = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = json.loads(reply.body)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             body = {}
         if not isinstance(body, dict):
             body = {}
 
         def field(name: str) -> str:
             value = body.get(name)
-            return value if isinstance(value, str) else ""
+            return clean(value)[:MAX_TEXT] if isinstance(value, str) else ""
 
-        return FinalAnswer(response.status_code, field("code"), field("title"), field("detail"))
+        return FinalAnswer(reply.status, field("code"), field("title"), field("detail"))
+
+    def _now(self) -> datetime:
+        """Central's time when known: the station's own clock may be hours off."""
+        return self.clock.now() or now_utc()
 
     # -- the contract ------------------------------------------------------------
     def health(self) -> str:
         """``ok`` or ``degraded``; raises ``CentralError`` otherwise."""
+        sent = self.clock.monotonic()
         body = _json_object(self._send("GET", "/health"))
+        received = self.clock.monotonic()
         status = body.get("status")
         if status not in ("ok", "degraded"):
-            raise _bad(f"health status {status!r}")
+            raise _bad(f"health status {clean(repr(status))[:40]}")
+        # ``time`` is finer than Date's whole seconds: prefer it when sound.
+        stamp = body.get("time")
+        try:
+            central = datetime.fromisoformat(stamp) if isinstance(stamp, str) else None
+        except ValueError:
+            central = None
+        if central is not None and central.utcoffset() is not None:
+            self.clock.observe(central, sent=sent, received=received)
         return str(status)
 
     def authorize(self, job: Job, operator: str) -> Authorization:
@@ -238,50 +400,56 @@ class CentralClient:
             "station_id": self.station_id,
             "office_code": self.office_code,
             "operator": operator,
-            "requested_at": to_text(now_utc()),
+            "requested_at": to_text(self._now()),
         })
         body = _json_object(response)
-        if _text(body, "job_id") != job.id:
+        if body.get("job_id") != job.id:
             raise _bad("authorisation is for another job")
+        if body.get("nik") != job.nik:
+            raise _bad("authorisation is for another NIK")
         if body.get("attempt", job.attempt) != job.attempt:
             raise _bad("authorisation is for another attempt")
+        encoded = body.get("document")
+        if not isinstance(encoded, str) or not encoded:
+            raise _bad("field 'document' missing or not a string")
         try:
-            document = base64.b64decode(_text(body, "document"), validate=True)
+            document = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise _bad("document is not base64") from None
-        sha = _text(body, "sha256").lower()
-        if hashlib.sha256(document).hexdigest() != sha:
+        sha = body.get("sha256")
+        if not isinstance(sha, str) or hashlib.sha256(document).hexdigest() != sha.lower():
             raise _bad("document does not match its sha256")
         expires = _text(body, "expires_at")
         try:
             if datetime.fromisoformat(expires).utcoffset() is None:
                 raise ValueError
         except ValueError:
-            raise _bad(f"expires_at {expires!r} is not a time with an offset") from None
+            raise _bad(f"expires_at {expires[:40]!r} is not a time with an offset") from None
         name = body.get("holder_name")
+        name = clean(name).strip()[:MAX_TEXT] if isinstance(name, str) else None
         return Authorization(
-            authorization_id=_text(body, "authorization_id"),
+            authorization_id=_id(body, "authorization_id"),
             job_id=job.id,
             attempt=job.attempt,
-            nik=_text(body, "nik"),
-            holder_name=name if isinstance(name, str) and name else None,
+            nik=job.nik,
+            holder_name=name or None,
             document=document,
             content_type=_text(body, "content_type"),
-            sha256=sha,
+            sha256=sha.lower(),
             expires_at=expires,
         )
 
     def report(self, authorization_id: str, job_id: str, attempt: int, outcome: Outcome,
                operator: str, note: str = "") -> None:
         """Report one card's outcome; the key makes a resend count once."""
-        body: dict[str, Any] = {"outcome": outcome.value, "reported_at": to_text(now_utc()),
+        body: dict[str, Any] = {"outcome": outcome.value, "reported_at": to_text(self._now()),
                                 "operator": operator}
         if note:
             body["note"] = note
         path = f"/print-authorizations/{quote(authorization_id, safe='')}/result"
         response = self._send("POST", path, key=f"{job_id}/{attempt}/result", body=body)
         reply = _json_object(response)
-        if _text(reply, "authorization_id") != authorization_id:
+        if reply.get("authorization_id") != authorization_id:
             raise _bad("result reply names another authorisation")
-        if _text(reply, "outcome") != outcome.value:
+        if reply.get("outcome") != outcome.value:
             raise _bad("result reply names another outcome")

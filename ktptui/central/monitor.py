@@ -39,7 +39,9 @@ class LinkState(enum.StrEnum):
 
 class Backoff:
     """Exponential backoff with full jitter: the n-th wait is uniform in
-    ``[0, min(max_s, min_s * 2**(n-1))]``, never shorter than ``Retry-After``."""
+    ``[0, min(max_s, min_s * 2**(n-1))]``, never shorter than ``Retry-After``
+    and never longer than ``max_s`` (a ``Retry-After`` is central's word, and
+    central's replies are untrusted: 999999999 must not stop the link)."""
 
     def __init__(self, min_s: float = 2.0, max_s: float = 300.0,
                  rng: random.Random | None = None) -> None:
@@ -54,7 +56,8 @@ class Backoff:
               cap_s: float | None = None) -> float:
         ceiling = self.cap(failures) if cap_s is None else min(cap_s, self.cap(failures))
         wait = self._rng.uniform(0.0, ceiling)
-        return max(wait, retry_after or 0.0)
+        asked = min(retry_after or 0.0, self.max_s)
+        return max(wait, asked)
 
 
 class HealthProbe(Protocol):

@@ -76,6 +76,15 @@ order:
    missing required fields, or a ``sha256`` that does not match the document).
    A retry with the same key gets the stored, correct answer.
 
+9. ``hostile`` (a mode, not a share; see ``HOSTILE``): every contract reply is
+   turned into an attack on the station: escape sequences and newlines in
+   texts, a 300 MiB body, a reply trickled one byte at a time, or a redirect
+   to another host. The work behind the reply is done as usual.
+
+Central's clock: ``clock_skew_s`` (``--clock-skew``) moves the ``Date``
+header, ``/health``'s ``time`` and ``expires_at`` together, as a station with a
+wrong clock sees an honest central.
+
 Each share is drawn from the simulator's own ``random.Random(seed)``, and only
 when it is above 0, so one seed and one sequence of requests give one sequence
 of faults. ``/health`` answers ``degraded`` while any share or latency or a down
@@ -96,6 +105,7 @@ import base64
 import contextlib
 import copy
 import dataclasses
+import email.utils
 import hashlib
 import hmac
 import json
@@ -206,6 +216,8 @@ class Faults:
     reset_after_rate: float = 0.0
     garbage_rate: float = 0.0
     unauthorized: bool = False
+    #: A central that attacks the station (see ``HOSTILE``): "" for none.
+    hostile: str = ""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -251,8 +263,26 @@ _FAULT_DEFAULTS: Final[dict[str, Any]] = {f.name: f.default for f in fields(Faul
 _RATES: Final = frozenset(n for n in _FAULT_DEFAULTS if n.endswith("_rate"))
 
 
+#: ``Faults.hostile`` modes, each applied to every contract reply while set:
+#: ``escapes``: terminal escape sequences and newlines in ``holder_name`` and
+#: in problems' ``code``, ``title`` and ``detail``; ``huge``: a 2xx body of
+#: ``HUGE_BYTES`` (JSON whitespace, sent without a Content-Length, never held
+#: in memory); ``trickle``: the whole reply, status line first, one byte every
+#: ``TRICKLE_S``; ``redirect``: 307 to another host.
+HOSTILE: Final = ("escapes", "huge", "trickle", "redirect")
+HUGE_BYTES: Final = 300 << 20
+TRICKLE_S: Final = 0.1
+REDIRECT_TO: Final = "http://central.attacker.invalid/api/v1"
+_ESCAPE = "\x1b]0;owned\x07\x1b[2J\x1b[H"  # retitle, clear screen, cursor home
+
+
 def _check_fault(name: str, value: object) -> None:
     default = _FAULT_DEFAULTS.get(name)
+    if name == "hostile":
+        if value not in ("", *HOSTILE):
+            raise ValueError(f"hostile must be one of {', '.join(HOSTILE)} or \"\", "
+                             f"got {value!r}")
+        return
     if isinstance(default, bool):
         if not isinstance(value, bool):
             raise ValueError(f"{name} must be true or false, got {value!r}")
@@ -324,6 +354,8 @@ class _Reply:
     body: bytes
     content_type: str = JSON
     headers: tuple[tuple[str, str], ...] = ()
+    #: How to send it: "" as is, or a hostile mode ("huge", "trickle").
+    how: str = ""
 
 
 def _dumps(obj: object) -> bytes:
@@ -341,8 +373,26 @@ def _problem(status: int, code: str, detail: str,
     return _Reply(status, _dumps(body), PROBLEM_JSON, headers)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
+def _hostile(reply: _Reply, mode: str) -> _Reply:
+    """``reply`` as a hostile central would send it (see ``HOSTILE``)."""
+    if mode == "escapes":
+        data = _json_object(reply.body)
+        if data is None:
+            return reply
+        if isinstance(data.get("holder_name"), str):
+            data["holder_name"] = f"{_ESCAPE}{data['holder_name']}\n<3>forged line\x1b[5m"
+        for name in ("code", "title", "detail"):
+            if isinstance(data.get(name), str):
+                forged = f"\n<3>ktptui.engine: forged {name}{_ESCAPE}"
+                data[name] = f"\x1b[31m{data[name]}\x1b[0m{forged}"
+        return dataclasses.replace(reply, body=_dumps(data))
+    if mode == "huge" and 200 <= reply.status < 300:
+        return dataclasses.replace(reply, how="huge")
+    if mode == "trickle":
+        return dataclasses.replace(reply, how="trickle")
+    if mode == "redirect":
+        return _Reply(307, b"", JSON, (("Location", REDIRECT_TO),))
+    return reply
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -462,13 +512,16 @@ class CentralSimulator:
     """
 
     def __init__(self, port: int = 0, *, token: str, seed: int = 0, auth_ttl_s: int = 3600,
-                 faults: Faults | None = None) -> None:
+                 faults: Faults | None = None, clock_skew_s: float = 0.0) -> None:
         if not token:
             raise ValueError("the simulator needs a non-empty bearer token")
         if auth_ttl_s <= 0:
             raise ValueError(f"auth_ttl_s must be > 0, got {auth_ttl_s!r}")
         self.seed = seed
         self.auth_ttl_s = auth_ttl_s
+        #: Central's clock minus the real one: ``Date``, ``/health`` time and
+        #: ``expires_at`` all follow it (a station's skew, seen from the other side).
+        self.clock_skew_s = clock_skew_s
         self.faults = faults if faults is not None else Faults()
         #: Every non-control request: (method, path, Idempotency-Key, status sent).
         self.requests: list[RequestLog] = []
@@ -523,6 +576,11 @@ class CentralSimulator:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+    def now(self) -> datetime:
+        """Central's clock (whole seconds, like the ``Date`` header)."""
+        moment = datetime.now(UTC) + timedelta(seconds=self.clock_skew_s)
+        return moment.replace(microsecond=0)
 
     # -- inspection --
 
@@ -601,6 +659,11 @@ class CentralSimulator:
 
     def _answer_locked(self, method: str, path: str, headers: Message, body: bytes,
                        faults: Faults) -> _Reply | None:
+        reply = self._answer_work(method, path, headers, body, faults)
+        return reply if reply is None else _hostile(reply, faults.hostile)
+
+    def _answer_work(self, method: str, path: str, headers: Message, body: bytes,
+                     faults: Faults) -> _Reply | None:
         retry = (("Retry-After", str(faults.retry_after_s)),)
         if self._draw(faults.reset_before_rate):
             return None
@@ -618,7 +681,7 @@ class CentralSimulator:
             if method != "GET":
                 return _problem(405, "method_not_allowed", "use GET", (("Allow", "GET"),))
             status = "degraded" if faults.degraded else "ok"
-            return _json(200, {"status": status, "time": _rfc3339(_now())})
+            return _json(200, {"status": status, "time": _rfc3339(self.now())})
         result = _RESULT_PATH.match(path)
         if path != f"{API_PREFIX}/print-authorizations" and result is None:
             return _problem(404, "not_found", f"no such endpoint: {path}")
@@ -713,7 +776,7 @@ class CentralSimulator:
                              f"a card was already printed for NIK {shown}; reason 'new' does "
                              "not allow another"), True, None)
         auth_id = "au_" + secrets.token_hex(10)
-        expires = _rfc3339(_now() + timedelta(seconds=self.auth_ttl_s))
+        expires = _rfc3339(self.now() + timedelta(seconds=self.auth_ttl_s))
         document = self._document(citizen, auth_id, job_id, attempt, data, expires)
         body = {
             "authorization_id": auth_id,
@@ -889,16 +952,45 @@ class _Handler(BaseHTTPRequestHandler):
             return b""
         return self.rfile.read(min(length, MAX_BODY_BYTES))
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The ``Date`` header, on the simulated central's clock."""
+        sim = cast(_Server, self.server).sim
+        return email.utils.formatdate(
+            (time.time() if timestamp is None else timestamp) + sim.clock_skew_s, usegmt=True)
+
     def _send(self, reply: _Reply) -> None:
         with contextlib.suppress(OSError):
+            if reply.how == "trickle":
+                self._trickle(reply)
+                return
             self.send_response(reply.status)
             self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
+            if reply.how != "huge":  # close-delimited: the reader cannot size it up front
+                self.send_header("Content-Length", str(len(reply.body)))
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.send_header("Connection", "close")
             self.end_headers()
+            if reply.how == "huge":
+                chunk = b" " * (1 << 16)
+                for _ in range(HUGE_BYTES // len(chunk)):
+                    self.wfile.write(chunk)
             self.wfile.write(reply.body)
+
+    def _trickle(self, reply: _Reply) -> None:
+        """The whole reply, status line first, one byte every ``TRICKLE_S``."""
+        head = [f"HTTP/1.0 {reply.status} {HTTPStatus(reply.status).phrase}",
+                f"Date: {self.date_time_string()}", f"Content-Type: {reply.content_type}",
+                f"Content-Length: {len(reply.body)}",
+                *(f"{name}: {value}" for name, value in reply.headers), "", ""]
+        raw = "\r\n".join(head).encode("latin-1") + reply.body
+        sim = cast(_Server, self.server).sim
+        for i in range(len(raw)):
+            if sim._server is None:  # stopping
+                return
+            self.wfile.write(raw[i:i + 1])
+            self.wfile.flush()
+            time.sleep(TRICKLE_S)
 
     def _reset(self) -> None:
         """Abort the connection with a TCP reset: no status line, no FIN."""
@@ -930,6 +1022,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not (math.isfinite(value) and value >= 0):
         raise argparse.ArgumentTypeError(f"seconds >= 0, got {text}")
+    return value
+
+
+def _skew(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"a finite number of seconds, got {text}")
     return value
 
 
@@ -984,6 +1086,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="share of committed 2xx answers sent as contract-breaking garbage")
     g.add_argument("--unauthorized", action="store_true",
                    help="refuse every token (401 token_refused)")
+    g.add_argument("--hostile", choices=HOSTILE, default="",
+                   help="attack the station: escape sequences in texts, a 300 MiB body, "
+                        "a reply trickled a byte at a time, or a redirect to another host")
+    parser.add_argument("--clock-skew", type=_skew, default=0.0, metavar="S",
+                        help="central's clock this many seconds off the real one "
+                             "(Date, /health time, expires_at)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -996,9 +1104,11 @@ def run(args: argparse.Namespace) -> int:
                     error_rate=args.error_rate, retry_after_s=args.retry_after,
                     throttle_rate=args.throttle_rate, latency_s=args.latency,
                     reset_before_rate=args.reset_before, reset_after_rate=args.reset_after,
-                    garbage_rate=args.garbage_rate, unauthorized=args.unauthorized)
+                    garbage_rate=args.garbage_rate, unauthorized=args.unauthorized,
+                    hostile=args.hostile)
     sim = CentralSimulator(port=args.port, token=token, seed=args.seed,
-                           auth_ttl_s=args.auth_ttl, faults=faults)
+                           auth_ttl_s=args.auth_ttl, faults=faults,
+                           clock_skew_s=args.clock_skew)
     try:
         sim.start()
     except OSError as e:

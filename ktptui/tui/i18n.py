@@ -76,6 +76,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "printer.warn.error-policy-retry": (
         "antrean CUPS mengulang kartu gagal (atur printer-error-policy=abort-job)",
         "CUPS queue retries failed cards (set printer-error-policy=abort-job)"),
+    "status.clock_fast": ("jam stasiun {amount} lebih cepat", "station clock {amount} fast"),
+    "status.clock_slow": ("jam stasiun {amount} lebih lambat", "station clock {amount} slow"),
+    "unit.hours": ("{n} jam", "{n} h"),
+    "unit.minutes": ("{n} menit", "{n} min"),
     "link.up": ("tersambung", "up"),
     "link.degraded": ("TERGANGGU", "DEGRADED"),
     "link.down": ("PUTUS", "DOWN"),

@@ -34,7 +34,9 @@ def setup_logging(data_dir: Path) -> None:
             data_dir / "tui.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from ..text import SafeFormatter  # escapes newlines: one record, one line
+
+    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
     root.propagate = False

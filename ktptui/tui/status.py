@@ -137,6 +137,32 @@ def link_part(link: LinkInfo) -> Part:
     return Part(text, {"up": OK, "degraded": WARN}.get(link.state, BAD))
 
 
+#: The station's clock is worth a word when it is off by more than this
+#: (``engine.CLOCK_SHOWN_S``; not imported: the engine loads after the first paint).
+CLOCK_SHOWN_S = 120.0
+
+
+def clock_text(offset_s: object) -> str:
+    """"jam stasiun 3 jam lebih cepat" when central's clock (minus the
+    station's) says the station is off by over 2 minutes, else ""."""
+    if isinstance(offset_s, bool) or not isinstance(offset_s, int | float):
+        return ""
+    size = abs(float(offset_s))
+    if not CLOCK_SHOWN_S < size < float("inf"):
+        return ""
+    amount = (t("unit.hours", n=f"{size / 3600:.0f}") if size >= 5400
+              else t("unit.minutes", n=f"{size / 60:.0f}"))
+    return t("status.clock_fast" if offset_s < 0 else "status.clock_slow", amount=amount)
+
+
+def with_clock(part: Part, offset_s: object) -> Part:
+    """The link part, with the station's clock when it is off (a warning)."""
+    words = clock_text(offset_s)
+    if not words:
+        return part
+    return Part(f"{part.text}; {words}", WARN if part.level == OK else part.level)
+
+
 # -- power, blanks, printer ------------------------------------------------------------
 
 def power_part(power: PowerInfo | None, detail: str, *, held: bool = False) -> Part:
@@ -242,7 +268,7 @@ def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | No
     link = link or link_from_text(status.link_detail, status.link, status.at)
     return StatusLines(
         gate=gate_line(status, link, paused=paused, printing=printing),
-        link=link_part(link),
+        link=with_clock(link_part(link), getattr(status, "clock_offset_s", None)),
         power=power_part(power, status.power, held=status.gate == "power"),
         blanks=blanks_part(blanks),
         printer=printer_part(status.printer_ready, status.current_job is not None,
@@ -275,6 +301,7 @@ def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksI
     link_detail = str(other.get("link", "") or "")
     link = (link_part(link_from_text(link_detail)) if link_detail
             else Part(f"{t('status.link')}: {t('status.unknown')}", WARN))
+    link = with_clock(link, other.get("clock_offset_s"))
     printer = str(other.get("printer", "") or "")
     if "printer_ready" in other:  # published with codes: the same words as when printing
         printer_line = printer_part(bool(other["printer_ready"]), False, printer,

@@ -26,6 +26,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ...model import FINAL_STATES, Job, Priority, State, queue_key
+from ...text import clean
 from ..fmt import MARKERS, Clock, age, fit, local_time, reason_label, state_label, utc_now
 from ..i18n import t, t_opt
 from ..status import link_cause
@@ -78,8 +79,8 @@ def header_text(total: int, *, finished: bool) -> str:
 def error_text(job: Job) -> str:
     """The last error, or what central's final code means for the operator."""
     if job.error_code:
-        return t_opt(f"code.{job.error_code}", job.error_code)
-    return link_cause(job.last_error)
+        return t_opt(f"code.{job.error_code}", clean(job.error_code))
+    return clean(link_cause(job.last_error))
 
 
 #: The queue as the operator reads it: what needs them, what is on the
@@ -424,7 +425,8 @@ class JobTable(ScrollView, can_focus=True):
         urgent = job.priority is Priority.URGENT
         pos = "" if job.state in FINAL_STATES else (("^" if urgent else "") + str(position))
         text = fit(self._columns(width).join(
-            pos, MARKERS[job.state], job.nik, job.holder_name or "", reason_label(job),
+            # Stored texts from central may predate cleaning: never raw to the terminal.
+            pos, MARKERS[job.state], job.nik, clean(job.holder_name or ""), reason_label(job),
             state_label(job.state), str(job.attempt), when, error_text(job)), width)
         style: Style = self.get_component_rich_style(f"job-table--{job.state.value}")
         if selected:
