@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import ledger, nik
+from . import ledger, model, nik
 from .model import (
     HOLDS_AUTHORIZATION,
     IllegalTransition,
@@ -22,7 +22,6 @@ from .model import (
     State,
     from_text,
     new_job,
-    now_utc,
     transition,
 )
 from .store import OutboxItem, Store, Transaction
@@ -75,7 +74,7 @@ LAST_REQUEST_AT = "last_request_at"
 
 
 def _after_last_request(store: Store) -> datetime:
-    now = now_utc()
+    now = model.now_utc()
     last = store.meta(LAST_REQUEST_AT)
     if last is None:
         return now

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ktptui import actions
+from ktptui import actions, model
 from ktptui.central import Backoff, CentralClient, LinkMonitor
 from ktptui.central.sim import CentralSimulator
 from ktptui.config import (
@@ -317,7 +317,7 @@ def test_requests_in_the_same_millisecond_print_first_come_first_served(
     from datetime import UTC, datetime
 
     frozen = datetime(2026, 11, 28, 3, 0, 0, tzinfo=UTC)
-    monkeypatch.setattr(actions, "now_utc", lambda: frozen)
+    monkeypatch.setattr(model, "now_utc", lambda: frozen)
     st = make_station(tmp_path, sim, ahead=1)
     ids = st.add(10, 11, 12, 13)
     monkeypatch.undo()
