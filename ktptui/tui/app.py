@@ -21,7 +21,7 @@ import logging
 import os
 import signal
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
@@ -103,7 +103,9 @@ def _power_info(engine: Engine) -> PowerInfo | None:
 
 
 class KtpApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # The main screen's sheet too: as the default screen (see
+    # ``get_default_screen``) Textual does not load its CSS_PATH.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     TITLE = "ktptui"
     ENABLE_COMMAND_PALETTE = True
 
@@ -159,15 +161,18 @@ class KtpApp(App[int]):
         self.exit_code = 0
 
     # -- start-up -------------------------------------------------------------------
-    DEFAULT_MODE = "main"
+    def get_default_screen(self) -> Screen[Any]:
+        """The main screen is the bottom of the one screen stack.
 
-    @staticmethod
-    def _main_screen() -> Screen[Any]:
+        Not ``MODES`` + ``DEFAULT_MODE``: Textual's ``run()`` uses asyncio's
+        eager task factory on Python 3.12+, so a mode's screen composes (and
+        its Input asks for ``app.screen``) before Textual puts it on the
+        stack, and the App dies with ScreenStackError at start (Textual issue
+        6444; ``run_test`` has no eager tasks, so only a real start shows it).
+        The default screen is put on the stack before it starts."""
         from .screens.main import MainScreen
 
         return MainScreen()
-
-    MODES: ClassVar[dict[str, Any]] = {"main": _main_screen}
 
     @property
     def main(self) -> MainScreen:
