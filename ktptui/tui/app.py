@@ -163,6 +163,9 @@ class KtpApp(App[int]):
         self._last_key: tuple[Any, ...] = ()
         self._ktp_timers: list[Timer] = []
         self.exit_code = 0
+        #: The first unexpected error, in one line (None: no crash).
+        self.crash: str | None = None
+        self.crash_details = ""
         self._tty_watch_stop = threading.Event()
 
     # -- start-up -------------------------------------------------------------------
@@ -290,6 +293,43 @@ class KtpApp(App[int]):
             logging.shutdown()  # the store's commits are already on disk
             os._exit(self.exit_code)
         self.exit(self.exit_code)
+
+    # -- an unexpected error -------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nobody caught: it exits the App
+        (``return_code`` 1). The traceback goes to the log; Textual's own
+        (with local variables: personal data) is not printed on exit, and
+        ``run_tui`` says it in one line."""
+        if self.crash is None:
+            from ..crash import describe, traceback_text
+
+            self.crash = describe(error)
+            self.crash_details = traceback_text(error)
+            log.critical("unexpected error\n%s", self.crash_details)
+        super()._handle_exception(error)
+        self._drop_exit_renderables()
+
+    def panic(self, *renderables: Any) -> None:
+        """Textual's other way out on an error (e.g. its input thread died)."""
+        if self.crash is None:
+            import io
+
+            from rich.console import Console
+
+            out = io.StringIO()
+            console = Console(file=out, width=100, color_system=None)
+            for renderable in renderables:
+                console.print(renderable)
+            self.crash = "Textual stopped"
+            self.crash_details = out.getvalue()
+            log.critical("Textual stopped\n%s", self.crash_details)
+        super().panic(*renderables)
+        self._drop_exit_renderables()
+
+    def _drop_exit_renderables(self) -> None:
+        renderables = getattr(self, "_exit_renderables", None)
+        if isinstance(renderables, list):
+            renderables.clear()
 
     # -- engine --------------------------------------------------------------------------------
     def _try_engine(self) -> None:
