@@ -7,6 +7,7 @@ on conditions."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import stat
@@ -173,6 +174,16 @@ def test_a_crash_while_printing_finishes_the_card_and_frees_the_printer(
 
 
 # -- the other commands, in-process ----------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def keep_logging() -> Iterator[None]:
+    """``--resume`` in-process points the ktptui logger at stderr: put it back
+    (other tests read its records through the root logger)."""
+    logger = logging.getLogger("ktptui")
+    saved = logger.handlers[:], logger.propagate, logger.level
+    yield
+    logger.handlers[:], logger.propagate, logger.level = saved[0], saved[1], saved[2]
+
 
 @pytest.fixture
 def state_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
