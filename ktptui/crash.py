@@ -24,7 +24,8 @@ _NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def _mask(text: str) -> str:
+def mask_niks(text: str) -> str:
+    """Every 16-digit run (a NIK) masked as in the engine's log lines."""
     from .nik import mask
 
     return _NIK.sub(lambda m: mask(m.group()), text)
@@ -34,12 +35,12 @@ def describe(error: BaseException) -> str:
     """``Type: first line of the message``: one line, no control characters."""
     message = str(error).strip().splitlines()
     text = type(error).__name__ + (f": {message[0]}" if message else "")
-    text = _CONTROL.sub("?", _mask(text))
+    text = _CONTROL.sub("?", mask_niks(text))
     return text if len(text) <= 200 else text[:199] + "…"
 
 
 def traceback_text(error: BaseException) -> str:
-    return _mask("".join(traceback.format_exception(error)))
+    return mask_niks("".join(traceback.format_exception(error)))
 
 
 def state_log() -> Path:

@@ -43,6 +43,10 @@ def boom(*args, **kwargs):
 where, argv = sys.argv[1], sys.argv[2:]
 if where == "screen":  # the main screen fails as it loads the queue
     MainScreen.load_jobs = boom
+elif where == "panic":  # Textual's other way out (e.g. its input thread died)
+    def panic(self, *args, **kwargs):
+        self.app.panic("Textual's input thread stopped for 3515010101800001")
+    MainScreen.load_jobs = panic
 elif where == "printing":  # the App fails once a card is in the printer
     shown = KtpApp.on_engine_status_changed
     def fail_while_printing(self, message):
@@ -137,6 +141,19 @@ def test_a_screen_that_raises_exits_70_with_one_line_and_the_traceback_in_tui_lo
     text = log.read_text()
     assert "Traceback (most recent call last)" in text and "load_jobs" in text
     assert f"RuntimeError: boom for {MASKED}" in text and NIK not in text
+
+
+def test_a_textual_panic_is_not_success_either(tmp_path: Path) -> None:
+    config, data = write_config(tmp_path, "http://127.0.0.1:9")
+    with in_a_terminal(["panic", "--config", str(config)],
+                       {"XDG_STATE_HOME": str(tmp_path / "state")}) as (child, seen):
+        code = wait_exit(child)
+    log = data / "tui.log"
+    assert code == EXIT_CRASH, bytes(seen)[-800:]
+    assert after_the_screen(seen) == [
+        f"ktptui: stopped by an unexpected error (Textual stopped); details in {log}"]
+    text = log.read_text()
+    assert "Textual's input thread stopped for" in text and NIK not in text
 
 
 def test_the_demo_crash_goes_to_the_state_log(tmp_path: Path) -> None:

@@ -320,8 +320,10 @@ class KtpApp(App[int]):
             console = Console(file=out, width=100, color_system=None)
             for renderable in renderables:
                 console.print(renderable)
+            from ..crash import mask_niks
+
             self.crash = "Textual stopped"
-            self.crash_details = out.getvalue()
+            self.crash_details = mask_niks(out.getvalue())
             log.critical("Textual stopped\n%s", self.crash_details)
         super().panic(*renderables)
         self._drop_exit_renderables()
