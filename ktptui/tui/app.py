@@ -316,12 +316,12 @@ class KtpApp(App[int]):
 
             from rich.console import Console
 
+            from ..crash import mask_niks
+
             out = io.StringIO()
             console = Console(file=out, width=100, color_system=None)
             for renderable in renderables:
                 console.print(renderable)
-            from ..crash import mask_niks
-
             self.crash = "Textual stopped"
             self.crash_details = mask_niks(out.getvalue())
             log.critical("Textual stopped\n%s", self.crash_details)

@@ -77,7 +77,7 @@ def run_tui(config_path: Path | None, demo: bool = False) -> int:
             setup_logging(station.config.store.data_dir)
             ui_store = open_store(station.config.store.data_dir)
             app = make_app(station.config, ui_store, station.store, station=station)
-            return _run(app, None)  # the demo's folder goes away: crash.state_log()
+            return _run(app, None, "ktptui --demo")  # its folder goes: crash.state_log()
     try:
         config = load(config_path)
     except ConfigError as e:
@@ -93,10 +93,10 @@ def run_tui(config_path: Path | None, demo: bool = False) -> int:
         return EXIT_STORE
     setup_logging(config.store.data_dir)
     app = make_app(config, ui_store, engine_store)
-    return _run(app, config.store.data_dir / "tui.log")
+    return _run(app, config.store.data_dir / "tui.log", "ktptui")
 
 
-def _run(app: KtpApp, log_path: Path | None) -> int:
+def _run(app: KtpApp, log_path: Path | None, what: str) -> int:
     """Run the App; a crash is never 0: one line on stderr, the traceback in
     ``log_path`` (already there: the App logged it), else in the state log.
 
@@ -110,7 +110,7 @@ def _run(app: KtpApp, log_path: Path | None) -> int:
         failed = ""
         if log_path is None or not log_path.is_file():  # no log of its own
             log_path = state_log()
-            failed = record(app.crash_details, "ktptui --demo", log_path)
+            failed = record(app.crash_details, what, log_path)
         say(app.crash or "the screen stopped", log_path, failed=failed)
         return EXIT_CRASH
     return result
