@@ -526,7 +526,7 @@ def test_demo_starts_in_a_real_terminal(tmp_path: Path) -> None:
             child.wait()
         os.close(master)
     assert child.returncode == 0
-    assert b"Traceback" not in seen and b"Error" not in seen
+    assert b"Traceback" not in seen and b"ScreenStackError" not in seen
 
 
 def test_ssh_hangup_in_a_real_terminal_finishes_the_card_then_exits(tmp_path: Path) -> None:
