@@ -2,13 +2,16 @@
 
 ``ktptui`` alone opens the TUI; ``ktptui --resume`` drains the queue with no
 screen; every other command acts on the store and exits. Exit codes: 0 ok,
-1 refused (the reason on stderr), 2 usage or config error.
+1 refused (the reason on stderr), 2 usage or config error, 70 an unexpected
+error (one line on stderr, the traceback in a log file: ktptui/crash.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -338,7 +341,24 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Any error nobody expected exits ``crash.EXIT_CRASH`` (70) with one line
+    on stderr and the traceback in a log file (see ktptui/crash.py), never 0
+    and never a traceback on the operator's screen."""
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # e.g. ``ktptui jobs | head``: the reader left, nothing to say
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_REFUSED
+    except Exception as e:
+        from . import crash
+
+        what = "ktptui " + ("--resume" if args.resume else args.command or "(TUI)")
+        return crash.report(e, what, prefix="<2>" if args.resume else "")
+
+
+def _run(args: argparse.Namespace) -> int:
     from .actions import ActionRefused
     from .config import ConfigError
     from .ledger import LedgerError

@@ -33,3 +33,8 @@ def known_stores_file() -> Path:
     """The data folders that have held a store, one absolute path a line: one
     of them missing later is an unmounted disk, not a reason for a new store."""
     return state_dir() / "stores"
+
+
+def crash_log() -> Path:
+    """Where a command (not the TUI, which has its own log) writes a crash's traceback."""
+    return state_dir() / "ktptui.log"

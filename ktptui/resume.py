@@ -5,7 +5,8 @@ stderr, each with a ``<N>`` syslog priority prefix that journald turns into
 the entry's level. Exit codes: 0 nothing left that could print and every
 outcome reported; 75 (EX_TEMPFAIL) ``--max-wait`` passed, SIGTERM/SIGINT, or
 another process already drives the printer, with work left; 2 config error;
-1 store error. Never imports Textual.
+1 store error; 70 an unexpected error (``cli.main``: one ``<2>`` line, the
+traceback in the state log, see ktptui/crash.py). Never imports Textual.
 """
 
 from __future__ import annotations

@@ -488,6 +488,47 @@ async def test_sighup_finishes_card_then_exits() -> None:
         assert state_of(station, job_id) in (State.PRINTED, State.DONE)
 
 
+def test_demo_starts_in_a_real_terminal(tmp_path: Path) -> None:
+    """``ktptui --demo`` as a person starts it, in a pseudo-terminal. Textual's
+    ``run()`` (unlike the pilot's ``run_test``) uses asyncio's eager task
+    factory on Python 3.12+; with the main screen in ``MODES`` the App died at
+    start there (ScreenStackError) and exited 0. The queue must show, and
+    SIGTERM must end it cleanly."""
+    import subprocess
+    import time
+
+    master, slave = os.openpty()
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path)}
+    child = subprocess.Popen([sys.executable, "-m", "ktptui", "--demo"], stdin=slave,
+                             stdout=slave, stderr=slave, env=env, start_new_session=True)
+    os.close(slave)
+    os.set_blocking(master, False)
+    seen = bytearray()
+
+    def read_until(done: Callable[[], bool], seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while not done():
+            if time.monotonic() > deadline:
+                return False
+            with contextlib.suppress(BlockingIOError, OSError):
+                seen.extend(os.read(master, 65536))
+            time.sleep(0.05)
+        return True
+
+    try:
+        shown = read_until(lambda: b"Antrean" in seen or child.poll() is not None, 30)
+        assert shown and child.poll() is None, f"exited {child.returncode}: {bytes(seen)[-600:]!r}"
+        child.terminate()  # SIGTERM: quit as on q
+        assert read_until(lambda: child.poll() is not None, 20), "no exit after SIGTERM"
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        os.close(master)
+    assert child.returncode == 0
+    assert b"Traceback" not in seen and b"ScreenStackError" not in seen
+
+
 def test_ssh_hangup_in_a_real_terminal_finishes_the_card_then_exits(tmp_path: Path) -> None:
     """The real ``ktptui`` in a pseudo-terminal; closing the terminal is what a
     dropped SSH session does (SIGHUP, then SIGCONT). The card in the printer is

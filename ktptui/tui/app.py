@@ -10,8 +10,9 @@ Wiring (see docs/tui.md):
   (the queue still works) showing the holder, retrying every ``takeover_s``.
 * ``on_status`` is called from engine threads: it posts a message (thread
   safe) only when something the bar shows changed.
-* Quitting (``q``, SIGHUP, SIGTERM) stops the engine; the card in progress
-  finishes and is recorded, and the App exits when the worker returns.
+* Quitting (``q``, SIGHUP or a terminal gone without one, SIGTERM) stops the
+  engine; the card in progress finishes and is recorded, and the App exits
+  when the worker returns.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import select
 import signal
+import sys
+import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
@@ -103,7 +107,9 @@ def _power_info(engine: Engine) -> PowerInfo | None:
 
 
 class KtpApp(App[int]):
-    CSS_PATH = "app.tcss"
+    # The main screen's sheet too: as the default screen (see
+    # ``get_default_screen``) Textual does not load its CSS_PATH.
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
     TITLE = "ktptui"
     ENABLE_COMMAND_PALETTE = True
 
@@ -157,17 +163,24 @@ class KtpApp(App[int]):
         self._last_key: tuple[Any, ...] = ()
         self._ktp_timers: list[Timer] = []
         self.exit_code = 0
+        #: The first unexpected error, in one line (None: no crash).
+        self.crash: str | None = None
+        self.crash_details = ""
+        self._tty_watch_stop = threading.Event()
 
     # -- start-up -------------------------------------------------------------------
-    DEFAULT_MODE = "main"
+    def get_default_screen(self) -> Screen[Any]:
+        """The main screen is the bottom of the one screen stack.
 
-    @staticmethod
-    def _main_screen() -> Screen[Any]:
+        Not ``MODES`` + ``DEFAULT_MODE``: Textual's ``run()`` uses asyncio's
+        eager task factory on Python 3.12+, so a mode's screen composes (and
+        its Input asks for ``app.screen``) before Textual puts it on the
+        stack, and the App dies with ScreenStackError at start (Textual issue
+        6444; ``run_test`` has no eager tasks, so only a real start shows it).
+        The default screen is put on the stack before it starts."""
         from .screens.main import MainScreen
 
         return MainScreen()
-
-    MODES: ClassVar[dict[str, Any]] = {"main": _main_screen}
 
     @property
     def main(self) -> MainScreen:
@@ -188,6 +201,7 @@ class KtpApp(App[int]):
         self._ktp_timers.append(self.set_interval(60.0, self._tick_ages))
         if self.handle_signals:
             self._install_signals()
+            self._watch_terminal()
         if not self._fixed:
             self._ktp_timers.append(self.set_interval(self.takeover_s, self._try_engine))
             # After the first frame: the engine's imports and set-up (central
@@ -203,6 +217,41 @@ class KtpApp(App[int]):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, handler)
 
+    def _watch_terminal(self) -> None:
+        """Treat a terminal that went away without SIGHUP like a hang-up.
+
+        A pty that is not the controlling terminal (the TUI started under
+        ``setsid`` or a session manager) gets no SIGHUP when its master side
+        closes: reads only return EOF, on which Textual's input thread spins
+        (61-100% CPU), and writes fail with EIO, so the TUI neither exits nor
+        releases the printer. A hung-up tty reports POLLHUP/POLLERR, even to a
+        poll that asks for no events, so a thread waits for that on stdin and
+        on the screen's output and then calls ``hangup`` on the App's loop."""
+        loop = self._loop
+        if loop is None or self.is_headless:
+            return
+        fds = set()
+        for stream in (sys.__stdin__, sys.__stderr__, sys.__stdout__):
+            with contextlib.suppress(AttributeError, OSError, ValueError):
+                if stream is not None and os.isatty(stream.fileno()):
+                    fds.add(stream.fileno())
+        if not fds:
+            return
+        poller = select.poll()
+        for fd in fds:
+            poller.register(fd, 0)  # 0: only POLLHUP, POLLERR and POLLNVAL wake it
+        gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
+
+        def watch() -> None:
+            while not self._tty_watch_stop.is_set():
+                if any(mask & gone for _fd, mask in poller.poll(500)):
+                    log.warning("terminal gone: finishing the card, then exiting")
+                    with contextlib.suppress(RuntimeError):  # the loop already closed
+                        loop.call_soon_threadsafe(self.hangup)
+                    return
+
+        threading.Thread(target=watch, name="ktptui-tty-watch", daemon=True).start()
+
     def hangup(self) -> None:
         """SIGHUP: the SSH session is gone. Quit as on ``q``: the card in
         progress finishes and is recorded first.
@@ -214,11 +263,19 @@ class KtpApp(App[int]):
         engine lock). So from here on nothing is written to the terminal, and
         once the engine has stopped the process exits without Textual's
         terminal clean-up (see ``_finish``)."""
+        if self.hung_up:
+            return
         self.hung_up = True
+        self._tty_watch_stop.set()
         driver = self._driver
         if driver is not None and not self.is_headless:
             setattr(driver, "write", lambda data: None)  # noqa: B010 - shadow the method
             setattr(driver, "flush", lambda: None)  # noqa: B010
+            # Textual's input thread reads EOF in a loop from a hung-up tty
+            # (a busy loop while the card finishes): its exit event ends it.
+            exit_event = getattr(driver, "exit_event", None)
+            if isinstance(exit_event, threading.Event):
+                exit_event.set()
             with contextlib.suppress(OSError):
                 null = os.open(os.devnull, os.O_WRONLY)
                 for fd in (1, 2):
@@ -236,6 +293,45 @@ class KtpApp(App[int]):
             logging.shutdown()  # the store's commits are already on disk
             os._exit(self.exit_code)
         self.exit(self.exit_code)
+
+    # -- an unexpected error -------------------------------------------------------------------
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's hook for an exception nobody caught: it exits the App
+        (``return_code`` 1). The traceback goes to the log; Textual's own
+        (with local variables: personal data) is not printed on exit, and
+        ``run_tui`` says it in one line."""
+        if self.crash is None:
+            from ..crash import describe, traceback_text
+
+            self.crash = describe(error)
+            self.crash_details = traceback_text(error)
+            log.critical("unexpected error\n%s", self.crash_details)
+        super()._handle_exception(error)
+        self._drop_exit_renderables()
+
+    def panic(self, *renderables: Any) -> None:
+        """Textual's other way out on an error (e.g. its input thread died)."""
+        if self.crash is None:
+            import io
+
+            from rich.console import Console
+
+            from ..crash import mask_niks
+
+            out = io.StringIO()
+            console = Console(file=out, width=100, color_system=None)
+            for renderable in renderables:
+                console.print(renderable)
+            self.crash = "Textual stopped"
+            self.crash_details = mask_niks(out.getvalue())
+            log.critical("Textual stopped\n%s", self.crash_details)
+        super().panic(*renderables)
+        self._drop_exit_renderables()
+
+    def _drop_exit_renderables(self) -> None:
+        renderables = getattr(self, "_exit_renderables", None)
+        if isinstance(renderables, list):
+            renderables.clear()
 
     # -- engine --------------------------------------------------------------------------------
     def _try_engine(self) -> None:
@@ -350,6 +446,7 @@ class KtpApp(App[int]):
         self.engine.stop()
 
     def on_unmount(self) -> None:
+        self._tty_watch_stop.set()
         # Every way out (even an unexpected one) stops the engine; asyncio's
         # shutdown then waits for the worker thread, so the card finishes.
         if self.engine is not None:

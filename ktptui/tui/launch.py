@@ -1,6 +1,7 @@
 """``ktptui`` with no command: load the config, open the store, run the App.
 
-Exit codes: 0 normal quit; 1 store error; 2 config error (one line on stderr).
+Exit codes: 0 normal quit; 1 store error; 2 config error; 70 an unexpected
+error (one line on stderr, the traceback in ``data_dir/tui.log``).
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def run_tui(config_path: Path | None, demo: bool = False) -> int:
             setup_logging(station.config.store.data_dir)
             ui_store = open_store(station.config.store.data_dir)
             app = make_app(station.config, ui_store, station.store, station=station)
-            return app.run() or EXIT_OK
+            return _run(app, None, "ktptui --demo")  # its folder goes: crash.state_log()
     try:
         config = load(config_path)
     except ConfigError as e:
@@ -94,4 +95,24 @@ def run_tui(config_path: Path | None, demo: bool = False) -> int:
         return EXIT_STORE
     setup_logging(config.store.data_dir)
     app = make_app(config, ui_store, engine_store)
-    return app.run() or EXIT_OK
+    return _run(app, config.store.data_dir / "tui.log", "ktptui")
+
+
+def _run(app: KtpApp, log_path: Path | None, what: str) -> int:
+    """Run the App; a crash is never 0: one line on stderr, the traceback in
+    ``log_path`` (already there: the App logged it), else in the state log.
+
+    Textual ends ``run()`` with None on an unhandled exception (and sets
+    ``return_code`` 1) or a panic; the App's own ways out always exit with
+    an int (``KtpApp._finish``)."""
+    from ..crash import EXIT_CRASH, record, say, state_log
+
+    result = app.run()
+    if result is None or app.return_code:
+        failed = ""
+        if log_path is None or not log_path.is_file():  # no log of its own
+            log_path = state_log()
+            failed = record(app.crash_details, what, log_path)
+        say(app.crash or "the screen stopped", log_path, failed=failed)
+        return EXIT_CRASH
+    return result
