@@ -9,7 +9,6 @@ Demo NIKs use the simulator's fixed serials: 0001-0999 are ready to print,
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import shutil
 import tempfile
@@ -30,7 +29,7 @@ from .config import (
 )
 from .model import Reason
 from .power import PowerSource, PowerStatus
-from .store import Store
+from .store import Store, forget_store
 
 DEMO_OPERATOR = "demo"
 
@@ -103,10 +102,6 @@ def demo_station(*, language: str = "id", seconds_per_card: float = 2.0,
     token_file.chmod(0o600)
     central = CentralSimulator(port=0, token=token, seed=7)
     central.start()
-    # The demo's throw-away store is not one the station should remember
-    # (see store._remember): its state folder lives and dies with it.
-    saved_state = os.environ.get("XDG_STATE_HOME")
-    os.environ["XDG_STATE_HOME"] = str(root / "state")
     try:
         config = Config(
             station=StationConfig(id="demo-station", office_code="35.15", operator=DEMO_OPERATOR),
@@ -124,8 +119,6 @@ def demo_station(*, language: str = "id", seconds_per_card: float = 2.0,
         yield DemoStation(config, store, central, DemoPower(), root)
     finally:
         central.stop()
-        if saved_state is None:
-            os.environ.pop("XDG_STATE_HOME", None)
-        else:
-            os.environ["XDG_STATE_HOME"] = saved_state
         shutil.rmtree(root, ignore_errors=True)
+        # A throw-away store gone is not an unmounted disk (see store._remember).
+        forget_store(root / "data")

@@ -968,6 +968,19 @@ def _remember(data_dir: Path) -> None:
         log.warning("cannot note the store %s in %s: %s", where, state, e)
 
 
+def forget_store(data_dir: Path) -> None:
+    """Drop a folder deleted on purpose (the demo's) from the remembered stores."""
+    where = os.path.abspath(data_dir)
+    known = _known_stores()
+    if where not in known:
+        return
+    try:
+        write_atomic(paths.known_stores_file(), "".join(
+            f"{line}\n" for line in known if line != where).encode())
+    except (OSError, StoreError) as e:
+        log.warning("cannot forget the store %s in %s: %s", where, paths.state_dir(), e)
+
+
 def open_store(data_dir: Path) -> Store:
     """Open the store, turning low-level failures into one-line errors."""
     try:
@@ -983,5 +996,5 @@ def open_store(data_dir: Path) -> Store:
 
 __all__ = [
     "Changes", "Event", "JobNotFound", "OutboxItem", "Store", "StoreBusy", "StoreCorrupt",
-    "StoreError", "StoreFull", "Transaction", "UnsafeFile", "open_store",
+    "StoreError", "StoreFull", "Transaction", "UnsafeFile", "forget_store", "open_store",
 ]

@@ -459,11 +459,11 @@ def test_the_cli_says_a_malformed_record_in_one_line(
     assert r.stderr.startswith(f"ktptui: {data_dir / 'journal-1.jsonl'} has a malformed record")
 
 
-def test_the_demos_throwaway_store_is_not_remembered() -> None:
+def test_the_demos_throwaway_store_is_forgotten_with_it(tmp_path: Path) -> None:
     from ktptui.demo import demo_station
 
-    before = os.environ["XDG_STATE_HOME"]
+    kept = tmp_path / "kept"
+    Store(kept)
     with demo_station(jobs=1) as station:
-        assert station.store.jobs()
-    assert os.environ["XDG_STATE_HOME"] == before
-    assert not paths.known_stores_file().exists()
+        assert str(station.root / "data") in paths.known_stores_file().read_text()
+    assert paths.known_stores_file().read_text().splitlines() == [str(kept)]
