@@ -8,6 +8,7 @@ entry commit together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -151,8 +152,18 @@ RESOLUTIONS = {"printed": Outcome.PRINTED, "spoiled": Outcome.SPOILED,
                "not-printed": Outcome.NOT_PRINTED}
 
 
-def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: str = "") -> Job:
-    """The operator says what happened to an interrupted card."""
+def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: str = "",
+            still_queued: Callable[[str], str] | None = None) -> Job:
+    """The operator says what happened to an interrupted card.
+
+    ``still_queued`` (the printer backend's check, see
+    ``printers.base.still_queued_check``) says why the card may yet print by
+    itself: while it may, any answer could make a second card or lose one.
+    """
+    if still_queued is not None:
+        job = store.find_job(ref)
+        if job.state is State.INTERRUPTED and (why := still_queued(job.id)):
+            raise ActionRefused(f"job {job.short_id} not resolved: {why}")
     with store.transaction() as tx:
         job = _job(tx, ref)
         if job.state is not State.INTERRUPTED:

@@ -220,26 +220,13 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
     return run
 
 
-def _still_queued(ctx: Context, job: Any) -> str:
-    """Why an interrupted card may yet print by itself (its CUPS job is still
-    pending, held or processing), or ""."""
-    from .model import State
-    from .printers import make_printer
-
-    if job.state is not State.INTERRUPTED or ctx.config.printer.backend != "cups":
-        return ""
-    return str(make_printer(ctx.config.printer).still_queued(job.id))
-
-
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     from . import actions
+    from .printers.base import still_queued_check
 
-    job = ctx.store.find_job(args.job)
-    if why := _still_queued(ctx, job):
-        _err(f"job {job.short_id} not resolved: {why}")
-        return EXIT_REFUSED
     job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
-                          operator=ctx.operator, note=args.note)
+                          operator=ctx.operator, note=args.note,
+                          still_queued=still_queued_check(ctx.config.printer))
     _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
     return EXIT_OK
 

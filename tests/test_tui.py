@@ -8,6 +8,7 @@ import contextlib
 import os
 import signal
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -331,6 +332,30 @@ async def test_resolve_interrupted_printed() -> None:
         assert station.store.ledger_totals().printed == printed + 1
         await pilot.press("x")  # nothing left to resolve: said, no dialog
         assert not isinstance(app.screen, ResolveScreen)
+
+
+async def test_resolve_waits_while_the_card_may_still_print_by_itself() -> None:
+    box: dict[str, str] = {}
+    asked: list[tuple[str, bool]] = []
+
+    def before(station: DemoStation) -> None:
+        box["id"] = _interrupted(station.store)
+
+    def still_queued(job_id: str) -> str:
+        # Called off the UI thread (a CUPS query may take a while).
+        asked.append((job_id, threading.current_thread() is threading.main_thread()))
+        return "CUPS job card-7 is held" if len(asked) == 1 else ""
+
+    async with running(jobs=0, paused=True, before=before) as (station, app, pilot):
+        app.still_queued = still_queued
+        await until(pilot, lambda: app.main.table.total == 1)
+        await pilot.press("x", "3")
+        await until(pilot, lambda: "card-7" in messages(app))
+        assert asked == [(box["id"], False)]
+        assert state_of(station, box["id"]) is State.INTERRUPTED
+        await pilot.press("x", "3")  # the printer let go of it: now it is settled
+        await until(pilot, lambda: state_of(station, box["id"]) is not State.INTERRUPTED)
+        assert len(asked) == 2
 
 
 # -- details, pause, blanks, events, help ---------------------------------------------------

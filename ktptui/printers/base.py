@@ -11,6 +11,7 @@ import enum
 import random
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..config import PrinterConfig
@@ -90,6 +91,14 @@ class Printer(ABC):
         """Why an interrupted card of ``job_id`` may still print by itself (the
         printer system still holds it), in one line; "" when it cannot."""
         return ""
+
+
+def still_queued_check(cfg: PrinterConfig) -> Callable[[str], str] | None:
+    """For ``resolve``: the backend's ``still_queued``, or None for backends
+    that never hold a card after giving up on it (spool, sim)."""
+    if cfg.backend != "cups":
+        return None
+    return make_printer(cfg).still_queued
 
 
 def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:

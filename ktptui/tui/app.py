@@ -132,9 +132,12 @@ class KtpApp(App[int]):
         refresh_s: float = 1.0,
         handle_signals: bool = True,
         office: OfficeSettings | None = None,
+        still_queued: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        #: The printer backend's check before resolving (see actions.resolve).
+        self.still_queued = still_queued
         #: Office operations (reports, Sukets, sessions): the config they need.
         self.office = office or OfficeSettings()
         self.operator = operator
@@ -579,13 +582,28 @@ class KtpApp(App[int]):
             self.notify(t(key, job=done.short_id))
         return done
 
-    def resolve(self, job: Job, outcome: Outcome) -> Job | None:
+    def resolve(self, job: Job, outcome: Outcome) -> None:
+        if self.still_queued is None:
+            self._resolved(job, outcome, "")
+        else:
+            self._check_printer_then_resolve(job, outcome, self.still_queued)
+
+    @work(thread=True, group="resolve", exit_on_error=False)
+    def _check_printer_then_resolve(self, job: Job, outcome: Outcome,
+                                    check: Callable[[str], str]) -> None:
+        """Asking CUPS may take a while: not on the UI thread."""
+        self.call_from_thread(self._resolved, job, outcome, check(job.id))
+
+    def _resolved(self, job: Job, outcome: Outcome, still_queued: str) -> None:
+        if still_queued:
+            self.notify(t("resolve.still_queued", job=job.short_id, why=still_queued),
+                        title=t("action.refused"), severity="error", timeout=12)
+            return
         done = self.act(actions.resolve, job.id, outcome)
         if done is not None:
             from .fmt import state_label
 
             self.notify(t("action.resolved", job=done.short_id, state=state_label(done.state)))
-        return done
 
     @property
     def paused(self) -> bool:

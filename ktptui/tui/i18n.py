@@ -226,6 +226,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.cancelled": ("Pekerjaan {job} dibatalkan", "Job {job} cancelled"),
     "action.urgent": ("Pekerjaan {job} mendesak", "Job {job} is urgent"),
     "action.resolved": ("Pekerjaan {job}: {state}", "Job {job}: {state}"),
+    "resolve.still_queued": (
+        "Pekerjaan {job} belum diselesaikan: kartunya masih di antrean printer dan bisa "
+        "tercetak sendiri ({why}). Tunggu atau batalkan di printer, lalu coba lagi.",
+        "Job {job} not resolved: its card is still in the printer's queue and may print "
+        "by itself ({why}). Wait, or cancel it at the printer, then try again."),
     "action.paused": ("Pencetakan dijeda", "Printing paused"),
     "action.resumed": ("Pencetakan dilanjutkan", "Printing resumed"),
     "action.stopping": ("Menyelesaikan kartu yang sedang dicetak, lalu keluar...",

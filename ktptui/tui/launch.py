@@ -63,7 +63,10 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
             return build_engine(config, store_for_engine, operator=who, on_status=on_status,
                                 power=station.power if station is not None else None)
 
+    from ..printers.base import still_queued_check
+
     return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
+                  still_queued=still_queued_check(config.printer),
                   data_dir=config.store.data_dir, engine_factory=factory, demo=station,
                   office=OfficeSettings.from_config(config))
 
