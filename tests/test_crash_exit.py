@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from configkit import write_config
 
 from ktptui import actions, cli
 from ktptui.central.sim import CentralSimulator
@@ -59,27 +60,6 @@ sys.exit(main(argv))
 """
 
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=$]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-B]|[=>])")
-
-
-def write_config(tmp_path: Path, base_url: str) -> tuple[Path, Path]:
-    token = tmp_path / "token"
-    token.write_text("tok")
-    token.chmod(0o600)
-    data = tmp_path / "data"
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-[store]
-data_dir = "{data}"
-[central]
-base_url = "{base_url}"
-token_file = "{token}"
-[printer]
-backend = "sim"
-sim_seconds_per_card = 1.0
-[power]
-source = "none"
-""")
-    return config, data
 
 
 @contextlib.contextmanager
@@ -128,7 +108,8 @@ def after_the_screen(seen: bytearray) -> list[str]:
 
 def test_a_screen_that_raises_exits_70_with_one_line_and_the_traceback_in_tui_log(
         tmp_path: Path) -> None:
-    config, data = write_config(tmp_path, "http://127.0.0.1:9")  # nothing listens
+    nothing_listens = "http://127.0.0.1:9"
+    config, data = write_config(tmp_path, nothing_listens, seconds_per_card=1.0)
     with in_a_terminal(["screen", "--config", str(config)],
                        {"XDG_STATE_HOME": str(tmp_path / "state")}) as (child, seen):
         code = wait_exit(child)
@@ -144,7 +125,7 @@ def test_a_screen_that_raises_exits_70_with_one_line_and_the_traceback_in_tui_lo
 
 
 def test_a_textual_panic_is_not_success_either(tmp_path: Path) -> None:
-    config, data = write_config(tmp_path, "http://127.0.0.1:9")
+    config, data = write_config(tmp_path, "http://127.0.0.1:9", seconds_per_card=1.0)
     with in_a_terminal(["panic", "--config", str(config)],
                        {"XDG_STATE_HOME": str(tmp_path / "state")}) as (child, seen):
         code = wait_exit(child)
@@ -172,7 +153,7 @@ def test_the_demo_crash_goes_to_the_state_log(tmp_path: Path) -> None:
 def test_a_crash_while_printing_finishes_the_card_and_frees_the_printer(
         tmp_path: Path) -> None:
     with CentralSimulator(port=0, token="tok", seed=1) as central:
-        config, data = write_config(tmp_path, central.base_url)
+        config, data = write_config(tmp_path, central.base_url, seconds_per_card=1.0)
         store = Store(data)
         actions.receive_blanks(store, 5, operator="t")
         job = actions.add(store, demo_nik(44, 81), operator="t")
@@ -215,7 +196,7 @@ def boom(*args: object, **kwargs: object) -> int:
 def test_a_command_that_raises_exits_70_with_one_line(
         tmp_path: Path, state_home: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    config, _data = write_config(tmp_path, "http://127.0.0.1:9")
+    config, _data = write_config(tmp_path, "http://127.0.0.1:9", seconds_per_card=1.0)
     monkeypatch.setitem(cli.COMMANDS, "status", boom)
     code = cli.main(["status", "--config", str(config)])
     out = capsys.readouterr()
@@ -233,7 +214,7 @@ def test_a_command_that_raises_exits_70_with_one_line(
 def test_an_unwritable_log_is_said_in_the_same_line(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    config, _data = write_config(tmp_path, "http://127.0.0.1:9")
+    config, _data = write_config(tmp_path, "http://127.0.0.1:9", seconds_per_card=1.0)
     blocker = tmp_path / "state"
     blocker.write_text("a file where the folder should be")
     monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
@@ -250,7 +231,7 @@ def test_resume_that_raises_exits_70_with_one_journal_line_and_frees_the_printer
     from ktptui import engine
 
     with CentralSimulator(port=0, token="tok", seed=1) as central:
-        config, data = write_config(tmp_path, central.base_url)
+        config, data = write_config(tmp_path, central.base_url, seconds_per_card=1.0)
         monkeypatch.setattr(engine.Engine, "run", boom)
         code = cli.main(["--resume", "--config", str(config)])
     err = capsys.readouterr().err.splitlines()
@@ -268,7 +249,7 @@ def test_resume_that_raises_exits_70_with_one_journal_line_and_frees_the_printer
 def test_a_closed_pipe_is_not_a_crash(tmp_path: Path) -> None:
     """``ktptui jobs | head -0``: the reader is gone before the first line;
     no crash line, no traceback, not 0."""
-    config, data = write_config(tmp_path, "http://127.0.0.1:9")
+    config, data = write_config(tmp_path, "http://127.0.0.1:9", seconds_per_card=1.0)
     actions.add(Store(data), demo_nik(1, 1), operator="t")
     read, write = os.pipe()
     os.close(read)

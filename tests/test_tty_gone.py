@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from configkit import write_config
 
 from ktptui import actions
 from ktptui.central.sim import CentralSimulator
@@ -33,27 +34,6 @@ import fcntl, os, sys, termios
 fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 os.execv(sys.executable, [sys.executable, "-m", "ktptui", *sys.argv[1:]])
 """
-
-
-def write_config(tmp_path: Path, base_url: str) -> tuple[Path, Path]:
-    token = tmp_path / "token"
-    token.write_text("tok")
-    token.chmod(0o600)
-    data = tmp_path / "data"
-    config = tmp_path / "config.toml"
-    config.write_text(f"""
-[store]
-data_dir = "{data}"
-[central]
-base_url = "{base_url}"
-token_file = "{token}"
-[printer]
-backend = "sim"
-sim_seconds_per_card = 1.5
-[power]
-source = "none"
-""")
-    return config, data
 
 
 def wait_for(cond: Callable[[], bool], seconds: float, drain: int | None = None) -> bool:

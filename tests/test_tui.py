@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from configkit import write_config
 from textual.pilot import Pilot
 from textual.widgets import Input
 from tuikit import SIZE, until
@@ -565,23 +566,7 @@ def test_ssh_hangup_in_a_real_terminal_finishes_the_card_then_exits(tmp_path: Pa
     from ktptui.central.sim import CentralSimulator
 
     with CentralSimulator(port=0, token="tok", seed=1) as central:
-        token = tmp_path / "token"
-        token.write_text("tok")
-        token.chmod(0o600)
-        data = tmp_path / "data"
-        config = tmp_path / "config.toml"
-        config.write_text(f"""
-[store]
-data_dir = "{data}"
-[central]
-base_url = "{central.base_url}"
-token_file = "{token}"
-[printer]
-backend = "sim"
-sim_seconds_per_card = 1.5
-[power]
-source = "none"
-""")
+        config, data = write_config(tmp_path, central.base_url)
         store = Store(data)
         actions.receive_blanks(store, 5, operator="t")
         job = actions.add(store, demo_nik(44, 81), operator="t")
