@@ -101,3 +101,10 @@ def test_every_log_setup_uses_the_safe_formatter(tmp_path: Path) -> None:
         for h in root.handlers:
             h.close()
         root.handlers[:], root.level, root.propagate = saved[0], saved[1], saved[2]
+
+
+def test_the_tuis_one_line_text_is_cleaned_too() -> None:
+    # Details, events and reports screens show stored text through one_line.
+    from ktptui.tui.fmt import one_line
+
+    assert one_line("SITI\x1b]0;owned\x07 AMINAH\n\x1b[2Jrejected") == "SITI AMINAH rejected"

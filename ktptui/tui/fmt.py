@@ -81,4 +81,8 @@ def fit(text: str, width: int) -> str:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """Stored text on one line, without escapes or control characters (text
+    stored before central's replies were cleaned may still carry them)."""
+    from ..text import clean
+
+    return " ".join(clean(text).split())
