@@ -266,7 +266,7 @@ def test_appending_to_an_archive_cuts_only_a_torn_tail(
     good = [{"id": f"e{i}", "at": "2026-11-01T00:00:00.000+00:00", "n": "x" * 40}
             for i in range(20)]
     path.write_bytes(b"".join(encode_line(d) for d in good) + b'123 {"id": "torn')
-    store.history.append("events-2026-11", [{"id": "new", "at": "2026-11-02"}])
+    store.history.append({"events-2026-11": [{"id": "new", "at": "2026-11-02"}]})
     lines = path.read_bytes().splitlines(keepends=True)
     assert [decode_line(x)["id"] for x in lines] == [d["id"] for d in good] + ["new"]
 
