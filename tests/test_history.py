@@ -4,6 +4,7 @@ missing or damaged."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import stat
@@ -192,3 +193,27 @@ def test_a_symlinked_index_is_refused_not_followed(
     with pytest.raises(StoreError):
         Store(data_dir).find_job(jobs[0].id)
     assert not target.exists()
+
+
+def test_the_history_bench_builds_a_station_the_store_opens(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    data = tmp_path / "station"
+    out = subprocess.run(
+        [sys.executable, str(repo / "bench" / "history_bench.py"), "--build", str(data),
+         "--days", "100", "--per-day", "20", "--queued", "3"],
+        capture_output=True, text=True, timeout=120, check=True)
+    info = json.loads(out.stdout)
+    # A day: 18 cards printed (5 events each), 1 rejected and 1 cancelled (2 each).
+    assert (info["archived_jobs"], info["queued"], info["events"]) == (2000, 3, 100 * 94)
+    store = Store(data)
+    oldest = store.find_job(info["oldest_job"])
+    assert oldest.nik.endswith("*" * 12)  # older than 90 days: reduced, as retention would
+    assert store.counts() | {"done": 0} == {s.value: 0 for s in State} | {
+        "queued": 3, "rejected": 100, "cancelled": 100}
+    assert store.counts()["done"] == 1800
+    rec = store.reconcile()
+    assert rec.ok and rec.totals.balance == store.ledger_totals().balance == 2000 - 1800
+    assert retention.purge(store, days=90) == 0
