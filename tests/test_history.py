@@ -217,3 +217,67 @@ def test_the_history_bench_builds_a_station_the_store_opens(tmp_path: Path) -> N
     rec = store.reconcile()
     assert rec.ok and rec.totals.balance == store.ledger_totals().balance == 2000 - 1800
     assert retention.purge(store, days=90) == 0
+
+
+def test_a_purge_with_nothing_due_reads_nothing_and_rewrites_nothing(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store, jobs = archived_store(data_dir, make_nik, n=30)
+    now = OLD + timedelta(days=30, hours=10, minutes=1)  # jobs 0-10 are due
+    assert retention.purge(store, now=now, days=30) == 11
+    seg = next((data_dir / "archive").glob("jobs-*.jsonl"))
+    before = os.stat(seg)
+    decodes = count_decodes(monkeypatch)
+    assert retention.purge(store, now=now, days=30) == 0
+    assert decodes[0] == 0
+    assert os.stat(seg).st_ino == before.st_ino
+    # A day later: only the jobs that came due since are read.
+    assert retention.purge(store, now=now + timedelta(hours=5), days=30) == 5
+    assert decodes[0] == 5
+    masked = [j.nik == retention.mask_nik(j.nik) for j in
+              sorted(Store(data_dir).archived_jobs(), key=lambda j: j.updated_at)]
+    assert masked == [True] * 16 + [False] * 14
+
+
+def test_retention_builds_the_new_segment_outside_the_store_lock(
+        data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    import fcntl
+
+    store, jobs = archived_store(data_dir, make_nik, n=5)
+    free: list[bool] = []
+
+    def change(doc: dict[str, object]) -> dict[str, object]:
+        fd = os.open(data_dir / "store.lock", os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if held
+            free.append(True)
+        finally:
+            os.close(fd)
+        return {**doc, "note": "reduced"}
+
+    cutoff = to_text(datetime.now(UTC))
+    assert store.rewrite_archived_jobs(change, older_than=cutoff) == 5
+    assert free == [True] * 5
+    assert {j.note for j in Store(data_dir).archived_jobs()} == {"reduced"}
+
+
+def test_a_segment_that_grows_during_retention_is_done_again_under_the_lock(
+        data_dir: Path, make_nik: Callable[[int], str]) -> None:
+    store, jobs = archived_store(data_dir, make_nik, n=5)
+    late = finished(make_nik(99), OLD + timedelta(hours=20))
+    grown: list[str] = []
+
+    def change(doc: dict[str, object]) -> dict[str, object]:
+        if not grown:  # another process archives one more job of that month
+            other = Store(data_dir)
+            with other.transaction() as tx:
+                tx.put_job(late)
+            other.compact()
+            grown.append(late.id)
+        return {**doc, "note": "reduced"}
+
+    cutoff = to_text(datetime.now(UTC))
+    assert store.rewrite_archived_jobs(change, older_than=cutoff) == 6
+    again = Store(data_dir)
+    assert {j.id: j.note for j in again.archived_jobs()} == {
+        j.id: "reduced" for j in [*jobs, late]}
+    assert again.find_job(late.id).note == "reduced"

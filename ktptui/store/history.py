@@ -27,11 +27,19 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import ledger
-from ..fsutil import DiskFull, disk_full_message, write_all, write_atomic
+from ..fsutil import (
+    DiskFull,
+    StoreError,
+    disk_full_message,
+    fsync_dir,
+    write_all,
+    write_atomic,
+)
 from ..locks import open_private
 from .records import MALFORMED, StoreFull, check_doc, decode_line, encode_line, read_lines, why
 
@@ -42,7 +50,7 @@ T = TypeVar("T")
 TAIL_CHECK = 256 * 1024
 INDEX_NAME = "index.sqlite3"
 #: Bumped when the schema changes: an index of another version is rebuilt.
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 ARCHIVED = ("jobs", "ledger", "events")
 
 SCHEMA = (
@@ -65,6 +73,10 @@ SCHEMA = (
     " delta INTEGER NOT NULL)",
     "CREATE TABLE printed(job_id TEXT PRIMARY KEY, n INTEGER NOT NULL)",
     "CREATE INDEX printed_twice ON printed(n) WHERE n > 1",
+    # Retention's mark: in this segment (as it was: inode, size) every job
+    # last changed before ``cutoff`` has been offered to retention already.
+    "CREATE TABLE purged(seg TEXT PRIMARY KEY, cutoff TEXT NOT NULL, ino INTEGER NOT NULL,"
+    " size INTEGER NOT NULL)",
     """CREATE TRIGGER ledger_in AFTER INSERT ON ledger BEGIN
       INSERT INTO ledger_kinds VALUES (new.kind, 1, new.delta)
         ON CONFLICT(kind) DO UPDATE SET n = n + 1, delta = delta + new.delta;
@@ -201,6 +213,164 @@ class Archive:
                 raise StoreFull(disk_full_message(path)) from None
             self._guarded(lambda db: self._index_segment(db, path, 0, reset=True))
         return n
+
+    def rewrite_older(self, path: Path, change: Callable[[dict[str, Any]], dict[str, Any] | None],
+                      older_than: str, exclusive: Callable[[], AbstractContextManager[None]]
+                      ) -> int:
+        """Retention's rewrite of one jobs segment, in small steps: only jobs
+        last changed before ``older_than`` that were not offered at an earlier
+        cutoff are read (through the index); a segment with nothing due is
+        not read at all. The new segment is built outside the store lock and
+        swapped in under it (``exclusive``), if the segment did not change
+        meanwhile; otherwise it is done again under the lock."""
+        stem = path.stem
+        if stem[-7:] > older_than[:7]:
+            return 0  # a month that starts after the cutoff
+        todo = self._guarded(lambda db: self._due_places(db, path, older_than))
+        if todo is None:
+            return 0
+        ino, size, places = todo
+        new_docs: dict[int, dict[str, Any]] = {}
+        for (pos, _), doc in zip(places, self._read_at("jobs", stem, places), strict=True):
+            if doc is None:
+                continue
+            new = change(json.loads(json.dumps(doc)))  # a private copy
+            if new is not None and new != doc:
+                new_docs[pos] = new
+        if not new_docs:
+            self._guarded(lambda db: self._mark(db, stem, older_than, ino, size))
+            return 0
+        tmp, moved = self._build_rewrite(path, ino, size, new_docs)
+        with exclusive():
+            try:
+                st = os.stat(path, follow_symlinks=False)
+                if (st.st_ino, st.st_size) != (ino, size):
+                    # Changed meanwhile (a compaction appended to it): do it
+                    # whole, under the lock, as before.
+                    os.unlink(tmp)
+                    return self.rewrite(path, lambda d: change(d)
+                                        if d["updated_at"] < older_than else None)
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)
+                raise
+            fsync_dir(self.dir)
+            new_ino = os.stat(path, follow_symlinks=False).st_ino
+            self._guarded(lambda db: self._moved(db, stem, moved, new_ino, older_than))
+        return len(new_docs)
+
+    def _due_places(self, db: sqlite3.Connection, path: Path, older_than: str
+                    ) -> tuple[int, int, list[tuple[int, int]]] | None:
+        self._catch_up(db, ("jobs",))
+        stem = path.stem
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        mark = db.execute("SELECT cutoff, ino, size FROM purged WHERE seg = ?",
+                          (stem,)).fetchone()
+        if mark is not None and mark[1] == st.st_ino and mark[2] <= st.st_size:
+            cutoff, _, seen = mark
+            if cutoff >= older_than and seen == st.st_size:
+                return None  # nothing new since the last time: not even read
+            rows = db.execute(
+                "SELECT pos, len FROM jobs WHERE seg = ? AND updated_at < ? AND "
+                "(updated_at >= ? OR pos >= ?) ORDER BY pos",
+                (stem, older_than, cutoff, seen)).fetchall()
+        else:
+            rows = db.execute("SELECT pos, len FROM jobs WHERE seg = ? AND updated_at < ? "
+                              "ORDER BY pos", (stem, older_than)).fetchall()
+        return st.st_ino, st.st_size, [(p, n) for p, n in rows if p + n <= st.st_size]
+
+    def _mark(self, db: sqlite3.Connection, stem: str, cutoff: str, ino: int,
+              size: int) -> None:
+        with db:
+            old = db.execute("SELECT cutoff, ino, size FROM purged WHERE seg = ?",
+                             (stem,)).fetchone()
+            if old is not None and old[1] == ino and old[2] == size:
+                cutoff = max(cutoff, old[0])
+            db.execute("INSERT OR REPLACE INTO purged VALUES (?,?,?,?)",
+                       (stem, cutoff, ino, size))
+
+    def _read_at(self, table: str, stem: str, places: list[tuple[int, int]]
+                 ) -> Iterator[dict[str, Any] | None]:
+        """The record at each place (None where it is damaged), in order."""
+        path = self.dir / f"{stem}.jsonl"
+        fd = open_private(path, os.O_RDONLY)
+        try:
+            for pos, n in places:
+                doc = decode_line(os.pread(fd, n, pos))
+                if doc is None:
+                    _damaged(path, pos, "checksum mismatch")
+                    yield None
+                    continue
+                try:
+                    check_doc(table, doc.get("id"), doc)
+                except MALFORMED as e:
+                    _damaged(path, pos, why(e))
+                    yield None
+                    continue
+                yield doc
+        finally:
+            os.close(fd)
+
+    def _build_rewrite(self, path: Path, ino: int, size: int,
+                       new_docs: dict[int, dict[str, Any]]
+                       ) -> tuple[Path, list[tuple[int, int, int]]]:
+        """A copy of ``path``'s first ``size`` bytes with the records at
+        ``new_docs``' places replaced, fsync'ed beside it; and for every line
+        its old place and new place and length."""
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.rewrite.tmp")
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        src = open_private(path, os.O_RDONLY)
+        try:
+            if os.fstat(src).st_ino != ino:
+                raise StoreError(f"{path} changed while it was read; try again")
+            data = os.pread(src, size, 0)
+        finally:
+            os.close(src)
+        out: list[bytes] = []
+        moved: list[tuple[int, int, int]] = []
+        pos = new_pos = 0
+        while pos < len(data):
+            nl = data.find(b"\n", pos)
+            end = len(data) if nl < 0 else nl + 1
+            line = data[pos:end]
+            if pos in new_docs:
+                line = encode_line(new_docs[pos])
+            out.append(line)
+            moved.append((pos, new_pos, len(line)))
+            new_pos += len(line)
+            pos = end
+        fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+        try:
+            try:
+                write_all(fd, b"".join(out))
+                os.fsync(fd)
+            except OSError as e:
+                os.close(fd)
+                fd = -1
+                os.unlink(tmp)
+                if e.errno == errno.ENOSPC:
+                    raise StoreFull(disk_full_message(path)) from None
+                raise
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        return tmp, moved
+
+    def _moved(self, db: sqlite3.Connection, stem: str, moved: list[tuple[int, int, int]],
+               ino: int, cutoff: str) -> None:
+        """The index follows a rewritten segment: same records, new places."""
+        ids = dict(db.execute("SELECT pos, id FROM jobs WHERE seg = ?", (stem,)).fetchall())
+        end = moved[-1][1] + moved[-1][2] if moved else 0
+        with db:
+            db.executemany("UPDATE jobs SET pos = ?, len = ? WHERE id = ?",
+                           [(new, n, ids[old]) for old, new, n in moved if old in ids])
+            db.execute("INSERT OR REPLACE INTO segments VALUES (?,?,?)", (stem, ino, end))
+            db.execute("INSERT OR REPLACE INTO purged VALUES (?,?,?,?)", (stem, cutoff, ino, end))
 
     # -- the index -------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

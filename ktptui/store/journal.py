@@ -538,7 +538,8 @@ class Store:
             self._compact()  # a snapshot that carries them
 
     def rewrite_archived_jobs(
-        self, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+        self, change: Callable[[dict[str, Any]], dict[str, Any] | None], *,
+        older_than: str | None = None,
     ) -> int:
         """Replace archived *job* records for data retention; returns how many changed.
 
@@ -548,13 +549,26 @@ class Store:
         must not hold every other process past the lock's bounded wait. Only
         the jobs archive can be rewritten: the ledger and events archives (the
         audit trail) are append-only.
+
+        With ``older_than`` (retention), ``change`` is offered only jobs last
+        changed before it, and only those not offered at an earlier cutoff:
+        the rest is not read, and the lock is held only to swap a rewritten
+        segment in (see ``Archive.rewrite_older``).
         """
         changed = 0
         for path in self.history.segments("jobs"):
-            with self._mutex, FileLock(self._lock_path):
-                self._sync(writer=True)
+            if older_than is not None:
+                changed += self.history.rewrite_older(path, change, older_than, self._exclusive)
+                continue
+            with self._exclusive():
                 changed += self.history.rewrite(path, change)
         return changed
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._mutex, FileLock(self._lock_path):
+            self._sync(writer=True)
+            yield
 
     # -- reading ---------------------------------------------------------------
     def _raw(self, name: str) -> dict[str, Any]:
