@@ -281,3 +281,24 @@ def test_a_segment_that_grows_during_retention_is_done_again_under_the_lock(
     assert {j.id: j.note for j in again.archived_jobs()} == {
         j.id: "reduced" for j in [*jobs, late]}
     assert again.find_job(late.id).note == "reduced"
+
+
+def test_archived_jobs_stream_a_month_at_a_time(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(data_dir)
+    months = [OLD - timedelta(days=70), OLD - timedelta(days=35), OLD]
+    jobs = [finished(make_nik(i), months[i % 3]) for i in range(30)]
+    with store.transaction() as tx:
+        for job in jobs:
+            tx.put_job(job)
+    store.compact()
+    assert len(list((data_dir / "archive").glob("jobs-*.jsonl"))) == 3
+    decodes = count_decodes(monkeypatch)
+    stream = store.iter_archived_jobs()
+    first = next(stream)
+    assert first.updated_at[:7] == to_text(months[0])[:7]
+    assert decodes[0] == 1  # the first record: nothing else read yet
+    rest = list(stream)
+    assert {j.id for j in [first, *rest]} == {j.id for j in jobs}
+    assert [j.updated_at[:7] for j in [first, *rest]] == sorted(
+        j.updated_at[:7] for j in jobs)  # oldest month first

@@ -605,9 +605,14 @@ class Store:
 
     def archived_jobs(self) -> list[Job]:
         """Finished jobs moved out of the hot set (de-duplicated, hot wins)."""
+        return list(self.iter_archived_jobs())
+
+    def iter_archived_jobs(self) -> Iterator[Job]:
+        """``archived_jobs`` one at a time, oldest month first: memory holds
+        one month's index entries, not the history."""
         with self._mutex:
             hot = set(self._table("jobs"))
-        return [Job.from_dict(d) for d in self.history.records("jobs") if d["id"] not in hot]
+        return (Job.from_dict(d) for d in self.history.records("jobs") if d["id"] not in hot)
 
     def find_job(self, ref: str) -> Job:
         """A job by id or id prefix: unique among the hot jobs, else among the
