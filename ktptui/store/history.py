@@ -50,28 +50,31 @@ T = TypeVar("T")
 TAIL_CHECK = 256 * 1024
 INDEX_NAME = "index.sqlite3"
 #: Bumped when the schema changes: an index of another version is rebuilt.
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 ARCHIVED = ("jobs", "ledger", "events")
 
 SCHEMA = (
     "CREATE TABLE segments(name TEXT PRIMARY KEY, ino INTEGER NOT NULL,"
     " indexed_to INTEGER NOT NULL)",
-    "CREATE TABLE jobs(id TEXT PRIMARY KEY, seg TEXT NOT NULL, pos INTEGER NOT NULL,"
-    " len INTEGER NOT NULL, state TEXT, updated_at TEXT)",
-    "CREATE INDEX jobs_seg ON jobs(seg)",
-    "CREATE TABLE events(id TEXT PRIMARY KEY, seg TEXT NOT NULL, pos INTEGER NOT NULL,"
-    " len INTEGER NOT NULL, at TEXT, job_id TEXT)",
+    # Records are keyed by place: ``seg`` is the segment's month as YYYYMM
+    # (the table says which kind), ``pos`` its byte position. Events need no
+    # id column: they are found by time or job, and de-duplicated on reading.
+    "CREATE TABLE jobs(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
+    " id TEXT NOT NULL, state TEXT, updated_at TEXT, PRIMARY KEY(seg, pos)) WITHOUT ROWID",
+    "CREATE UNIQUE INDEX jobs_id ON jobs(id)",
+    "CREATE TABLE events(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
+    " at TEXT, job_id TEXT, PRIMARY KEY(seg, pos)) WITHOUT ROWID",
     "CREATE INDEX events_at ON events(at)",
-    "CREATE INDEX events_job ON events(job_id)",
-    "CREATE INDEX events_seg ON events(seg)",
-    "CREATE TABLE ledger(id TEXT PRIMARY KEY, seg TEXT NOT NULL, pos INTEGER NOT NULL,"
-    " len INTEGER NOT NULL, at TEXT, kind TEXT, delta INTEGER, job_id TEXT)",
+    "CREATE INDEX events_job ON events(job_id) WHERE job_id IS NOT NULL",
+    "CREATE TABLE ledger(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
+    " id TEXT NOT NULL, at TEXT, kind TEXT, delta INTEGER, job_id TEXT,"
+    " PRIMARY KEY(seg, pos)) WITHOUT ROWID",
+    "CREATE UNIQUE INDEX ledger_id ON ledger(id)",
     "CREATE INDEX ledger_at ON ledger(at)",
-    "CREATE INDEX ledger_seg ON ledger(seg)",
     # Kept by triggers, so a reconciliation costs the kinds, not the entries.
     "CREATE TABLE ledger_kinds(kind TEXT PRIMARY KEY, n INTEGER NOT NULL,"
     " delta INTEGER NOT NULL)",
-    "CREATE TABLE printed(job_id TEXT PRIMARY KEY, n INTEGER NOT NULL)",
+    "CREATE TABLE printed(job_id TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
     "CREATE INDEX printed_twice ON printed(n) WHERE n > 1",
     # Retention's mark: in this segment (as it was: inode, size) every job
     # last changed before ``cutoff`` has been offered to retention already.
@@ -90,20 +93,30 @@ SCHEMA = (
     END""",
 )
 
-#: Per table: the insert and the index columns taken from a record.
+#: Per table: the insert (a job archived twice: the later place wins; a ledger
+#: entry: the first, so the running totals count it once).
 INSERT = {
     "jobs": "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?)",
-    "events": "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
+    "events": "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?)",
     "ledger": "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?,?)",
 }
 
 
-def _columns(table: str, doc: dict[str, Any]) -> tuple[Any, ...]:
+def _row(table: str, seg: int, pos: int, n: int, doc: dict[str, Any]) -> tuple[Any, ...]:
     if table == "jobs":
-        return (doc["state"], doc["updated_at"])
+        return (seg, pos, n, doc["id"], doc["state"], doc["updated_at"])
     if table == "events":
-        return (doc["at"], doc.get("job_id"))
-    return (doc["at"], doc["kind"], doc["delta"], doc.get("job_id"))
+        return (seg, pos, n, doc["at"], doc.get("job_id"))
+    return (seg, pos, n, doc["id"], doc["at"], doc["kind"], doc["delta"], doc.get("job_id"))
+
+
+def _seg(stem: str) -> int:
+    """``jobs-2026-11`` -> 202611."""
+    return int(stem[-7:-3]) * 100 + int(stem[-2:])
+
+
+def _stem(table: str, seg: int) -> str:
+    return f"{table}-{seg // 100:04d}-{seg % 100:02d}"
 
 
 def tail_start(path: Path) -> int:
@@ -185,7 +198,7 @@ class Archive:
             for stem, ino, start, placed in written:
                 table = _table_of(stem)
                 db.executemany(INSERT[table], (
-                    (doc["id"], stem, pos, n, *_columns(table, doc)) for pos, n, doc in placed))
+                    _row(table, _seg(stem), pos, n, doc) for pos, n, doc in placed))
                 row = db.execute("SELECT ino, indexed_to FROM segments WHERE name = ?",
                                  (stem,)).fetchone()
                 # Only an index that had seen the segment up to where this
@@ -277,10 +290,10 @@ class Archive:
             rows = db.execute(
                 "SELECT pos, len FROM jobs WHERE seg = ? AND updated_at < ? AND "
                 "(updated_at >= ? OR pos >= ?) ORDER BY pos",
-                (stem, older_than, cutoff, seen)).fetchall()
+                (_seg(stem), older_than, cutoff, seen)).fetchall()
         else:
             rows = db.execute("SELECT pos, len FROM jobs WHERE seg = ? AND updated_at < ? "
-                              "ORDER BY pos", (stem, older_than)).fetchall()
+                              "ORDER BY pos", (_seg(stem), older_than)).fetchall()
         return st.st_ino, st.st_size, [(p, n) for p, n in rows if p + n <= st.st_size]
 
     def _mark(self, db: sqlite3.Connection, stem: str, cutoff: str, ino: int,
@@ -364,11 +377,13 @@ class Archive:
     def _moved(self, db: sqlite3.Connection, stem: str, moved: list[tuple[int, int, int]],
                ino: int, cutoff: str) -> None:
         """The index follows a rewritten segment: same records, new places."""
-        ids = dict(db.execute("SELECT pos, id FROM jobs WHERE seg = ?", (stem,)).fetchall())
+        seg = _seg(stem)
+        rows = {r[1]: r for r in db.execute("SELECT * FROM jobs WHERE seg = ?", (seg,))}
         end = moved[-1][1] + moved[-1][2] if moved else 0
         with db:
-            db.executemany("UPDATE jobs SET pos = ?, len = ? WHERE id = ?",
-                           [(new, n, ids[old]) for old, new, n in moved if old in ids])
+            db.execute("DELETE FROM jobs WHERE seg = ?", (seg,))
+            db.executemany(INSERT["jobs"], [(seg, new, n, *rows[old][3:])
+                                            for old, new, n in moved if old in rows])
             db.execute("INSERT OR REPLACE INTO segments VALUES (?,?,?)", (stem, ino, end))
             db.execute("INSERT OR REPLACE INTO purged VALUES (?,?,?,?)", (stem, cutoff, ino, end))
 
@@ -466,7 +481,7 @@ class Archive:
                     self._index_segment(db, path, known[1], reset=False)
             for stem in [s for s in seen if _table_of(s) == table and s not in present]:
                 with db:
-                    db.execute(f"DELETE FROM {table} WHERE seg = ?", (stem,))
+                    db.execute(f"DELETE FROM {table} WHERE seg = ?", (_seg(stem),))
                     db.execute("DELETE FROM segments WHERE name = ?", (stem,))
 
     def _index_segment(self, db: sqlite3.Connection, path: Path, start: int, *,
@@ -489,7 +504,7 @@ class Archive:
                     if doc is not None:
                         try:
                             check_doc(table, doc.get("id"), doc)
-                            rows.append((doc["id"], stem, pos, len(line), *_columns(table, doc)))
+                            rows.append(_row(table, _seg(stem), pos, len(line), doc))
                         except MALFORMED as e:
                             _damaged(path, pos, why(e))
                         end = pos + len(line)
@@ -502,26 +517,26 @@ class Archive:
             os.close(fd)
         with db:
             if reset:
-                db.execute(f"DELETE FROM {table} WHERE seg = ?", (stem,))
+                db.execute(f"DELETE FROM {table} WHERE seg = ?", (_seg(stem),))
             db.executemany(INSERT[table], rows)
             db.execute("INSERT OR REPLACE INTO segments VALUES (?,?,?)", (stem, ino, end))
 
     def _located(self, table: str, where: str, args: tuple[Any, ...],
-                 order: str = "seg, pos") -> list[tuple[str, int, int]]:
-        def query(db: sqlite3.Connection) -> list[tuple[str, int, int]]:
+                 order: str = "seg, pos") -> list[tuple[int, int, int]]:
+        def query(db: sqlite3.Connection) -> list[tuple[int, int, int]]:
             self._catch_up(db, (table,))
             return db.execute(f"SELECT seg, pos, len FROM {table} WHERE {where} "
                               f"ORDER BY {order}", args).fetchall()
         return self._guarded(query)
 
-    def _read(self, table: str, located: Iterable[tuple[str, int, int]]
+    def _read(self, table: str, located: Iterable[tuple[int, int, int]]
               ) -> Iterator[dict[str, Any]]:
         """The records at these places, each checked; a damaged one is named
         (file and byte) and skipped."""
-        fds: dict[str, int] = {}
+        fds: dict[int, int] = {}
         try:
             for seg, pos, n in located:
-                path = self.dir / f"{seg}.jsonl"
+                path = self.dir / f"{_stem(table, seg)}.jsonl"
                 fd = fds.get(seg)
                 if fd is None:
                     try:
@@ -611,7 +626,7 @@ class Archive:
         skipped."""
         for path in self.segments(table):
             stem = path.stem
-            yield from self._read(table, self._located(table, "seg = ?", (stem,)))
+            yield from self._read(table, self._located(table, "seg = ?", (_seg(stem),)))
 
     def close(self) -> None:
         with self._lock:
