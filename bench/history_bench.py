@@ -152,7 +152,8 @@ def run_cli(config: Path, args: list[str]) -> Run:
     """One ktptui command as its own process: its CPU time and peak RSS."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     p = subprocess.Popen([sys.executable, "-m", "ktptui", *args, "--config", str(config)],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         cwd=ROOT)  # `-m` puts the working folder first on the path
     _, status, usage = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     return Run(usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, p.returncode)

@@ -189,7 +189,11 @@ class Archive:
                 pos += len(line)
             written.append((stem, ino, end, placed))
         if written:
-            self._guarded(lambda db: self._index_appended(db, written))
+            try:
+                self._guarded(lambda db: self._index_appended(db, written))
+            except StoreError as e:
+                # The segments are written: the index catches up at the next read.
+                log.warning("archive index not updated: %s", e)
 
     def _index_appended(self, db: sqlite3.Connection,
                         written: list[tuple[str, int, int, list[tuple[int, int,
@@ -452,7 +456,12 @@ class Archive:
                 return work(self._connect())
             except sqlite3.DatabaseError as e:
                 self._drop_index(e)
-            return work(self._connect())
+            try:
+                return work(self._connect())
+            except sqlite3.Error as e:  # e.g. the disk is full: a line, not a traceback
+                raise StoreError(f"cannot use the archive index {self.index_path}: {e}; "
+                                 "free some space on that disk or check the folder's "
+                                 "owner") from None
 
     def _catch_up(self, db: sqlite3.Connection, tables: Iterable[str]) -> None:
         """Index what the segments hold and the index has not seen: after a

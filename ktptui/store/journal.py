@@ -3,8 +3,8 @@
 Why not TinyDB's own ``JSONStorage``: its Storage interface hands over the
 whole database on every write, so each change re-serialises and rewrites every
 job (88 ms at 10k jobs, 547 ms at 50k), and a power cut mid-write leaves a
-broken file. So TinyDB holds and queries the *hot* set in memory
-(``MemoryStorage``), and durability comes from our own files:
+broken file. So TinyDB holds the *hot* set in memory (``MemoryStorage``,
+through ``tinydb_adapter``), and durability comes from our own files:
 
 ``snapshot.json``
     The hot tables at generation G (active jobs, recently finished ones, the
@@ -18,10 +18,12 @@ broken file. So TinyDB holds and queries the *hot* set in memory
     line (crash mid-append) fails its CRC and was never acknowledged, so it is
     dropped; a bad line *followed by good ones* is real damage and the store
     refuses to open rather than guess. Archive lines carry the same CRC.
-``archive/<table>-YYYY-MM.jsonl``
+``archive/<table>-YYYY-MM.jsonl`` (+ ``archive/index.sqlite3``)
     Finished jobs, ledger entries and events, moved out of the hot set when the
     journal is compacted (every ``compact_after`` transactions). This keeps one
     transition's cost independent of history: it touches only the hot set.
+    The archive and its index are ``history.Archive``'s; this module only
+    hands records over to it and asks it for history.
 ``snapshot.prev.json`` + ``journal-(G-1).jsonl``
     The last good copy: loading it replays every later journal, so copying it
     over a damaged ``snapshot.json`` loses nothing, and the store does just that
