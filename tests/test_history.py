@@ -302,3 +302,28 @@ def test_archived_jobs_stream_a_month_at_a_time(
     assert {j.id for j in [first, *rest]} == {j.id for j in jobs}
     assert [j.updated_at[:7] for j in [first, *rest]] == sorted(
         j.updated_at[:7] for j in jobs)  # oldest month first
+
+
+def test_an_index_that_cannot_be_written_is_one_line_and_never_fails_a_compaction(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import sqlite3
+
+    from ktptui.store import StoreError
+
+    store = Store(data_dir)
+    job = finished(make_nik(1), OLD)
+    with store.transaction() as tx:
+        tx.put_job(job)
+
+    def full(self: object) -> object:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(history.Archive, "_connect", full)
+        store.compact()  # archived all the same
+        assert store.jobs() == [] and "archive index not updated" in caplog.text
+        with pytest.raises(StoreError) as info:
+            store.find_job(job.id)
+        assert "\n" not in str(info.value) and "disk is full" in str(info.value)
+    assert store.find_job(job.id) == job  # caught up once the index can be written
