@@ -289,8 +289,10 @@ class Archive:
                           (stem,)).fetchone()
         if mark is not None and mark[1] == st.st_ino and mark[2] <= st.st_size:
             cutoff, _, seen = mark
-            if cutoff >= older_than and seen == st.st_size:
-                return None  # nothing new since the last time: not even read
+            if seen == st.st_size and (cutoff >= older_than or cutoff[:7] > stem[-7:]):
+                # Nothing new since the last time, and every job in it was
+                # already offered (or the month is all before that cutoff).
+                return None
             rows = db.execute(
                 "SELECT pos, len FROM jobs WHERE seg = ? AND updated_at < ? AND "
                 "(updated_at >= ? OR pos >= ?) ORDER BY pos",
@@ -531,11 +533,15 @@ class Archive:
             db.execute("INSERT OR REPLACE INTO segments VALUES (?,?,?)", (stem, ino, end))
 
     def _located(self, table: str, where: str, args: tuple[Any, ...],
-                 order: str = "seg, pos") -> list[tuple[int, int, int]]:
+                 order: str | None = None) -> list[tuple[int, int, int]]:
+        """Places matching ``where``, in file order unless ``order`` is given.
+        Sorted here, not by SQL: an ORDER BY on the key would lead SQLite to
+        walk the whole table in key order instead of using the time index."""
         def query(db: sqlite3.Connection) -> list[tuple[int, int, int]]:
             self._catch_up(db, (table,))
-            return db.execute(f"SELECT seg, pos, len FROM {table} WHERE {where} "
-                              f"ORDER BY {order}", args).fetchall()
+            rows = db.execute(f"SELECT seg, pos, len FROM {table} WHERE {where}"
+                              + (f" ORDER BY {order}" if order else ""), args).fetchall()
+            return rows if order else sorted(rows)
         return self._guarded(query)
 
     def _read(self, table: str, located: Iterable[tuple[int, int, int]]
@@ -635,7 +641,8 @@ class Archive:
         skipped."""
         for path in self.segments(table):
             stem = path.stem
-            yield from self._read(table, self._located(table, "seg = ?", (_seg(stem),)))
+            yield from self._read(table, self._located(table, "seg = ?", (_seg(stem),),
+                                                       order="pos"))
 
     def close(self) -> None:
         with self._lock:
