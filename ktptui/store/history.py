@@ -51,7 +51,6 @@ TAIL_CHECK = 256 * 1024
 INDEX_NAME = "index.sqlite3"
 #: Bumped when the schema changes: an index of another version is rebuilt.
 INDEX_VERSION = 3
-ARCHIVED = ("jobs", "ledger", "events")
 
 SCHEMA = (
     "CREATE TABLE segments(name TEXT PRIMARY KEY, ino INTEGER NOT NULL,"
