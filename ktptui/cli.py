@@ -169,18 +169,32 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
     except ValueError:
         known = ", ".join(s.value for s in State)
         raise _Usage(f"unknown state in --state {args.state}; known: {known}") from None
-    jobs = store.jobs(states) if states or args.all else store.active_jobs()
+    import itertools
+    from collections.abc import Iterator
+
+    from .model import Job
+
+    jobs: Iterator[Job] = iter(queue_order(
+        store.jobs(states) if states or args.all else store.active_jobs()))
     if args.all:
-        jobs = jobs + [j for j in store.archived_jobs() if states is None or j.state in states]
-    jobs = queue_order(jobs)
+        # Then the archive, oldest month first, streamed: years of history
+        # are written as they are read, never held in memory at once.
+        jobs = itertools.chain(jobs, (j for j in store.iter_archived_jobs()
+                                      if states is None or j.state in states))
     if args.json:
-        _out(json.dumps([_job_row(j) for j in jobs], ensure_ascii=False, indent=1))
+        sep = "[\n"
+        for j in jobs:
+            sys.stdout.write(sep + " " + json.dumps(_job_row(j), ensure_ascii=False,
+                                                    indent=1).replace("\n", "\n "))
+            sep = ",\n"
+        _out("[]" if sep == "[\n" else "\n]")
         return EXIT_OK
-    if not jobs:
+    first = next(jobs, None)
+    if first is None:
         _out("no jobs")
         return EXIT_OK
     _out(f"{'ID':8}  {'NIK':16}  {'STATE':11}  {'TRY':>3}  {'PRIO':6}  {'REASON':11}  LAST ERROR")
-    for j in jobs:
+    for j in itertools.chain([first], jobs):
         _out(f"{j.short_id:8}  {j.nik:16}  {j.state.value:11}  {j.attempt:>3}  "
              f"{j.priority.value:6}  {j.reason.value:11}  {j.last_error}")
     return EXIT_OK
@@ -232,10 +246,15 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _blanks_summary(store: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
     from . import ledger
+    from .model import now_utc, to_text
 
     rec = store.reconcile()
-    fc = ledger.forecast(store.ledger_entries(), rec.carried.balance)
+    # The forecast looks at the last 7 local days: read only those entries.
+    since = to_text(now_utc() - timedelta(days=8))
+    fc = ledger.forecast(store.ledger_entries(since=since), rec.carried.balance)
     return {
         **rec.carried.to_dict(),
         "reconciled": rec.ok,

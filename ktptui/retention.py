@@ -8,7 +8,8 @@ holder name, the job's note and the notes of its history, the last error text
 (central's message may quote the citizen) and any card document reference.
 
 ``purge`` does this in the hot set (one transaction) and in the jobs archive
-(``Store.rewrite_archived_jobs``), and compacts the store (twice when hot jobs
+(``Store.rewrite_archived_jobs``: only what is due is read, each segment is
+rebuilt outside the store lock and swapped in under it), and compacts the store (twice when hot jobs
 changed) so no journal and no previous snapshot still holds old copies. The
 events and the blank ledger (the audit trail) are never changed: they name
 jobs by id and hold no NIK or name, but an operator's note is kept there as
@@ -22,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from . import model
-from .model import FINAL_STATES, Job, from_text
+from .model import FINAL_STATES, Job, from_text, to_text
 from .store import Store
 
 EVENT_KIND = "retention"
@@ -79,7 +80,9 @@ def purge(store: Store, now: datetime | None = None, days: int = 90, *,
         changed.add(job.id)
         return {**doc, **redact(job).to_dict()}
 
-    store.rewrite_archived_jobs(archived)
+    # Only jobs finished before the cutoff, and not offered at an earlier
+    # one, are read: with nothing due, the archive is not read at all.
+    store.rewrite_archived_jobs(archived, older_than=to_text(cutoff))
     if changed:
         with store.transaction() as tx:
             tx.add_event(EVENT_KIND, operator,

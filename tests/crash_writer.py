@@ -67,7 +67,7 @@ def report(store: Store, job_id: str) -> None:
 
 def main() -> None:
     data_dir, first, compact_after = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-    ktptui.store.KEEP_FINISHED_HOT = timedelta(0)  # archive finished jobs at once
+    ktptui.store.journal.KEEP_FINISHED_HOT = timedelta(0)  # archive finished jobs at once
     store = Store(data_dir, compact_after=compact_after)
     say("K", first)
     for i in range(first, first + 100_000):

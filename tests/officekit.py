@@ -52,7 +52,7 @@ class Clock:
 @pytest.fixture(name="clock")
 def clock_fixture(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock(utc("2026-11-01T00:00"))
-    for mod in (model, ledger, store):
+    for mod in (model, ledger, store.journal, store.records):
         monkeypatch.setattr(mod, "now_utc", c)
     return c
 

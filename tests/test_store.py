@@ -259,14 +259,14 @@ def test_compaction_happens_by_itself_and_keeps_the_previous_copy(
 @pytest.mark.parametrize("tail_check", [100, 10**6])
 def test_appending_to_an_archive_cuts_only_a_torn_tail(
         store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch, tail_check: int) -> None:
-    import ktptui.store as store_module
+    import ktptui.store.history as history_module
 
-    monkeypatch.setattr(store_module, "TAIL_CHECK", tail_check)  # tail only, or whole file
+    monkeypatch.setattr(history_module, "TAIL_CHECK", tail_check)  # tail only, or whole file
     path = data_dir / "archive" / "events-2026-11.jsonl"
     good = [{"id": f"e{i}", "at": "2026-11-01T00:00:00.000+00:00", "n": "x" * 40}
             for i in range(20)]
     path.write_bytes(b"".join(encode_line(d) for d in good) + b'123 {"id": "torn')
-    store._append_archive("events-2026-11", [{"id": "new", "at": "2026-11-02"}])
+    store.history.append({"events-2026-11": [{"id": "new", "at": "2026-11-02"}]})
     lines = path.read_bytes().splitlines(keepends=True)
     assert [decode_line(x)["id"] for x in lines] == [d["id"] for d in good] + ["new"]
 
@@ -297,7 +297,7 @@ def test_a_crash_between_archiving_and_the_new_snapshot_loses_and_doubles_nothin
     def crash(path: Path, data: bytes) -> None:
         raise KeyboardInterrupt  # stands in for the process dying here
 
-    monkeypatch.setattr("ktptui.store.write_atomic", crash)
+    monkeypatch.setattr("ktptui.store.journal.write_atomic", crash)
     with pytest.raises(KeyboardInterrupt):
         store.compact()
     monkeypatch.undo()
@@ -464,7 +464,7 @@ def test_a_crash_while_writing_the_repaired_snapshot_loses_nothing(
     expected = state_of(store)
     snap = data_dir / "snapshot.json"
     snap.write_bytes(snap.read_bytes()[:-40])
-    import ktptui.store as store_module
+    import ktptui.store.journal as store_module
 
     real = store_module.write_atomic
 
@@ -809,3 +809,26 @@ def test_store_bench_runs_at_a_tiny_size(tmp_path: Path,
     assert all(0 < r.median_ms <= r.p95_ms <= r.max_ms for r in rows)
     assert "compaction" in rows[0].note
     assert "ours, transition" in bench.table(rows)
+
+
+def test_tinydb_still_hands_back_the_tables_it_was_given() -> None:
+    # The store changes the hot tables in place (a commit costs its records,
+    # not a copy of the table): that needs MemoryStorage.read() to return the
+    # very dict written. A TinyDB that copies, or keys tables differently,
+    # fails here rather than silently losing commits.
+    from ktptui.store.tinydb_adapter import HotTables
+
+    hot = HotTables()
+    jobs: dict[str, Any] = {"a": {"state": "queued"}}
+    hot.load({"jobs": jobs})
+    assert hot.table("jobs") is jobs
+    hot.table("jobs")["b"] = {"state": "held"}
+    assert hot.table("jobs") == {"a": {"state": "queued"}, "b": {"state": "held"}}
+
+
+def test_only_the_adapter_imports_tinydb() -> None:
+    pkg = REPO / "ktptui"
+    users = {p.relative_to(pkg).as_posix() for p in pkg.rglob("*.py")
+             if any(line.lstrip().startswith(("import tinydb", "from tinydb"))
+                    for line in p.read_text(encoding="utf-8").splitlines())}
+    assert users == {"store/tinydb_adapter.py"}

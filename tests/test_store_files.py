@@ -26,6 +26,7 @@ from ktptui.documents import DocumentError
 from ktptui.fsutil import UnsafeFile, write_atomic
 from ktptui.model import new_job
 from ktptui.store import (
+    JobNotFound,
     Store,
     StoreBusy,
     StoreCorrupt,
@@ -413,17 +414,21 @@ def test_every_kind_of_malformed_journal_record_is_one_line(
         Store(data_dir)
 
 
-def test_a_malformed_archive_record_is_one_line_naming_file_and_line(
-        data_dir: Path, make_nik: Callable[[int], str]) -> None:
+def test_a_malformed_archive_record_is_named_by_file_and_byte_and_skipped(
+        data_dir: Path, make_nik: Callable[[int], str], caplog: pytest.LogCaptureFixture) -> None:
     store = Store(data_dir)
     path = data_dir / "archive" / "jobs-2026-01.jsonl"
     good = new_job(make_nik(1), operator="op").to_dict()
     bad = dict(good, id="x" * 36, history="oops")
     path.write_bytes(encode_line(good) + encode_line(bad))
-    with pytest.raises(StoreCorrupt) as info:
-        store.archived_jobs()
-    msg = one_line(info.value)
-    assert msg.startswith(f"{path} has a malformed record (line 2 (byte ")
+    assert [j.id for j in store.archived_jobs()] == [good["id"]]
+    assert store.find_job(good["id"][:8]).id == good["id"]
+    with pytest.raises(JobNotFound):
+        store.find_job("x" * 8)
+    damaged = [r.getMessage() for r in caplog.records if "damaged" in r.getMessage()]
+    assert damaged and all("\n" not in m for m in damaged)
+    assert damaged[0].startswith(f"{path}: the record at byte {len(encode_line(good))} "
+                                 "is damaged (")
 
 
 def test_a_malformed_record_in_an_old_snapshot_is_one_line(

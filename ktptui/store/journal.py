@@ -3,8 +3,8 @@
 Why not TinyDB's own ``JSONStorage``: its Storage interface hands over the
 whole database on every write, so each change re-serialises and rewrites every
 job (88 ms at 10k jobs, 547 ms at 50k), and a power cut mid-write leaves a
-broken file. So TinyDB holds and queries the *hot* set in memory
-(``MemoryStorage``), and durability comes from our own files:
+broken file. So TinyDB holds the *hot* set in memory (``MemoryStorage``,
+through ``tinydb_adapter``), and durability comes from our own files:
 
 ``snapshot.json``
     The hot tables at generation G (active jobs, recently finished ones, the
@@ -18,10 +18,12 @@ broken file. So TinyDB holds and queries the *hot* set in memory
     line (crash mid-append) fails its CRC and was never acknowledged, so it is
     dropped; a bad line *followed by good ones* is real damage and the store
     refuses to open rather than guess. Archive lines carry the same CRC.
-``archive/<table>-YYYY-MM.jsonl``
+``archive/<table>-YYYY-MM.jsonl`` (+ ``archive/index.sqlite3``)
     Finished jobs, ledger entries and events, moved out of the hot set when the
     journal is compacted (every ``compact_after`` transactions). This keeps one
     transition's cost independent of history: it touches only the hot set.
+    The archive and its index are ``history.Archive``'s; this module only
+    hands records over to it and asks it for history.
 ``snapshot.prev.json`` + ``journal-(G-1).jsonl``
     The last good copy: loading it replays every later journal, so copying it
     over a damaged ``snapshot.json`` loses nothing, and the store does just that
@@ -56,13 +58,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.storages import MemoryStorage
-from tinydb.table import Table
-
-from . import ledger, paths
-from .documents import Documents
-from .fsutil import (
+from .. import ledger, paths
+from ..documents import Documents
+from ..fsutil import (
     DiskFull,
     StoreError,
     UnsafeFile,
@@ -74,70 +72,31 @@ from .fsutil import (
     write_all,
     write_atomic,
 )
-from .locks import FileLock, StoreBusy, open_private
-from .model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
+from ..locks import FileLock, open_private
+from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
+from .history import Archive
+from .records import (
+    MALFORMED,
+    TABLES,
+    Event,
+    JobNotFound,
+    OutboxItem,
+    StoreCorrupt,
+    StoreFull,
+    check_doc,
+    encode_line,
+    line_of,
+    malformed,
+    read_lines,
+    why,
+)
+from .tinydb_adapter import HotTables
 
 log = logging.getLogger("ktptui.store")
 
 FORMAT = 1
-TABLES = ("jobs", "outbox", "ledger", "events", "meta")
 #: Finished jobs stay in the hot set this long, so "today's cards" stay quick.
 KEEP_FINISHED_HOT = timedelta(hours=24)
-
-
-class StoreCorrupt(StoreError):
-    pass
-
-
-class StoreFull(StoreError):
-    pass
-
-
-class JobNotFound(StoreError):
-    pass
-
-
-class _StrTable(Table):
-    """Documents keyed by our own string ids (job UUIDs, outbox keys)."""
-
-    document_id_class = str  # type: ignore[assignment]
-
-
-TinyDB.table_class = _StrTable
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A card outcome waiting to be reported to central, in order."""
-
-    job_id: str
-    attempt: int
-    authorization_id: str
-    outcome: str
-    operator: str
-    note: str = ""
-    queued_at: str = field(default_factory=lambda: to_text(now_utc()))
-    #: The card document to delete once this outcome is reported.
-    document: str | None = None
-    attempts: int = 0
-    last_error: str = ""
-    next_try_at: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.job_id}/{self.attempt}"
-
-
-@dataclass(frozen=True)
-class Event:
-    """One line of the audit trail / event log."""
-
-    id: str
-    at: str
-    kind: str
-    operator: str
-    detail: str = ""
-    job_id: str | None = None
 
 
 @dataclass
@@ -160,11 +119,6 @@ class Changes:
 Op = list[Any]  # ["put", table, key, doc] | ["del", table, key]
 
 
-def encode_line(obj: Any) -> bytes:
-    body = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-    return b"%08x " % zlib.crc32(body) + body + b"\n"
-
-
 SNAP_HEAD = b'{"crc32":"'
 
 
@@ -185,126 +139,6 @@ def decode_snapshot(data: bytes) -> tuple[Any, bool]:
     return json.loads(data), True
 
 
-def check_doc(table: str, key: Any, doc: Any) -> Job | None:
-    """Raise (KeyError, TypeError, ValueError, AttributeError) unless ``doc`` is a
-    well-formed record of ``table``; a job comes back built (for the cache)."""
-    if not isinstance(key, str) or not isinstance(doc, dict):
-        raise TypeError("not a keyed record")
-    if table == "jobs":
-        job = Job.from_dict(doc)
-        if job.id != key:
-            raise ValueError(f"job id {job.id!r} filed under {key!r}")
-        return job
-    if table == "outbox":
-        OutboxItem(**doc)
-    elif table == "ledger":
-        ledger.Entry.from_dict(doc)
-    elif table == "events":
-        Event(**doc)
-    elif "value" not in doc:
-        raise KeyError("value")
-    return None
-
-
-MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
-
-
-def why(e: BaseException) -> str:
-    """An exception as a short reason ("missing 'tables'" for a KeyError)."""
-    return f"missing {e}" if isinstance(e, KeyError) else str(e) or type(e).__name__
-
-
-def malformed(path: Path, where: str, e: BaseException) -> StoreCorrupt:
-    what = why(e)
-    return StoreCorrupt(
-        f"{path} has a malformed record ({where}: {what}). Nothing was changed. Keep a "
-        f"copy of {path.parent}, then see README 'Recovering the store'")
-
-
-def decode_line(line: bytes) -> Any | None:
-    """The object on a line, or None when the line is torn or damaged."""
-    if len(line) < 10 or line[8:9] != b" " or not line.endswith(b"\n"):
-        return None
-    body = line[9:-1]
-    try:
-        if int(line[:8], 16) != zlib.crc32(body):
-            return None
-        return json.loads(body)
-    except ValueError:
-        return None
-
-
-#: How much of an archive file's end is checked for a torn tail before appending.
-TAIL_CHECK = 256 * 1024
-
-
-def _tail_start(path: Path) -> int:
-    """A line start near the end of ``path``: only the last batch appended can
-    be torn, so compaction need not re-read a month of archive to find it."""
-    fd = open_private(path, os.O_RDONLY)
-    try:
-        size = os.fstat(fd).st_size
-        if size <= TAIL_CHECK:
-            return 0
-        nl = os.pread(fd, TAIL_CHECK, size - TAIL_CHECK).find(b"\n")
-    finally:
-        os.close(fd)
-    return 0 if nl < 0 else size - TAIL_CHECK + nl + 1
-
-
-def _line_of(path: Path, pos: int) -> str:
-    """ "line 17 (byte 2048)" for an error message."""
-    try:
-        fd = open_private(path, os.O_RDONLY)
-        try:
-            line = os.pread(fd, pos, 0).count(b"\n") + 1
-        finally:
-            os.close(fd)
-    except (OSError, StoreError):
-        return f"byte {pos}"
-    return f"line {line} (byte {pos})"
-
-
-def _read_lines(path: Path, offset: int,
-                starts: list[int] | None = None) -> tuple[list[Any], int, int]:
-    """Objects from ``offset`` on, the offset after the last good line, and
-    the number of bytes past it (a torn tail). Damage before good lines raises.
-    ``starts`` gets each object's byte position in the file."""
-    try:
-        fd = open_private(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return [], offset, 0
-    try:
-        size = os.fstat(fd).st_size
-        data = os.pread(fd, size - offset, offset) if size > offset else b""
-    finally:
-        os.close(fd)
-    out: list[Any] = []
-    pos = 0
-    good_end = 0
-    bad_at: int | None = None
-    while pos < len(data):
-        nl = data.find(b"\n", pos)
-        end = len(data) if nl < 0 else nl + 1
-        obj = decode_line(data[pos:end])
-        if obj is None:
-            bad_at = bad_at if bad_at is not None else pos
-        elif bad_at is not None:
-            line_no = data[:bad_at].count(b"\n") + 1
-            raise StoreCorrupt(
-                f"{path} is damaged at byte {offset + bad_at} (record {line_no} after the "
-                f"last read point) with good records after it. Nothing was changed. Keep a "
-                f"copy of {path.parent}, then see README 'Recovering the store'"
-            )
-        else:
-            out.append(obj)
-            if starts is not None:
-                starts.append(offset + pos)
-            good_end = end
-        pos = end
-    return out, offset + good_end, len(data) - good_end
-
-
 class Store:
     def __init__(self, data_dir: Path, *, compact_after: int = 2000) -> None:
         self.dir = data_dir
@@ -316,7 +150,8 @@ class Store:
         for folder in (data_dir, data_dir / "archive", self.documents.dir):
             check_folder_files(folder)
         self._mutex = threading.RLock()
-        self._db = TinyDB(storage=MemoryStorage)
+        self._hot = HotTables()
+        self.history = Archive(data_dir / "archive")
         self._gen = 1
         self._jgen = 1
         self._offset = 0
@@ -356,8 +191,9 @@ class Store:
     def journal_path(self, gen: int | None = None) -> Path:
         return self.dir / f"journal-{self._jgen if gen is None else gen}.jsonl"
 
-    def _table(self, name: str) -> Table:
-        return self._db.table(name, cache_size=0)
+    def _table(self, name: str) -> dict[str, Any]:
+        """The live records of a hot table (read only: changes go through _apply)."""
+        return self._hot.table(name)
 
     # -- loading and syncing -------------------------------------------------
     def _stat_snapshot(self) -> tuple[int, int] | None:
@@ -425,8 +261,7 @@ class Store:
             except (OSError, *MALFORMED) as e:
                 gen, tables, carry, counts, jobs = self._read_previous(e)
                 self._rewrite = f"it is damaged ({why(e)})"
-        self._db.storage.write(tables)
-        self._db.clear_cache()
+        self._hot.load(tables)
         self._gen = self._jgen = gen
         self._carry_ledger = carry
         self._carry_counts = counts
@@ -498,12 +333,12 @@ class Store:
         while True:
             path = self.journal_path()
             starts: list[int] = []
-            records, end, torn = _read_lines(path, self._offset, starts)
+            records, end, torn = read_lines(path, self._offset, starts)
             for rec, start in zip(records, starts, strict=True):
                 try:
                     _check_record(rec)
                 except MALFORMED as e:
-                    raise malformed(path, _line_of(path, start), e) from None
+                    raise malformed(path, line_of(path, start), e) from None
                 changes.merge(self._apply(rec["ops"]))
             self._records += len(records)
             self._offset = end
@@ -552,19 +387,15 @@ class Store:
         by_table: dict[str, list[Op]] = {}
         for op in ops:
             by_table.setdefault(op[1], []).append(op)
-        # MemoryStorage hands out its own dict: change the table in place, so
-        # a commit costs its ops, not two copies of the table (TinyDB's
-        # _update_table rebuilds the whole dict twice per call).
-        tables = self._db.storage.read()
-        assert tables is not None  # _load always writes every table
+        # The tables are changed in place, so a commit costs its ops, not a
+        # copy of the table (see tinydb_adapter).
         for name, table_ops in by_table.items():
-            docs = tables.setdefault(name, {})
+            docs = self._table(name)
             for op in table_ops:
                 if op[0] == "put":
                     docs[op[2]] = op[3]
                 else:
                     docs.pop(op[2], None)
-            self._table(name).clear_cache()
             if name == "ledger":
                 self._ledger_cache = None
             if name == "jobs":
@@ -643,8 +474,7 @@ class Store:
         carry = self.ledger_totals()
         # Archive first: a crash after this leaves records both archived and
         # hot, which readers de-duplicate by id; never records in neither.
-        for stem, docs in archive.items():
-            self._append_archive(stem, [doc for _, doc in docs])
+        self.history.append({stem: [doc for _, doc in docs] for stem, docs in archive.items()})
         if archive:
             fsync_dir(self.dir / "archive")
         gen = self._jgen + 1
@@ -677,27 +507,41 @@ class Store:
                 self.journal_path(g).unlink()
         self._load(trusted=True)
 
-    def _append_archive(self, stem: str, docs: list[dict[str, Any]]) -> None:
-        path = self.dir / "archive" / f"{stem}.jsonl"
-        _, end, torn = _read_lines(path, _tail_start(path)) if path.exists() else ([], 0, 0)
-        fd = open_private(path, os.O_WRONLY | os.O_CREAT)
-        try:
-            if torn:
-                os.ftruncate(fd, end)
-            os.lseek(fd, end, os.SEEK_SET)
-            try:
-                write_all(fd, b"".join(encode_line(d) for d in docs))
-                os.fsync(fd)
-            except OSError as e:
-                os.ftruncate(fd, end)
-                if e.errno == errno.ENOSPC:
-                    raise StoreFull(disk_full_message(path)) from None
-                raise
-        finally:
-            os.close(fd)
+    def import_history(self, jobs: list[dict[str, Any]], entries: list[dict[str, Any]],
+                       trail: list[dict[str, Any]]) -> None:
+        """Append finished jobs, ledger entries and events straight to the
+        archive in bulk, as compaction would have put them there, and carry
+        their counts and ledger totals (a station's history brought in; the
+        history bench builds years of it this way). Jobs must be finished and
+        not in the hot set. Not atomic across the archive and the snapshot:
+        meant for a store that nothing else uses meanwhile."""
+        final = {s.value for s in FINAL_STATES}
+        with self._mutex, FileLock(self._lock_path):
+            self._sync(writer=True)
+            hot = self._table("jobs")
+            batches: dict[str, list[dict[str, Any]]] = {}
+            counts = Counter(self._carry_counts)
+            carry = self._carry_ledger
+            for doc in jobs:
+                if doc["state"] not in final or doc["id"] in hot:
+                    raise ValueError(f"job {doc['id']} is not finished or is still in the hot set")
+                batches.setdefault(f"jobs-{doc['updated_at'][:7]}", []).append(doc)
+                counts[doc["state"]] += 1
+            for doc in entries:
+                carry = carry.add(ledger.Entry.from_dict(doc))
+                batches.setdefault(f"ledger-{doc['at'][:7]}", []).append(doc)
+            for doc in trail:
+                batches.setdefault(f"events-{doc['at'][:7]}", []).append(doc)
+            self.history.append(batches)
+            fsync_dir(self.dir / "archive")
+            self._carry_counts = counts
+            self._carry_ledger = carry
+            self._ledger_cache = None
+            self._compact()  # a snapshot that carries them
 
     def rewrite_archived_jobs(
-        self, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+        self, change: Callable[[dict[str, Any]], dict[str, Any] | None], *,
+        older_than: str | None = None,
     ) -> int:
         """Replace archived *job* records for data retention; returns how many changed.
 
@@ -707,47 +551,30 @@ class Store:
         must not hold every other process past the lock's bounded wait. Only
         the jobs archive can be rewritten: the ledger and events archives (the
         audit trail) are append-only.
+
+        With ``older_than`` (retention), ``change`` is offered only jobs last
+        changed before it, and only those not offered at an earlier cutoff:
+        the rest is not read, and the lock is held only to swap a rewritten
+        segment in (see ``Archive.rewrite_older``).
         """
         changed = 0
-        for path in sorted((self.dir / "archive").glob("jobs-*.jsonl")):
-            with self._mutex, FileLock(self._lock_path):
-                self._sync(writer=True)
-                docs, _, _ = _read_lines(path, 0)
-                out: list[dict[str, Any]] = []
-                n = 0
-                for doc in docs:
-                    new = change(json.loads(json.dumps(doc)))  # a private copy
-                    n += new is not None and new != doc
-                    out.append(doc if new is None else new)
-                if n:
-                    try:
-                        write_atomic(path, b"".join(encode_line(d) for d in out))
-                    except DiskFull:
-                        raise StoreFull(disk_full_message(path)) from None
-                    changed += n
+        for path in self.history.segments("jobs"):
+            if older_than is not None:
+                changed += self.history.rewrite_older(path, change, older_than, self._exclusive)
+                continue
+            with self._exclusive():
+                changed += self.history.rewrite(path, change)
         return changed
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        with self._mutex, FileLock(self._lock_path):
+            self._sync(writer=True)
+            yield
 
     # -- reading ---------------------------------------------------------------
     def _raw(self, name: str) -> dict[str, Any]:
-        return dict(self._table(name)._read_table())
-
-    def _archived(self, table: str) -> Iterator[dict[str, Any]]:
-        """Archived records, each checked: a malformed one is a one-line error
-        naming the file and line, not a traceback in the middle of a report."""
-        for path in sorted((self.dir / "archive").glob(f"{table}-*.jsonl")):
-            starts: list[int] = []
-            docs, _, torn = _read_lines(path, 0, starts)
-            if torn:
-                # Left by a crash while archiving (those records are still in
-                # the hot set, and the next compaction cuts it), or damage.
-                log.warning("%s ends in %d bytes that fail their checksum; they are "
-                            "ignored", path, torn)
-            for doc, start in zip(docs, starts, strict=True):
-                try:
-                    check_doc(table, doc.get("id") if isinstance(doc, dict) else None, doc)
-                except MALFORMED as e:
-                    raise malformed(path, _line_of(path, start), e) from None
-                yield doc
+        return dict(self._table(name))
 
     def _cached(self, job_id: str, doc: Any) -> Job:
         job = self._job_cache.get(job_id)
@@ -757,7 +584,7 @@ class Store:
 
     def job(self, job_id: str) -> Job | None:
         with self._mutex:
-            doc = self._table("jobs")._read_table().get(job_id)
+            doc = self._table("jobs").get(job_id)
             return self._cached(job_id, doc) if doc is not None else None
 
     def jobs(self, states: Iterable[State] | None = None) -> list[Job]:
@@ -765,16 +592,14 @@ class Store:
         with self._mutex:
             table = self._table("jobs")
             if states is None:
-                docs = table.all()
-            else:
-                wanted = [s.value for s in states]
-                docs = table.search(Query().state.one_of(wanted))
-            return [self._cached(str(d.doc_id), d) for d in docs]
+                return [self._cached(k, d) for k, d in table.items()]
+            wanted = {s.value for s in states}
+            return [self._cached(k, d) for k, d in table.items() if d["state"] in wanted]
 
     def count(self, states: Iterable[State]) -> int:
         wanted = {s.value for s in states}
         with self._mutex:
-            return sum(1 for d in self._table("jobs")._read_table().values()
+            return sum(1 for d in self._table("jobs").values()
                        if d["state"] in wanted)
 
     def active_jobs(self) -> list[Job]:
@@ -782,28 +607,29 @@ class Store:
 
     def archived_jobs(self) -> list[Job]:
         """Finished jobs moved out of the hot set (de-duplicated, hot wins)."""
+        return list(self.iter_archived_jobs())
+
+    def iter_archived_jobs(self) -> Iterator[Job]:
+        """``archived_jobs`` one at a time, oldest month first: memory holds
+        one month's index entries, not the history."""
         with self._mutex:
-            hot = set(self._table("jobs")._read_table())
-        found: dict[str, dict[str, Any]] = {}
-        for doc in self._archived("jobs"):
-            if doc["id"] not in hot:
-                found[doc["id"]] = doc
-        return [Job.from_dict(d) for d in found.values()]
+            hot = set(self._table("jobs"))
+        return (Job.from_dict(d) for d in self.history.records("jobs") if d["id"] not in hot)
 
     def find_job(self, ref: str) -> Job:
         """A job by id or id prefix: unique among the hot jobs, else among the
-        archived ones (an operator almost always means a current job, and
-        reading the archive for every action would not scale)."""
+        archived ones (an operator almost always means a current job). The
+        archive is searched through its index: one record read, not history."""
         ref = ref.strip().lower()
         if len(ref) < 4:
             raise JobNotFound(f"job reference {ref!r} is too short: give at least 4 characters")
         with self._mutex:
-            hits = [k for k in self._table("jobs")._read_table() if k.startswith(ref)]
+            hits = [k for k in self._table("jobs") if k.startswith(ref)]
         if not hits:
-            hits_docs = {j.id: j for j in self.archived_jobs() if j.id.startswith(ref)}
-            if len(hits_docs) == 1:
-                return next(iter(hits_docs.values()))
-            hits = list(hits_docs)
+            found = self.history.jobs_from(ref, limit=2)
+            if len(found) == 1:
+                return Job.from_dict(found[0])
+            hits = [d["id"] for d in found]
         if not hits:
             raise JobNotFound(f"no job with id starting {ref!r} (see `ktptui jobs --all`)")
         if len(hits) > 1:
@@ -814,7 +640,7 @@ class Store:
 
     def active_job_for_nik(self, nik: str) -> Job | None:
         with self._mutex:
-            for doc in self._table("jobs")._read_table().values():
+            for doc in self._table("jobs").values():
                 if doc["nik"] == nik and State(doc["state"]) in ACTIVE_STATES:
                     return Job.from_dict(dict(doc))
         return None
@@ -823,21 +649,26 @@ class Store:
         """Jobs per state, archived ones included."""
         with self._mutex:
             c = Counter(self._carry_counts)
-            for doc in self._table("jobs")._read_table().values():
+            for doc in self._table("jobs").values():
                 c[doc["state"]] += 1
         return {s.value: c.get(s.value, 0) for s in State}
 
     def outbox(self) -> list[OutboxItem]:
         with self._mutex:
-            items = [OutboxItem(**d) for d in self._table("outbox").all()]
+            items = [OutboxItem(**d) for d in self._table("outbox").values()]
         return sorted(items, key=lambda i: (i.queued_at, i.key))
 
-    def ledger_entries(self, *, include_archive: bool = True) -> list[ledger.Entry]:
+    def ledger_entries(self, *, include_archive: bool = True, since: str | None = None,
+                       until: str | None = None) -> list[ledger.Entry]:
+        """Ledger entries in time order, those at ``since`` or later and before
+        ``until`` (UTC texts as stored) when given: a range reads only its own
+        entries from the archive."""
         with self._mutex:
-            hot = {k: dict(v) for k, v in self._table("ledger")._read_table().items()}
+            hot = {k: dict(v) for k, v in self._table("ledger").items()
+                   if (since is None or v["at"] >= since) and (until is None or v["at"] < until)}
         docs: dict[str, dict[str, Any]] = {}
         if include_archive:
-            docs.update((d["id"], d) for d in self._archived("ledger"))
+            docs.update((d["id"], d) for d in self.history.ledger_entries(since, until))
         docs.update(hot)
         return sorted((ledger.Entry.from_dict(d) for d in docs.values()), key=lambda e: e.at)
 
@@ -849,23 +680,35 @@ class Store:
             return self._ledger_cache
 
     def reconcile(self) -> ledger.Reconciliation:
-        return ledger.reconcile(self.ledger_entries(), self.ledger_totals())
+        """Prove the carried balance against the entries: the archived ones
+        through the index's running totals, the hot ones one by one."""
+        with self._mutex:
+            hot = [ledger.Entry.from_dict(dict(d)) for d in self._table("ledger").values()]
+            carried = self.ledger_totals()
+        archived = self.history.ledger_ids(e.id for e in hot)
+        hot = sorted((e for e in hot if e.id not in archived), key=lambda e: e.at)
+        printed_hot = [e.job_id for e in hot if e.kind is ledger.Kind.PRINTED and e.job_id]
+        base, twice, before = self.history.ledger_summary(printed_hot)
+        times = Counter({job: n for job, n in twice}) | Counter(before)
+        times.update(printed_hot)
+        doubles = tuple(job for job, n in sorted(times.items()) for _ in range(n - 1))
+        return ledger.Reconciliation(ledger.totals(hot, base), carried, doubles)
 
     def events(self, *, include_archive: bool = True, since: str | None = None,
                job_id: str | None = None) -> list[Event]:
+        """Events in time order, at ``since`` or later and of ``job_id`` when
+        given: the archive is read only for the events asked for."""
         with self._mutex:
-            docs = {k: dict(v) for k, v in self._table("events")._read_table().items()}
+            docs = {k: dict(v) for k, v in self._table("events").items()
+                    if (since is None or v["at"] >= since)
+                    and (job_id is None or v["job_id"] == job_id)}
         if include_archive:
-            docs = {d["id"]: d for d in self._archived("events")} | docs
-        out = [
-            Event(**d) for d in docs.values()
-            if (since is None or d["at"] >= since) and (job_id is None or d["job_id"] == job_id)
-        ]
-        return sorted(out, key=lambda e: e.at)
+            docs = {d["id"]: d for d in self.history.events(since, job_id)} | docs
+        return sorted((Event(**d) for d in docs.values()), key=lambda e: e.at)
 
     def meta(self, key: str, default: Any = None) -> Any:
         with self._mutex:
-            doc = self._table("meta")._read_table().get(key)
+            doc = self._table("meta").get(key)
         return doc["value"] if doc is not None else default
 
 
@@ -993,8 +836,3 @@ def open_store(data_dir: Path) -> Store:
             raise StoreFull(disk_full_message(data_dir)) from None
         raise StoreError(f"cannot open the store in {data_dir}: {e}") from None
 
-
-__all__ = [
-    "Changes", "Event", "JobNotFound", "OutboxItem", "Store", "StoreBusy", "StoreCorrupt",
-    "StoreError", "StoreFull", "Transaction", "UnsafeFile", "forget_store", "open_store",
-]
