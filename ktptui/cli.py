@@ -184,8 +184,8 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         sep = "[\n"
         for j in jobs:
-            sys.stdout.write(sep + " " + json.dumps(_job_row(j), ensure_ascii=False,
-                                                    indent=1).replace("\n", "\n "))
+            row = json.dumps(_job_row(j), ensure_ascii=False, indent=1)
+            sys.stdout.write(for_terminal(sep + " " + row.replace("\n", "\n ")))
             sep = ",\n"
         _out("[]" if sep == "[\n" else "\n]")
         return EXIT_OK
