@@ -211,5 +211,21 @@ def set_paused(store: Store, paused: bool, *, operator: str, note: str = "") -> 
                      + (f": {note}" if note else ""))
 
 
+def pause(store: Store, *, operator: str, note: str = "") -> None:
+    """``ktptui pause``: refused when already paused, so nobody's pause is
+    silently taken over."""
+    paused = store.meta(PAUSED_KEY)
+    if paused:
+        raise ActionRefused(f"printing is already paused by {paused.get('by', '?')}; "
+                            "`ktptui unpause` resumes it")
+    set_paused(store, True, operator=operator, note=note)
+
+
+def unpause(store: Store, *, operator: str, note: str = "") -> None:
+    if not store.meta(PAUSED_KEY):
+        raise ActionRefused("printing is not paused")
+    set_paused(store, False, operator=operator, note=note)
+
+
 def needs_document(job: Job) -> bool:
     return job.state in HOLDS_AUTHORIZATION

@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         c.add_argument("job", help="job id or a unique prefix of it")
         c.add_argument("--note", default="")
 
+    for name, what in (("pause", "pause printing: no new card starts (one in progress "
+                                 "finishes)"),
+                       ("unpause", "resume printing after a pause")):
+        c = cmd(name, what)
+        c.add_argument("--note", default="", help="why (shown to the operators)")
+
     r = cmd("resolve", "settle an interrupted card after checking the printer")
     r.add_argument("job", help="job id or a unique prefix of it")
     r.add_argument("outcome", choices=["printed", "spoiled", "not-printed"])
@@ -234,6 +240,18 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
     return run
 
 
+def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
+    from . import actions
+
+    if args.command == "pause":
+        actions.pause(ctx.store, operator=ctx.operator, note=args.note)
+        _out("printing paused: no new card starts until `ktptui unpause`")
+    else:
+        actions.unpause(ctx.store, operator=ctx.operator, note=args.note)
+        _out("printing resumed")
+    return EXIT_OK
+
+
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     from . import actions
     from .printers.base import still_queued_check
@@ -292,13 +310,26 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from . import sessions
+    from .actions import PAUSED_KEY
+    from .engine import started_printing
+    from .model import State
+
     store = ctx.store
     totals = store.ledger_totals()
+    session = sessions.current(store)
+    # Read from the store, not the engine's last word: true with no engine running.
+    stuck = sorted(store.jobs([State.INTERRUPTED]), key=lambda j: started_printing(j) or "")
     status: dict[str, Any] = {
         "jobs": store.counts(),
         "blanks": totals.to_dict(),
         "outbox": len(store.outbox()),
         "engine": store.meta("engine_status"),
+        "paused": store.meta(PAUSED_KEY),
+        "interrupted": [{"job": j.id, "holder": j.holder_name,
+                         "started_at": started_printing(j)} for j in stuck],
+        "session_required": ctx.config.office.require_session,
+        "session_open": session is not None,
     }
     if args.json:
         _out(json.dumps(status, indent=1))
@@ -308,6 +339,17 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     _out(f"blanks: {totals.balance} left (received {totals.received}, printed {totals.printed}, "
          f"spoiled {totals.spoiled}, adjusted {totals.adjusted:+d})")
     _out(f"reports waiting for central: {status['outbox']}")
+    for row in status["interrupted"]:
+        holder = f" ({row['holder']})" if row["holder"] else ""
+        _out(f"INTERRUPTED: check the printer for card {row['job'][:8]}{holder}, sent at "
+             f"{row['started_at'] or '?'}; then `ktptui resolve {row['job'][:8]} ...`")
+    if status["paused"]:
+        note = status["paused"].get("note")
+        _out(f"printing: paused by {status['paused'].get('by', '?')}"
+             + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
+    if status["session_required"] and session is None:
+        _out("print session: none open, and one is required to print "
+             "(`ktptui session open --count N`)")
     eng = status["engine"]
     if eng:
         _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
@@ -340,7 +382,7 @@ class _Usage(Exception):
 
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "add": cmd_add, "jobs": cmd_jobs, "show": cmd_show, "resolve": cmd_resolve,
-    "blanks": cmd_blanks, "status": cmd_status,
+    "blanks": cmd_blanks, "status": cmd_status, "pause": cmd_pause, "unpause": cmd_pause,
     **{name: _simple(name) for name in ("hold", "release", "cancel", "urgent")},
     **office_cli.COMMANDS,
 }

@@ -109,6 +109,9 @@ class BlanksConfig:
 class OfficeConfig:
     #: A citizen whose card has waited longer than this may get a Suket.
     suket_after_days: int = 14
+    #: No card is started without an open print session (a shift with its
+    #: counts of blanks): ``ktptui session open --count N`` first.
+    require_session: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,15 @@ Two threads share one ``Store``:
   outbox (in order), gives back expired authorisations, and authorises the next
   few jobs ahead of the printer so the printer never waits on the network;
 * the **printer** thread (the caller of ``run``) checks the gates before each
-  card (paused, token, blanks, power, printer, an authorised job ready), prints
-  it and settles it: state, ledger and outbox in one durable transaction.
+  card (an interrupted card, paused, a print session, token, blanks, power,
+  printer, an authorised job ready), prints it and settles it: state, ledger
+  and outbox in one durable transaction.
 
 Neither thread knows about screens: front ends read ``status()`` or pass
 ``on_status``. At start, ``recover()`` turns every job found ``printing`` into
 ``interrupted``: a card may or may not have come out, and a second e-KTP for
-one citizen is a security incident, so only an operator decides.
+one citizen is a security incident, so only an operator decides. Until they
+do, that printer starts no new card (a half-printed one may still sit in it).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from . import actions
+from . import actions, model, sessions
 from .central import (
     CentralClient,
     CentralError,
@@ -67,6 +69,9 @@ LAPSED_NOTE = "authorisation expired before printing"
 CLOCK_SHOWN_S = 120.0
 #: Store meta: central's clock offset measured last, with the boot it holds for.
 CLOCK_KEY = "central_clock"
+#: History note of the step to ``printing``, followed by the printer's name:
+#: an interrupted card stops the printer it was sent to.
+SENT_NOTE = "sent to printer"
 
 
 class Gate(enum.StrEnum):
@@ -82,6 +87,12 @@ class Gate(enum.StrEnum):
     LINK = "link"
     WAITING = "waiting"  # jobs queued, authorisation under way
     STOPPING = "stopping"
+    INTERRUPTED = "interrupted"  # a card on this printer waits for the operator's check
+    SESSION = "session"  # ``[office] require_session`` and no print session open
+
+
+#: Gates only an operator can open: ``--resume`` stops there (exit 3).
+OPERATOR_GATES = frozenset({Gate.INTERRUPTED, Gate.SESSION})
 
 
 @dataclass(frozen=True)
@@ -102,6 +113,13 @@ class EngineStatus:
     #: Codes (``PrinterStatus.reasons``/``warnings``) front ends translate.
     printer_reasons: tuple[str, ...] = ()
     printer_warnings: tuple[str, ...] = ()
+    #: Gate ``interrupted``: the card to look for (the oldest when several),
+    #: whose it is when central said, when it was sent to the printer, and
+    #: how many interrupted cards stop this printer in all.
+    interrupted_job: str | None = None
+    interrupted_holder: str | None = None
+    interrupted_started_at: str | None = None
+    interrupted_count: int = 0
 
     @property
     def printing(self) -> bool:
@@ -143,6 +161,7 @@ class Engine:
         self._printer_at = -1e9
         self._current: str | None = None
         self._status = EngineStatus(Gate.IDLE, "starting", "?", "", "?", "?", False, 0)
+        self.status_at_end = self._status
         self._published: tuple[object, ...] = ()
         self._link_state: LinkState | None = None
         self._power_kind = ""
@@ -216,15 +235,30 @@ class Engine:
             "printer_warnings": printer.warnings,
         }
         paused = self.store.meta(actions.PAUSED_KEY)
+        stuck = self._interrupted_here()
+        if stuck:
+            first = stuck[0]
+            base.update(interrupted_job=first.id, interrupted_holder=first.holder_name,
+                        interrupted_started_at=started_printing(first),
+                        interrupted_count=len(stuck))
         ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
         queued = self.store.count([State.QUEUED])
         if self._current:
             gate, reason = Gate.PRINTING, f"Printing job {self._current[:8]}"
         elif self.stop_event.is_set():
             gate, reason = Gate.STOPPING, "Stopping: no new cards"
+        elif stuck:
+            gate, reason = Gate.INTERRUPTED, (
+                f"Not printing: card {stuck[0].short_id} (sent to the printer at "
+                f"{started_printing(stuck[0]) or 'an unknown time'}) was interrupted; "
+                "check the printer, then resolve it" + (
+                    f" ({len(stuck) - 1} more interrupted)" if len(stuck) > 1 else ""))
         elif paused:
             gate, reason = Gate.PAUSED, f"Not printing: paused by {paused.get('by', '?')}" + (
                 f" ({paused['note']})" if paused.get("note") else "")
+        elif self.config.office.require_session and not self.store.meta(sessions.OPEN_KEY):
+            gate, reason = Gate.SESSION, ("Not printing: no print session open; open one "
+                                          "(`ktptui session open --count N`)")
         elif link.token_refused:
             gate, reason = Gate.TOKEN, f"Not printing: {link.last_error}"
         elif blanks <= 0:
@@ -251,6 +285,21 @@ class Engine:
         self._publish(status)
         return status
 
+    @property
+    def printer_name(self) -> str:
+        """This printer's name in the job history (the CUPS queue name)."""
+        return self.config.printer.queue
+
+    def _interrupted_here(self) -> list[Job]:
+        """Interrupted cards that stop this printer, oldest first: each one
+        unless it was sent to another printer this station drives (none yet:
+        one printer per station). An unrecorded printer (older records) or a
+        renamed queue stops this one too: the card may sit in it."""
+        others: set[str] = set()
+        return sorted((j for j in self.store.jobs([State.INTERRUPTED])
+                       if printer_of(j) not in others),
+                      key=lambda j: (started_printing(j) or "", j.id))
+
     def _publish(self, status: EngineStatus) -> None:
         with self._lock:
             self._status = status
@@ -262,7 +311,8 @@ class Engine:
                         else round(status.clock_offset_s / 60))  # minutes: no write per tick
         key = (status.gate.value, status.link, status.power, status.printer,
                status.reason if status.gate is not Gate.LINK else "",
-               status.printer_reasons, status.printer_warnings, shown_offset)
+               status.printer_reasons, status.printer_warnings, shown_offset,
+               status.interrupted_job, status.interrupted_count)
         if key != self._published:
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
@@ -277,6 +327,12 @@ class Engine:
                         "printer_reasons": list(status.printer_reasons),
                         "printer_warnings": list(status.printer_warnings),
                         "clock_offset_s": status.clock_offset_s,
+                        "interrupted": None if status.interrupted_job is None else {
+                            "job": status.interrupted_job,
+                            "holder": status.interrupted_holder,
+                            "started_at": status.interrupted_started_at,
+                            "count": status.interrupted_count,
+                        },
                     })
             except StoreError as e:
                 log.error("cannot record engine status: %s", e)
@@ -574,7 +630,8 @@ class Engine:
             job = tx.job(ready[0])
             if job is None or job.state is not State.AUTHORIZED:
                 return False
-            job = transition(job, State.PRINTING, operator=self.operator, note="sent to printer")
+            job = transition(job, State.PRINTING, operator=self.operator,
+                             note=f"{SENT_NOTE} {self.printer_name}")
             tx.put_job(job)
         self._current = job.id
         self.evaluate()
@@ -629,9 +686,16 @@ class Engine:
         busy = {State.QUEUED, State.AUTHORIZED, State.PRINTING, State.PRINTED}
         return not self.store.count(busy) and not self.store.outbox()
 
+    def waits_for_operator(self) -> bool:
+        """Printing is stopped until an operator acts (an interrupted card, no
+        print session) and no outcome is left to report."""
+        return self.status().gate in OPERATOR_GATES and not self.store.outbox()
+
     def run(self, *, until_idle: bool = False, deadline: float | None = None) -> bool:
         """Run until ``stop()`` (or idle / the monotonic deadline). The card in
-        progress always finishes. Returns True when the queue was drained."""
+        progress always finishes. Returns True when the queue was drained.
+        ``until_idle`` also stops when only an operator can go on
+        (``waits_for_operator``), with the queue not drained."""
         net = threading.Thread(target=self._network_loop, name="ktptui-network", daemon=True)
         net.start()
         drained = False
@@ -640,12 +704,16 @@ class Engine:
                 if until_idle and self.idle():
                     drained = True
                     break
+                if until_idle and self.waits_for_operator():
+                    break
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 if not self.print_step():
                     self._wake.wait(0.5)
                     self._wake.clear()
         finally:
+            #: Why printing stood when the loop ended (before "stopping").
+            self.status_at_end = self.status()
             self.stop_event.set()
             self._wake.set()
             net.join(timeout=30)
@@ -674,6 +742,24 @@ def lapses(job: Job) -> int:
                   and entry.from_state == State.QUEUED.value):
             break
     return count
+
+
+def _printing_entry(job: Job) -> model.HistoryEntry | None:
+    return next((h for h in reversed(job.history) if h.to_state == State.PRINTING.value), None)
+
+
+def printer_of(job: Job) -> str | None:
+    """The printer ``job``'s card was last sent to (None: not recorded)."""
+    entry = _printing_entry(job)
+    if entry is None or not entry.note.startswith(SENT_NOTE + " "):
+        return None
+    return entry.note.removeprefix(SENT_NOTE + " ").strip() or None
+
+
+def started_printing(job: Job) -> str | None:
+    """When ``job``'s card was last sent to the printer (UTC text)."""
+    entry = _printing_entry(job)
+    return entry.at if entry is not None else None
 
 
 def clock_words(offset_s: float) -> str:

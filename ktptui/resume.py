@@ -2,11 +2,15 @@
 
 Run by the boot service with nobody at the station. One log line per event on
 stderr, each with a ``<N>`` syslog priority prefix that journald turns into
-the entry's level. Exit codes: 0 nothing left that could print and every
-outcome reported; 75 (EX_TEMPFAIL) ``--max-wait`` passed, SIGTERM/SIGINT, or
-another process already drives the printer, with work left; 2 config error;
-1 store error; 70 an unexpected error (``cli.main``: one ``<2>`` line, the
-traceback in the state log, see ktptui/crash.py). Never imports Textual.
+the entry's level; the summary at the end is in the operator's language
+(``[ui] language``). Exit codes: 0 nothing left that could print and every
+outcome reported; 3 cards wait for an operator: an interrupted card (its
+printer starts no new card until it is resolved) or no print session open
+while ``[office] require_session`` is set; 75 (EX_TEMPFAIL) ``--max-wait``
+passed, SIGTERM/SIGINT, or another process already drives the printer, with
+work left; 2 config error; 1 store error; 70 an unexpected error
+(``cli.main``: one ``<2>`` line, the traceback in the state log, see
+ktptui/crash.py). Never imports Textual.
 """
 
 from __future__ import annotations
@@ -17,10 +21,15 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from .text import SafeFormatter
 
-EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_TEMPFAIL = 0, 1, 2, 75
+if TYPE_CHECKING:
+    from .engine import Engine
+    from .store import Store
+
+EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_OPERATOR, EXIT_TEMPFAIL = 0, 1, 2, 3, 75
 
 _PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
              logging.CRITICAL: 2}
@@ -62,6 +71,9 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
     except ConfigError as e:
         log.error("%s", e)
         return EXIT_CONFIG
+    from .tui.i18n import set_language
+
+    set_language(config.ui.language)
     try:
         store = open_store(config.store.data_dir)
     except StoreError as e:
@@ -91,11 +103,40 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
             log.warning("%s", note)
         deadline = None if max_wait is None else time.monotonic() + max_wait
         drained = engine.run(until_idle=True, deadline=deadline)
-        counts = {k: v for k, v in store.counts().items() if v}
-        if drained:
-            log.info("queue drained: %s", counts)
-            return EXIT_DRAINED
-        log.warning("stopping with work left: %s; %s", counts, engine.status().reason)
-        return EXIT_TEMPFAIL
+        return _summary(log, store, engine, drained)
     finally:
         lock.release()
+
+
+def count_words(counts: dict[str, int]) -> str:
+    """"2 selesai, 1 TERPUTUS": job counts in the operator's language."""
+    from .tui.i18n import t, t_opt  # no Textual: the catalogue is plain data
+
+    return ", ".join(f"{n} {t_opt(f'state.{state}', state)}" for state, n in counts.items()
+                     if n) or t("resume.no_jobs")
+
+
+def _summary(log: logging.Logger, store: Store, engine: Engine, drained: bool) -> int:
+    """The last words and the exit code. No holder names: this is the journal."""
+    from .engine import Gate, started_printing
+    from .model import State
+    from .tui.fmt import local_time
+    from .tui.i18n import t
+
+    store.refresh()
+    counts = count_words(store.counts())
+    stuck = sorted(store.jobs([State.INTERRUPTED]), key=lambda j: started_printing(j) or "")
+    no_session = not drained and engine.status_at_end.gate is Gate.SESSION
+    if stuck or no_session:
+        log.warning("%s", t("resume.operator", counts=counts))
+        for job in stuck:
+            log.warning("%s", t("resume.card", job=job.short_id,
+                                at=local_time(started_printing(job), with_date=True)))
+        if no_session:
+            log.warning("%s", t("resume.session"))
+        return EXIT_OPERATOR
+    if drained:
+        log.info("%s", t("resume.drained", counts=counts))
+        return EXIT_DRAINED
+    log.warning("%s", t("resume.work_left", counts=counts, why=engine.status_at_end.reason))
+    return EXIT_TEMPFAIL

@@ -104,8 +104,9 @@ def check(store: Store, spool: Path, result: ChaosResult) -> None:
         result.problems.append(f"ledger does not reconcile: {store.reconcile()}")
 
 
-#: Killed (-9), drained (0), or gave up with work left (75). Anything else is a bug.
-EXPECTED_EXITS = {-signal.SIGKILL, 0, 75}
+#: Killed (-9), drained (0), an interrupted card waits for the operator (3),
+#: or gave up with work left (75). Anything else is a bug.
+EXPECTED_EXITS = {-signal.SIGKILL, 0, 3, 75}
 
 
 def note_exit(code: int, log: Path, result: ChaosResult) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ktptui import cli, identity
+from ktptui import actions, cli, identity
 from ktptui.model import State, new_job, transition
 from ktptui.store import Store
 
@@ -402,7 +402,10 @@ def test_status_json_shape(run: Run, store: Store) -> None:
     r = run("status", "--json")
     assert r.rc == 0 and r.err == ""
     data = json.loads(r.out)
-    assert list(data) == ["jobs", "blanks", "outbox", "engine"]
+    assert list(data) == ["jobs", "blanks", "outbox", "engine", "paused", "interrupted",
+                          "session_required", "session_open"]
+    assert (data["paused"], data["interrupted"]) == (None, [])
+    assert (data["session_required"], data["session_open"]) == (False, False)
     assert list(data["jobs"]) == [s.value for s in State]
     assert set(data["jobs"]) == {"queued", "held", "authorized", "printing", "printed", "done",
                                  "interrupted", "rejected", "cancelled"}
@@ -530,3 +533,60 @@ def test_the_operator_recorded_by_the_cli(run: Run, monkeypatch: pytest.MonkeyPa
     who = {j.id: j.history[0].operator for j in store.jobs()}
     assert who == {first: "siti@10.20.30.40", second: "budi@10.20.30.40",
                    third: "loket-2@10.20.30.40"}
+
+
+# -- pause / unpause, and what status says about cards waiting ---------------------------
+
+def test_pause_and_unpause_are_recorded_with_the_operator(run: Run, store: Store) -> None:
+    r = run("pause", "--note", "lunch")
+    assert (r.rc, r.err) == (0, "") and "paused" in r.out
+    store.refresh()
+    assert store.meta(actions.PAUSED_KEY) == {"by": "siti", "note": "lunch"}
+    status = run("status")
+    assert "printing: paused by siti (lunch); `ktptui unpause` resumes it\n" in status.out
+    assert json.loads(run("status", "--json").out)["paused"] == {"by": "siti", "note": "lunch"}
+    again = run("pause")
+    assert again.rc == 1
+    assert again.err == ("ktptui: printing is already paused by siti; "
+                         "`ktptui unpause` resumes it\n")
+    assert run("unpause").rc == 0
+    store.refresh()
+    assert store.meta(actions.PAUSED_KEY) is None
+    assert run("unpause").err == "ktptui: printing is not paused\n"
+    said = [(e.operator, e.detail) for e in store.events() if e.kind == "printing"]
+    assert said == [("siti", "paused: lunch"), ("siti", "resumed")]
+
+
+def test_status_names_the_interrupted_card_to_look_for(run: Run, store: Store) -> None:
+    job_id = add(run)
+    store.refresh()
+    job = store.job(job_id)
+    assert job is not None
+    job = transition(job, State.AUTHORIZED, operator="e", authorization_id="a-1",
+                     holder_name="SITI AMINAH")
+    job = transition(job, State.PRINTING, operator="e", note="sent to printer ektp")
+    sent_at = job.history[-1].at
+    put(store, transition(job, State.INTERRUPTED, operator="e"))
+    out = run("status").out
+    assert (f"INTERRUPTED: check the printer for card {job_id[:8]} (SITI AMINAH), sent at "
+            f"{sent_at}; then `ktptui resolve {job_id[:8]} ...`\n") in out
+    status = json.loads(run("status", "--json").out)
+    assert status["interrupted"] == [{"job": job_id, "holder": "SITI AMINAH",
+                                      "started_at": sent_at}]
+
+
+def test_status_says_a_print_session_is_required(run: Run, tmp_path: Path,
+                                                 store: Store) -> None:
+    from ktptui import sessions
+
+    cfg = tmp_path / "session.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n'
+                   "[office]\nrequire_session = true\n", encoding="utf-8")
+    line = "print session: none open, and one is required to print"
+    assert line in run("status", config=cfg).out
+    assert line not in run("status").out  # not required: not said
+    status = json.loads(run("status", "--json", config=cfg).out)
+    assert (status["session_required"], status["session_open"]) == (True, False)
+    sessions.open_session(store, 0, operator="siti")
+    assert line not in run("status", config=cfg).out
+    assert json.loads(run("status", "--json", config=cfg).out)["session_open"] is True

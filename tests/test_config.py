@@ -97,6 +97,8 @@ def wrong_value(hint: Any) -> tuple[str, object]:
         return '"3"', "3"
     if hint is float:
         return "true", True
+    if hint is bool:
+        return '"yes"', "yes"
     return "5", 5  # str, Path, Path | None
 
 
@@ -106,7 +108,7 @@ def test_every_key_refuses_a_wrong_type_naming_key_and_file(section: str, key: s
     text, value = wrong_value(hint)
     msg = error(f"[{section}]\n{key} = {text}\n")
     where = f"/etc/ktp/config.toml: [{section}] {key}"
-    if hint is str or hint in (int, float):
+    if hint is str or hint in (int, float, bool):
         assert msg == f"{where} must be {hint.__name__}, got {type(value).__name__} {value!r}"
     else:
         assert msg == f"{where} must be a path string, got {value!r}"
@@ -118,6 +120,14 @@ def test_bool_is_not_an_int_and_negatives_are_refused() -> None:
     assert error("[power]\nmin_runtime_s = -1\n") == (
         "/etc/ktp/config.toml: [power] min_runtime_s must be from 0 to 86400, got -1")
     assert error("[central]\ntimeout_s = -0.5\n").endswith("must be from 0.1 to 600, got -0.5")
+
+
+def test_require_session_is_off_by_default_and_a_real_boolean() -> None:
+    assert config.Config().office.require_session is False
+    on = config.parse("[office]\nrequire_session = true\n", Path("/etc/ktp/config.toml"))
+    assert on.office.require_session is True
+    assert error("[office]\nrequire_session = 1\n") == (
+        "/etc/ktp/config.toml: [office] require_session must be bool, got int 1")
 
 
 NUMERIC_KEYS = [(s, k) for s, k in ALL_KEYS

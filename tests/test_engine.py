@@ -21,11 +21,12 @@ from ktptui.config import (
     CentralConfig,
     Config,
     EngineConfig,
+    OfficeConfig,
     PowerConfig,
     StationConfig,
     StoreConfig,
 )
-from ktptui.engine import Engine, Gate
+from ktptui.engine import Engine, EngineStatus, Gate, printer_of, started_printing
 from ktptui.model import Outcome, State, transition
 from ktptui.power import PowerSource, PowerStatus
 from ktptui.printers.base import PrintOutcome
@@ -68,7 +69,7 @@ def sim() -> Iterator[CentralSimulator]:
 
 
 def make_station(tmp_path: Path, sim: CentralSimulator, *, blanks: int = 50,
-                 ahead: int = 3) -> Station:
+                 ahead: int = 3, require_session: bool = False) -> Station:
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)
     token_file.chmod(0o600)
@@ -78,6 +79,7 @@ def make_station(tmp_path: Path, sim: CentralSimulator, *, blanks: int = 50,
                               retry_min_s=0.02, retry_max_s=0.2, health_interval_s=0.1),
         power=PowerConfig(source="none", min_runtime_s=300),
         engine=EngineConfig(authorize_ahead=ahead),
+        office=OfficeConfig(require_session=require_session),
     )
     store = Store(tmp_path / "data")
     if blanks:
@@ -364,3 +366,149 @@ def test_a_printed_card_is_recorded_even_when_the_store_lock_is_busy(
     job = st.store.job(job_id)
     assert job is not None and job.state is State.DONE
     assert_printed_once_everywhere(st, [job_id])
+
+
+def _interrupt(st: Station, job_id: str, note: str) -> model.Job:
+    """As the engine leaves a card whose outcome the printer could not tell."""
+    job = st.store.job(job_id)
+    assert job is not None and job.state is State.AUTHORIZED
+    job = transition(job, State.PRINTING, operator=OP, note=note)
+    job = transition(job, State.INTERRUPTED, operator=OP, note="printer outcome unknown")
+    with st.store.transaction() as tx:
+        tx.put_job(job)
+    return job
+
+
+def test_an_interrupted_card_stops_its_printer_until_the_operator_resolves_it(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim, ahead=2)
+    (first,) = st.add(10)
+    st.engine.network_step()
+    stuck = _interrupt(st, first, f"sent to printer {st.engine.printer_name}")
+    assert printer_of(stuck) == st.engine.printer_name
+    later = st.add(11, 12)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.INTERRUPTED)
+    status = st.engine.status()
+    assert status.interrupted_job == first and status.interrupted_count == 1
+    assert status.interrupted_holder == stuck.holder_name and stuck.holder_name
+    assert status.interrupted_started_at == started_printing(stuck)
+    assert first[:8] in status.reason and "resolve" in status.reason
+    published = st.store.meta("engine_status")
+    assert published["gate"] == "interrupted"
+    assert published["interrupted"]["job"] == first
+    assert published["interrupted"]["started_at"] == started_printing(stuck)
+    # The network side goes on authorising ahead; only printing stops.
+    until(lambda: st.store.count([State.AUTHORIZED]) == 2)
+    assert st.engine.status().gate is Gate.INTERRUPTED and st.printer.fed == []
+    actions.resolve(st.store, first, Outcome.NOT_PRINTED, operator=OP)
+    until(lambda: st.store.count([State.DONE]) == 3)
+    assert_printed_once_everywhere(st, [first, *later])
+
+
+def test_an_interrupted_card_with_no_printer_recorded_stops_the_printer(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    """Records from before the printer was noted: it may sit in this one."""
+    st = make_station(tmp_path, sim)
+    (first,) = st.add(10)
+    st.engine.network_step()
+    stuck = _interrupt(st, first, "sent to printer")
+    assert printer_of(stuck) is None
+    st.add(11)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 20) is False
+    assert st.engine.status_at_end.gate is Gate.INTERRUPTED and st.printer.fed == []
+
+
+def test_the_printer_is_recorded_when_a_card_is_sent(tmp_path: Path,
+                                                     sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    (job_id,) = st.add(10)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 30)
+    job = st.store.job(job_id) or st.store.find_job(job_id)
+    assert printer_of(job) == st.engine.printer_name == st.engine.config.printer.queue
+
+
+def test_no_card_without_an_open_session_when_required(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
+    from ktptui import sessions
+
+    st = make_station(tmp_path, sim, require_session=True)
+    (job_id,) = st.add(10)
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.SESSION)
+    assert "session" in st.engine.status().reason
+    assert st.store.meta("engine_status")["gate"] == "session"
+    until(lambda: st.store.count([State.AUTHORIZED]) == 1)  # authorising goes on
+    assert st.engine.status().gate is Gate.SESSION and st.printer.fed == []
+    sessions.open_session(st.store, 50, operator=OP)
+    until(lambda: st.store.count([State.DONE]) == 1)
+    assert_printed_once_everywhere(st, [job_id])
+
+
+def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
+    from ktptui import cli
+
+    st = make_station(tmp_path, sim)
+    cfg = tmp_path / "cli.toml"
+    cfg.write_text(f'[station]\noperator = "budi"\n[store]\ndata_dir = "{tmp_path / "data"}"\n',
+                   encoding="utf-8")
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.IDLE)
+    assert cli.main(["pause", "--config", str(cfg), "--note", "lunch"]) == 0
+    until(lambda: st.engine.status().gate is Gate.PAUSED)
+    assert "budi" in st.engine.status().reason and "lunch" in st.engine.status().reason
+    (job_id,) = st.add(10)
+    until(lambda: st.store.count([State.AUTHORIZED]) == 1)
+    assert st.engine.status().gate is Gate.PAUSED and st.printer.fed == []
+    assert cli.main(["unpause", "--config", str(cfg)]) == 0
+    until(lambda: st.store.count([State.DONE]) == 1)
+    assert_printed_once_everywhere(st, [job_id])
+    st.store.refresh()
+    said = [(e.operator, e.detail) for e in st.store.events() if e.kind == "printing"]
+    assert said == [("budi", "paused: lunch"), ("budi", "resumed")]
+
+
+def test_the_status_line_says_which_card_to_look_for() -> None:
+    from ktptui.tui import i18n
+    from ktptui.tui.fmt import local_time
+    from ktptui.tui.status import (
+        BAD,
+        WARN,
+        BlanksInfo,
+        gate_line,
+        link_from_text,
+        standby_lines,
+    )
+
+    started = "2026-11-28T02:14:00.000+00:00"
+    at = local_time(started, with_date=True)
+    status = EngineStatus(Gate.INTERRUPTED, "Not printing: card ...", "up", "up since 09:00",
+                          "mains", "ready", True, 40, interrupted_job="0123456789abcdef",
+                          interrupted_holder="SITI AMINAH", interrupted_started_at=started,
+                          interrupted_count=2)
+    link = link_from_text("up since 09:00")
+    try:
+        line = gate_line(status, link)
+        assert line.level == BAD
+        assert line.text == (f"BERHENTI: cari kartu 01234567 atas nama SITI AMINAH (dikirim ke "
+                             f"printer {at}); periksa printer, lalu selesaikan "
+                             f"(+1 kartu terputus lain)")
+        nameless = dataclasses.replace(status, interrupted_holder=None, interrupted_count=1)
+        assert gate_line(nameless, link).text == (
+            f"BERHENTI: kartu 01234567 terputus (dikirim ke printer {at}); periksa printer, "
+            "lalu selesaikan")
+        session = dataclasses.replace(status, gate=Gate.SESSION)
+        assert gate_line(session, link).level == WARN
+        assert "sesi cetak" in gate_line(session, link).text
+        # Another process prints: the card it published, in the same words.
+        other = {"gate": "interrupted", "interrupted": {
+            "job": "0123456789abcdef", "holder": None, "started_at": started, "count": 1}}
+        bar = standby_lines("ktptui --resume (siti, pid 1)", other, BlanksInfo(40, 10, None))
+        assert f"kartu 01234567 terputus (dikirim ke printer {at})" in bar.gate.text
+        i18n.set_language("en")
+        assert gate_line(nameless, link).text == (
+            f"STOPPED: card 01234567 was interrupted (sent to the printer at {at}); check the "
+            "printer, then resolve it")
+    finally:
+        i18n.set_language("id")

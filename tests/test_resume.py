@@ -14,7 +14,7 @@ from chaos import TOKEN, run_chaos, write_config
 
 from ktptui import actions
 from ktptui.central.sim import CentralSimulator
-from ktptui.model import State
+from ktptui.model import Outcome, State, transition
 from ktptui.store import Store
 
 KILLS = int(os.environ.get("KTPTUI_CHAOS_KILLS", "8"))
@@ -47,7 +47,9 @@ def test_drains_and_exits_0_with_journald_lines(tmp_path: Path) -> None:
         assert {store.job(i).state for i in ids} == {State.DONE}  # type: ignore[union-attr]
         lines = out.stderr.splitlines()
         assert lines and all(line[:3] in ("<2>", "<3>", "<4>", "<6>", "<7>") for line in lines)
-        assert any("queue drained" in line for line in lines)
+        # The summary in words, in the operator's language (Indonesian default).
+        assert lines[-1] == "<6>ktptui.resume: Antrean selesai: 2 selesai"
+        assert "{" not in out.stderr
         # NIKs appear masked only, the token never.
         assert "3515054103900011" not in out.stderr and TOKEN not in out.stderr
 
@@ -110,3 +112,82 @@ def test_second_engine_is_refused_with_75(tmp_path: Path) -> None:
             lock.release()
         assert out.returncode == 75
         assert str(os.getpid()) in out.stderr
+
+
+def _interrupted_card(store: Store, nik: str) -> str:
+    """A card the printer could not account for (after a crash mid-card)."""
+    job = actions.add(store, nik, operator="t")
+    for to in (State.AUTHORIZED, State.PRINTING, State.INTERRUPTED):
+        job = transition(job, to, operator="t", authorization_id="auth-lost",
+                         note="sent to printer ektp" if to is State.PRINTING else "")
+    with store.transaction() as tx:
+        tx.put_job(job)
+    return job.id
+
+
+def test_an_interrupted_card_stops_printing_and_exits_3_in_words(tmp_path: Path) -> None:
+    with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
+        cfg = write_config(tmp_path, sim.base_url)
+        store = Store(tmp_path / "data")
+        actions.receive_blanks(store, 5, operator="t")
+        stuck = _interrupted_card(store, "3515054103900011")
+        queued = [actions.add(store, n, operator="t").id
+                  for n in ("3515051212850009", "3515054103900029")]
+        out = resume(cfg, "--max-wait", "60")
+        assert out.returncode == 3, out.stderr
+        spool = tmp_path / "spool"
+        assert not spool.exists() or list(spool.iterdir()) == []  # nothing printed
+        lines = out.stderr.splitlines()
+        assert "<4>ktptui.resume: Menunggu operator: 2 antre, 1 TERPUTUS" in lines or (
+            "<4>ktptui.resume: Menunggu operator: 2 siap cetak, 1 TERPUTUS" in lines), lines
+        assert any(f"periksa printer untuk kartu {stuck[:8]}" in line
+                   and f"ktptui resolve {stuck[:8]}" in line for line in lines)
+        assert "{" not in out.stderr
+        # The operator checked: nothing came out. The next run prints all three.
+        actions.resolve(store, stuck, Outcome.NOT_PRINTED, operator="t")
+        again = resume(cfg, "--max-wait", "60")
+        assert again.returncode == 0, again.stderr
+        store.refresh()
+        assert {store.job(i).state for i in [stuck, *queued]} == {State.DONE}  # type: ignore[union-attr]
+
+
+def test_the_summary_follows_the_configured_language(tmp_path: Path) -> None:
+    with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
+        cfg = write_config(tmp_path, sim.base_url)
+        cfg.write_text(cfg.read_text(encoding="utf-8") + '[ui]\nlanguage = "en"\n',
+                       encoding="utf-8")
+        store = Store(tmp_path / "data")
+        stuck = _interrupted_card(store, "3515054103900011")
+        out = resume(cfg, "--max-wait", "60")
+        assert out.returncode == 3, out.stderr
+        lines = out.stderr.splitlines()
+        assert "<4>ktptui.resume: Waiting for an operator: 1 INTERRUPTED" in lines
+        assert any(f"check the printer for card {stuck[:8]}" in line for line in lines)
+
+
+def test_the_boot_unit_treats_exit_3_as_done_not_as_a_crash() -> None:
+    unit = (Path(__file__).resolve().parent.parent / "contrib" / "systemd"
+            / "ktptui-resume.service").read_text(encoding="utf-8")
+    settings = dict(line.split("=", 1) for line in unit.splitlines()
+                    if "=" in line and not line.startswith("#"))
+    assert settings["Restart"] == "on-failure"
+    assert "3" in settings["SuccessExitStatus"].split()
+    assert "75" not in settings["SuccessExitStatus"].split()
+
+
+def test_a_required_session_not_open_exits_3_without_printing(tmp_path: Path) -> None:
+    with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
+        cfg = write_config(tmp_path, sim.base_url)
+        cfg.write_text(cfg.read_text(encoding="utf-8") + "[office]\nrequire_session = true\n",
+                       encoding="utf-8")
+        store = Store(tmp_path / "data")
+        actions.receive_blanks(store, 5, operator="t")
+        job = actions.add(store, "3515054103900011", operator="t")
+        out = resume(cfg, "--max-wait", "60")
+        assert out.returncode == 3, out.stderr
+        assert out.stderr.splitlines()[-1] == (
+            "<4>ktptui.resume: buka sesi cetak: ktptui session open --count JUMLAH")
+        spool = tmp_path / "spool"
+        assert not spool.exists() or list(spool.iterdir()) == []
+        store.refresh()
+        assert store.job(job.id).state in (State.QUEUED, State.AUTHORIZED)  # type: ignore[union-attr]

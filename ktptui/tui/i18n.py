@@ -34,6 +34,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Not printing: central is busy; the queue waits"),
     "gate.waiting": ("Menunggu otorisasi dari pusat", "Waiting for central's authorisation"),
     "gate.stopping": ("Berhenti: tidak ada kartu baru", "Stopping: no new cards"),
+    "gate.interrupted": ("BERHENTI: kartu {job} terputus (dikirim ke printer {at}); periksa "
+                         "printer, lalu selesaikan",
+                         "STOPPED: card {job} was interrupted (sent to the printer at {at}); "
+                         "check the printer, then resolve it"),
+    "gate.interrupted_name": ("BERHENTI: cari kartu {job} atas nama {name} (dikirim ke printer "
+                              "{at}); periksa printer, lalu selesaikan",
+                              "STOPPED: look for card {job} for {name} (sent to the printer at "
+                              "{at}); check the printer, then resolve it"),
+    "gate.interrupted_more": ("+{n} kartu terputus lain", "+{n} more interrupted"),
+    "gate.session": ("Tidak mencetak: belum ada sesi cetak; buka sesi dengan jumlah blangko",
+                     "Not printing: no print session open; open one with the blank count"),
     "gate.starting": ("Memulai mesin cetak...", "Starting the print engine..."),
     "gate.standby": ("Siaga: yang mencetak {who}", "Standby: printing is done by {who}"),
     "gate.standby_none": ("Siaga: tidak ada proses yang mencetak; mengambil alih...",
@@ -78,6 +89,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "CUPS queue retries failed cards (set printer-error-policy=abort-job)"),
     "status.clock_fast": ("jam stasiun {amount} lebih cepat", "station clock {amount} fast"),
     "status.clock_slow": ("jam stasiun {amount} lebih lambat", "station clock {amount} slow"),
+    # -- ktptui --resume: the summary at exit (the journal; no names) ---------------
+    "resume.drained": ("Antrean selesai: {counts}", "Queue drained: {counts}"),
+    "resume.work_left": ("Berhenti, pekerjaan masih tersisa: {counts}; {why}",
+                         "Stopping with work left: {counts}; {why}"),
+    "resume.operator": ("Menunggu operator: {counts}", "Waiting for an operator: {counts}"),
+    "resume.card": ("periksa printer untuk kartu {job} (dikirim ke printer {at}), lalu "
+                    "selesaikan: ktptui resolve {job} printed|spoiled|not-printed",
+                    "check the printer for card {job} (sent to the printer at {at}), then "
+                    "resolve it: ktptui resolve {job} printed|spoiled|not-printed"),
+    "resume.session": ("buka sesi cetak: ktptui session open --count JUMLAH",
+                       "open a print session: ktptui session open --count N"),
+    "resume.no_jobs": ("tidak ada pekerjaan", "no jobs"),
     "unit.hours": ("{n} jam", "{n} h"),
     "unit.minutes": ("{n} menit", "{n} min"),
     "link.up": ("tersambung", "up"),

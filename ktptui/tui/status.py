@@ -27,6 +27,7 @@ OK, WARN, BAD = "ok", "warn", "bad"
 _GATE_LEVEL = {
     "printing": OK, "idle": OK, "waiting": WARN, "paused": WARN, "stopping": WARN,
     "token": BAD, "blanks": BAD, "power": BAD, "printer": BAD, "link": BAD,
+    "interrupted": BAD, "session": WARN,
 }
 
 
@@ -255,11 +256,26 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
             text = t("gate.link" if link.state == "down" else "gate.link_busy")
             if link.state != "down" and link.error:
                 text = _detail(text, link.error)
-        case "printing" | "idle" | "waiting" | "blanks" | "power" | "stopping":
+        case "interrupted":
+            text = interrupted_text(status.interrupted_job, status.interrupted_holder,
+                                    status.interrupted_started_at, status.interrupted_count)
+        case "printing" | "idle" | "waiting" | "blanks" | "power" | "stopping" | "session":
             text = t(f"gate.{gate}")
         case _:  # a gate this TUI does not know yet: the core's own words
             text = one_line(status.reason)
     return Part(text, level)
+
+
+def interrupted_text(job: object, holder: object, started_at: object, count: object) -> str:
+    """Which card to look for: job, the holder's name when known, and when it
+    was sent to the printer (local time). Values as the engine published them."""
+    short = one_line(str(job or "?"))[:8]
+    name = one_line(str(holder or ""))
+    at = local_time(started_at if isinstance(started_at, str) else None, with_date=True)
+    text = (t("gate.interrupted_name", job=short, name=name, at=at) if name
+            else t("gate.interrupted", job=short, at=at))
+    more = (count if isinstance(count, int) else 1) - 1
+    return text + (f" ({t('gate.interrupted_more', n=more)})" if more > 0 else "")
 
 
 def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | None,
@@ -295,6 +311,11 @@ def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksI
         if other_gate == "paused":
             text += " | " + t("gate.other", what=t("gate.paused", by=(paused or {}).get("by")
                                                    or "?"))
+        elif other_gate == "interrupted":
+            card = other.get("interrupted")
+            card = card if isinstance(card, dict) else {}
+            text += " | " + t("gate.other", what=interrupted_text(
+                card.get("job"), card.get("holder"), card.get("started_at"), card.get("count")))
         elif other_gate in _GATE_LEVEL:
             text += " | " + t("gate.other", what=t(f"gate.{other_gate}"))
         gate = Part(text, WARN)
