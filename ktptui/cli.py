@@ -312,8 +312,7 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     from . import sessions
     from .actions import PAUSED_KEY
-    from .engine import started_printing
-    from .model import State
+    from .model import State, started_printing
 
     store = ctx.store
     totals = store.ledger_totals()

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from . import actions, model, sessions
+from . import actions, sessions
 from .central import (
     CentralClient,
     CentralError,
@@ -43,7 +43,17 @@ from .config import Config
 from .documents import DocumentError
 from .fsutil import DiskFull
 from .locks import StoreBusy
-from .model import Job, Outcome, State, from_text, now_utc, queue_order, to_text, transition
+from .model import (
+    Job,
+    Outcome,
+    State,
+    from_text,
+    now_utc,
+    queue_order,
+    started_printing,
+    to_text,
+    transition,
+)
 from .nik import mask
 from .power import PowerSource, PowerStatus, may_start_card
 from .printers import PrintResult
@@ -71,7 +81,6 @@ CLOCK_SHOWN_S = 120.0
 CLOCK_KEY = "central_clock"
 #: History note of the step to ``printing``, followed by the printer's name:
 #: an interrupted card stops the printer it was sent to.
-SENT_NOTE = "sent to printer"
 
 
 class Gate(enum.StrEnum):
@@ -297,7 +306,7 @@ class Engine:
         renamed queue stops this one too: the card may sit in it."""
         others: set[str] = set()
         return sorted((j for j in self.store.jobs([State.INTERRUPTED])
-                       if printer_of(j) not in others),
+                       if j.printer not in others),
                       key=lambda j: (started_printing(j) or "", j.id))
 
     def _publish(self, status: EngineStatus) -> None:
@@ -631,7 +640,8 @@ class Engine:
             if job is None or job.state is not State.AUTHORIZED:
                 return False
             job = transition(job, State.PRINTING, operator=self.operator,
-                             note=f"{SENT_NOTE} {self.printer_name}")
+                             note=f"sent to printer {self.printer_name}",
+                             printer=self.printer_name)
             tx.put_job(job)
         self._current = job.id
         self.evaluate()
@@ -742,24 +752,6 @@ def lapses(job: Job) -> int:
                   and entry.from_state == State.QUEUED.value):
             break
     return count
-
-
-def _printing_entry(job: Job) -> model.HistoryEntry | None:
-    return next((h for h in reversed(job.history) if h.to_state == State.PRINTING.value), None)
-
-
-def printer_of(job: Job) -> str | None:
-    """The printer ``job``'s card was last sent to (None: not recorded)."""
-    entry = _printing_entry(job)
-    if entry is None or not entry.note.startswith(SENT_NOTE + " "):
-        return None
-    return entry.note.removeprefix(SENT_NOTE + " ").strip() or None
-
-
-def started_printing(job: Job) -> str | None:
-    """When ``job``'s card was last sent to the printer (UTC text)."""
-    entry = _printing_entry(job)
-    return entry.at if entry is not None else None
 
 
 def clock_words(offset_s: float) -> str:

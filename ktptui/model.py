@@ -140,6 +140,9 @@ class Job:
     document: str | None = None
     document_sha256: str | None = None
     content_type: str | None = None
+    #: The printer (its queue name) the card was last sent to: an interrupted
+    #: card stops that printer until the operator resolves it.
+    printer: str | None = None
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
 
     @property
@@ -176,6 +179,12 @@ class Job:
 
 
 _FIELDS: dict[type, frozenset[str]] = {}
+
+
+def started_printing(job: Job) -> str | None:
+    """When ``job``'s card was last sent to a printer (UTC text), or None."""
+    return next((h.at for h in reversed(job.history) if h.to_state == State.PRINTING.value),
+                None)
 
 
 def new_job(

@@ -118,8 +118,8 @@ def count_words(counts: dict[str, int]) -> str:
 
 def _summary(log: logging.Logger, store: Store, engine: Engine, drained: bool) -> int:
     """The last words and the exit code. No holder names: this is the journal."""
-    from .engine import Gate, started_printing
-    from .model import State
+    from .engine import Gate
+    from .model import State, started_printing
     from .tui.fmt import local_time
     from .tui.i18n import t
 

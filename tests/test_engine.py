@@ -26,8 +26,8 @@ from ktptui.config import (
     StationConfig,
     StoreConfig,
 )
-from ktptui.engine import Engine, EngineStatus, Gate, printer_of, started_printing
-from ktptui.model import Outcome, State, transition
+from ktptui.engine import Engine, EngineStatus, Gate
+from ktptui.model import Outcome, State, started_printing, transition
 from ktptui.power import PowerSource, PowerStatus
 from ktptui.printers.base import PrintOutcome
 from ktptui.printers.sim import SimPrinter
@@ -368,11 +368,11 @@ def test_a_printed_card_is_recorded_even_when_the_store_lock_is_busy(
     assert_printed_once_everywhere(st, [job_id])
 
 
-def _interrupt(st: Station, job_id: str, note: str) -> model.Job:
+def _interrupt(st: Station, job_id: str, printer: str | None) -> model.Job:
     """As the engine leaves a card whose outcome the printer could not tell."""
     job = st.store.job(job_id)
     assert job is not None and job.state is State.AUTHORIZED
-    job = transition(job, State.PRINTING, operator=OP, note=note)
+    job = transition(job, State.PRINTING, operator=OP, note="sent", printer=printer)
     job = transition(job, State.INTERRUPTED, operator=OP, note="printer outcome unknown")
     with st.store.transaction() as tx:
         tx.put_job(job)
@@ -384,8 +384,8 @@ def test_an_interrupted_card_stops_its_printer_until_the_operator_resolves_it(
     st = make_station(tmp_path, sim, ahead=2)
     (first,) = st.add(10)
     st.engine.network_step()
-    stuck = _interrupt(st, first, f"sent to printer {st.engine.printer_name}")
-    assert printer_of(stuck) == st.engine.printer_name
+    stuck = _interrupt(st, first, st.engine.printer_name)
+    assert stuck.printer == st.engine.printer_name
     later = st.add(11, 12)
     running(st.engine)
     until(lambda: st.engine.status().gate is Gate.INTERRUPTED)
@@ -412,8 +412,8 @@ def test_an_interrupted_card_with_no_printer_recorded_stops_the_printer(
     st = make_station(tmp_path, sim)
     (first,) = st.add(10)
     st.engine.network_step()
-    stuck = _interrupt(st, first, "sent to printer")
-    assert printer_of(stuck) is None
+    stuck = _interrupt(st, first, None)
+    assert stuck.printer is None
     st.add(11)
     assert st.engine.run(until_idle=True, deadline=time.monotonic() + 20) is False
     assert st.engine.status_at_end.gate is Gate.INTERRUPTED and st.printer.fed == []
@@ -425,7 +425,7 @@ def test_the_printer_is_recorded_when_a_card_is_sent(tmp_path: Path,
     (job_id,) = st.add(10)
     assert st.engine.run(until_idle=True, deadline=time.monotonic() + 30)
     job = st.store.job(job_id) or st.store.find_job(job_id)
-    assert printer_of(job) == st.engine.printer_name == st.engine.config.printer.queue
+    assert job.printer == st.engine.printer_name == st.engine.config.printer.queue
 
 
 def test_no_card_without_an_open_session_when_required(
