@@ -205,3 +205,31 @@ async def test_a_card_keeps_the_last_forecast_until_the_new_one(tmp_path: Path) 
             await until(pilot, lambda: app.blanks.days_left is not None
                         and round(app.blanks.days_left) == 160)  # 479 / (21 / 7)
     assert spy.on_ui() == []
+
+
+def test_the_history_bench_times_the_tui_and_resume_on_both_stations(tmp_path: Path) -> None:
+    """The bench's start block runs end to end on two tiny stations."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    bench = repo / "bench" / "history_bench.py"
+    stations: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for name, days in (("old", 3), ("fresh", 1)):
+        out = subprocess.run([sys.executable, str(bench), "--build", str(tmp_path / name),
+                              "--days", str(days), "--per-day", "20", "--queued", "3"],
+                             capture_output=True, text=True, timeout=120, check=True)
+        stations[name] = (tmp_path / f"{name}.toml", json.loads(out.stdout))
+    sys.path.insert(0, str(repo / "bench"))
+    try:
+        import history_bench
+    finally:
+        sys.path.remove(str(repo / "bench"))
+    rows = history_bench.start_rows(stations, 1, tmp_path)
+    assert [r["operation"] for r in rows] == [
+        "TUI first paint (wall)", "TUI forecast in (wall)", "--resume 1st card (wall)"]
+    for r in rows:
+        assert r["old_cpu_s"] > 0 and r["fresh_cpu_s"] > 0 and r["old_rss_mb"] > 10
+    # --resume printed a card on each station (and was stopped after it).
+    assert all(any((tmp_path / f"{name}-spool").iterdir()) for name in stations)
