@@ -29,6 +29,8 @@ import argparse
 import dataclasses
 import json
 import os
+import re
+import signal
 import statistics
 import subprocess
 import sys
@@ -214,6 +216,128 @@ def measure(days: int, per_day: int, queued: int, runs: int, workdir: Path,
                      "old_rss_mb": round(o_rss, 1), "fresh_rss_mb": round(f_rss, 1),
                      "rss_ratio": round(o_rss / f_rss, 2),
                      "exit_codes": sorted({x.code for x in old + fresh})})
+    rows += start_rows(stations, runs, workdir, skip)  # the TUI and --resume: their own block
+    return rows
+
+
+# -- TUI first paint and --resume to the first card (issue 11, phase 2b) ---------------------
+#
+# Kept apart from the CLI operations above: they need a terminal (the TUI, in
+# a real pty as bench/tui_bench.py runs it) and a central and a printer
+# (--resume: the built-in simulator and a spool printer). Rows have the same
+# shape as ``measure``'s; the time is wall time to the event, RSS the child's
+# VmHWM at that moment.
+
+START_OPS = ("TUI first paint", "TUI forecast in", "--resume 1st card")
+PAINTED = re.compile(rb"\d+ dari \d+")  # the queue's count: the table is on screen
+FORECAST = re.compile(rb"~\d+ hari")  # the bar's forecast, from its worker
+
+
+def _vmhwm_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def tui_start(data: Path) -> tuple[Run, Run]:
+    """The queue-only TUI in a pty: (first paint, forecast in), wall seconds from the fork."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from tui_bench import Term
+
+    term = Term("queue", data).start()
+    try:
+        if not term.until(lambda text: PAINTED.search(text) is not None, timeout=120):
+            raise RuntimeError("the TUI never showed the queue")
+        paint = Run(term.quiet(0.05), _vmhwm_mb(term.pid), 0)
+        if not term.until(lambda text: FORECAST.search(text) is not None, timeout=120):
+            raise RuntimeError("the TUI never showed the blanks forecast")
+        forecast = Run(term.log[-1][0], _vmhwm_mb(term.pid), 0)
+    finally:
+        term.stop()
+    return paint, forecast
+
+
+def resume_config(workdir: Path, name: str, data: Path, base_url: str, token: Path) -> Path:
+    config = workdir / f"{name}-resume.toml"
+    config.write_text(f'''[store]
+data_dir = "{data}"
+retain_personal_days = {RETAIN_DAYS}
+[central]
+base_url = "{base_url}"
+token_file = "{token}"
+[printer]
+backend = "spool"
+spool_dir = "{workdir / (name + '-spool')}"
+[power]
+source = "none"
+''')
+    return config
+
+
+def resume_first_card(config: Path, spool: Path) -> Run:
+    """``ktptui --resume`` until the first card reaches the printer (a file in
+    the spool folder), then SIGTERM (it finishes that card and exits)."""
+    before = set(spool.iterdir()) if spool.exists() else set()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t0 = time.perf_counter()
+    p = subprocess.Popen([sys.executable, "-m", "ktptui", "--resume", "--config", str(config)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         cwd=ROOT, stdin=subprocess.DEVNULL)
+    try:
+        while True:
+            if p.poll() is not None:
+                raise RuntimeError(f"ktptui --resume exited {p.returncode} before a card")
+            if spool.exists() and any(not f.name.startswith(".")
+                                      for f in set(spool.iterdir()) - before):
+                took = time.perf_counter() - t0
+                rss = _vmhwm_mb(p.pid)
+                break
+            if time.perf_counter() - t0 > 300:
+                raise RuntimeError("no card within 300 s")
+            time.sleep(0.005)
+    finally:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+        p.wait(timeout=300)
+    return Run(took, rss, 0)
+
+
+def start_rows(stations: dict[str, tuple[Path, dict[str, Any]]], runs: int, workdir: Path,
+               skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """The TUI's first paint and --resume's first card on each station, alternately."""
+    from ktptui.central.sim import CentralSimulator
+
+    wanted = [op for op in START_OPS if not any(op.startswith(name) for name in skip)]
+    if not wanted:
+        return []
+    token = workdir / "token"
+    token.write_text("history-bench")
+    token.chmod(0o600)
+    results: dict[tuple[str, str], list[Run]] = {}
+    with CentralSimulator(port=0, token="history-bench", seed=1) as sim:
+        configs = {name: resume_config(workdir, name, Path(info["dir"]), sim.base_url, token)
+                   for name, (_config, info) in stations.items()}
+        for r in range(runs):
+            for station in ("old", "fresh") if r % 2 == 0 else ("fresh", "old"):
+                data = Path(stations[station][1]["dir"])
+                if any(op.startswith("TUI") for op in wanted):
+                    paint, forecast = tui_start(data)
+                    results.setdefault(("TUI first paint", station), []).append(paint)
+                    results.setdefault(("TUI forecast in", station), []).append(forecast)
+                if "--resume 1st card" in wanted:
+                    results.setdefault(("--resume 1st card", station), []).append(
+                        resume_first_card(configs[station], workdir / f"{station}-spool"))
+    rows: list[dict[str, Any]] = []
+    for op in wanted:
+        old, fresh = results[(op, "old")], results[(op, "fresh")]
+        o_s, f_s = (statistics.median(x.cpu_s for x in xs) for xs in (old, fresh))
+        o_mb, f_mb = (statistics.median(x.rss_mb for x in xs) for xs in (old, fresh))
+        rows.append({"operation": op + " (wall)", "old_cpu_s": round(o_s, 3),
+                     "fresh_cpu_s": round(f_s, 3), "time_ratio": round(o_s / f_s, 2),
+                     "old_rss_mb": round(o_mb, 1), "fresh_rss_mb": round(f_mb, 1),
+                     "rss_ratio": round(o_mb / f_mb, 2), "exit_codes": [0]})
     return rows
 
 

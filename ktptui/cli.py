@@ -35,7 +35,9 @@ def _common() -> _Parser:
     return p
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
+    """``with_sim``: the ``sim`` command's own options, which import the
+    simulator (http.server and more): only when the command line names it."""
     common = _common()
     p = _Parser(prog="ktptui", parents=[common],
                 description="e-KTP card print station: queue, blanks, central link.")
@@ -107,9 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
     office_cli.add_parsers(cmd, common, _Parser)  # report, suket, session, log, purge
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
-    from .central import sim as sim_module  # small, no Textual
+    if with_sim:
+        from .central import sim as sim_module  # no Textual, but http.server
 
-    sim_module.add_arguments(sim)
+        sim_module.add_arguments(sim)
     return p
 
 
@@ -391,7 +394,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Any error nobody expected exits ``crash.EXIT_CRASH`` (70) with one line
     on stderr and the traceback in a log file (see ktptui/crash.py), never 0
     and never a traceback on the operator's screen."""
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_sim="sim" in argv).parse_args(argv)
     try:
         return _run(args)
     except BrokenPipeError:  # e.g. ``ktptui jobs | head``: the reader left, nothing to say

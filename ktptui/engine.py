@@ -610,8 +610,10 @@ class Engine:
     def _network_loop(self) -> None:
         while not self.stop_event.is_set():
             try:
-                self._purge_due()
+                # Authorise first: a retention pass that is due (a day's
+                # jobs, a segment rewritten) never stands before the first card.
                 did = self.network_step()
+                self._purge_due()
             except StoreError as e:
                 log.error("%s", e)
                 did = False

@@ -314,6 +314,26 @@ def test_engine_applies_data_retention(tmp_path: Path, sim: CentralSimulator) ->
     assert job.nik != nik(10) and job.nik.startswith("3515") and job.note == ""
 
 
+def test_a_due_retention_pass_does_not_stand_before_the_first_card(
+        tmp_path: Path, sim: CentralSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 11: at start (``--resume``, the TUI) the first job is authorised
+    before retention reads history; retention still runs, right after."""
+    import ktptui.engine as engine_module
+
+    st = make_station(tmp_path, sim)
+    job = actions.add(st.store, nik(11), operator=OP)
+    seen: list[str] = []
+
+    def purge(store: Store, **kw: object) -> int:
+        store.refresh()
+        seen.append(f"purge with the job {store.job(job.id).state.value}")  # type: ignore[union-attr]
+        return 0
+
+    monkeypatch.setattr(engine_module, "purge", purge)
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 30)
+    assert seen and seen[0] != f"purge with the job {State.QUEUED.value}"
+
+
 def test_requests_in_the_same_millisecond_print_first_come_first_served(
         tmp_path: Path, sim: CentralSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
     from datetime import UTC, datetime

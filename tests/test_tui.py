@@ -18,7 +18,7 @@ import pytest
 from configkit import write_config
 from textual.pilot import Pilot
 from textual.widgets import Input
-from tuikit import SIZE, until
+from tuikit import SIZE, loaded, until
 
 from ktptui import actions
 from ktptui import engine as engine_module
@@ -412,8 +412,8 @@ async def test_blanks_receive_spoil_adjust() -> None:
         totals = app.store.ledger_totals()
         assert totals.balance == start + 25 - 1 - 3
         assert isinstance(app.screen, BlanksScreen)
-        ledger_lines = app.screen.query_one(LinesView).lines
-        assert "count" in ledger_lines[0]  # newest first
+        view = app.screen.query_one(LinesView)
+        await until(pilot, lambda: "count" in view.lines[0])  # newest first, from a worker
         assert str(totals.balance) in str(app.screen.query_one("#summary").render())
         # An adjustment without a reason is refused by the core: a notification.
         await pilot.press("k")
@@ -430,7 +430,7 @@ async def test_event_log_newest_first_and_help() -> None:
         await until(pilot, lambda: app.main.table.total == 1)
         await pilot.press("e")
         assert isinstance(app.screen, EventsScreen)
-        lines = app.screen.query_one(LinesView).lines
+        lines = await loaded(pilot, app.screen.query_one(LinesView))
         assert lines and lines[0] >= lines[-1]  # timestamps lead each line
         assert "paused" in "\n".join(lines)
         await pilot.press("escape", "question_mark")

@@ -15,7 +15,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from tuikit import SIZE, until
+from tuikit import SIZE, loaded, until
 
 from ktptui import actions, ledger, sessions
 from ktptui.demo import DemoStation, demo_nik, demo_station
@@ -296,14 +296,16 @@ async def test_event_log_of_the_selected_job() -> None:
         await pilot.press("h")  # a held job: its own events
         await pilot.press("e")
         assert isinstance(app.screen, EventsScreen)
-        everything = lines(app)
+        everything = await loaded(pilot, app.screen.query_one(LinesView))
         await pilot.press("j")
-        only = lines(app)
+        await until(pilot, lambda: job.short_id in text_of(app, "#title"))
+        only = await loaded(pilot, app.screen.query_one(LinesView))
         assert job.short_id in text_of(app, "#title")
         assert only and all(f"[{job.short_id}]" in x for x in only)
         assert len(only) < len(everything) and any("queued -> held" in x for x in only)
         await pilot.press("j")
-        assert lines(app) == everything
+        await until(pilot, lambda: job.short_id not in text_of(app, "#title"))
+        assert await loaded(pilot, app.screen.query_one(LinesView)) == everything
 
 
 async def test_help_and_palette_list_the_office_keys() -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tuikit import wib_indonesian
+from textual.pilot import Pilot
+from tuikit import until, wib_indonesian
 
 from ktptui import actions
 from ktptui.engine import EngineStatus, Gate
@@ -85,6 +86,14 @@ def _app(store: Store, status: EngineStatus, power: PowerInfo | None = None) -> 
     return app
 
 
+async def _forecast_in(pilot: Pilot[Any]) -> None:
+    """The bar's forecast comes from a worker: snapshot it once it is in."""
+    app = pilot.app
+    assert isinstance(app, KtpApp)
+    await until(pilot, lambda: not app.blanks.loading)
+    await pilot.pause()
+
+
 def _queue() -> list[Job]:
     return [
         _job(0, State.PRINTING, minutes_ago=30, name=True),
@@ -99,7 +108,7 @@ def _queue() -> list[Job]:
 def test_printing(snap_compare: Any, tmp_path: Path) -> None:
     store = _store(tmp_path, _queue())
     status = _status(Gate.PRINTING, "Printing job 00000000", current_job=_queue()[0].id)
-    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_link_down(snap_compare: Any, tmp_path: Path) -> None:
@@ -109,7 +118,7 @@ def test_link_down(snap_compare: Any, tmp_path: Path) -> None:
     # LinkMonitor.describe() while down; the countdown is never shown.
     detail = "central unreachable since 09:18, retry in 3 s (connection refused)"
     status = _status(Gate.LINK, f"Not printing: {detail}", link="down", link_detail=detail)
-    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_on_battery(snap_compare: Any, tmp_path: Path) -> None:
@@ -117,18 +126,18 @@ def test_on_battery(snap_compare: Any, tmp_path: Path) -> None:
     status = _status(Gate.POWER, "Not printing: on battery, ~4 min left (minimum 5 min): "
                      "printing held", power="on battery 38%, ~4 min left")
     power = PowerInfo("battery", 38, 240, "on battery 38%, ~4 min left")
-    assert snap_compare(_app(store, status, power), terminal_size=(80, 24))
+    assert snap_compare(_app(store, status, power), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_out_of_blanks(snap_compare: Any, tmp_path: Path) -> None:
     store = _store(tmp_path, [_job(i, State.QUEUED, minutes_ago=5 + i) for i in range(4)],
                    blanks=0)
     status = _status(Gate.BLANKS, "Not printing: no blanks left; record a shipment", blanks=0)
-    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_interrupted_job(snap_compare: Any, tmp_path: Path) -> None:
     jobs = [_job(0, State.INTERRUPTED, minutes_ago=15, name=True), *_queue()[2:5]]
     store = _store(tmp_path, jobs)
     status = _status(Gate.PRINTING, "Printing")
-    assert snap_compare(_app(store, status), terminal_size=(80, 24))
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)

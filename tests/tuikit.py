@@ -42,3 +42,16 @@ def wib_indonesian() -> Iterator[None]:
         else:
             os.environ["TZ"] = old
         time.tzset()
+
+
+async def loaded(pilot: Pilot[Any], view: Any) -> list[str]:
+    """The lines of a ``LinesView`` once its worker has filled it (history
+    is read off the UI thread: the view says "loading" until then)."""
+    from ktptui.tui.i18n import t
+
+    def done() -> bool:
+        """the list loaded"""
+        return t("common.loading") not in view.lines
+
+    await until(pilot, done)
+    return list(view.lines)

@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -41,7 +42,7 @@ from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
-from .fmt import Clock, utc_now
+from .fmt import Clock, utc_now, window_start
 from .i18n import t, t_opt
 from .office import OfficeSettings
 from .status import (
@@ -68,6 +69,8 @@ EngineFactory = Callable[[Callable[["EngineStatus"], None]], "Engine"]
 R = TypeVar("R")
 
 ROLE = "ktptui TUI"
+#: ``ledger.forecast``'s window: the only ledger entries the bar needs.
+FORECAST_DAYS = 7
 
 
 class EngineStatusChanged(Message):
@@ -83,6 +86,16 @@ class EngineStopped(Message):
     def __init__(self, error: str = "") -> None:
         super().__init__()
         self.error = error
+
+
+class BlanksRate(Message):
+    """The forecast's rate (cards used a day over its window), worked out in a
+    worker; ``seq`` tells an answer overtaken by a newer request."""
+
+    def __init__(self, seq: int, per_day: float | None) -> None:
+        super().__init__()
+        self.seq = seq
+        self.per_day = per_day
 
 
 class EngineNotes(Message):
@@ -161,7 +174,10 @@ class KtpApp(App[int]):
             if fixed_status else None)
         self.quitting = False
         self.hung_up = False
-        self.blanks = BlanksInfo(0, low_threshold, None)
+        self.blanks = BlanksInfo(0, low_threshold, None, loading=True)
+        #: Cards used a day over the forecast's window (None: none, or not known yet).
+        self.blanks_per_day: float | None = None
+        self._blanks_seq = 0
         self._fixed = fixed_status is not None
         self._last_key: tuple[Any, ...] = ()
         self._ktp_timers: list[Timer] = []
@@ -482,10 +498,40 @@ class KtpApp(App[int]):
             self.main.show_status(self.status_lines())
 
     def _load_blanks(self) -> None:
-        totals = self.store.ledger_totals()
-        today = self.clock().astimezone().date()
-        forecast = ledger.forecast(self.store.ledger_entries(), totals.balance, today=today)
-        self.blanks = BlanksInfo(totals.balance, self.low_threshold, forecast.days_left)
+        """The balance from the carried totals (no history read); the rate the
+        forecast needs reads its window's entries from the archive, so it comes
+        from a worker. Until the first answer the bar says it is loading; after
+        a card it keeps the last rate until the new one is in (no flicker)."""
+        balance = self.store.ledger_totals().balance
+        self._blanks_seq += 1
+        self._show_blanks(balance, loading=self.blanks.loading)
+        self._blanks_rate(self._blanks_seq, self.clock().astimezone().date())
+
+    def _show_blanks(self, balance: int, *, loading: bool) -> None:
+        per_day = self.blanks_per_day
+        self.blanks = BlanksInfo(balance, self.low_threshold,
+                                 balance / per_day if per_day else None, loading=loading)
+
+    @work(thread=True, group="blanks-rate", exit_on_error=False)
+    def _blanks_rate(self, seq: int, today: date) -> None:
+        per_day: float | None = None
+        try:
+            entries = self.store.ledger_entries(since=window_start(today, FORECAST_DAYS))
+            per_day = ledger.forecast(entries, 0, today=today).per_day
+        except Exception:  # say it in the log; the bar goes on without a forecast
+            log.exception("blanks forecast failed")
+        self.post_message(BlanksRate(seq, per_day))
+
+    def on_blanks_rate(self, message: BlanksRate) -> None:
+        if message.seq != self._blanks_seq:
+            return  # a newer request is under way
+        self.blanks_per_day = message.per_day
+        self._show_blanks(self.blanks.balance, loading=False)
+        self.show_status()
+        for screen in self.screen_stack:
+            hook = getattr(screen, "blanks_known", None)
+            if hook is not None:
+                hook()
 
     # -- store ---------------------------------------------------------------------------------
     def poll_store(self) -> None:

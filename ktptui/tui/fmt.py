@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from ..model import Job, State
+from ..model import Job, State, to_text
 from .i18n import t, t_opt
 
 Clock = Callable[[], datetime]
@@ -86,3 +86,11 @@ def one_line(text: str) -> str:
     from ..text import clean
 
     return " ".join(clean(text).split())
+
+
+def window_start(today: date, days: int) -> str:
+    """Where a window of ``days`` local days ending ``today`` starts (local
+    midnight), as stored times are compared: history reads ask for this range
+    instead of the whole archive."""
+    first = datetime.combine(today - timedelta(days=days - 1), time.min).astimezone()
+    return to_text(first)

@@ -57,6 +57,8 @@ class BlanksInfo:
     balance: int
     low_threshold: int
     days_left: float | None
+    #: The forecast is still being worked out (a worker reads its window).
+    loading: bool = False
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,9 @@ def power_part(power: PowerInfo | None, detail: str, *, held: bool = False) -> P
 
 def blanks_part(info: BlanksInfo) -> Part:
     text = f"{t('status.blanks')}: {info.balance}"
-    if info.days_left is not None and info.balance > 0:
+    if info.loading and info.balance > 0:
+        text += " " + t("status.blanks_loading")
+    elif info.days_left is not None and info.balance > 0:
         text += " " + t("status.blanks_days", days=f"{info.days_left:.0f}")
     if info.balance <= 0:
         return Part(f"{text} {t('status.blanks_out')}", BAD)

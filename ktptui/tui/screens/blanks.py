@@ -11,13 +11,17 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from ... import actions, ledger
-from ..fmt import local_time, one_line
+from ..fmt import local_time, one_line, window_start
 from ..i18n import t
 from ..keys import translate
 from ..widgets.lines_view import LinesView
+from .core_call import CoreDone, call_core
 
 if TYPE_CHECKING:
     from ..app import KtpApp
+
+#: The ledger the screen lists: the last month, not five years of entries.
+LEDGER_DAYS = 31
 
 
 def _ktp(screen: Screen[Any]) -> KtpApp:
@@ -108,6 +112,8 @@ class BlanksScreen(Screen[None]):
         super().__init__()
         translate(self)
         self.open_form = open_form
+        self._seq = 0
+        self._want = ""
 
     def compose(self) -> ComposeResult:
         yield Static(t("blanks.title"), id="title", markup=False)
@@ -124,24 +130,48 @@ class BlanksScreen(Screen[None]):
             self.action_form(self.open_form)
 
     def load(self) -> None:
+        """The totals are carried (no history read): shown at once. The
+        forecast's rate is the App's (its worker); the month's entries come
+        from a worker of this screen, with a loading line meanwhile."""
         app = _ktp(self)
         store = app.store
         totals = store.ledger_totals()
-        entries = store.ledger_entries()
-        today = app.clock().astimezone().date()
-        fc = ledger.forecast(entries, totals.balance, today=today)
         summary = self.query_one("#summary", Static)
         summary.update(t("blanks.summary", balance=totals.balance, received=totals.received,
                          printed=totals.printed, spoiled=totals.spoiled,
                          adjusted=totals.adjusted))
-        low = totals.balance < app.low_threshold
-        summary.set_class(low, "-low")
-        lines = [t("blanks.forecast", per_day=fc.per_day, days=f"{fc.days_left:.0f}")
-                 if fc.days_left is not None else t("blanks.forecast_none")]
-        if low:
+        summary.set_class(totals.balance < app.low_threshold, "-low")
+        self.blanks_known()
+        self._seq += 1
+        tag = f"ledger-{self._seq}"
+        self._want = tag
+        view = self.query_one(LinesView)
+        if not view.lines:
+            view.set_lines([t("common.loading")])
+        since = window_start(app.clock().astimezone().date(), LEDGER_DAYS)
+        call_core(self, tag, lambda: [entry_line(e) for e in
+                                      reversed(store.ledger_entries(since=since))])
+
+    def blanks_known(self) -> None:
+        """The forecast line, from the App's rate (called again when it comes in)."""
+        app = _ktp(self)
+        info = app.blanks
+        lines = [t("common.loading") if info.loading
+                 else t("blanks.forecast", per_day=app.blanks_per_day or 0.0,
+                        days=f"{info.days_left:.0f}")
+                 if info.days_left is not None else t("blanks.forecast_none")]
+        if info.balance < app.low_threshold:
             lines.append(t("blanks.low", threshold=app.low_threshold))
         self.query_one("#forecast", Static).update("\n".join(lines))
-        self.query_one(LinesView).set_lines([entry_line(e) for e in reversed(entries)])
+
+    def on_core_done(self, message: CoreDone) -> None:
+        message.stop()
+        if message.tag != self._want:
+            return
+        lines = message.value if not message.error else [
+            t("action.refused") + ": " + message.error]
+        assert isinstance(lines, list)
+        self.query_one(LinesView).set_lines(lines or [t("blanks.ledger_empty")])
 
     def action_form(self, kind: str) -> None:
         self.app.push_screen(BlankForm(kind), lambda done: self.load() if done else None)

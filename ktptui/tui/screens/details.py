@@ -61,10 +61,13 @@ class DetailsScreen(Screen[None]):
         Binding("escape,q,d", "app.pop_screen", "key.back"),
     ]
 
-    def __init__(self, job_id: str) -> None:
+    def __init__(self, job_id: str, job: Job | None = None) -> None:
         super().__init__()
         translate(self)
         self.job_id = job_id
+        #: An archived job (from the finished list) is not in the hot set:
+        #: shown as given, not looked up in the archive on the UI thread.
+        self.given = job
 
     @property
     def ktp(self) -> KtpApp:
@@ -85,7 +88,7 @@ class DetailsScreen(Screen[None]):
         self.query_one(LinesView).focus()
 
     def show(self) -> None:
-        job = self.ktp.store.job(self.job_id)
+        job = self.ktp.store.job(self.job_id) or self.given
         if job is None:
             return
         self.query_one("#title", Static).update(t("details.title", job=job.short_id))

@@ -11,14 +11,19 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ...store import Event
-from ..fmt import local_time, one_line
+from ..fmt import local_time, one_line, window_start
 from ..i18n import t
 from ..keys import translate
 from ..widgets.lines_view import LinesView
+from .core_call import CoreDone, call_core
 
 if TYPE_CHECKING:
     from ...model import Job
     from ..app import KtpApp
+
+#: The whole log is years of events: the screen lists the last week (one
+#: job's events are listed whole: found through the archive's index).
+EVENTS_DAYS = 7
 
 
 def event_line(e: Event) -> str:
@@ -40,6 +45,9 @@ class EventsScreen(Screen[None]):
         #: The job ``j`` filters on (given, else the one selected below at mount).
         self.job = job
         self.only_job = job is not None
+        self._seq = 0
+        self._want = ""
+        self._view = ""
 
     @property
     def ktp(self) -> KtpApp:
@@ -72,16 +80,42 @@ class EventsScreen(Screen[None]):
         self.refresh_bindings()
 
     def load(self) -> None:
+        """The events come from a worker (they are read from the archive);
+        the title at once, a loading line until they are in."""
         from ...nik import mask
 
         job = self.job if self.only_job else None
-        # The store the App polls (audit.trail is refresh() + events()).
-        events = self.ktp.store.events(job_id=job.id if job is not None else None)
-        lines = [event_line(e) for e in reversed(events)] or [t("events.empty")]
+        store = self.ktp.store
         self.query_one("#title", Static).update(
             t("events.job_title", job=job.short_id, nik=mask(job.nik)) if job is not None
             else t("events.title"))
-        self.query_one(LinesView).set_lines(lines)
+        view = "job" if job is not None else "all"
+        if view != self._view:  # another list: not the old one under the new title
+            self._view = view
+            self.query_one(LinesView).set_lines([t("common.loading")])
+        self._seq += 1
+        self._want = f"events-{self._seq}"
+        if job is not None:
+            job_id = job.id
+
+            def work() -> object:
+                return [event_line(e) for e in reversed(store.events(job_id=job_id))]
+        else:
+            since = window_start(self.ktp.clock().astimezone().date(), EVENTS_DAYS)
+
+            def work() -> object:
+                return [event_line(e) for e in reversed(store.events(since=since))]
+
+        call_core(self, self._want, work)
+
+    def on_core_done(self, message: CoreDone) -> None:
+        message.stop()
+        if message.tag != self._want:
+            return  # overtaken by a newer request
+        lines = message.value if not message.error else [
+            t("action.refused") + ": " + message.error]
+        assert isinstance(lines, list)
+        self.query_one(LinesView).set_lines(lines or [t("events.empty")])
 
     def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
         if reloaded or "events" in other:

@@ -2,9 +2,10 @@
 ``b``, the blank requisition with the shortfall against a need typed in.
 
 The figures come from ``reports.daily`` / ``reports.requisition`` in a thread
-worker; the screen words them in the operator's language (``office.py``).
-The daily report reads the store the App already holds (no refresh), so it
-never takes the engine's commits away from the queue's poll.
+worker (they read history: never on the UI thread); the screen words them in
+the operator's language (``office.py``). What they load is theirs to choose
+(the day's records, not the archive); the commits their refresh picks up go
+to the App's poll afterwards (``resync``), as for the requisition.
 """
 
 from __future__ import annotations
@@ -158,24 +159,21 @@ class ReportScreen(Screen[None]):
             day = self.day
 
             def work() -> object:
-                # The store as the App last polled it (<= 1 s old): no refresh here.
-                records = reports.Records(
-                    tuple(store.jobs()) + tuple(store.archived_jobs()),
-                    tuple(store.ledger_entries()), tuple(store.events()))
                 rep = reports.daily(store, day, now=now, office_code=office.office_code,
-                                    station_id=office.station_id, records=records)
+                                    station_id=office.station_id)
                 return daily_lines(rep)
 
         call_core(self, tag, work)
 
     def on_core_done(self, message: CoreDone) -> None:
         message.stop()
-        if message.tag.startswith(BLANKS):  # the requisition refreshed the store
-            self._syncing = True
-            try:
-                resync(self.ktp)
-            finally:
-                self._syncing = False
+        # Both reports refreshed the store: hand what that picked up to the
+        # App (not followed here: the report would chase its own refresh).
+        self._syncing = True
+        try:
+            resync(self.ktp)
+        finally:
+            self._syncing = False
         if message.tag != self._want:
             return  # an older request (the operator stepped on)
         view = self.query_one(LinesView)
