@@ -327,3 +327,50 @@ def test_an_index_that_cannot_be_written_is_one_line_and_never_fails_a_compactio
             store.find_job(job.id)
         assert "\n" not in str(info.value) and "disk is full" in str(info.value)
     assert store.find_job(job.id) == job  # caught up once the index can be written
+
+
+def test_day_scoped_queries_match_a_full_read_and_survive_a_rebuild(
+        data_dir: Path, make_nik: Callable[[int], str], caplog: pytest.LogCaptureFixture) -> None:
+    """The index's answers for a day's report and the forecast equal what a
+    read of everything says, and are the same from an index rebuilt from the
+    segments (an index of the previous version is rebuilt, with a notice)."""
+    store, jobs = archived_store(data_dir, make_nik, n=48)
+    with store.transaction() as tx:
+        for detail in ("down: x", "up", "down: y"):
+            tx.add_event("link", "ktp", detail)
+        tx.add_event("suket", "budi", "issued", job_id=jobs[5].id)
+    store.compact()
+    since, until = to_text(OLD + timedelta(hours=10)), to_text(OLD + timedelta(hours=20))
+    every_event = store.events()
+    e_since, e_until = every_event[10].at, every_event[-3].at
+
+    def answers(s: Store) -> tuple[object, ...]:
+        used = s.ledger_used(since[:13], until[:13])
+        return (
+            sorted(j.id for j in s.jobs_alive(since, until)),
+            s.events(since=e_since, until=e_until),
+            s.events(kind="suket", job_ids=[jobs[5].id, jobs[6].id]),
+            s.last_event("link", to_text(now_utc() + timedelta(hours=1))),
+            s.last_event("link", since),
+            used,
+        )
+
+    got = answers(store)
+    assert got[0] == sorted(j.id for j in jobs if since <= j.updated_at
+                            and j.created_at < until)
+    assert got[1] == [e for e in every_event if e_since <= e.at < e_until] != []
+    assert [e.detail for e in got[2]] == ["issued"]  # type: ignore[attr-defined]
+    assert got[3] is not None and got[3].detail == "down: y"  # type: ignore[attr-defined]
+    assert got[4] is None
+    assert got[5] == sum(1 for e in store.ledger_entries(since=since, until=until)
+                         if e.kind is ledger.Kind.PRINTED) == 10
+    store.history.close()
+    import sqlite3
+
+    db = sqlite3.connect(data_dir / "archive" / history.INDEX_NAME)
+    db.execute(f"PRAGMA user_version={history.INDEX_VERSION - 1}")
+    db.close()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert answers(Store(data_dir)) == got
+    assert "of another version: rebuilding" in caplog.text
