@@ -126,8 +126,8 @@ class Records:
             j.id for j in jobs if j.error_code == NOT_RECORDED
             and any(h.to_state == rejected and lo <= h.at < hi for h in j.history)}
         before = store.events(until=lo, kind=SUKET_KIND, job_ids=ids) if ids else []
-        monitors = [e for e in (store.last_event(k, lo) for k in sorted(MONITOR_KINDS))
-                    if e] if outages else []
+        monitors = [e for k in sorted(MONITOR_KINDS)
+                    for e in store.events(until=lo, kind=k, last=True)] if outages else []
         return cls(tuple(jobs), tuple(store.ledger_entries(since=lo, until=hi)),
                    tuple(sorted([*before, *monitors, *events], key=lambda e: e.at)))
 

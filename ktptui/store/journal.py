@@ -696,10 +696,13 @@ class Store:
 
     def events(self, *, include_archive: bool = True, since: str | None = None,
                job_id: str | None = None, until: str | None = None,
-               kind: str | None = None, job_ids: Iterable[str] | None = None) -> list[Event]:
+               kind: str | None = None, job_ids: Iterable[str] | None = None,
+               last: bool = False) -> list[Event]:
         """Events in time order, at ``since`` or later, before ``until``, of
         ``job_id`` (or any of ``job_ids``) and of ``kind`` when given: the
-        archive is read only for the events asked for."""
+        archive is read only for the events asked for. ``last`` (with a
+        ``kind`` other than ``job`` and ``until``, nothing else): only the
+        last one, through one index row."""
         ids = None if job_ids is None else set(job_ids)
         with self._mutex:
             docs = {k: dict(v) for k, v in self._table("events").items()
@@ -708,24 +711,20 @@ class Store:
                     and (job_id is None or v["job_id"] == job_id)
                     and (ids is None or v["job_id"] in ids)
                     and (kind is None or v["kind"] == kind)}
+        if last:
+            if kind in (None, "job") or until is None or since or job_id or ids is not None:
+                raise ValueError("last: the last event of a kind (not job) before a time")
+            latest = self.history.last_event(kind, until) if include_archive else None
+            for doc in docs.values():  # of equal times, the later recorded, as below
+                if latest is None or doc["at"] >= latest["at"]:
+                    latest = doc
+            return [] if latest is None else [Event(**latest)]
         if include_archive and ids != set():
             # Transitions (kind "job") are not indexed by kind: found by job, filtered here.
             found = self.history.events(since, job_id, until,
                                         None if kind == "job" else kind, ids)
             docs = {d["id"]: d for d in found if kind is None or d["kind"] == kind} | docs
         return sorted((Event(**d) for d in docs.values()), key=lambda e: e.at)
-
-    def last_event(self, kind: str, before: str) -> Event | None:
-        """The last event of ``kind`` (not ``job``) before ``before``."""
-        found = self.history.last_event(kind, before)
-        with self._mutex:
-            hot = [dict(v) for v in self._table("events").values()
-                   if v["kind"] == kind and v["at"] < before]
-        last = found
-        for doc in hot:  # of equal times, the later recorded (as ``events`` orders them)
-            if last is None or doc["at"] >= last["at"]:
-                last = doc
-        return None if last is None else Event(**last)
 
     def jobs_alive(self, since: str, until: str) -> list[Job]:
         """Every hot job, and the archived ones last changed at ``since`` or
