@@ -8,8 +8,9 @@ retention.
 
 ``archive/index.sqlite3`` finds records in them without reading them: for
 each record its segment, byte position and length, with the columns history
-is asked by (a job's id, an event's time and job, a ledger entry's time), and
-running ledger totals by kind. It is derived data: it is written in the step
+is asked by (a job's id and span of life, an event's time, job and, unless it
+is a job's transition, kind; a ledger entry's time), running ledger totals
+by kind and blanks used per hour. It is derived data: it is written in the step
 that appends the segments, and before every read the segments' sizes and
 inodes are compared with what it has seen, so one left behind by a crash,
 missing, damaged or of another version is caught up or rebuilt from the
