@@ -377,3 +377,40 @@ def test_day_scoped_queries_match_a_full_read_and_survive_a_rebuild(
     with caplog.at_level(logging.WARNING):
         assert answers(Store(data_dir)) == got
     assert "of another version: rebuilding" in caplog.text
+
+
+def test_no_query_of_a_report_or_the_forecast_walks_a_whole_table(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every SELECT the daily report, the requisition and `blanks show` make
+    on the index is a search through an index (SQLite's own plan), except on
+    the small bookkeeping tables (a row per segment or per ledger kind)."""
+    import sqlite3
+
+    from ktptui import reports
+    from ktptui.cli import _blanks_summary
+
+    store, jobs = archived_store(data_dir, make_nik, n=10)
+    statements: list[str] = []
+    real = history.Archive._connect
+
+    def traced(self: history.Archive) -> sqlite3.Connection:
+        db = real(self)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(history.Archive, "_connect", traced)
+    store.history.close()
+    day = datetime.fromisoformat(jobs[0].updated_at).date()
+    reports.daily(store, day, now=datetime.now(UTC))
+    reports.requisition(store)
+    _blanks_summary(store)
+    db = sqlite3.connect(data_dir / "archive" / history.INDEX_NAME)
+    small = {"segments", "ledger_kinds", "sqlite_master"}
+    walks = []
+    for sql in {s for s in statements if s.lstrip().upper().startswith("SELECT")}:
+        for row in db.execute("EXPLAIN QUERY PLAN " + sql):
+            words = row[3].split()
+            if words[0] == "SCAN" and words[1] not in small:
+                walks.append((sql, row[3]))
+    assert any("FROM printed" in s for s in statements)
+    assert walks == []
