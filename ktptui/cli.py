@@ -269,13 +269,13 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
 def _blanks_summary(store: Any) -> dict[str, Any]:
     from datetime import timedelta
 
-    from . import ledger
-    from .model import now_utc, to_text
+    from . import ledger, reports
 
     rec = store.reconcile()
-    # The forecast looks at the last 7 local days: read only those entries.
-    since = to_text(now_utc() - timedelta(days=8))
-    fc = ledger.forecast(store.ledger_entries(since=since), rec.carried.balance)
+    # The forecast looks at the last 7 local days: the store's per-hour counts.
+    last = reports.today()
+    fc = ledger.forecast_from_use(reports.blanks_used(store, last - timedelta(days=6), last),
+                                  rec.carried.balance)
     return {
         **rec.carried.to_dict(),
         "reconciled": rec.ok,

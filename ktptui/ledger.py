@@ -183,5 +183,11 @@ def forecast(entries: Iterable[Entry], balance: int, *, today: date | None = Non
         if e.kind in (Kind.PRINTED, Kind.SPOILED)
         and first <= from_text(e.at).astimezone().date() <= today
     )
+    return forecast_from_use(used, balance, window_days=window_days)
+
+
+def forecast_from_use(used: int, balance: int, *, window_days: int = 7) -> Forecast:
+    """The forecast from the blanks used (printed + spoiled) over the window,
+    counted elsewhere (the store keeps them per hour)."""
     rate = used / window_days
     return Forecast(rate, balance / rate if rate else None, window_days)

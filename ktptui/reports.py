@@ -49,6 +49,7 @@ WAITING_STATES = frozenset(
 #: Event kinds recorded by the monitors, not by people: not "actions".
 MONITOR_KINDS = frozenset({"link", "power"})
 NOT_RECORDED = "not_recorded"
+SUKET_KIND = "suket"
 WIDTH = 80
 
 
@@ -99,17 +100,36 @@ def _at(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class Records:
-    """Every job (hot and archived), ledger entry and event, for one report."""
+    """The jobs, ledger entries and events a report on a span needs."""
 
     jobs: tuple[Job, ...]
     entries: tuple[ledger.Entry, ...]
     events: tuple[Event, ...]
 
     @classmethod
-    def load(cls, store: Store) -> Records:
-        store.refresh()
-        return cls(tuple(store.jobs()) + tuple(store.archived_jobs()),
-                   tuple(store.ledger_entries()), tuple(store.events()))
+    def span(cls, store: Store, start: datetime, end: datetime, *,
+             outages: bool = True) -> Records:
+        """What ``activity`` and ``waiting_at`` over ``[start, end)`` need, read
+        through the archive index, not the whole history: the span's ledger
+        entries and events; every job alive in it (added, rejected or
+        waiting then: any such job changed last at ``start`` or later); the
+        earlier Sukets of the span's Suket and rejected jobs (a reprint, or
+        a rejection already given one); and with ``outages`` the last link
+        and power event before ``start`` (an outage already running). Does
+        not refresh: a caller inside a transaction sees the store as it is."""
+        lo, hi = model.to_text(start), model.to_text(end)
+        # A job created at the very instant ``end`` is waiting "at" ``end``.
+        jobs = store.jobs_alive(lo, model.to_text(end + timedelta(milliseconds=1)))
+        events = store.events(since=lo, until=hi)
+        rejected = State.REJECTED.value
+        ids = {e.job_id for e in events if e.kind == SUKET_KIND and e.job_id} | {
+            j.id for j in jobs if j.error_code == NOT_RECORDED
+            and any(h.to_state == rejected and lo <= h.at < hi for h in j.history)}
+        before = store.events(until=lo, kind=SUKET_KIND, job_ids=ids) if ids else []
+        monitors = [e for k in sorted(MONITOR_KINDS)
+                    for e in store.events(until=lo, kind=k, last=True)] if outages else []
+        return cls(tuple(jobs), tuple(store.ledger_entries(since=lo, until=hi)),
+                   tuple(sorted([*before, *monitors, *events], key=lambda e: e.at)))
 
 
 def state_at(job: Job, t: datetime) -> str | None:
@@ -239,7 +259,7 @@ def activity(records: Records, start: datetime, end: datetime) -> Activity:
     sukets = reprints = 0
     for ev in sorted(records.events, key=lambda ev: _at(ev.at)):
         t = _at(ev.at)
-        if ev.kind == "suket" and ev.job_id and t < end:
+        if ev.kind == SUKET_KIND and ev.job_id and t < end:
             if start <= t:
                 sukets += 1
                 reprints += ev.job_id in suket_at
@@ -332,7 +352,10 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
     if start > now:
         raise ReportError(f"{day.isoformat()} has not started yet: no report")
     as_of = min(end, now)
-    rec = records or Records.load(store)
+    if records is None:
+        store.refresh()
+        records = Records.span(store, start, end)
+    rec = records
     act = activity(rec, start, as_of)
     waiting = waiting_at(rec.jobs, as_of)
     oldest = waiting[0] if waiting else None
@@ -492,14 +515,22 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
     now = now_utc(now)
     store.refresh()
     rec = store.reconcile()
-    entries = store.ledger_entries()
     last = today(tz, now)
-    first = last - timedelta(days=window_days - 1)
-    used = sum(1 for e in entries if e.kind in (ledger.Kind.PRINTED, ledger.Kind.SPOILED)
-               and first <= local(_at(e.at), tz).date() <= last)
+    used = blanks_used(store, last - timedelta(days=window_days - 1), last, tz)
     waiting = sum(1 for j in store.active_jobs() if j.state in WAITING_STATES)
     return Requisition(now, utc_offset(now, tz), rec.carried, window_days, used, waiting, need,
                        rec.ok, rec.describe(), office_code, station_id)
+
+
+def blanks_used(store: Store, first: date, last: date, tz: tzinfo | None = None) -> int:
+    """Blanks used (printed + spoiled) from local day ``first`` to ``last``
+    included: from the store's per-hour counts when the days start on a UTC
+    hour (every Indonesian zone), else from the entries of those days."""
+    lo, hi = day_bounds(first, tz)[0], day_bounds(last, tz)[1]
+    if all(t.minute == t.second == t.microsecond == 0 for t in (lo, hi)):
+        return store.ledger_used(model.to_text(lo)[:13], model.to_text(hi)[:13])
+    return sum(1 for e in store.ledger_entries(since=model.to_text(lo), until=model.to_text(hi))
+               if e.kind in (ledger.Kind.PRINTED, ledger.Kind.SPOILED))
 
 
 def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:

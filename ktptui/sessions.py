@@ -174,8 +174,11 @@ def open_session(store: Store, count: int, *, operator: str,
 
 def summarize(store: Store, session: Session, until: datetime, *,
               records: reports.Records | None = None) -> reports.Activity:
-    rec = records or reports.Records.load(store)
-    return reports.activity(rec, from_text(session.opened_at).astimezone(UTC), until)
+    """The session's activity up to ``until``, from what the store holds for
+    that span (``reports.Records.span``), as the caller last saw the store."""
+    start = from_text(session.opened_at).astimezone(UTC)
+    rec = records or reports.Records.span(store, start, until, outages=False)
+    return reports.activity(rec, start, until)
 
 
 def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
@@ -199,10 +202,7 @@ def close_session(store: Store, count: int, *, operator: str,
         session = Session.from_dict(doc)
         balance = store.ledger_totals().balance
         # What happened up to now (committed), then this close's own adjustment.
-        records = reports.Records(
-            tuple(store.jobs()) + tuple(store.archived_jobs()),
-            tuple(store.ledger_entries()), tuple(store.events()))
-        act = summarize(store, session, now, records=records)
+        act = summarize(store, session, now)
         entry = _adjust(tx, count, balance, "close", operator, now)
         if entry is not None:
             act = reports.Activity(

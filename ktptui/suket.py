@@ -134,7 +134,8 @@ def prepare(store: Store, ref: str, *, operator: str, office_code: str, station_
     store.refresh()
     job = store.find_job(ref)
     why = basis(job, now=now, wait_days=wait_days)
-    earlier = sum(1 for e in store.events(job_id=job.id) if e.kind == EVENT_KIND)
+    # Through the archive index: this job's Suket events only.
+    earlier = len(store.events(job_id=job.id, kind=EVENT_KIND))
     day = now.astimezone(tz).date() if tz is not None else now.astimezone().date()
     waited = (now - from_text(job.created_at)).days
     return Slip(job.id, job.nik, job.holder_name, office_code, station_id, now, day, why,

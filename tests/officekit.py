@@ -208,3 +208,39 @@ def office_day(s: Store, clock: Clock, suket_issue: object = None) -> dict[str, 
         assert current is not None
         jobs[k] = current
     return jobs
+
+
+# -- an older month in the archive, then damaged -------------------------------------
+
+OLD_MONTH = "2026-10"
+
+
+def old_month(s: Store, clock: Clock) -> list[Job]:
+    """Five jobs printed and done in October, a shipment, link events, all
+    archived (compacted in October). Returns the jobs."""
+    clock.at(f"{OLD_MONTH}-01T01:00")
+    actions.receive_blanks(s, 5, operator="admin", note="SP-000")
+    jobs: list[Job] = []
+    for n in range(5):
+        job = add(s, clock, f"{OLD_MONTH}-01T0{n + 2}:00", NIKS[10 + n], BUDI)
+        authorize(s, job.id)
+        print_card(s, job.id)
+        jobs.append(done(s, job.id))
+    event(s, clock, f"{OLD_MONTH}-02T01:00", "link", "down: central unreachable: timeout")
+    event(s, clock, f"{OLD_MONTH}-02T02:00", "link", "up")
+    clock.at(f"{OLD_MONTH}-05T00:00")
+    s.compact()
+    assert s.jobs() == []
+    return jobs
+
+
+def damage_old_month(s: Store) -> list[Path]:
+    """Flip one byte in every record of the October segments, in place: a
+    read of any of them is logged as damaged. Returns the segments."""
+    segments = sorted((s.dir / "archive").glob(f"*-{OLD_MONTH}.jsonl"))
+    assert {p.name.split("-")[0] for p in segments} == {"jobs", "ledger", "events"}
+    for path in segments:
+        lines = path.read_bytes().splitlines(keepends=True)
+        with open(path, "r+b") as f:  # same file, same size: the index still trusts it
+            f.write(b"".join(line[:20] + bytes([line[20] ^ 1]) + line[21:] for line in lines))
+    return segments

@@ -209,6 +209,9 @@ def test_the_history_bench_builds_a_station_the_store_opens(tmp_path: Path) -> N
     # A day: 18 cards printed (5 events each), 1 rejected and 1 cancelled (2 each).
     assert (info["archived_jobs"], info["queued"], info["events"]) == (2000, 3, 100 * 94)
     store = Store(data)
+    suket_job = store.find_job(info["suket_job"])  # the bench issues it a Suket
+    assert (suket_job.state, suket_job.error_code) == (State.REJECTED, "not_recorded")
+    assert "*" not in suket_job.nik
     oldest = store.find_job(info["oldest_job"])
     assert oldest.nik.endswith("*" * 12)  # older than 90 days: reduced, as retention would
     assert store.counts() | {"done": 0} == {s.value: 0 for s in State} | {
@@ -327,3 +330,87 @@ def test_an_index_that_cannot_be_written_is_one_line_and_never_fails_a_compactio
             store.find_job(job.id)
         assert "\n" not in str(info.value) and "disk is full" in str(info.value)
     assert store.find_job(job.id) == job  # caught up once the index can be written
+
+
+def test_day_scoped_queries_match_a_full_read_and_survive_a_rebuild(
+        data_dir: Path, make_nik: Callable[[int], str], caplog: pytest.LogCaptureFixture) -> None:
+    """The index's answers for a day's report and the forecast equal what a
+    read of everything says, and are the same from an index rebuilt from the
+    segments (an index of the previous version is rebuilt, with a notice)."""
+    store, jobs = archived_store(data_dir, make_nik, n=48)
+    with store.transaction() as tx:
+        for detail in ("down: x", "up", "down: y"):
+            tx.add_event("link", "ktp", detail)
+        tx.add_event("suket", "budi", "issued", job_id=jobs[5].id)
+    store.compact()
+    since, until = to_text(OLD + timedelta(hours=10)), to_text(OLD + timedelta(hours=20))
+    every_event = store.events()
+    e_since, e_until = every_event[10].at, every_event[-3].at
+
+    def answers(s: Store) -> tuple[object, ...]:
+        used = s.ledger_used(since[:13], until[:13])
+        return (
+            sorted(j.id for j in s.jobs_alive(since, until)),
+            s.events(since=e_since, until=e_until),
+            s.events(kind="suket", job_ids=[jobs[5].id, jobs[6].id]),
+            s.events(kind="link", until=to_text(now_utc() + timedelta(hours=1)), last=True),
+            s.events(kind="link", until=since, last=True),
+            used,
+        )
+
+    got = answers(store)
+    assert got[0] == sorted(j.id for j in jobs if since <= j.updated_at
+                            and j.created_at < until)
+    assert got[1] == [e for e in every_event if e_since <= e.at < e_until] != []
+    assert [e.detail for e in got[2]] == ["issued"]  # type: ignore[attr-defined]
+    assert [e.detail for e in got[3]] == ["down: y"]  # type: ignore[attr-defined]
+    assert got[4] == []
+    assert got[5] == sum(1 for e in store.ledger_entries(since=since, until=until)
+                         if e.kind is ledger.Kind.PRINTED) == 10
+    store.history.close()
+    import sqlite3
+
+    db = sqlite3.connect(data_dir / "archive" / history.INDEX_NAME)
+    db.execute(f"PRAGMA user_version={history.INDEX_VERSION - 1}")
+    db.close()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        assert answers(Store(data_dir)) == got
+    assert "of another version: rebuilding" in caplog.text
+
+
+def test_no_query_of_a_report_or_the_forecast_walks_a_whole_table(
+        data_dir: Path, make_nik: Callable[[int], str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every SELECT the daily report, the requisition and `blanks show` make
+    on the index is a search through an index (SQLite's own plan), except on
+    the small bookkeeping tables (a row per segment or per ledger kind)."""
+    import sqlite3
+
+    from ktptui import reports
+    from ktptui.cli import _blanks_summary
+
+    store, jobs = archived_store(data_dir, make_nik, n=10)
+    statements: list[str] = []
+    real = history.Archive._connect
+
+    def traced(self: history.Archive) -> sqlite3.Connection:
+        db = real(self)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(history.Archive, "_connect", traced)
+    store.history.close()
+    day = datetime.fromisoformat(jobs[0].updated_at).date()
+    reports.daily(store, day, now=datetime.now(UTC))
+    reports.requisition(store)
+    _blanks_summary(store)
+    db = sqlite3.connect(data_dir / "archive" / history.INDEX_NAME)
+    small = {"segments", "ledger_kinds", "sqlite_master"}
+    walks = []
+    for sql in {s for s in statements if s.lstrip().upper().startswith("SELECT")}:
+        for row in db.execute("EXPLAIN QUERY PLAN " + sql):
+            words = row[3].split()
+            if words[0] == "SCAN" and words[1] not in small:
+                walks.append((sql, row[3]))
+    assert any("FROM printed" in s for s in statements)
+    assert walks == []

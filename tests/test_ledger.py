@@ -200,3 +200,43 @@ def test_totals_carry_over_compaction_and_a_tampered_carry_is_caught(
     assert not rec.ok
     assert rec.describe() == ("received 10 - printed 0 - spoiled 1 + adjusted 2 = 11; "
                               "MISMATCH: the store carries a balance of 51")
+
+
+def test_blanks_show_forecasts_from_the_hourly_counts_not_the_entries(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import ktptui.store.history as history
+    from ktptui.cli import main
+
+    today = datetime.now().astimezone().date()
+    with store.transaction() as tx:
+        tx.add_ledger(make_entry(Kind.RECEIVED, 500, operator="op", note="SJ-1",
+                                 at=at_noon(today - timedelta(days=20))))
+        for back in range(12):  # 3 a day for 12 days, a spoiled one every other day
+            for n in range(3):
+                tx.add_ledger(make_entry(Kind.PRINTED, -1, operator="op", job_id=f"j{back}.{n}",
+                                         at=at_noon(today - timedelta(days=back))))
+            if back % 2:
+                tx.add_ledger(make_entry(Kind.SPOILED, -1, operator="op", note="jam",
+                                         at=at_noon(today - timedelta(days=back))))
+    store.compact()  # every entry archived
+    with store.transaction() as tx:  # and one hot, today
+        tx.add_ledger(make_entry(Kind.PRINTED, -1, operator="op", job_id="k"))
+    expected = ledger.forecast(store.ledger_entries(), store.ledger_totals().balance)
+    decoded = [0]
+    real = history.decode_line
+
+    def counting(line: bytes) -> object:
+        decoded[0] += 1
+        return real(line)
+
+    monkeypatch.setattr(history, "decode_line", counting)
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{store.dir}"\n', encoding="utf-8")
+    assert main(["blanks", "show", "--json", "--config", str(cfg)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert expected.per_day == (7 * 3 + 3 + 1) / 7
+    assert shown["used_per_day_7d"] == round(expected.per_day, 2)
+    assert shown["days_left"] == round(expected.days_left or 0, 1)
+    assert shown["reconciled"] and shown["balance"] == 500 - 36 - 6 - 1
+    assert decoded[0] == 0

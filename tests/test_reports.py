@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+import logging
+from datetime import date, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,9 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     WIB,
     Clock,
     clock_fixture,
+    damage_old_month,
     office_day,
+    old_month,
     st_fixture,
     utc,
     wib_local_fixture,
@@ -316,3 +319,96 @@ def test_requisition_window_matches_blanks_show_in_local_time(
     r = reports.requisition(st)  # station local time = WIB here
     fc = ledger.forecast(st.ledger_entries(), r.totals.balance, today=date(2026, 11, 24))
     assert (r.used_in_window, r.per_day, r.days_left) == (15, fc.per_day, fc.days_left)
+
+
+# -- reading only what the day needs -------------------------------------------------
+
+def test_a_report_reads_only_its_day_from_the_archive(
+        st: Store, clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
+    """The day itself archived, an older month damaged record by record: the
+    figures are those of the day as it was hot, and no older record is read
+    (reading one would log it as damaged)."""
+    old_month(st, clock)
+    jobs = office_day(st, clock)
+    now = utc("2026-11-24T02:00")
+    hot = {d: reports.daily(st, date.fromisoformat(d), tz=WIB, now=now).to_dict()
+           for d in (DAY, "2026-11-24")}
+    clock.at("2026-11-25T06:00")
+    st.compact()  # every finished job of the day, its ledger and events: archived
+    assert {j.id for j in st.jobs()} == {jobs[k].id for k in "ADHJ"}
+    segments = damage_old_month(st)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        again = Store(st.dir)
+        got = {d: reports.daily(again, date.fromisoformat(d), tz=WIB, now=now).to_dict()
+               for d in hot}
+    assert got == hot
+    r = got["2026-11-23"]
+    assert (r["printed"], r["spoiled"], r["rejected"]["total"]) == (3, 2, 3)
+    assert r["suket"] == {"not_recorded": 2, "not_recorded_with_suket": 1, "issued": 2,
+                          "reprints": 1}
+    assert (r["waiting"]["count"], r["waiting"]["oldest_job"]) == (2, jobs["A"].id)
+    assert (r["link_down_hours"], r["battery_hours"]) == (2.0, 0.75)
+    assert not [m for m in caplog.messages if "damaged" in m], caplog.messages
+    # The damage is real: reading the whole archive runs into it.
+    assert {j.id for j in again.archived_jobs()} == {jobs[k].id for k in "BCEFGI"}
+    assert all(str(p) in caplog.text for p in segments if p.name.startswith("jobs"))
+
+
+def test_earlier_sukets_and_an_outage_running_into_the_day_are_found(
+        st: Store, clock: Clock) -> None:
+    """A Suket issued the day before makes the day's one a reprint and the
+    day's rejection one "with a Suket"; a link down since the day before
+    counts from midnight: both found though they are outside the day."""
+    from officekit import BUDI, NIKS, add, event, reject
+
+    from ktptui import suket
+
+    job = add(st, clock, "2026-11-01T01:00", NIKS[0], BUDI)
+    clock.at("2026-11-20T01:00")  # waited 19 days: a Suket
+    suket.issue(st, job.id, operator=BUDI, office_code="35.15", station_id="ktp-01",
+                show=lambda text: None)
+    event(st, clock, "2026-11-22T12:00", "link", "down: central unreachable: timeout")
+    event(st, clock, "2026-11-22T13:00", "power", "on battery 90%")
+    event(st, clock, "2026-11-22T14:00", "power", "mains")
+    clock.at("2026-11-23T03:00")
+    reject(st, job.id, "not_recorded")
+    clock.at("2026-11-23T04:00")
+    suket.issue(st, job.id, operator=BUDI, office_code="35.15", station_id="ktp-01",
+                show=lambda text: None)
+    clock.at("2026-11-25T06:00")
+    st.compact()
+    assert st.jobs() == []
+    r = reports.daily(st, date.fromisoformat(DAY), tz=WIB)
+    a = r.activity
+    assert (a.rejected, a.not_recorded_with_suket) == ({"not_recorded": 1}, 1)
+    assert (a.sukets_issued, a.suket_reprints) == (1, 1)
+    assert (r.link_down_hours, r.battery_hours) == (24.0, 0.0)
+
+
+def test_the_requisition_counts_use_from_the_hourly_totals_not_the_entries(
+        st: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ktptui.store.history as history
+
+    _ledger_history(st, clock)
+    st.compact()  # every entry archived
+    decoded = [0]
+    real = history.decode_line
+
+    def counting(line: bytes) -> object:
+        decoded[0] += 1
+        return real(line)
+
+    monkeypatch.setattr(history, "decode_line", counting)
+    r = reports.requisition(st, need=35_000, tz=WIB)
+    assert (r.used_in_window, r.totals.balance, r.reconciled) == (15, 9_960, True)
+    assert decoded[0] == 0
+    # A zone whose days do not start on a UTC hour: counted from the entries.
+    ist = timezone(timedelta(hours=5, minutes=30))
+    entries = st.ledger_entries()
+    fc = reports.requisition(st, tz=ist)
+    last = reports.today(ist)
+    first = last - timedelta(days=6)
+    assert fc.used_in_window == sum(
+        1 for e in entries if e.kind in (ledger.Kind.PRINTED, ledger.Kind.SPOILED)
+        and first <= reports.local(reports._at(e.at), ist).date() <= last) > 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     add,
     authorize,
     clock_fixture,
+    damage_old_month,
+    done,
+    old_month,
     print_card,
     reject,
     st_fixture,
@@ -201,3 +205,36 @@ def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     with pytest.raises(SystemExit) as e:
         main(["session", "open", *c])
     assert e.value.code == 2
+
+
+def test_a_session_reads_only_its_own_span_of_the_archive(
+        st: Store, clock: Clock, caplog: pytest.LogCaptureFixture) -> None:
+    """A session whose cards are already archived, an older month damaged
+    record by record: the figures come from the session's span, and no
+    older record is read (reading one would log it as damaged)."""
+    old_month(st, clock)
+    damage_old_month(st)
+    with caplog.at_level(logging.WARNING):
+        clock.at("2026-11-23T00:30")
+        actions.receive_blanks(st, 10, operator="admin")
+        clock.at("2026-11-23T01:00")
+        sessions.open_session(st, 10, operator=SITI)
+        job = add(st, clock, "2026-11-23T01:10", NIKS[0], BUDI)
+        authorize(st, job.id)
+        print_card(st, job.id)
+        done(st, job.id)
+        clock.at("2026-11-25T01:00")
+        st.compact()
+        assert st.jobs() == []  # the card, its ledger entry and events: archived
+        now = sessions.so_far(st)
+        assert now is not None
+        closed = sessions.close_session(st, 9, operator=SITI)
+    for s in (now, closed):
+        a = s.activity
+        assert (a.printed, a.spoiled, a.adjusted) == (1, 0, 0)
+        assert {k: v.to_dict() for k, v in a.operators.items()} == {
+            "budi": {"printed": 0, "spoiled": 0, "added": 1, "actions": 1},
+            "ktp": {"printed": 1, "spoiled": 0, "added": 0, "actions": 4},
+            "siti": {"printed": 0, "spoiled": 0, "added": 0, "actions": 1},
+        }
+    assert not [m for m in caplog.messages if "damaged" in m], caplog.messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import stat
 import threading
@@ -17,8 +18,10 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     add,
     authorize,
     clock_fixture,
+    damage_old_month,
     done,
     move,
+    old_month,
     print_card,
     reject,
     st_fixture,
@@ -267,3 +270,36 @@ def test_cli_suket_waiting_days_come_from_config(st: Store, clock: Clock, tmp_pa
     cfg = _config(tmp_path, st, "[office]\nsuket_after_days = 2\n")
     assert main(["suket", job.short_id, "--config", cfg]) == 0
     assert "menunggu pencetakan 3 hari" in capsys.readouterr().out
+
+
+def test_the_reprint_count_reads_only_that_jobs_sukets(
+        st: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The job and its Sukets archived, an older month damaged: a reprint
+    reads the job's record and its Suket events, nothing else of history."""
+    import ktptui.store.history as history
+
+    old_month(st, clock)
+    job = add(st, clock, "2026-11-23T01:00", NIKS[0], BUDI)
+    clock.at("2026-11-23T02:00")
+    reject(st, job.id, "not_recorded")
+    for hour in (3, 4):
+        clock.at(f"2026-11-23T0{hour}:00")
+        _issue(st, job.id, show=lambda text: None)
+    clock.at("2026-11-25T06:00")
+    st.compact()
+    assert st.jobs() == []
+    damage_old_month(st)
+    decoded = [0]
+    real = history.decode_line
+
+    def counting(line: bytes) -> object:
+        decoded[0] += 1
+        return real(line)
+
+    monkeypatch.setattr(history, "decode_line", counting)
+    with caplog.at_level(logging.WARNING):
+        got = _issue(Store(st.dir), job.id[:8], show=lambda text: None)
+    assert (got.slip.copy, got.slip.reprint) == (3, True)
+    assert decoded[0] == 1 + 2  # the job; its two Sukets (not its other events)
+    assert not [m for m in caplog.messages if "damaged" in m], caplog.messages

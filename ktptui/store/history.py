@@ -8,8 +8,9 @@ retention.
 
 ``archive/index.sqlite3`` finds records in them without reading them: for
 each record its segment, byte position and length, with the columns history
-is asked by (a job's id, an event's time and job, a ledger entry's time), and
-running ledger totals by kind. It is derived data: it is written in the step
+is asked by (a job's id and span of life, an event's time, job and, unless it
+is a job's transition, kind; a ledger entry's time), running ledger totals
+by kind and blanks used per hour. It is derived data: it is written in the step
 that appends the segments, and before every read the segments' sizes and
 inodes are compared with what it has seen, so one left behind by a crash,
 missing, damaged or of another version is caught up or rebuilt from the
@@ -50,7 +51,7 @@ T = TypeVar("T")
 TAIL_CHECK = 256 * 1024
 INDEX_NAME = "index.sqlite3"
 #: Bumped when the schema changes: an index of another version is rebuilt.
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 SCHEMA = (
     "CREATE TABLE segments(name TEXT PRIMARY KEY, ino INTEGER NOT NULL,"
@@ -59,17 +60,28 @@ SCHEMA = (
     # (the table says which kind), ``pos`` its byte position. Events need no
     # id column: they are found by time or job, and de-duplicated on reading.
     "CREATE TABLE jobs(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
-    " id TEXT NOT NULL, state TEXT, updated_at TEXT, PRIMARY KEY(seg, pos)) WITHOUT ROWID",
+    " id TEXT NOT NULL, state TEXT, updated_at TEXT, created_at TEXT,"
+    " PRIMARY KEY(seg, pos)) WITHOUT ROWID",
     "CREATE UNIQUE INDEX jobs_id ON jobs(id)",
+    # A day's report asks for the jobs alive in it (changed after its start,
+    # created before its end): answered from this index alone.
+    "CREATE INDEX jobs_span ON jobs(updated_at, created_at)",
+    # ``kind`` is kept only for events that are not a job's transitions (those
+    # are most events and are found by job): the monitors' link and power
+    # observations, Sukets, sessions.
     "CREATE TABLE events(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
-    " at TEXT, job_id TEXT, PRIMARY KEY(seg, pos)) WITHOUT ROWID",
+    " at TEXT, job_id TEXT, kind TEXT, PRIMARY KEY(seg, pos)) WITHOUT ROWID",
     "CREATE INDEX events_at ON events(at)",
     "CREATE INDEX events_job ON events(job_id) WHERE job_id IS NOT NULL",
+    "CREATE INDEX events_kind ON events(kind, at) WHERE kind IS NOT NULL",
     "CREATE TABLE ledger(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
     " id TEXT NOT NULL, at TEXT, kind TEXT, delta INTEGER, job_id TEXT,"
     " PRIMARY KEY(seg, pos)) WITHOUT ROWID",
     "CREATE UNIQUE INDEX ledger_id ON ledger(id)",
     "CREATE INDEX ledger_at ON ledger(at)",
+    # Blanks used (printed + spoiled) per UTC hour, kept by the triggers: the
+    # forecast adds a week of hours, not a week of entries.
+    "CREATE TABLE ledger_used(hour TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
     # Kept by triggers, so a reconciliation costs the kinds, not the entries.
     "CREATE TABLE ledger_kinds(kind TEXT PRIMARY KEY, n INTEGER NOT NULL,"
     " delta INTEGER NOT NULL)",
@@ -85,27 +97,33 @@ SCHEMA = (
       INSERT INTO printed SELECT new.job_id, 1
         WHERE new.kind = 'printed' AND new.job_id IS NOT NULL
         ON CONFLICT(job_id) DO UPDATE SET n = n + 1;
+      INSERT INTO ledger_used SELECT substr(new.at, 1, 13), 1
+        WHERE new.kind IN ('printed', 'spoiled')
+        ON CONFLICT(hour) DO UPDATE SET n = n + 1;
     END""",
     """CREATE TRIGGER ledger_out AFTER DELETE ON ledger BEGIN
       UPDATE ledger_kinds SET n = n - 1, delta = delta - old.delta WHERE kind = old.kind;
       UPDATE printed SET n = n - 1 WHERE old.kind = 'printed' AND job_id = old.job_id;
+      UPDATE ledger_used SET n = n - 1
+        WHERE old.kind IN ('printed', 'spoiled') AND hour = substr(old.at, 1, 13);
     END""",
 )
 
 #: Per table: the insert (a job archived twice: the later place wins; a ledger
 #: entry: the first, so the running totals count it once).
 INSERT = {
-    "jobs": "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?)",
-    "events": "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?)",
+    "jobs": "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?)",
+    "events": "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
     "ledger": "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?,?)",
 }
 
 
 def _row(table: str, seg: int, pos: int, n: int, doc: dict[str, Any]) -> tuple[Any, ...]:
     if table == "jobs":
-        return (seg, pos, n, doc["id"], doc["state"], doc["updated_at"])
+        return (seg, pos, n, doc["id"], doc["state"], doc["updated_at"], doc["created_at"])
     if table == "events":
-        return (seg, pos, n, doc["at"], doc.get("job_id"))
+        kind = doc.get("kind")
+        return (seg, pos, n, doc["at"], doc.get("job_id"), None if kind == "job" else kind)
     return (seg, pos, n, doc["id"], doc["at"], doc["kind"], doc["delta"], doc.get("job_id"))
 
 
@@ -580,13 +598,55 @@ class Archive:
                                 order=f"id LIMIT {int(limit)}")
         return list(self._read("jobs", located))
 
-    def events(self, since: str | None = None, job_id: str | None = None
-               ) -> Iterator[dict[str, Any]]:
-        where, args = _range("at", since, None)
+    def events(self, since: str | None = None, job_id: str | None = None,
+               until: str | None = None, kind: str | None = None,
+               job_ids: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Events at ``since`` or later, before ``until``, of ``job_id`` (or
+        of any of ``job_ids``), of ``kind`` (not ``job``: that kind is not
+        indexed; filter those by job)."""
+        where, args = _range("at", since, until)
         if job_id is not None:
             where += " AND job_id = ?"
             args += (job_id,)
-        return self._read("events", self._located("events", where, args))
+        if kind is not None:
+            # With a job, the job index finds fewer rows than the kind index:
+            # ``+`` keeps SQLite from choosing the latter.
+            by_job = job_id is not None or job_ids is not None
+            where += f" AND {'+' if by_job else ''}kind = ?"
+            args += (kind,)
+        if job_ids is None:
+            return self._read("events", self._located("events", where, args))
+        wanted = sorted(set(job_ids))
+        located: list[tuple[int, int, int]] = []
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            located += self._located("events", where + " AND job_id IN "
+                                     f"({','.join('?' * len(chunk))})", args + tuple(chunk))
+        return self._read("events", sorted(set(located)))
+
+    def last_event(self, kind: str, before: str) -> dict[str, Any] | None:
+        """The last event of ``kind`` (not ``job``) before ``before``: one
+        index row, one record (the last appended among equal times)."""
+        located = self._located("events", "kind = ? AND at < ?", (kind, before),
+                                order="at DESC, seg DESC, pos DESC LIMIT 1")
+        return next(self._read("events", located), None)
+
+    def jobs_alive(self, since: str, until: str) -> Iterator[dict[str, Any]]:
+        """Archived jobs last changed at ``since`` or later and created before
+        ``until``: every job that existed in ``[since, until)`` (the jobs
+        index alone finds them)."""
+        return self._read("jobs", self._located(
+            "jobs", "updated_at >= ? AND created_at < ?", (since, until)))
+
+    def ledger_used(self, since: str, until: str) -> dict[str, int]:
+        """Blanks used (printed + spoiled) per UTC hour (``YYYY-MM-DDTHH``) in
+        ``[since, until)``, hours given in that form: from the running
+        per-hour counts, not the entries."""
+        def query(db: sqlite3.Connection) -> dict[str, int]:
+            self._catch_up(db, ("ledger",))
+            return dict(db.execute("SELECT hour, n FROM ledger_used WHERE hour >= ? AND "
+                                   "hour < ? AND n > 0", (since, until)).fetchall())
+        return self._guarded(query)
 
     def ledger_entries(self, since: str | None = None, until: str | None = None
                ) -> Iterator[dict[str, Any]]:
@@ -623,8 +683,8 @@ class Archive:
                 printed=kinds.get("printed", (0, 0))[0],
                 spoiled=kinds.get("spoiled", (0, 0))[0],
                 adjusted=kinds.get("adjusted", (0, 0))[1])
-            twice = [(j, n) for j, n in db.execute(
-                "SELECT job_id, n FROM printed WHERE n > 1 ORDER BY job_id")]
+            # Sorted here: an ORDER BY would make SQLite walk every printed job.
+            twice = sorted(db.execute("SELECT job_id, n FROM printed WHERE n > 1"))
             printed: dict[str, int] = {}
             for i in range(0, len(wanted), 500):
                 chunk = wanted[i:i + 500]

@@ -695,16 +695,57 @@ class Store:
         return ledger.Reconciliation(ledger.totals(hot, base), carried, doubles)
 
     def events(self, *, include_archive: bool = True, since: str | None = None,
-               job_id: str | None = None) -> list[Event]:
-        """Events in time order, at ``since`` or later and of ``job_id`` when
-        given: the archive is read only for the events asked for."""
+               job_id: str | None = None, until: str | None = None,
+               kind: str | None = None, job_ids: Iterable[str] | None = None,
+               last: bool = False) -> list[Event]:
+        """Events in time order, at ``since`` or later, before ``until``, of
+        ``job_id`` (or any of ``job_ids``) and of ``kind`` when given: the
+        archive is read only for the events asked for. ``last`` (with a
+        ``kind`` other than ``job`` and ``until``, nothing else): only the
+        last one, through one index row."""
+        ids = None if job_ids is None else set(job_ids)
         with self._mutex:
             docs = {k: dict(v) for k, v in self._table("events").items()
                     if (since is None or v["at"] >= since)
-                    and (job_id is None or v["job_id"] == job_id)}
-        if include_archive:
-            docs = {d["id"]: d for d in self.history.events(since, job_id)} | docs
+                    and (until is None or v["at"] < until)
+                    and (job_id is None or v["job_id"] == job_id)
+                    and (ids is None or v["job_id"] in ids)
+                    and (kind is None or v["kind"] == kind)}
+        if last:
+            if kind in (None, "job") or until is None or since or job_id or ids is not None:
+                raise ValueError("last: the last event of a kind (not job) before a time")
+            latest = self.history.last_event(kind, until) if include_archive else None
+            for doc in docs.values():  # of equal times, the later recorded, as below
+                if latest is None or doc["at"] >= latest["at"]:
+                    latest = doc
+            return [] if latest is None else [Event(**latest)]
+        if include_archive and ids != set():
+            # Transitions (kind "job") are not indexed by kind: found by job, filtered here.
+            found = self.history.events(since, job_id, until,
+                                        None if kind == "job" else kind, ids)
+            docs = {d["id"]: d for d in found if kind is None or d["kind"] == kind} | docs
         return sorted((Event(**d) for d in docs.values()), key=lambda e: e.at)
+
+    def jobs_alive(self, since: str, until: str) -> list[Job]:
+        """Every hot job, and the archived ones last changed at ``since`` or
+        later and created before ``until`` (so every job that existed in
+        ``[since, until)``): hot wins."""
+        hot = self.jobs()
+        ids = {j.id for j in hot}
+        return hot + [Job.from_dict(d) for d in self.history.jobs_alive(since, until)
+                      if d["id"] not in ids]
+
+    def ledger_used(self, since: str, until: str) -> int:
+        """Blanks used (printed + spoiled) from UTC hour ``since`` to before
+        ``until`` (``YYYY-MM-DDTHH``): the archive's per-hour counts and the
+        hot entries (those not archived yet)."""
+        used = ledger.Kind.PRINTED, ledger.Kind.SPOILED
+        with self._mutex:
+            hot = [d for d in self._table("ledger").values()
+                   if d["kind"] in used and since <= d["at"][:13] < until]
+        archived = self.history.ledger_ids(d["id"] for d in hot)
+        n = sum(self.history.ledger_used(since, until).values())
+        return n + sum(1 for d in hot if d["id"] not in archived)
 
     def meta(self, key: str, default: Any = None) -> Any:
         with self._mutex:
