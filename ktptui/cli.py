@@ -267,15 +267,10 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _blanks_summary(store: Any) -> dict[str, Any]:
-    from datetime import timedelta
-
-    from . import ledger, reports
+    from . import reports
 
     rec = store.reconcile()
-    # The forecast looks at the last 7 local days: the store's per-hour counts.
-    last = reports.today()
-    fc = ledger.forecast_from_use(reports.blanks_used(store, last - timedelta(days=6), last),
-                                  rec.carried.balance)
+    fc = reports.blanks_forecast(store, rec.carried.balance)
     return {
         **rec.carried.to_dict(),
         "reconciled": rec.ok,

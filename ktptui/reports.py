@@ -522,6 +522,16 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
                        rec.ok, rec.describe(), office_code, station_id)
 
 
+def blanks_forecast(store: Store, balance: int, *, last: date | None = None,
+                    tz: tzinfo | None = None, window_days: int = 7) -> ledger.Forecast:
+    """Use per day over the ``window_days`` local days up to ``last`` (today)
+    and days of stock left: the same figure in ``blanks show``, the
+    requisition and the TUI's bar."""
+    last = last or today(tz)
+    used = blanks_used(store, last - timedelta(days=window_days - 1), last, tz)
+    return ledger.forecast_from_use(used, balance, window_days=window_days)
+
+
 def blanks_used(store: Store, first: date, last: date, tz: tzinfo | None = None) -> int:
     """Blanks used (printed + spoiled) from local day ``first`` to ``last``
     included: from the store's per-hour counts when the days start on a UTC

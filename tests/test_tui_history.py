@@ -156,7 +156,7 @@ async def test_no_keypress_reads_history_on_the_ui_thread(tmp_path: Path) -> Non
 
 async def test_the_bar_says_loading_until_the_forecast_is_in(tmp_path: Path) -> None:
     store, spy, _old, _recent = _spied(tmp_path)
-    gate = spy.hold["ledger_entries"] = threading.Event()
+    gate = spy.hold["ledger_used"] = threading.Event()
     with wib_indonesian():
         app = _app(store)
         try:
@@ -179,7 +179,7 @@ async def test_the_bar_says_loading_until_the_forecast_is_in(tmp_path: Path) -> 
 
 
 def _counting(spy: ArchiveSpy) -> Callable[[], int]:
-    return lambda: sum(1 for name, _ui in spy.calls if name == "ledger_entries")
+    return lambda: sum(1 for name, _ui in spy.calls if name == "ledger_used")
 
 
 async def test_a_card_keeps_the_last_forecast_until_the_new_one(tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ async def test_a_card_keeps_the_last_forecast_until_the_new_one(tmp_path: Path) 
         async with app.run_test(size=SIZE) as pilot:
             await until(pilot, lambda: not app.blanks.loading)
             before = reads()
-            gate = spy.hold["ledger_entries"] = threading.Event()
+            gate = spy.hold["ledger_used"] = threading.Event()
             try:
                 with store.transaction() as tx:
                     tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator="op"))

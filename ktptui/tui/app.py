@@ -37,12 +37,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from .. import actions, ledger
+from .. import actions
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
-from .fmt import Clock, utc_now, window_start
+from .fmt import Clock, utc_now
 from .i18n import t, t_opt
 from .office import OfficeSettings
 from .status import (
@@ -516,8 +516,10 @@ class KtpApp(App[int]):
     def _blanks_rate(self, seq: int, today: date) -> None:
         per_day: float | None = None
         try:
-            entries = self.store.ledger_entries(since=window_start(today, FORECAST_DAYS))
-            per_day = ledger.forecast(entries, 0, today=today).per_day
+            from .. import reports
+
+            per_day = reports.blanks_forecast(self.store, 0, last=today,
+                                              window_days=FORECAST_DAYS).per_day
         except Exception:  # say it in the log; the bar goes on without a forecast
             log.exception("blanks forecast failed")
         self.post_message(BlanksRate(seq, per_day))
