@@ -244,3 +244,19 @@ def damage_old_month(s: Store) -> list[Path]:
         with open(path, "r+b") as f:  # same file, same size: the index still trusts it
             f.write(b"".join(line[:20] + bytes([line[20] ^ 1]) + line[21:] for line in lines))
     return segments
+
+
+def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A counter of archive records decoded from now on (``[n]``): a read
+    scoped to its span decodes only what it returns."""
+    import ktptui.store.history as history
+
+    seen = [0]
+    real = history.decode_line
+
+    def counting(line: bytes) -> object:
+        seen[0] += 1
+        return real(line)
+
+    monkeypatch.setattr(history, "decode_line", counting)
+    return seen

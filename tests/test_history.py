@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from officekit import count_decodes
 
 import ktptui.store.history as history
 from ktptui import ledger, retention
@@ -48,18 +49,6 @@ def archived_store(data_dir: Path, make_nik: Callable[[int], str], n: int = 60) 
 
 def from_job(job: Job) -> datetime:
     return datetime.fromisoformat(job.updated_at)
-
-
-def count_decodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    seen = [0]
-    real = history.decode_line
-
-    def counting(line: bytes) -> object:
-        seen[0] += 1
-        return real(line)
-
-    monkeypatch.setattr(history, "decode_line", counting)
-    return seen
 
 
 def test_showing_an_archived_job_reads_that_record_only(

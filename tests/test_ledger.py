@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from officekit import count_decodes
 
 from ktptui import actions, ledger
 from ktptui.ledger import Entry, Kind, LedgerError, Totals, make_entry
@@ -205,7 +206,6 @@ def test_totals_carry_over_compaction_and_a_tampered_carry_is_caught(
 def test_blanks_show_forecasts_from_the_hourly_counts_not_the_entries(
         store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    import ktptui.store.history as history
     from ktptui.cli import main
 
     today = datetime.now().astimezone().date()
@@ -223,14 +223,7 @@ def test_blanks_show_forecasts_from_the_hourly_counts_not_the_entries(
     with store.transaction() as tx:  # and one hot, today
         tx.add_ledger(make_entry(Kind.PRINTED, -1, operator="op", job_id="k"))
     expected = ledger.forecast(store.ledger_entries(), store.ledger_totals().balance)
-    decoded = [0]
-    real = history.decode_line
-
-    def counting(line: bytes) -> object:
-        decoded[0] += 1
-        return real(line)
-
-    monkeypatch.setattr(history, "decode_line", counting)
+    decoded = count_decodes(monkeypatch)
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[store]\ndata_dir = "{store.dir}"\n', encoding="utf-8")
     assert main(["blanks", "show", "--json", "--config", str(cfg)]) == 0

@@ -16,6 +16,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     WIB,
     Clock,
     clock_fixture,
+    count_decodes,
     damage_old_month,
     office_day,
     old_month,
@@ -388,18 +389,9 @@ def test_earlier_sukets_and_an_outage_running_into_the_day_are_found(
 
 def test_the_requisition_counts_use_from_the_hourly_totals_not_the_entries(
         st: Store, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ktptui.store.history as history
-
     _ledger_history(st, clock)
     st.compact()  # every entry archived
-    decoded = [0]
-    real = history.decode_line
-
-    def counting(line: bytes) -> object:
-        decoded[0] += 1
-        return real(line)
-
-    monkeypatch.setattr(history, "decode_line", counting)
+    decoded = count_decodes(monkeypatch)
     r = reports.requisition(st, need=35_000, tz=WIB)
     assert (r.used_in_window, r.totals.balance, r.reconciled) == (15, 9_960, True)
     assert decoded[0] == 0

@@ -18,6 +18,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     add,
     authorize,
     clock_fixture,
+    count_decodes,
     damage_old_month,
     done,
     move,
@@ -277,8 +278,6 @@ def test_the_reprint_count_reads_only_that_jobs_sukets(
         caplog: pytest.LogCaptureFixture) -> None:
     """The job and its Sukets archived, an older month damaged: a reprint
     reads the job's record and its Suket events, nothing else of history."""
-    import ktptui.store.history as history
-
     old_month(st, clock)
     job = add(st, clock, "2026-11-23T01:00", NIKS[0], BUDI)
     clock.at("2026-11-23T02:00")
@@ -290,14 +289,7 @@ def test_the_reprint_count_reads_only_that_jobs_sukets(
     st.compact()
     assert st.jobs() == []
     damage_old_month(st)
-    decoded = [0]
-    real = history.decode_line
-
-    def counting(line: bytes) -> object:
-        decoded[0] += 1
-        return real(line)
-
-    monkeypatch.setattr(history, "decode_line", counting)
+    decoded = count_decodes(monkeypatch)
     with caplog.at_level(logging.WARNING):
         got = _issue(Store(st.dir), job.id[:8], show=lambda text: None)
     assert (got.slip.copy, got.slip.reprint) == (3, True)
