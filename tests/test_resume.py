@@ -151,11 +151,14 @@ def test_an_interrupted_card_stops_printing_and_exits_3_in_words(tmp_path: Path)
         assert {store.job(i).state for i in [stuck, *queued]} == {State.DONE}  # type: ignore[union-attr]
 
 
+def add_to_config(cfg: Path, toml: str) -> None:
+    cfg.write_text(cfg.read_text(encoding="utf-8") + toml, encoding="utf-8")
+
+
 def test_the_summary_follows_the_configured_language(tmp_path: Path) -> None:
     with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
         cfg = write_config(tmp_path, sim.base_url)
-        cfg.write_text(cfg.read_text(encoding="utf-8") + '[ui]\nlanguage = "en"\n',
-                       encoding="utf-8")
+        add_to_config(cfg, '[ui]\nlanguage = "en"\n')
         store = Store(tmp_path / "data")
         stuck = _interrupted_card(store, "3515054103900011")
         out = resume(cfg, "--max-wait", "60")
@@ -178,8 +181,7 @@ def test_the_boot_unit_treats_exit_3_as_done_not_as_a_crash() -> None:
 def test_a_required_session_not_open_exits_3_without_printing(tmp_path: Path) -> None:
     with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
         cfg = write_config(tmp_path, sim.base_url)
-        cfg.write_text(cfg.read_text(encoding="utf-8") + "[office]\nrequire_session = true\n",
-                       encoding="utf-8")
+        add_to_config(cfg, "[office]\nrequire_session = true\n")
         store = Store(tmp_path / "data")
         actions.receive_blanks(store, 5, operator="t")
         job = actions.add(store, "3515054103900011", operator="t")
