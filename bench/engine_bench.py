@@ -21,11 +21,11 @@ from ktptui import actions
 from ktptui.central import Backoff, CentralClient, LinkMonitor
 from ktptui.central.sim import CentralSimulator
 from ktptui.config import CentralConfig, Config, EngineConfig, PowerConfig, StationConfig
-from ktptui.engine import Engine
 from ktptui.model import Outcome
 from ktptui.power import NoPower
 from ktptui.printers.base import PrintOutcome
 from ktptui.printers.sim import SimPrinter
+from ktptui.station.engine import Engine
 from ktptui.store import Store
 
 TOKEN = "bench-token"

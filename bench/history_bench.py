@@ -46,9 +46,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ktptui import ledger, retention  # noqa: E402
 from ktptui.model import State, new_job, to_text, transition  # noqa: E402
-from ktptui.store import Store  # noqa: E402
+from ktptui.office import retention  # noqa: E402
+from ktptui.store import Store, ledger  # noqa: E402
 
 RETAIN_DAYS = 90
 #: Days of history imported at once (memory stays a few weeks' worth).

@@ -72,7 +72,7 @@ def make_store(data_dir: Path, jobs: int) -> None:
 
 def app_to_first_frame(data_dir: Path) -> dict[str, float]:
     """In this interpreter: KtpApp() to the first frame of run_test (80x24)."""
-    from ktptui.engine import EngineStatus, Gate
+    from ktptui.station.engine import EngineStatus, Gate
     from ktptui.store import Store
     from ktptui.tui.app import KtpApp
 

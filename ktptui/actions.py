@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import ledger, model, nik
+from . import model, nik
 from .model import (
     HOLDS_AUTHORIZATION,
     IllegalTransition,
@@ -25,7 +25,7 @@ from .model import (
     new_job,
     transition,
 )
-from .store import OutboxItem, Store, Transaction
+from .store import OutboxItem, Store, Transaction, ledger
 
 
 class ActionRefused(Exception):
@@ -157,7 +157,7 @@ def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: st
     """The operator says what happened to an interrupted card.
 
     ``still_queued`` (the printer backend's check, see
-    ``printers.base.still_queued_check``) says why the card may yet print by
+    ``printers.still_queued_check``) says why the card may yet print by
     itself: while it may, any answer could make a second card or lose one.
     """
     if still_queued is not None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ktptui import actions, ledger, model, store
+from ktptui import actions, model, store
 from ktptui.model import Job, Outcome, State, transition
-from ktptui.store import Store
+from ktptui.store import Store, ledger
 
 #: Station time in the tests: WIB (UTC+7), the Jakarta / Surabaya offices' zone.
 WIB = timezone(timedelta(hours=7))
@@ -142,7 +142,7 @@ def office_day(s: Store, clock: Clock, suket_issue: object = None) -> dict[str, 
     duplicate_request; E gets a Suket and a reprint; H held; I cancelled; one
     blank spoiled by hand. After the day: J printed.
     """
-    from ktptui import suket
+    from ktptui.office import suket
 
     jobs: dict[str, Job] = {}
     clock.at("2026-11-22T10:00")

@@ -33,9 +33,10 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
-from ktptui import actions, audit, ledger, retention, sessions
+from ktptui import actions
 from ktptui.model import Outcome, State, transition
-from ktptui.store import OutboxItem, Store, Transaction
+from ktptui.office import audit, retention, sessions
+from ktptui.store import OutboxItem, Store, Transaction, ledger
 
 # -- complete: every state change is an event -------------------------------------------
 
@@ -140,7 +141,7 @@ def test_log_includes_archived_events(st: Store, clock: Clock) -> None:
 
 def test_cli_log(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
                  capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     job_id = _some_events(st, clock)
     cfg = tmp_path / "config.toml"
@@ -180,7 +181,7 @@ def _commands(parser: argparse.ArgumentParser, path: str = "") -> dict[str, set[
 
 
 def test_no_command_edits_or_removes_audit_records() -> None:
-    from ktptui.cli import build_parser
+    from ktptui.cli.main import build_parser
 
     commands = _commands(build_parser())
     assert {"log", "report", "suket", "session open", "session close", "purge"} <= set(commands)

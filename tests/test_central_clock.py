@@ -19,11 +19,12 @@ import pytest
 from chaos import TOKEN, write_config
 from test_engine import OP, Station, make_station, new_engine
 
-from ktptui import actions, engine
+from ktptui import actions
 from ktptui.central import CentralClient
 from ktptui.central.clock import CentralClock
 from ktptui.central.sim import CentralSimulator
 from ktptui.model import State
+from ktptui.station import engine
 from ktptui.store import Store
 
 FAKETIME = shutil.which("faketime")
@@ -184,7 +185,7 @@ def test_clock_words_and_the_status_json_field(tmp_path: Path) -> None:
 
 
 def test_the_tui_says_how_far_off_the_station_clock_is() -> None:
-    from ktptui.tui import i18n
+    from ktptui import i18n
     from ktptui.tui.status import BlanksInfo, engine_lines, standby_lines
 
     def link_text(offset: float | None) -> tuple[str, str]:
@@ -210,7 +211,7 @@ def test_the_tui_says_how_far_off_the_station_clock_is() -> None:
 
 
 def test_cli_status_says_the_clock_is_off(tmp_path: Path) -> None:
-    from ktptui import cli
+    from ktptui.cli import main as cli
 
     store = Store(tmp_path / "data")
     with store.transaction() as tx:

@@ -25,10 +25,11 @@ import pytest
 from chaos import write_config
 from test_engine import OP, TOKEN, make_station, new_engine, nik
 
-from ktptui import actions, cli
+from ktptui import actions
 from ktptui.central import Backoff, CentralClient, FinalAnswer, LinkMonitor, TransientError
 from ktptui.central import sim as sim_module
 from ktptui.central.sim import CentralSimulator
+from ktptui.cli import main as cli
 from ktptui.model import State, new_job, transition
 from ktptui.store import Store
 

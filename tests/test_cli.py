@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from ktptui import actions, cli, identity
+from ktptui import actions, identity
+from ktptui.cli import main as cli
 from ktptui.model import State, new_job, transition
 from ktptui.store import Store
 
@@ -577,7 +578,7 @@ def test_status_names_the_interrupted_card_to_look_for(run: Run, store: Store) -
 
 def test_status_says_a_print_session_is_required(run: Run, tmp_path: Path,
                                                  store: Store) -> None:
-    from ktptui import sessions
+    from ktptui.office import sessions
 
     cfg = tmp_path / "session.toml"
     cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n'

@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 from configkit import write_config
 
-from ktptui import actions, cli
+from ktptui import actions
 from ktptui.central.sim import CentralSimulator
+from ktptui.cli import main as cli
 from ktptui.crash import EXIT_CRASH
 from ktptui.demo import demo_nik
 from ktptui.locks import EngineLock
@@ -55,7 +56,7 @@ elif where == "printing":  # the App fails once a card is in the printer
         if message.status.current_job:
             boom()
     KtpApp.on_engine_status_changed = fail_while_printing
-from ktptui.cli import main
+from ktptui.cli.main import main
 sys.exit(main(argv))
 """
 
@@ -228,7 +229,7 @@ def test_an_unwritable_log_is_said_in_the_same_line(
 def test_resume_that_raises_exits_70_with_one_journal_line_and_frees_the_printer(
         tmp_path: Path, state_home: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui import engine
+    from ktptui.station import engine
 
     with CentralSimulator(port=0, token="tok", seed=1) as central:
         config, data = write_config(tmp_path, central.base_url, seconds_per_card=1.0)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ktptui.documents import DocumentError, Documents
+from ktptui.store.documents import DocumentError, Documents
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 SHA = hashlib.sha256(PDF).hexdigest()

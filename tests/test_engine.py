@@ -26,11 +26,11 @@ from ktptui.config import (
     StationConfig,
     StoreConfig,
 )
-from ktptui.engine import Engine, EngineStatus, Gate
 from ktptui.model import Outcome, State, started_printing, transition
 from ktptui.power import PowerSource, PowerStatus
 from ktptui.printers.base import PrintOutcome
 from ktptui.printers.sim import SimPrinter
+from ktptui.station.engine import Engine, EngineStatus, Gate
 from ktptui.store import Store
 
 OP = "tester"
@@ -318,7 +318,7 @@ def test_a_due_retention_pass_does_not_stand_before_the_first_card(
         tmp_path: Path, sim: CentralSimulator, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 11: at start (``--resume``, the TUI) the first job is authorised
     before retention reads history; retention still runs, right after."""
-    import ktptui.engine as engine_module
+    import ktptui.station.engine as engine_module
 
     st = make_station(tmp_path, sim)
     job = actions.add(st.store, nik(11), operator=OP)
@@ -450,7 +450,7 @@ def test_the_printer_is_recorded_when_a_card_is_sent(tmp_path: Path,
 
 def test_no_card_without_an_open_session_when_required(
         tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
-    from ktptui import sessions
+    from ktptui.office import sessions
 
     st = make_station(tmp_path, sim, require_session=True)
     (job_id,) = st.add(10)
@@ -467,7 +467,7 @@ def test_no_card_without_an_open_session_when_required(
 
 def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(
         tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
-    from ktptui import cli
+    from ktptui.cli import main as cli
 
     st = make_station(tmp_path, sim)
     cfg = tmp_path / "cli.toml"
@@ -490,8 +490,8 @@ def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(
 
 
 def test_the_status_line_says_which_card_to_look_for() -> None:
-    from ktptui.tui import i18n
-    from ktptui.tui.fmt import local_time
+    from ktptui import i18n
+    from ktptui.fmt import local_time
     from ktptui.tui.status import (
         BAD,
         WARN,

@@ -12,8 +12,8 @@ pytest.importorskip("ktptui.central")
 
 CODE = """
 import sys
-import ktptui.cli, ktptui.resume, ktptui.engine, ktptui.station
-rc = ktptui.cli.main(["status", "--config", sys.argv[1]])
+import ktptui.cli.main, ktptui.station.resume, ktptui.station.engine, ktptui.station.build
+rc = ktptui.cli.main.main(["status", "--config", sys.argv[1]])
 loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
 assert not loaded, loaded
 print("rc", rc)
@@ -32,8 +32,8 @@ def test_headless_paths_do_not_import_textual(tmp_path: Path) -> None:
 #: Run one command through ``cli.main`` and list what it imported.
 COMMAND = """
 import sys
-import ktptui.cli
-rc = ktptui.cli.main(sys.argv[2:] + ["--config", sys.argv[1]])
+import ktptui.cli.main
+rc = ktptui.cli.main.main(sys.argv[2:] + ["--config", sys.argv[1]])
 print("rc", rc)
 print("MODULES", " ".join(sorted(sys.modules)))
 """

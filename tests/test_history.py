@@ -16,9 +16,9 @@ import pytest
 from officekit import count_decodes
 
 import ktptui.store.history as history
-from ktptui import ledger, retention
 from ktptui.model import Job, State, new_job, now_utc, to_text, transition
-from ktptui.store import JobNotFound, Store, encode_line
+from ktptui.office import retention
+from ktptui.store import JobNotFound, Store, encode_line, ledger
 
 OLD = datetime.now(UTC) - timedelta(days=40)
 
@@ -375,8 +375,8 @@ def test_no_query_of_a_report_or_the_forecast_walks_a_whole_table(
     the small bookkeeping tables (a row per segment or per ledger kind)."""
     import sqlite3
 
-    from ktptui import reports
-    from ktptui.cli import _blanks_summary
+    from ktptui.cli.main import _blanks_summary
+    from ktptui.office import reports
 
     store, jobs = archived_store(data_dir, make_nik, n=10)
     statements: list[str] = []

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from officekit import count_decodes
 
-from ktptui import actions, ledger
-from ktptui.ledger import Entry, Kind, LedgerError, Totals, make_entry
+from ktptui import actions
 from ktptui.model import Outcome, State, transition
-from ktptui.store import Store
+from ktptui.store import Store, ledger
+from ktptui.store.ledger import Entry, Kind, LedgerError, Totals, make_entry
 
 TODAY = date(2026, 11, 23)
 
@@ -206,7 +206,7 @@ def test_totals_carry_over_compaction_and_a_tampered_carry_is_caught(
 def test_blanks_show_forecasts_from_the_hourly_counts_not_the_entries(
         store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     today = datetime.now().astimezone().date()
     with store.transaction() as tx:

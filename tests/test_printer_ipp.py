@@ -23,8 +23,9 @@ import pytest
 from test_engine import TOKEN, FakePower, new_engine, nik, until
 from testbeds import Cups, IppPrinter, cupsd, free_port, ippeveprinter
 
-from ktptui import actions, cli
+from ktptui import actions
 from ktptui.central.sim import CentralSimulator
+from ktptui.cli import main as cli
 from ktptui.config import (
     CentralConfig,
     Config,
@@ -36,7 +37,7 @@ from ktptui.config import (
     StoreConfig,
 )
 from ktptui.config import parse as parse_config
-from ktptui.engine import Gate
+from ktptui.i18n import set_language
 from ktptui.model import State
 from ktptui.printers import PrintResult, make_printer
 from ktptui.printers.cups import CANCELED, CupsPrinter, parse_printer_status
@@ -50,9 +51,9 @@ from ktptui.printers.ipp import (
     classify,
     reason_code,
 )
+from ktptui.station.engine import Gate
 from ktptui.store import Store
 from ktptui.tui import status as tui_status
-from ktptui.tui.i18n import set_language
 
 pytestmark = pytest.mark.cups
 

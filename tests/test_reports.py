@@ -25,8 +25,8 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
-from ktptui import ledger, reports
-from ktptui.store import Store
+from ktptui.office import reports
+from ktptui.store import Store, ledger
 
 
 def test_daily_report_figures(st: Store, clock: Clock) -> None:
@@ -272,7 +272,7 @@ def _config(tmp_path: Path, st: Store) -> str:
 
 def test_cli_report(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
                     capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     office_day(st, clock)
     cfg = _config(tmp_path, st)
@@ -294,7 +294,7 @@ def test_cli_report(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
 
 def test_cli_report_usage_errors(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     clock.at("2026-11-24T02:00")
     cfg = _config(tmp_path, st)
@@ -363,7 +363,7 @@ def test_earlier_sukets_and_an_outage_running_into_the_day_are_found(
     counts from midnight: both found though they are outside the day."""
     from officekit import BUDI, NIKS, add, event, reject
 
-    from ktptui import suket
+    from ktptui.office import suket
 
     job = add(st, clock, "2026-11-01T01:00", NIKS[0], BUDI)
     clock.at("2026-11-20T01:00")  # waited 19 days: a Suket

@@ -23,8 +23,9 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     st_fixture,
 )
 
-from ktptui import actions, audit, reports, retention
+from ktptui import actions
 from ktptui.model import State
+from ktptui.office import audit, reports, retention
 from ktptui.store import Store
 
 NOTE = "walk-in, phone 0812-3456-7890"
@@ -138,7 +139,7 @@ def test_mask_and_redact() -> None:
 
 def test_cli_purge(st: Store, clock: Clock, tmp_path: Path,
                    capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     ids = _jobs(st, clock)
     cfg = tmp_path / "config.toml"

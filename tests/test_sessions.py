@@ -27,10 +27,11 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
-from ktptui import actions, ledger, sessions, suket
+from ktptui import actions
 from ktptui.actions import ActionRefused
 from ktptui.model import Outcome
-from ktptui.store import Store
+from ktptui.office import sessions, suket
+from ktptui.store import Store, ledger
 
 
 def _adjustments(st: Store) -> list[tuple[int, str, str]]:
@@ -170,7 +171,7 @@ def test_show_the_open_session_so_far(st: Store, clock: Clock) -> None:
 
 def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
                      capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[store]\ndata_dir = "{st.dir}"\n[station]\noperator = "siti"\n',

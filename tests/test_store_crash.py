@@ -22,9 +22,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from ktptui.ledger import Kind
 from ktptui.model import TRANSITIONS, Job, State
 from ktptui.store import Store
+from ktptui.store.ledger import Kind
 
 WRITER = Path(__file__).with_name("crash_writer.py")
 REPO = WRITER.parent.parent

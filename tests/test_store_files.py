@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from ktptui import actions, locks, paths
-from ktptui.documents import DocumentError
 from ktptui.fsutil import UnsafeFile, write_atomic
 from ktptui.model import new_job
 from ktptui.store import (
@@ -34,6 +33,7 @@ from ktptui.store import (
     encode_line,
     open_store,
 )
+from ktptui.store.documents import DocumentError
 
 REPO = Path(__file__).resolve().parent.parent
 PDF = b"%PDF-1.4 card"

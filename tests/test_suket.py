@@ -29,9 +29,10 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
-from ktptui import actions, retention, suket
+from ktptui import actions
 from ktptui.actions import ActionRefused
 from ktptui.model import State
+from ktptui.office import retention, suket
 from ktptui.printers.base import Printer, PrinterStatus, PrintOutcome, PrintResult
 from ktptui.store import Store
 
@@ -230,7 +231,7 @@ def _config(tmp_path: Path, st: Store, extra: str = "") -> str:
 
 def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
                    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     monkeypatch.setenv("SSH_CLIENT", "10.0.0.9 50022 22")
     job_id = _rejected(st, clock)
@@ -253,7 +254,7 @@ def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
 
 def test_cli_suket_refuses_the_card_printer(st: Store, clock: Clock, tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     job_id = _rejected(st, clock)
     cfg = _config(tmp_path, st, '[printer]\nbackend = "cups"\nqueue = "ektp"\n')
@@ -264,7 +265,7 @@ def test_cli_suket_refuses_the_card_printer(st: Store, clock: Clock, tmp_path: P
 
 def test_cli_suket_waiting_days_come_from_config(st: Store, clock: Clock, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    from ktptui.cli import main
+    from ktptui.cli.main import main
 
     job = add(st, clock, "2026-11-20T02:00", NIKS[6], BUDI)
     clock.at("2026-11-23T03:00")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ktptui.resume import JournalFormatter
+from ktptui.station.resume import JournalFormatter
 from ktptui.text import SafeFormatter, clean, for_terminal, log_safe
 
 ATTACKS = [
@@ -87,7 +87,7 @@ def test_the_file_log_keeps_one_record_per_line() -> None:
 
 
 def test_every_log_setup_uses_the_safe_formatter(tmp_path: Path) -> None:
-    from ktptui import resume
+    from ktptui.station import resume
     from ktptui.tui import launch
 
     root = logging.getLogger("ktptui")
@@ -105,6 +105,6 @@ def test_every_log_setup_uses_the_safe_formatter(tmp_path: Path) -> None:
 
 def test_the_tuis_one_line_text_is_cleaned_too() -> None:
     # Details, events and reports screens show stored text through one_line.
-    from ktptui.tui.fmt import one_line
+    from ktptui.fmt import one_line
 
     assert one_line("SITI\x1b]0;owned\x07 AMINAH\n\x1b[2Jrejected") == "SITI AMINAH rejected"

@@ -21,14 +21,14 @@ from textual.widgets import Input
 from tuikit import SIZE, loaded, until
 
 from ktptui import actions
-from ktptui import engine as engine_module
 from ktptui.demo import DemoStation, demo_nik, demo_station
+from ktptui.i18n import set_language
 from ktptui.locks import EngineLock
 from ktptui.model import State, new_job, now_utc, to_text, transition
+from ktptui.station import engine as engine_module
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
 from ktptui.tui.commands import station_commands
-from ktptui.tui.i18n import set_language
 from ktptui.tui.launch import make_app
 from ktptui.tui.screens.add_job import AddJobScreen
 from ktptui.tui.screens.blanks import BlankForm, BlanksScreen

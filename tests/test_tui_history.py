@@ -21,12 +21,11 @@ from typing import Any
 from textual.widgets import Static
 from tuikit import SIZE, loaded, until, wib_indonesian
 
-from ktptui import ledger
-from ktptui.engine import EngineStatus, Gate
+from ktptui.i18n import t
 from ktptui.model import Job, State, new_job, to_text, transition
-from ktptui.store import Store
+from ktptui.station.engine import EngineStatus, Gate
+from ktptui.store import Store, ledger
 from ktptui.tui.app import KtpApp
-from ktptui.tui.i18n import t
 from ktptui.tui.screens.blanks import BlanksScreen
 from ktptui.tui.screens.details import DetailsScreen
 from ktptui.tui.screens.events import EventsScreen

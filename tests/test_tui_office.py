@@ -17,14 +17,15 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tuikit import SIZE, loaded, until
 
-from ktptui import actions, ledger, sessions
+from ktptui import actions
 from ktptui.demo import DemoStation, demo_nik, demo_station
+from ktptui.i18n import set_language
 from ktptui.model import Job, State, transition
+from ktptui.office import sessions
 from ktptui.printers.sim import SimPrinter
-from ktptui.store import Store
+from ktptui.store import Store, ledger
 from ktptui.tui.app import KtpApp
 from ktptui.tui.commands import station_commands
-from ktptui.tui.i18n import set_language
 from ktptui.tui.launch import make_app
 from ktptui.tui.screens.events import EventsScreen
 from ktptui.tui.screens.finished import FinishedScreen

@@ -36,9 +36,10 @@ from officekit import (  # noqa: F401  (clock_fixture: the `clock` fixture)
 from textual.pilot import Pilot
 from tuikit import wib_indonesian
 
-from ktptui import actions, sessions, suket
-from ktptui.engine import EngineStatus, Gate
+from ktptui import actions
 from ktptui.model import to_text
+from ktptui.office import sessions, suket
+from ktptui.station.engine import EngineStatus, Gate
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
 from ktptui.tui.office import OfficeSettings

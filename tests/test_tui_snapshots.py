@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 from tuikit import until, wib_indonesian
 
 from ktptui import actions
-from ktptui.engine import EngineStatus, Gate
 from ktptui.model import Job, Reason, State, new_job, to_text, transition
+from ktptui.station.engine import EngineStatus, Gate
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
 from ktptui.tui.status import PowerInfo

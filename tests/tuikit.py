@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from ktptui.tui.i18n import set_language
+from ktptui.i18n import set_language
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -47,7 +47,7 @@ def wib_indonesian() -> Iterator[None]:
 async def loaded(pilot: Pilot[Any], view: Any) -> list[str]:
     """The lines of a ``LinesView`` once its worker has filled it (history
     is read off the UI thread: the view says "loading" until then)."""
-    from ktptui.tui.i18n import t
+    from ktptui.i18n import t
 
     def done() -> bool:
         """the list loaded"""

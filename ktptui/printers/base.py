@@ -8,13 +8,9 @@ interrupted card reach the printer (``reached_printer``).
 from __future__ import annotations
 
 import enum
-import random
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
-
-from ..config import PrinterConfig
 
 
 class PrintResult(enum.StrEnum):
@@ -91,36 +87,3 @@ class Printer(ABC):
         """Why an interrupted card of ``job_id`` may still print by itself (the
         printer system still holds it), in one line; "" when it cannot."""
         return ""
-
-
-def still_queued_check(cfg: PrinterConfig) -> Callable[[str], str] | None:
-    """For ``resolve``: the backend's ``still_queued``, or None for backends
-    that never hold a card after giving up on it (spool, sim)."""
-    if cfg.backend != "cups":
-        return None
-    return make_printer(cfg).still_queued
-
-
-def make_printer(cfg: PrinterConfig, *, rng_seed: int | None = None) -> Printer:
-    """The backend named by ``[printer] backend``.
-
-    Backends are imported here, not at module top, so a station only loads
-    the one it uses.
-    """
-    if cfg.backend == "cups":
-        from .cups import CupsPrinter
-
-        return CupsPrinter(cfg.queue, server=cfg.cups_server, device_uri=cfg.device_uri)
-    if cfg.backend == "spool":
-        from .spool import SpoolPrinter
-
-        if cfg.spool_dir is None:
-            raise ValueError("[printer] backend = \"spool\" needs [printer] spool_dir: "
-                             "set it to the folder the card printer software watches")
-        return SpoolPrinter(cfg.spool_dir)
-    if cfg.backend == "sim":
-        from .sim import SimPrinter
-
-        rng = random.Random(rng_seed) if rng_seed is not None else None
-        return SimPrinter(cfg.sim_seconds_per_card, cfg.sim_jam_rate, rng=rng)
-    raise ValueError(f"[printer] backend must be sim, cups or spool, got {cfg.backend!r}")

@@ -32,7 +32,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .. import ledger
 from ..fsutil import (
     DiskFull,
     StoreError,
@@ -42,6 +41,7 @@ from ..fsutil import (
     write_atomic,
 )
 from ..locks import open_private
+from . import ledger
 from .records import MALFORMED, StoreFull, check_doc, decode_line, encode_line, read_lines, why
 
 log = logging.getLogger("ktptui.store")

@@ -58,8 +58,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .. import ledger, paths
-from ..documents import Documents
+from .. import paths
 from ..fsutil import (
     DiskFull,
     StoreError,
@@ -74,6 +73,8 @@ from ..fsutil import (
 )
 from ..locks import FileLock, open_private
 from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
+from . import ledger
+from .documents import Documents
 from .history import Archive
 from .records import (
     MALFORMED,

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import ledger
 from ..fsutil import StoreError
 from ..locks import open_private
 from ..model import Job, now_utc, to_text
+from . import ledger
 
 TABLES = ("jobs", "outbox", "ledger", "events", "meta")
 

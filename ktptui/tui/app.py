@@ -38,12 +38,12 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from .. import actions
+from ..fmt import Clock, utc_now
+from ..i18n import t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
-from .fmt import Clock, utc_now
-from .i18n import t, t_opt
 from .office import OfficeSettings
 from .status import (
     BlanksInfo,
@@ -60,7 +60,7 @@ from .status import (
 
 if TYPE_CHECKING:
     from ..demo import DemoStation
-    from ..engine import Engine, EngineStatus
+    from ..station.engine import Engine, EngineStatus
     from .screens.main import MainScreen
 
 log = logging.getLogger("ktptui.tui")
@@ -516,7 +516,7 @@ class KtpApp(App[int]):
     def _blanks_rate(self, seq: int, today: date) -> None:
         per_day: float | None = None
         try:
-            from .. import reports
+            from ..office import reports
 
             per_day = reports.blanks_forecast(self.store, 0, last=today,
                                               window_days=FORECAST_DAYS).per_day
@@ -604,7 +604,7 @@ class KtpApp(App[int]):
     def act(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
         """Run an ``actions`` function; a refusal becomes a notification."""
         from ..actions import ActionRefused
-        from ..ledger import LedgerError
+        from ..store.ledger import LedgerError
 
         try:
             result = fn(self.store, *args, operator=self.operator, **kwargs)
@@ -649,7 +649,7 @@ class KtpApp(App[int]):
             return
         done = self.act(actions.resolve, job.id, outcome)
         if done is not None:
-            from .fmt import state_label
+            from ..fmt import state_label
 
             self.notify(t("action.resolved", job=done.short_id, state=state_label(done.state)))
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .i18n import t
+from ..i18n import t
 
 if TYPE_CHECKING:
     from .app import KtpApp

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from .i18n import CATALOGUE, t
+from ..i18n import CATALOGUE, t
 
 
 def translate(node: DOMNode) -> None:

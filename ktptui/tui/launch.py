@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import Config
     from ..demo import DemoStation
-    from ..engine import Engine, EngineStatus
+    from ..station.engine import Engine, EngineStatus
     from ..store import Store
     from .app import KtpApp
 
@@ -46,9 +46,9 @@ def setup_logging(data_dir: Path) -> None:
 def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
              station: DemoStation | None = None, operator: str | None = None) -> KtpApp:
     """The App wired to a station; ``engine_store`` None means queue-only."""
+    from ..i18n import set_language
     from ..identity import operator_label
     from .app import KtpApp
-    from .i18n import set_language
     from .office import OfficeSettings
 
     set_language(config.ui.language)
@@ -58,12 +58,12 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
         store_for_engine = engine_store
 
         def factory(on_status: Callable[[EngineStatus], None]) -> Engine:
-            from ..station import build_engine
+            from ..station.build import build_engine
 
             return build_engine(config, store_for_engine, operator=who, on_status=on_status,
                                 power=station.power if station is not None else None)
 
-    from ..printers.base import still_queued_check
+    from ..printers import still_queued_check
 
     return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
                   still_queued=still_queued_check(config.printer),

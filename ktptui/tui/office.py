@@ -17,14 +17,14 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .i18n import language, t, t_opt
+from ..i18n import language, t, t_opt
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..office.reports import DailyReport, Requisition
+    from ..office.sessions import Summary
+    from ..office.suket import Slip
     from ..printers.base import Printer
-    from ..reports import DailyReport, Requisition
-    from ..sessions import Summary
-    from ..suket import Slip
 
 #: The width of a report line (the screens have 80 columns, a cell of padding each side).
 WIDTH = 78

@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .fmt import local_time, one_line
-from .i18n import t, t_opt
+from ..fmt import local_time, one_line
+from ..i18n import t, t_opt
 
 if TYPE_CHECKING:  # the engine (and httpx behind it) is imported after the first paint
-    from ..engine import EngineStatus
+    from ..station.engine import EngineStatus
 
 OK, WARN, BAD = "ok", "warn", "bad"
 

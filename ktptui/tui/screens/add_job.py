@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from ... import actions, nik
+from ...i18n import t
 from ...model import Job, Reason
-from ..i18n import t
 from ..keys import translate
 
 if TYPE_CHECKING:

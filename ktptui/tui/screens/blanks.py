@@ -10,9 +10,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from ... import actions, ledger
-from ..fmt import local_time, one_line, window_start
-from ..i18n import t
+from ... import actions
+from ...fmt import local_time, one_line, window_start
+from ...i18n import t
+from ...store import ledger
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core

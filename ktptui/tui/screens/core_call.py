@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.screen import Screen
 
 from ...actions import ActionRefused
-from ...ledger import LedgerError
-from ...reports import ReportError
+from ...office.reports import ReportError
 from ...store import JobNotFound, StoreError
+from ...store.ledger import LedgerError
 
 if TYPE_CHECKING:
     from ...model import Job

@@ -9,9 +9,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ...fmt import local_time, one_line, reason_label, state_label
+from ...i18n import t, t_opt
 from ...model import Job
-from ..fmt import local_time, one_line, reason_label, state_label
-from ..i18n import t, t_opt
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 

@@ -10,9 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ...fmt import local_time, one_line, window_start
+from ...i18n import t
 from ...store import Event
-from ..fmt import local_time, one_line, window_start
-from ..i18n import t
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core

@@ -9,10 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ...fmt import window_start
+from ...i18n import t
 from ...model import FINAL_STATES, Job
 from ...store import JobNotFound, Store
-from ..fmt import window_start
-from ..i18n import t
 from ..keys import translate
 from ..widgets.job_table import JobHeader, JobTable
 from .core_call import CoreDone, call_core

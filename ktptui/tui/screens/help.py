@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..i18n import t
+from ...i18n import t
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 

@@ -10,8 +10,8 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from ...i18n import t
 from ...model import Job, Outcome, Priority, State
-from ..i18n import t
 from ..keys import translate
 from ..status import StatusLines
 from ..widgets.job_table import JobHeader, JobTable
@@ -101,7 +101,7 @@ class MainScreen(Screen[None]):
     def _note_session(self) -> None:
         """The queue line says when a print session is open (the App calls
         ``show_status`` when the store's meta changes)."""
-        from ...sessions import OPEN_KEY
+        from ...office.sessions import OPEN_KEY
         from ..office import session_badge
 
         text = session_badge(self.ktp.store.meta(OPEN_KEY), self.ktp.clock())

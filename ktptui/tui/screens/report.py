@@ -20,8 +20,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 
-from ... import reports
-from ..i18n import t
+from ...i18n import t
+from ...office import reports
 from ..keys import translate
 from ..office import daily_lines, requisition_lines
 from ..widgets.digits_input import DigitsInput

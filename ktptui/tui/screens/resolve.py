@@ -10,9 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...i18n import t
 from ...model import Job, Outcome
 from ...nik import mask
-from ..i18n import t
 from ..keys import translate
 
 

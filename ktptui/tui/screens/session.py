@@ -17,9 +17,9 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from ... import sessions
+from ...i18n import t
 from ...model import from_text
-from ..i18n import t
+from ...office import sessions
 from ..keys import translate
 from ..office import last_summary_line, local_text, num, summary_lines
 from ..widgets.digits_input import DigitsInput

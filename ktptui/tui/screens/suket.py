@@ -18,9 +18,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from ... import suket
+from ...i18n import t
 from ...nik import mask
-from ..i18n import t
+from ...office import suket
 from ..keys import translate
 from ..office import suket_filename, suket_target
 from ..widgets.lines_view import LinesView

@@ -25,10 +25,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...fmt import MARKERS, Clock, age, fit, local_time, reason_label, state_label, utc_now
+from ...i18n import t, t_opt
 from ...model import FINAL_STATES, Job, Priority, State, queue_key
 from ...text import clean
-from ..fmt import MARKERS, Clock, age, fit, local_time, reason_label, state_label, utc_now
-from ..i18n import t, t_opt
 from ..status import link_cause
 
 SortKey = tuple[Any, ...]

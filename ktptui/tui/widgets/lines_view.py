@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..fmt import fit
+from ...fmt import fit
 
 
 class LinesView(ScrollView, can_focus=True):

@@ -23,11 +23,11 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-from .text import SafeFormatter
+from ..text import SafeFormatter
 
 if TYPE_CHECKING:
+    from ..store import Store
     from .engine import Engine
-    from .store import Store
 
 EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_OPERATOR, EXIT_TEMPFAIL = 0, 1, 2, 3, 75
 
@@ -59,19 +59,19 @@ def setup_logging() -> None:
 def run_resume(config_path: Path | None, max_wait: float | None) -> int:
     setup_logging()
     log = logging.getLogger("ktptui.resume")
-    from .central import CentralError
-    from .config import ConfigError, load
-    from .identity import operator_label
-    from .locks import EngineBusy, EngineLock
-    from .station import build_engine
-    from .store import StoreError, open_store
+    from ..central import CentralError
+    from ..config import ConfigError, load
+    from ..identity import operator_label
+    from ..locks import EngineBusy, EngineLock
+    from ..store import StoreError, open_store
+    from .build import build_engine
 
     try:
         config = load(config_path)
     except ConfigError as e:
         log.error("%s", e)
         return EXIT_CONFIG
-    from .tui.i18n import set_language
+    from ..i18n import set_language
 
     set_language(config.ui.language)
     try:
@@ -110,7 +110,7 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
 
 def count_words(counts: dict[str, int]) -> str:
     """"2 selesai, 1 TERPUTUS": job counts in the operator's language."""
-    from .tui.i18n import t, t_opt  # no Textual: the catalogue is plain data
+    from ..i18n import t, t_opt  # no Textual: the catalogue is plain data
 
     return ", ".join(f"{n} {t_opt(f'state.{state}', state)}" for state, n in counts.items()
                      if n) or t("resume.no_jobs")
@@ -118,10 +118,10 @@ def count_words(counts: dict[str, int]) -> str:
 
 def _summary(log: logging.Logger, store: Store, engine: Engine, drained: bool) -> int:
     """The last words and the exit code. No holder names: this is the journal."""
+    from ..fmt import local_time
+    from ..i18n import t
+    from ..model import State, started_printing
     from .engine import Gate
-    from .model import State, started_printing
-    from .tui.fmt import local_time
-    from .tui.i18n import t
 
     store.refresh()
     counts = count_words(store.counts())

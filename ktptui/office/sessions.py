@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from . import ledger, model, reports
-from .actions import ActionRefused
-from .model import from_text, to_text
-from .store import Store, Transaction
+from .. import model
+from ..actions import ActionRefused
+from ..model import from_text, to_text
+from ..store import Store, Transaction, ledger
+from . import reports
 
 OPEN_KEY = "print_session"
 LAST_KEY = "print_session_last"

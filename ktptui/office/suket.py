@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from . import model, pdf
-from .actions import ActionRefused
-from .fsutil import DiskFull, write_atomic
-from .model import Job, State, from_text
-from .printers.base import Printer, PrintResult
-from .store import Store
+from .. import model, pdf
+from ..actions import ActionRefused
+from ..fsutil import DiskFull, write_atomic
+from ..model import Job, State, from_text
+from ..printers.base import Printer, PrintResult
+from ..store import Store
 
 NOT_RECORDED = "not_recorded"
 DEFAULT_WAIT_DAYS = 14

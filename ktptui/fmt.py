@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..model import Job, State, to_text
 from .i18n import t, t_opt
+from .model import Job, State, to_text
 
 Clock = Callable[[], datetime]
 
@@ -83,7 +83,7 @@ def fit(text: str, width: int) -> str:
 def one_line(text: str) -> str:
     """Stored text on one line, without escapes or control characters (text
     stored before central's replies were cleaned may still carry them)."""
-    from ..text import clean
+    from .text import clean
 
     return " ".join(clean(text).split())
 

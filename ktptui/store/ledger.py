@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from .model import from_text, now_utc, to_text
+from ..model import from_text, now_utc, to_text
 
 
 class Kind(enum.StrEnum):

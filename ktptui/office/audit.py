@@ -21,8 +21,8 @@ import json
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
-from .model import from_text, to_text
-from .store import Event, Store
+from ..model import from_text, to_text
+from ..store import Event, Store
 
 COLUMNS = ("at", "kind", "operator", "address", "job_id", "detail", "id")
 

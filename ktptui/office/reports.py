@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from . import ledger, model
-from .model import Job, State, from_text
-from .store import Event, Store
+from .. import model
+from ..model import Job, State, from_text
+from ..store import Event, Store, ledger
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).

@@ -1,6 +1,6 @@
 """Office operations on the command line: report, suket, session, log, purge.
 
-``ktptui.cli`` adds these parsers and commands; the work is done by
+``ktptui.cli.main`` adds these parsers and commands; the work is done by
 ``reports``, ``suket``, ``sessions``, ``audit`` and ``retention``. Same exit
 codes as every command: 0 ok, 1 refused (the reason on stderr), 2 usage.
 Headless: nothing here imports Textual.
@@ -15,10 +15,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .text import for_terminal
+from ..text import for_terminal
 
 if TYPE_CHECKING:
-    from .cli import Context
+    from .main import Context
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 Command = Callable[["Context", argparse.Namespace], int]
@@ -104,7 +104,7 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
 # -- commands --------------------------------------------------------------------
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from . import reports
+    from ..office import reports
 
     office, station = ctx.config.station.office_code, ctx.config.station.id
     try:
@@ -130,8 +130,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
-    from . import suket
-    from .actions import ActionRefused
+    from ..actions import ActionRefused
+    from ..office import suket
 
     cfg = ctx.config
     printer = None
@@ -140,7 +140,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
             raise ActionRefused(
                 f"{args.printer} is the e-KTP card printer ([printer] queue): a Suket goes to "
                 "an office paper printer")
-        from .printers.cups import CupsPrinter
+        from ..printers.cups import CupsPrinter
 
         printer = CupsPrinter(args.printer, server=cfg.printer.cups_server, timeout_s=60.0)
     show = _out if args.out is None and printer is None else None
@@ -162,7 +162,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     import json
 
-    from . import sessions
+    from ..office import sessions
 
     store, op = ctx.store, ctx.operator
     match args.session_command:
@@ -187,7 +187,7 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
-    from . import audit
+    from ..office import audit
 
     try:
         since = audit.parse_since(args.since) if args.since else None
@@ -206,7 +206,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
-    from . import retention
+    from ..office import retention
 
     days = ctx.config.store.retain_personal_days
     n = retention.purge(ctx.store, days=days, operator=ctx.operator)

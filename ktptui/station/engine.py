@@ -27,8 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from . import actions, sessions
-from .central import (
+from .. import actions
+from ..central import (
     CentralClient,
     CentralError,
     FinalAnswer,
@@ -38,12 +38,11 @@ from .central import (
     TransientError,
     Trouble,
 )
-from .central.clock import CentralClock, boot_id
-from .config import Config
-from .documents import DocumentError
-from .fsutil import DiskFull
-from .locks import StoreBusy
-from .model import (
+from ..central.clock import CentralClock, boot_id
+from ..config import Config
+from ..fsutil import DiskFull
+from ..locks import StoreBusy
+from ..model import (
     Job,
     Outcome,
     State,
@@ -54,12 +53,14 @@ from .model import (
     to_text,
     transition,
 )
-from .nik import mask
-from .power import PowerSource, PowerStatus, may_start_card
-from .printers import PrintResult
-from .printers.base import Printer, PrinterStatus
-from .retention import purge
-from .store import OutboxItem, Store, StoreError
+from ..nik import mask
+from ..office import sessions
+from ..office.retention import purge
+from ..power import PowerSource, PowerStatus, may_start_card
+from ..printers import PrintResult
+from ..printers.base import Printer, PrinterStatus
+from ..store import OutboxItem, Store, StoreError
+from ..store.documents import DocumentError
 
 log = logging.getLogger("ktptui.engine")
 

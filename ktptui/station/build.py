@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .central import Backoff, CentralClient, LinkMonitor
-from .config import Config
+from ..central import Backoff, CentralClient, LinkMonitor
+from ..config import Config
+from ..power import PowerSource, make_power
+from ..printers import make_printer
+from ..printers.base import Printer
+from ..store import Store
 from .engine import Engine, EngineStatus
-from .power import PowerSource, make_power
-from .printers import make_printer
-from .printers.base import Printer
-from .store import Store
 
 
 def build_engine(

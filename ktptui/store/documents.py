@@ -13,7 +13,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from .fsutil import UnsafeFile, ensure_store_dir, read_file, write_atomic
+from ..fsutil import UnsafeFile, ensure_store_dir, read_file, write_atomic
 
 _EXTENSIONS = {"application/pdf": "pdf"}
 

@@ -17,8 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__, office_cli
-from .text import for_terminal
+from .. import __version__
+from ..text import for_terminal
+from . import office as office_cli
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -110,7 +111,7 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
     if with_sim:
-        from .central import sim as sim_module  # no Textual, but http.server
+        from ..central import sim as sim_module  # no Textual, but http.server
 
         sim_module.add_arguments(sim)
     return p
@@ -131,8 +132,8 @@ class Context:
     """What a command needs: config, store and who is acting."""
 
     def __init__(self, args: argparse.Namespace) -> None:
-        from . import config as config_mod
-        from .identity import operator_label
+        from .. import config as config_mod
+        from ..identity import operator_label
 
         self.config = config_mod.load(getattr(args, "config", None))
         self.operator = operator_label(self.config.station.operator)
@@ -141,7 +142,7 @@ class Context:
     @property
     def store(self) -> Any:
         if self._store is None:
-            from .store import open_store
+            from ..store import open_store
 
             self._store = open_store(self.config.store.data_dir)
         return self._store
@@ -160,8 +161,8 @@ def _job_row(job: Any) -> dict[str, Any]:
 # -- commands ----------------------------------------------------------------------
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    from . import actions
-    from .model import Reason
+    from .. import actions
+    from ..model import Reason
 
     job = actions.add(ctx.store, args.nik, operator=ctx.operator, reason=Reason(args.reason),
                       urgent=args.urgent, note=args.note)
@@ -170,7 +171,7 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
-    from .model import State, queue_order
+    from ..model import State, queue_order
 
     store = ctx.store
     try:
@@ -181,7 +182,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
     import itertools
     from collections.abc import Iterator
 
-    from .model import Job
+    from ..model import Job
 
     jobs: Iterator[Job] = iter(queue_order(
         store.jobs(states) if states or args.all else store.active_jobs()))
@@ -229,7 +230,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
     def run(ctx: Context, args: argparse.Namespace) -> int:
-        from . import actions
+        from .. import actions
 
         fn: Any = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
                    "urgent": actions.make_urgent}[action]
@@ -244,7 +245,7 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
 
 
 def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
-    from . import actions
+    from .. import actions
 
     if args.command == "pause":
         actions.pause(ctx.store, operator=ctx.operator, note=args.note)
@@ -256,8 +257,8 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
-    from . import actions
-    from .printers.base import still_queued_check
+    from .. import actions
+    from ..printers import still_queued_check
 
     job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
                           operator=ctx.operator, note=args.note,
@@ -267,7 +268,7 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _blanks_summary(store: Any) -> dict[str, Any]:
-    from . import reports
+    from ..office import reports
 
     rec = store.reconcile()
     fc = reports.blanks_forecast(store, rec.carried.balance)
@@ -281,7 +282,7 @@ def _blanks_summary(store: Any) -> dict[str, Any]:
 
 
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
-    from . import actions
+    from .. import actions
 
     store, op = ctx.store, ctx.operator
     match args.blanks_command:
@@ -308,9 +309,9 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
-    from . import sessions
-    from .actions import PAUSED_KEY
-    from .model import State, started_printing
+    from ..actions import PAUSED_KEY
+    from ..model import State, started_printing
+    from ..office import sessions
 
     store = ctx.store
     totals = store.ledger_totals()
@@ -352,7 +353,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
         _out(f"link: {eng.get('link', '?')}; power: {eng.get('power', '?')}; "
              f"printer: {eng.get('printer', '?')}")
-        from .printers.base import warning_text
+        from ..printers.base import warning_text
 
         for code in eng.get("printer_warnings") or []:
             text = warning_text(str(code))
@@ -361,14 +362,14 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
             _out(f"WARNING: printer: {text}")
         offset = eng.get("clock_offset_s")
         if isinstance(offset, int | float) and abs(offset) > 120:
-            from .engine import clock_words
+            from ..station.engine import clock_words
 
             _out(f"clock: the station's clock is {clock_words(offset)} central's")
     return EXIT_OK
 
 
 def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:
-    from .central import sim
+    from ..central import sim
 
     return sim.run(args)
 
@@ -398,27 +399,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_REFUSED
     except Exception as e:
-        from . import crash
+        from .. import crash
 
         what = "ktptui " + ("--resume" if args.resume else args.command or "(TUI)")
         return crash.report(e, what, prefix="<2>" if args.resume else "")
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .actions import ActionRefused
-    from .config import ConfigError
-    from .ledger import LedgerError
-    from .store import JobNotFound, StoreError
+    from ..actions import ActionRefused
+    from ..config import ConfigError
+    from ..store import JobNotFound, StoreError
+    from ..store.ledger import LedgerError
 
     try:
         if args.command == "sim":
             return cmd_sim(None, args)
         if args.resume:
-            from .resume import run_resume
+            from ..station.resume import run_resume
 
             return run_resume(getattr(args, "config", None), args.max_wait)
         if args.command is None:
-            from .tui.launch import run_tui  # Textual only from here
+            from ..tui.launch import run_tui  # Textual only from here
 
             return run_tui(getattr(args, "config", None), demo=args.demo)
         return COMMANDS[args.command](Context(args), args)

@@ -22,9 +22,9 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import model
-from .model import FINAL_STATES, Job, from_text, to_text
-from .store import Store
+from .. import model
+from ..model import FINAL_STATES, Job, from_text, to_text
+from ..store import Store
 
 EVENT_KIND = "retention"
 
