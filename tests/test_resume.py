@@ -168,16 +168,6 @@ def test_the_summary_follows_the_configured_language(tmp_path: Path) -> None:
         assert any(f"check the printer for card {stuck[:8]}" in line for line in lines)
 
 
-def test_the_boot_unit_treats_exit_3_as_done_not_as_a_crash() -> None:
-    unit = (Path(__file__).resolve().parent.parent / "contrib" / "systemd"
-            / "ktptui-resume.service").read_text(encoding="utf-8")
-    settings = dict(line.split("=", 1) for line in unit.splitlines()
-                    if "=" in line and not line.startswith("#"))
-    assert settings["Restart"] == "on-failure"
-    assert "3" in settings["SuccessExitStatus"].split()
-    assert "75" not in settings["SuccessExitStatus"].split()
-
-
 def test_a_required_session_not_open_exits_3_without_printing(tmp_path: Path) -> None:
     with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
         cfg = write_config(tmp_path, sim.base_url)

@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..text import for_terminal
 from . import office as office_cli
+from . import service
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -108,6 +109,7 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
     st.add_argument("--json", action="store_true", help="a JSON object (see README)")
 
     office_cli.add_parsers(cmd, common, _Parser)  # report, suket, session, log, purge
+    service.add_parser(cmd)  # install-service
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
     if with_sim:
@@ -414,6 +416,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         if args.command == "sim":
             return cmd_sim(None, args)
+        if args.command == "install-service":  # no store: works before the first run
+            return service.run(args)
         if args.resume:
             from ..station.resume import run_resume
 
