@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ktptui.station.resume import JournalFormatter
+from ktptui.logs import JournalFormatter
 from ktptui.text import SafeFormatter, clean, for_terminal, log_safe
 
 ATTACKS = [

@@ -1,9 +1,9 @@
 """``ktptui --resume``: recover after a crash or power cut and drain the queue.
 
-Run by the boot service with nobody at the station. One log line per event on
-stderr, each with a ``<N>`` syslog priority prefix that journald turns into
-the entry's level; the summary at the end is in the operator's language
-(``[ui] language``). Exit codes: 0 nothing left that could print and every
+Run by the boot service with nobody at the station. One log record per event:
+to journald with fields when run by systemd, else a line on stderr with a
+``<N>`` syslog priority prefix (ktptui/logs.py); the summary at the end is in
+the operator's language (``[ui] language``). Exit codes: 0 nothing left that could print and every
 outcome reported; 3 cards wait for an operator: an interrupted card (its
 printer starts no new card until it is resolved) or no print session open
 while ``[office] require_session`` is set; 75 (EX_TEMPFAIL) ``--max-wait``
@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 import time
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
-
-from ..text import SafeFormatter
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -31,29 +28,10 @@ if TYPE_CHECKING:
 
 EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_OPERATOR, EXIT_TEMPFAIL = 0, 1, 2, 3, 75
 
-_PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
-             logging.CRITICAL: 2}
-
-
-class JournalFormatter(SafeFormatter):
-    """One record, one journald entry: controls (a newline from central
-    included, tracebacks too) are escaped, never passed through."""
-
-    def __init__(self, fmt: str) -> None:
-        super().__init__(fmt, whole=True)
-
-    def format(self, record: logging.LogRecord) -> str:
-        prio = _PRIORITY.get(record.levelno, 6)
-        return f"<{prio}>{super().format(record)}"
-
-
 def setup_logging() -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JournalFormatter("%(name)s: %(message)s"))
-    root = logging.getLogger("ktptui")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
+    from ..logs import setup_service_logging  # journald with fields, else <N> lines
+
+    setup_service_logging()
 
 
 def run_resume(config_path: Path | None, max_wait: float | None) -> int:

@@ -6,8 +6,6 @@ error (one line on stderr, the traceback in ``data_dir/tui.log``).
 
 from __future__ import annotations
 
-import logging
-import logging.handlers
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,19 +26,10 @@ def _err(text: str) -> None:
 
 
 def setup_logging(data_dir: Path) -> None:
-    """Engine logs go to a file: a line on stderr would tear the screen."""
-    root = logging.getLogger("ktptui")
-    try:
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            data_dir / "tui.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    from ..text import SafeFormatter  # escapes newlines: one record, one line
+    """Engine logs go to a file (0600, rotated): a line on stderr would tear the screen."""
+    from ..logs import setup_file_logging
 
-    handler.setFormatter(SafeFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
+    setup_file_logging(data_dir / "tui.log")
 
 
 def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
