@@ -497,6 +497,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.demo_power_off": ("Demo: putus listrik (baterai UPS)", "Demo: cut mains (UPS battery)"),
     "cmd.demo_power_on": ("Demo: listrik PLN kembali", "Demo: mains back"),
     "cmd.help": ("Bantuan", "Help"),
+    # --- formats and reports (helper: formats) -------------------------------------------
+    "fmt.months": ("Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
+                   "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
+    "fmt.under_minute": ("<1 mnt", "<1 min"),
+    "fmt.minutes": ("{n} menit", "{n} min"),
+    "fmt.hours": ("{n} jam", "{n} h"),
+    "fmt.days": ("{n} hari", "{n} d"),
+    "fmt.age_min": ("{n}m", "{n}m"),
+    "fmt.age_hours": ("{n}j", "{n}h"),
+    "fmt.age_days": ("{n}h", "{n}d"),
 }
 
 _language = "id"
