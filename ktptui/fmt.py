@@ -130,10 +130,12 @@ def short_stamp(dt: Moment, tz: tzinfo | None = None) -> str:
 
 
 def duration(seconds: float) -> str:
-    """``<1 mnt`` / ``35 menit`` / ``2 jam 5 menit`` / ``1 hari 7 jam`` / ``3 hari``
+    """``0 menit`` / ``<1 mnt`` / ``35 menit`` / ``2 jam 5 menit`` / ``1 hari 7 jam`` / ``3 hari``
     (en ``<1 min`` / ``35 min`` / ``2 h 5 min`` / ``1 d 7 h`` / ``3 d``):
     the two largest units, whole, rounded down."""
-    minutes = int(max(0.0, seconds) // 60)
+    if seconds <= 0:
+        return t("fmt.minutes", n=0)
+    minutes = int(seconds // 60)
     if minutes < 1:
         return t("fmt.under_minute")
     if minutes < 60:

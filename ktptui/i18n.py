@@ -296,11 +296,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # -- blanks ---------------------------------------------------------------------------
     "blanks.title": ("Blangko e-KTP", "e-KTP blanks"),
     "blanks.summary": ("Sisa {balance} (diterima {received}, tercetak {printed}, rusak {spoiled}, "
-                       "koreksi {adjusted:+d})",
+                       "koreksi {adjusted})",
                        "{balance} left (received {received}, printed {printed}, "
-                       "spoiled {spoiled}, adjusted {adjusted:+d})"),
-    "blanks.forecast": ("Pemakaian {per_day:.1f}/hari (7 hari); cukup ~{days} hari",
-                        "Using {per_day:.1f}/day (7 days); ~{days} days of stock"),
+                       "spoiled {spoiled}, adjusted {adjusted})"),
+    "blanks.forecast": ("Pemakaian {per_day}/hari (7 hari); cukup ~{days} hari",
+                        "Using {per_day}/day (7 days); ~{days} days of stock"),
     "blanks.forecast_none": ("Belum ada pemakaian 7 hari terakhir",
                              "Nothing used in the last 7 days"),
     "blanks.low": ("Stok menipis: di bawah {threshold}", "Low stock: below {threshold}"),
@@ -507,6 +507,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "fmt.age_min": ("{n}m", "{n}m"),
     "fmt.age_hours": ("{n}j", "{n}h"),
     "fmt.age_days": ("{n}h", "{n}d"),
+    "report.stock_open": ("Stok awal blangko", "Blanks at the start of the day"),
+    "report.received": ("Blangko diterima", "Blanks received"),
+    "report.adjusted": ("Koreksi blangko", "Blanks adjusted"),
+    "report.stock_close": ("Stok akhir blangko", "Blanks at the end of the day"),
+    "report.not_started": ("{day} belum dimulai: belum ada laporan",
+                           "{day} has not started yet: no report"),
+    "report.bad_need": ("--need harus 0 atau lebih, bukan {need}",
+                        "--need must be 0 or more, got {need}"),
+    "report.saved": ("Laporan disimpan: {path}", "Report saved: {path}"),
+    "report.pdf_needs_out": ("PDF tidak ditampilkan di terminal: tambahkan --out BERKAS.pdf",
+                             "a PDF is not shown on a terminal: add --out FILE.pdf"),
+    "report.not_saved": ("Laporan tidak tersimpan: {error}", "Report not saved: {error}"),
+    "report.saving": ("Menyimpan laporan...", "Saving the report..."),
+    "key.save_pdf": ("Simpan PDF", "Save PDF"),
+    "key.save_csv": ("Simpan CSV", "Save CSV"),
 }
 
 _language = "id"

@@ -76,13 +76,13 @@ def test_clock_and_stamp(lang: str, want: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "seconds", "want"), [
-    ("id", 0, "<1 mnt"), ("en", 59, "<1 min"),
+    ("id", 0, "0 menit"), ("en", 0, "0 min"), ("id", 30, "<1 mnt"), ("en", 59, "<1 min"),
     ("id", 35 * 60, "35 menit"), ("en", 35 * 60, "35 min"),
     ("id", 2 * 3600 + 5 * 60, "2 jam 5 menit"), ("en", 2 * 3600 + 5 * 60, "2 h 5 min"),
     ("id", 2 * 3600, "2 jam"), ("en", 2 * 3600 + 59, "2 h"),
     ("id", 31 * 3600, "1 hari 7 jam"), ("en", 31 * 3600, "1 d 7 h"),
     ("id", 3 * 86400 + 59 * 60, "3 hari"), ("en", 3 * 86400, "3 d"),
-    ("id", -5, "<1 mnt"),
+    ("id", -5, "0 menit"),
 ], indirect=["lang"])
 def test_duration(lang: str, seconds: float, want: str) -> None:
     assert fmt.duration(seconds) == want
