@@ -107,12 +107,19 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
 
 # -- commands --------------------------------------------------------------------
 
-def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import fsutil
-    from ..i18n import set_language, t
-    from ..office import reports
+def _speak(ctx: Context) -> None:
+    """Office output in the configured language (``[ui] language``)."""
+    from ..i18n import set_language
 
     set_language(ctx.config.ui.language)
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import fsutil
+    from ..i18n import t
+    from ..office import reports
+
+    _speak(ctx)
     office, station = ctx.config.station.office_code, ctx.config.station.id
     kind = ("csv" if args.csv else "json" if args.json else "pdf" if args.pdf
             else reports.format_of(args.out) if args.out is not None else "text")
@@ -181,16 +188,19 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     import json
 
+    from .. import fmt
+    from ..i18n import t
     from ..office import sessions
 
+    _speak(ctx)
     store, op = ctx.store, ctx.operator
     match args.session_command:
         case "open":
             s = sessions.open_session(store, args.count, operator=op)
             adj = s.open_adjustment
-            _out(f"session {s.short_id} open: count {s.open_count}, ledger {s.open_ledger}"
-                 + (f"; the difference {adj:+d} is recorded as a ledger adjustment"
-                    if adj else ""))
+            _out(t("session.opened_adjusted" if adj else "session.opened", id=s.short_id,
+                   count=fmt.number(s.open_count), ledger=fmt.number(s.open_ledger),
+                   diff=adj))
         case "close":
             summary = sessions.close_session(store, args.count, operator=op)
             _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
@@ -201,7 +211,7 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
                 _out(json.dumps(so_far.to_dict() if so_far else None, ensure_ascii=False,
                                 indent=1))
             else:
-                _out(sessions.summary_text(so_far) if so_far else "no session open")
+                _out(sessions.summary_text(so_far) if so_far else t("session.none"))
     return EXIT_OK
 
 

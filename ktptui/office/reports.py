@@ -402,11 +402,11 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
     )
 
 
-def _rule() -> str:
+def rule() -> str:
     return "-" * WIDTH
 
 
-def _row(label: str, value: str, extra: str = "") -> str:
+def row(label: str, value: str, extra: str = "") -> str:
     label = label if len(label) < LABEL else label[: LABEL - 2] + "~"
     return f"{label:{LABEL}}{value:>{VALUE}}{extra}".rstrip()
 
@@ -428,31 +428,31 @@ def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
     lines = [
         t("report.daily_title", day=fmt.day_long(r.day)),
         _heading(r.office_code, r.station_id, r.as_of, r.utc_offset, tz),
-        _rule(),
-        _row(t("report.stock_open"), fmt.number(r.opening_stock)),
-        _row(t("report.received"), fmt.number(a.received)),
-        _row(t("report.printed"), fmt.number(a.printed)),
-        _row(t("report.spoiled"), fmt.number(a.spoiled)),
-        _row(t("report.adjusted"), fmt.number(a.adjusted, signed=bool(a.adjusted))),
-        _row(t("report.stock_close"), fmt.number(r.closing_stock)),
-        _row(t("report.rejected"), fmt.number(a.rejected_total)),
+        rule(),
+        row(t("report.stock_open"), fmt.number(r.opening_stock)),
+        row(t("report.received"), fmt.number(a.received)),
+        row(t("report.printed"), fmt.number(a.printed)),
+        row(t("report.spoiled"), fmt.number(a.spoiled)),
+        row(t("report.adjusted"), fmt.number(a.adjusted, signed=bool(a.adjusted))),
+        row(t("report.stock_close"), fmt.number(r.closing_stock)),
+        row(t("report.rejected"), fmt.number(a.rejected_total)),
     ]
-    lines += [_row(f"  {t_opt(f'code.{code}', code)}", fmt.number(n))
+    lines += [row(f"  {t_opt(f'code.{code}', code)}", fmt.number(n))
               for code, n in a.rejected.items()]
     lines += [
-        _row(t("report.not_recorded"), fmt.number(a.not_recorded)),
-        _row(t("report.with_suket"), fmt.number(a.not_recorded_with_suket)),
-        _row(t("report.sukets"), fmt.number(a.sukets_issued),
+        row(t("report.not_recorded"), fmt.number(a.not_recorded)),
+        row(t("report.with_suket"), fmt.number(a.not_recorded_with_suket)),
+        row(t("report.sukets"), fmt.number(a.sukets_issued),
              f"   {t('report.reprints', n=fmt.number(a.suket_reprints))}"
              if a.suket_reprints else ""),
-        _row(t("report.waiting"), fmt.number(r.waiting)),
+        row(t("report.waiting"), fmt.number(r.waiting)),
     ]
     oldest = r.oldest_waiting_hours
     if r.oldest_waiting_job and oldest is not None:
         lines.append(t("report.oldest", job=r.oldest_waiting_job[:8], time=_hours(oldest)))
     lines += [
-        _row(t("report.link_down"), _hours(r.link_down_hours)),
-        _row(t("report.battery"), _hours(r.battery_hours)),
+        row(t("report.link_down"), _hours(r.link_down_hours)),
+        row(t("report.battery"), _hours(r.battery_hours)),
         "",
         f"{t('report.op'):25}{t('report.op_printed'):>13}{t('report.op_spoiled'):>13}"
         f"{t('report.op_added'):>13}{t('report.op_actions'):>13}",
@@ -606,20 +606,20 @@ def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:
     lines = [
         t("report.requisition_title"),
         _heading(r.office_code, r.station_id, r.as_of, r.utc_offset, tz),
-        _rule(),
-        _row(t("req.received"), fmt.number(tot.received)),
-        _row(t("req.used"), fmt.number(tot.printed)),
-        _row(t("req.spoiled"), fmt.number(tot.spoiled)),
-        _row(t("req.adjusted"), fmt.number(tot.adjusted, signed=bool(tot.adjusted))),
-        _row(t("req.balance"), fmt.number(tot.balance)),
-        _row(t("req.per_day", days=r.window_days), fmt.number(r.per_day, 2)),
-        _row(t("req.days_left"), days),
-        _row(t("req.waiting"), fmt.number(r.waiting)),
+        rule(),
+        row(t("req.received"), fmt.number(tot.received)),
+        row(t("req.used"), fmt.number(tot.printed)),
+        row(t("req.spoiled"), fmt.number(tot.spoiled)),
+        row(t("req.adjusted"), fmt.number(tot.adjusted, signed=bool(tot.adjusted))),
+        row(t("req.balance"), fmt.number(tot.balance)),
+        row(t("req.per_day", days=r.window_days), fmt.number(r.per_day, 2)),
+        row(t("req.days_left"), days),
+        row(t("req.waiting"), fmt.number(r.waiting)),
     ]
     if r.need is not None and r.short is not None:
         lines += [
-            _row(t("req.need"), fmt.number(r.need)),
-            _row(t("req.short"), fmt.number(r.short)),
+            row(t("req.need"), fmt.number(r.need)),
+            row(t("req.short"), fmt.number(r.short)),
             "",
             t("req.sentence", need=fmt.number(r.need), received=fmt.number(tot.received),
               short=fmt.number(r.short)),

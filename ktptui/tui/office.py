@@ -1,9 +1,9 @@
-"""Office operations in the TUI (issue #6): settings, and the figures of the
-core's reports, sessions and Sukets as lines in the operator's language.
+"""Office operations in the TUI (issue #6): settings, and small helpers of
+the session and Suket screens.
 
-No Textual here. The core builds the figures (``reports``, ``sessions``,
-``suket``); this module only words them: the core's own text (``daily_text``,
-``summary_text``) is English, for the CLI and for files sent to the ministry.
+No Textual here. The core builds and words the reports and session summaries
+(``reports.daily_text``, ``sessions.summary_text``: the same text the CLI
+prints, in the operator's language); numbers and times come from ``fmt``.
 Notes written by the core (an adjustment's reason, the ledger's reconciliation)
 stay in its words, like every core detail in the TUI.
 """
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
     from ..office.sessions import Summary
     from ..office.suket import Slip
     from ..printers.base import Printer
-
-#: The width of a report line (the screens have 80 columns, a cell of padding each side).
-WIDTH = 78
-LABEL = 40
 
 
 @dataclass
@@ -81,55 +77,13 @@ def local_text(when: datetime, tz: tzinfo | None = None) -> str:
     return fmt.stamp(when, tz)
 
 
-def _row(label: str, value: str, extra: str = "") -> str:
-    label = label if len(label) < LABEL else label[: LABEL - 2] + "~"
-    return f"{label:{LABEL}}{value:>12}{extra}".rstrip()
-
-
-def _where(office_code: str, station_id: str) -> str:
-    return t("report.where", office=office_code or "-", station=station_id or "-")
-
-
-def rule() -> str:
-    return "-" * WIDTH
-
-
 # -- print sessions ------------------------------------------------------------------------
 
-def _count_line(key: str, count: int, ledger: int) -> str:
-    if count == ledger:
-        return t(key, count=num(count), ledger=num(ledger))
-    return t(f"{key}_adj", count=num(count), ledger=num(ledger), diff=count - ledger)
-
-
 def summary_lines(s: Summary, tz: tzinfo | None = None) -> list[str]:
-    from ..model import from_text
+    """The core's session summary (the text ``ktptui session close`` prints)."""
+    from ..office.sessions import summary_text
 
-    sess = s.session
-    a = s.activity
-    lines = [
-        t("summary.head_closed" if s.closed else "summary.head_open", id=sess.short_id)
-        + " (" + fmt.duration(s.duration.total_seconds()) + ")",
-        t("summary.opened", at=local_text(from_text(sess.opened_at), tz), by=sess.opened_by),
-        t("summary.closed", at=local_text(s.until, tz), by=s.closed_by or "-") if s.closed
-        else t("summary.until", at=local_text(s.until, tz)),
-        _count_line("summary.count_open", sess.open_count, sess.open_ledger),
-    ]
-    if s.closed and s.close_count is not None and s.close_ledger is not None:
-        lines.append(_count_line("summary.count_close", s.close_count, s.close_ledger))
-    lines += [
-        rule(),
-        _row(t("report.printed"), num(a.printed)),
-        _row(t("report.spoiled"), num(a.spoiled)),
-        _row(t("report.sukets"), num(a.sukets_issued)),
-        _row(t("report.rejected"), num(a.rejected_total)),
-    ]
-    total = sum(e.delta for e in s.adjustments)
-    lines.append(_row(t("summary.adjustments"), num(len(s.adjustments)),
-                      f"   ({fmt.number(total, signed=True)})" if s.adjustments else ""))
-    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}" for e in s.adjustments]
-    lines.append(t("summary.operators", names=", ".join(s.operators)))
-    return lines
+    return summary_text(s, tz).splitlines()
 
 
 def last_summary_line(doc: dict[str, Any], tz: tzinfo | None = None) -> str:
