@@ -216,7 +216,10 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    from ..i18n import t
     from ..office import audit
+
+    _speak(ctx)
 
     try:
         since = audit.parse_since(args.since) if args.since else None
@@ -230,7 +233,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     elif args.csv:
         _out(audit.to_csv(events))
     else:
-        _out("\n".join(audit.to_text_lines(events)) or "no events")
+        _out("\n".join(audit.to_text_lines(events)) or t("events.empty"))
     return EXIT_OK
 
 
