@@ -27,6 +27,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
+from ktptui import actions
 from ktptui.i18n import set_language
 from ktptui.office import reports
 from ktptui.store import Store, ledger
@@ -245,6 +246,11 @@ def test_daily_stock_on_a_past_day_with_an_adjustment(st: Store, clock: Clock) -
     assert blanks == {"opening": "9973", "received": "0", "printed": "2", "spoiled": "1",
                       "adjusted": "-3", "closing": "9967"}
     assert all(row[0] == "2026-11-20" for row in rows[1:])  # CSV keeps ISO dates
+    # A shipment today, still hot beside the archive: the past day's figures stay.
+    actions.receive_blanks(st, 500, operator="admin", note="SP-002")
+    again = reports.daily(st, date(2026, 11, 20), tz=WIB)
+    assert (again.opening_stock, again.closing_stock) == (9_973, 9_967)
+    assert st.ledger_totals().balance == 10_460
 
 
 def test_outage_intervals() -> None:

@@ -27,7 +27,7 @@ end of the day, or now for today):
 * blank stock: closing = the ledger's balance now minus every entry at
   ``as_of`` or later; opening = closing minus the day's entries, so
   opening + received - printed - spoiled + adjusted = closing by construction
-  (a past day reads the ledger entries from its end up to now).
+  (the entries since are summed by the archive's index, not read).
 
 One renderer per report and format, used by the CLI and the TUI alike: text
 (``*_text``, in the operator's language through ``i18n`` and ``fmt``), PDF
@@ -387,8 +387,7 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
     act = activity(rec, start, as_of)
     waiting = waiting_at(rec.jobs, as_of)
     oldest = waiting[0] if waiting else None
-    later = store.ledger_entries(since=model.to_text(as_of))
-    closing = store.ledger_totals().balance - sum(e.delta for e in later)
+    closing = store.ledger_totals().balance - store.ledger_change(model.to_text(as_of))
     day_delta = act.received - act.printed - act.spoiled + act.adjusted
     return DailyReport(
         day=day, utc_offset=utc_offset(start, tz), start=start, as_of=as_of, activity=act,
