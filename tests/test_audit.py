@@ -124,10 +124,10 @@ def test_log_formats(st: Store, clock: Clock) -> None:
     assert table[2] == ["2026-11-22T17:30:00.000+00:00", "link", ENGINE, "", "",
                         "down: timeout", events[1].id]
     assert len(table) == 5
-    lines = audit.to_text_lines(events, WIB)
-    assert lines[0] == (f"2026-11-22 23:00:00  job       {BUDI:20} {job_id[:8]}  "
+    lines = audit.to_text_lines(events, WIB)  # Indonesian dates (the default language)
+    assert lines[0] == (f"22-11-2026 23:00:00  job       {BUDI:20} {job_id[:8]}  "
                         "- -> queued: first")
-    assert lines[1] == f"2026-11-23 00:30:00  link      {ENGINE:20} -         down: timeout"
+    assert lines[1] == f"23-11-2026 00:30:00  link      {ENGINE:20} -         down: timeout"
 
 
 def test_log_includes_archived_events(st: Store, clock: Clock) -> None:
@@ -149,7 +149,7 @@ def test_cli_log(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     c = ["--config", str(cfg)]
     assert main(["log", *c]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 4 and out[0].startswith("2026-11-22 23:00:00  job ")
+    assert len(out) == 4 and out[0].startswith("22-11-2026 23:00:00  job ")
     assert main(["log", "--since", DAY, "--json", *c]) == 0
     assert [r["detail"] for r in json.loads(capsys.readouterr().out)] == [
         "down: timeout", "queued -> held: wait", "up"]
@@ -158,7 +158,7 @@ def test_cli_log(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     assert main(["log", "--since", "tomorrow", *c]) == 2
     assert main(["log", "--job", "ffffffff", *c]) == 1
     assert main(["log", "--since", "2027-01-01", *c]) == 0
-    assert capsys.readouterr().out.endswith("no events\n")
+    assert capsys.readouterr().out.endswith("Tidak ada kejadian\n")
 
 
 # -- not editable ----------------------------------------------------------------------

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import logging
+import re
+from collections.abc import Iterator
 from datetime import date, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +27,8 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     wib_local_fixture,
 )
 
+from ktptui import actions
+from ktptui.i18n import set_language
 from ktptui.office import reports
 from ktptui.store import Store, ledger
 
@@ -86,7 +90,7 @@ def test_waiting_is_replayed_from_history_for_a_past_day(st: Store, clock: Clock
 
 def test_future_day_is_refused(st: Store, clock: Clock) -> None:
     clock.at("2026-11-24T02:00")
-    with pytest.raises(reports.ReportError, match="has not started"):
+    with pytest.raises(reports.ReportError, match="25-11-2026 belum dimulai"):
         reports.daily(st, date(2026, 11, 25), tz=WIB)
 
 
@@ -94,7 +98,7 @@ def test_empty_store_report(st: Store, clock: Clock) -> None:
     clock.at("2026-11-24T02:00")
     r = reports.daily(st, tz=WIB)
     assert r.to_dict()["printed"] == 0 and r.waiting == 0 and r.oldest_waiting_job is None
-    assert "(no operator activity)" in reports.daily_text(r, WIB)
+    assert "(tidak ada kegiatan operator)" in reports.daily_text(r, WIB)
 
 
 def test_daily_json_shape(st: Store, clock: Clock) -> None:
@@ -111,6 +115,8 @@ def test_daily_json_shape(st: Store, clock: Clock) -> None:
         "waiting": {"count": 2, "oldest_job": jobs["A"].id,
                     "oldest_since": "2026-11-22T10:00:00.000+00:00", "oldest_hours": 31.0},
         "link_down_hours": 2.0, "battery_hours": 0.75,
+        "blanks": {"opening": 100, "received": 0, "printed": 3, "spoiled": 2, "adjusted": 0,
+                   "closing": 95},
         "operators": {
             "budi": {"printed": 0, "spoiled": 0, "added": 5, "actions": 7},
             "ktp": {"printed": 3, "spoiled": 1, "added": 0, "actions": 17},
@@ -141,24 +147,110 @@ def test_daily_csv_columns_and_rows(st: Store, clock: Clock) -> None:
     assert got[("operator_printed", "ktp")] == "3"
     assert got[("operator_added", "budi")] == "5"
     assert got[("operator_actions", "siti")] == "6"
-    assert len(rows) == 1 + 14 + 3 * 4
+    assert len(rows) == 1 + 14 + 6 + 3 * 4
+    assert got[("blanks", "opening")] == "100" and got[("blanks", "closing")] == "95"
 
 
-def test_daily_text_fits_80_columns(st: Store, clock: Clock) -> None:
+@pytest.fixture
+def english() -> Iterator[None]:
+    set_language("en")
+    try:
+        yield
+    finally:
+        set_language("id")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def row(label: str, value: str) -> str:
+    """A report line: the label, then the value right-aligned."""
+    return f"{label:{reports.LABEL}}{value:>{reports.VALUE}}"
+
+
+def test_daily_text_fits_80_columns(st: Store, clock: Clock, english: None) -> None:
     jobs = office_day(st, clock)
     text = reports.daily_text(reports.daily(st, date(2026, 11, 23), tz=WIB,
                                             office_code="35.15", station_id="ktp-01"), WIB)
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert lines[0] == "Daily report 2026-11-23 (UTC+07:00)  office 35.15, station ktp-01"
-    assert lines[1] == "as of 2026-11-24 00:00 station time"
-    assert "Cards printed                          3" in lines
-    assert "  not_recorded                         2" in lines
-    assert "Sukets issued                          2   (1 reprint)" in lines
-    assert f"  oldest                        {jobs['A'].short_id}   waiting 1 d 07 h" in lines
-    assert "Link to central down                2.00 h" in lines
-    assert "On UPS battery                      0.75 h" in lines
-    assert "ktp                                    3         1         0        17" in lines
+    assert lines[0] == "Daily report 23 Nov 2026"
+    assert lines[1] == ("office 35.15, station ktp-01 | as of 2026-11-24 00:00 (UTC+07:00)")
+    assert row("Blanks at the start of the day", "100") in lines
+    assert row("Cards printed", "3") in lines
+    assert row("Blanks at the end of the day", "95") in lines
+    assert row("  duplicate_request", "1") in lines
+    assert row("  not recorded: issue a Suket", "2") in lines
+    assert row("Sukets issued", "2") + "   (1 reprinted)" in lines
+    assert f"  oldest: job {jobs['A'].short_id}, waiting 1 d 7 h" in lines
+    assert row("Link to central down", "2 h") in lines
+    assert row("On UPS battery", "45 min") in lines
+    assert (f"{'ktp':25}{'3':>13}{'1':>13}{'0':>13}{'17':>13}") in lines
+
+
+def test_daily_text_in_indonesian_has_indonesian_numbers_and_dates(
+        st: Store, clock: Clock) -> None:
+    """Indonesian mode: 9.973 not 9,973, 21-11-2026 / 20 Nov 2026, no ISO date."""
+    _ledger_history(st, clock)
+    r = reports.daily(st, date(2026, 11, 20), tz=WIB, office_code="35.15",
+                      station_id="ktp-01")
+    text = reports.daily_text(r, WIB)
+    lines = text.splitlines()
+    assert lines[0] == "Laporan harian 20 Nov 2026"
+    assert lines[1] == "kantor 35.15, stasiun ktp-01 | per 21-11-2026 00:00 (UTC+07:00)"
+    assert row("Stok awal blangko", "9.973") in lines
+    assert row("Koreksi blangko", "-3") in lines
+    assert row("Stok akhir blangko", "9.967") in lines
+    assert row("Memakai baterai UPS", "0 menit") in lines
+    assert not ISO_DATE.search(text), text
+    assert max(len(line) for line in lines) <= 80
+    pdf = reports.daily_pdf(r, WIB)
+    assert pdf.startswith(b"%PDF-1.4") and b"(Stok akhir blangko" in pdf
+    assert b"9.967" in pdf and b"2026-11" not in pdf
+
+
+def test_daily_stock_opening_received_closing(st: Store, clock: Clock) -> None:
+    """opening + received - printed - spoiled + adjusted = closing: a day with
+    the shipment, a past working day, today so far, and a past day with an
+    adjustment (the ledger history below)."""
+    office_day(st, clock)
+    got = {}
+    for day in ("2026-11-21", "2026-11-22", DAY, "2026-11-24"):
+        r = reports.daily(st, date.fromisoformat(day), tz=WIB)
+        a = r.activity
+        assert r.opening_stock + a.received - a.printed - a.spoiled + a.adjusted == \
+            r.closing_stock
+        got[day] = (r.opening_stock, a.received, a.printed, a.spoiled, a.adjusted,
+                    r.closing_stock)
+        assert r.to_dict()["blanks"] == dict(zip(
+            ("opening", "received", "printed", "spoiled", "adjusted", "closing"),
+            got[day], strict=True))
+    assert got == {
+        "2026-11-21": (0, 0, 0, 0, 0, 0),
+        "2026-11-22": (0, 100, 0, 0, 0, 100),  # the shipment at 17:00 WIB
+        DAY: (100, 0, 3, 2, 0, 95),
+        "2026-11-24": (95, 0, 1, 0, 0, 94),  # today: up to now (J printed)
+    }
+    assert st.ledger_totals().balance == 94
+
+
+def test_daily_stock_on_a_past_day_with_an_adjustment(st: Store, clock: Clock) -> None:
+    _ledger_history(st, clock)
+    st.compact()  # archived: the figures come through the index
+    r = reports.daily(st, date(2026, 11, 20), tz=WIB)
+    a = r.activity
+    assert (r.opening_stock, a.received, a.printed, a.spoiled, a.adjusted,
+            r.closing_stock) == (9_973, 0, 2, 1, -3, 9_967)
+    rows = list(csv.reader(io.StringIO(reports.daily_csv(r))))
+    blanks = {row[2]: row[3] for row in rows if row[1] == "blanks"}
+    assert blanks == {"opening": "9973", "received": "0", "printed": "2", "spoiled": "1",
+                      "adjusted": "-3", "closing": "9967"}
+    assert all(row[0] == "2026-11-20" for row in rows[1:])  # CSV keeps ISO dates
+    # A shipment today, still hot beside the archive: the past day's figures stay.
+    actions.receive_blanks(st, 500, operator="admin", note="SP-002")
+    again = reports.daily(st, date(2026, 11, 20), tz=WIB)
+    assert (again.opening_stock, again.closing_stock) == (9_973, 9_967)
+    assert st.ledger_totals().balance == 10_460
 
 
 def test_outage_intervals() -> None:
@@ -225,15 +317,24 @@ def test_requisition_figures(st: Store, clock: Clock) -> None:
 def test_requisition_text_csv_json(st: Store, clock: Clock) -> None:
     _ledger_history(st, clock)
     r = reports.requisition(st, need=35_000, tz=WIB, office_code="35.15", station_id="ktp-01")
-    text = reports.requisition_text(r, WIB)
+    set_language("en")
+    try:
+        text = reports.requisition_text(r, WIB)
+    finally:
+        set_language("id")
     assert "need 35,000, received 10,000, short 25,000" in text
     lines = text.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert "Received                                  10,000" in lines
-    assert "Balance (on hand)                          9,960" in lines
-    assert "Adjusted                                      -3" in lines
-    assert "Average use per day (7 days)                2.14" in lines
-    assert "Days of stock left                       4,648.0" in lines
+    assert row("Received", "10,000") in lines
+    assert row("Balance (on hand)", "9,960") in lines
+    assert row("Adjusted", "-3") in lines
+    assert row("Average use per day (7 days)", "2.14") in lines
+    assert row("Days of stock left", "4,648.0") in lines
+    text = reports.requisition_text(r, WIB)  # Indonesian
+    assert "kebutuhan 35.000, diterima 10.000, kurang 25.000" in text.splitlines()
+    assert row("Sisa (di tangan)", "9.960") in text.splitlines()
+    assert row("Cukup untuk (hari)", "4.648,0") in text.splitlines()
+    assert "per 24-11-2026 09:00 (UTC+07:00)" in text and not ISO_DATE.search(text)
     rows = list(csv.reader(io.StringIO(reports.requisition_csv(r))))
     assert rows == [
         list(reports.REQUISITION_CSV_COLUMNS),
@@ -254,7 +355,8 @@ def test_requisition_without_need_or_use(st: Store, clock: Clock) -> None:
     r = reports.requisition(st, tz=WIB)
     assert (r.need, r.short, r.per_day, r.days_left) == (None, None, 0.0, None)
     text = reports.requisition_text(r, WIB)
-    assert "Short" not in text and "Days of stock left                             -" in text
+    assert "Kekurangan" not in text
+    assert row("Cukup untuk (hari)", "-") in text.splitlines()
     with pytest.raises(reports.ReportError):
         reports.requisition(st, need=-1, tz=WIB)
     over = reports.requisition(st, need=0, tz=WIB)
@@ -283,11 +385,19 @@ def test_cli_report(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     assert d["office_code"] == "35.15"
     assert main(["report", "daily", "--date", DAY, "--csv", "--config", cfg]) == 0
     assert capsys.readouterr().out.startswith("date,section,key,value\n2026-11-23,printed,,3\n")
-    assert main(["report", "--config", cfg]) == 0  # today, 24 Nov WIB
-    assert capsys.readouterr().out.startswith("Daily report 2026-11-24 (UTC+07:00)")
+    assert main(["report", "--config", cfg]) == 0  # today, 24 Nov WIB, in Indonesian
+    assert capsys.readouterr().out.startswith(
+        "Laporan harian 24 Nov 2026\nkantor 35.15, stasiun ktp-01 | per 24-11-2026 09:00")
     assert main(["report", "blanks", "--need", "35000", "--config", cfg]) == 0
     out = capsys.readouterr().out
-    assert "need 35,000, received 100, short 34,900" in out
+    assert "kebutuhan 35.000, diterima 100, kurang 34.900" in out
+    english = tmp_path / "en.toml"
+    english.write_text(Path(cfg).read_text() + '[ui]\nlanguage = "en"\n')
+    try:
+        assert main(["report", "blanks", "--need", "35000", "--config", str(english)]) == 0
+    finally:
+        set_language("id")
+    assert "need 35,000, received 100, short 34,900" in capsys.readouterr().out
     assert main(["report", "blanks", "--csv", "--config", cfg]) == 0
     assert capsys.readouterr().out.splitlines()[1].startswith("35.15,ktp-01,")
 
@@ -302,7 +412,9 @@ def test_cli_report_usage_errors(st: Store, clock: Clock, tmp_path: Path, wib_lo
     assert "--need is for" in capsys.readouterr().err
     assert main(["report", "blanks", "--date", DAY, "--config", cfg]) == 2
     assert main(["report", "--date", "2026-11-25", "--config", cfg]) == 2
-    assert "has not started yet" in capsys.readouterr().err
+    assert "25-11-2026 belum dimulai" in capsys.readouterr().err
+    assert main(["report", "--pdf", "--config", cfg]) == 2
+    assert "--out" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         main(["report", "--date", "23/11/2026", "--config", cfg])
     assert e.value.code == 2
@@ -312,6 +424,35 @@ def test_cli_report_usage_errors(st: Store, clock: Clock, tmp_path: Path, wib_lo
     with pytest.raises(SystemExit) as e:
         main(["report", "blanks", "--need", "-4", "--config", cfg])
     assert e.value.code == 2
+
+
+def test_cli_report_out_saves_pdf_csv_and_text_with_their_modes(
+        st: Store, clock: Clock, tmp_path: Path, wib_local: None,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli.main import main
+
+    office_day(st, clock)
+    cfg = _config(tmp_path, st)
+    out = tmp_path / "out" / "harian.pdf"  # the folder is made
+    assert main(["report", "--date", DAY, "--out", str(out), "--config", cfg]) == 0
+    assert capsys.readouterr().out == f"Laporan disimpan: {out}\n"
+    assert out.read_bytes().startswith(b"%PDF-1.4") and b"(Laporan harian 23 Nov 2026)" in \
+        out.read_bytes()
+    assert out.stat().st_mode & 0o777 == 0o600  # operators' names and counts
+    csv_out = tmp_path / "out" / "blangko.txt"
+    assert main(["report", "blanks", "--csv", "--out", str(csv_out), "--config", cfg]) == 0
+    assert csv_out.read_text().startswith("office_code,station_id,as_of,")
+    assert csv_out.stat().st_mode & 0o777 == 0o644  # office figures only
+    text_out = tmp_path / "out" / "harian.txt"
+    assert main(["report", "--date", DAY, "--out", str(text_out), "--config", cfg]) == 0
+    capsys.readouterr()
+    assert main(["report", "--date", DAY, "--config", cfg]) == 0
+    assert text_out.read_text() == capsys.readouterr().out
+    # A "folder" that is a file: one line, exit 1.
+    (tmp_path / "afile").write_text("")
+    assert main(["report", "--out", str(tmp_path / "afile" / "x.csv"), "--config", cfg]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ktptui: Laporan tidak tersimpan:") and err.count("\n") == 1
 
 
 def test_requisition_window_matches_blanks_show_in_local_time(

@@ -29,6 +29,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
 
 from ktptui import actions
 from ktptui.actions import ActionRefused
+from ktptui.i18n import set_language
 from ktptui.model import Outcome
 from ktptui.office import sessions, suket
 from ktptui.store import Store, ledger
@@ -98,17 +99,32 @@ def test_open_and_close_record_the_differences_and_summarise(st: Store, clock: C
         "closed_at": "2026-11-23T09:30:00.000+00:00", "opened_by": SITI, "closed_by": BUDI,
         "operators": ["budi", "ktp", "siti"]}
     assert d["rejected_by_code"] == {"not_recorded": 1}
-    text = sessions.summary_text(summary, WIB)
+    set_language("en")
+    try:
+        text = sessions.summary_text(summary, WIB)
+    finally:
+        set_language("id")
     assert text.splitlines() == [
-        f"Session {summary.session.short_id} closed",
-        f"opened 2026-11-23 08:00 by {SITI}, closed 2026-11-23 16:30 by {BUDI} (8 h 30 min)",
+        f"Session {summary.session.short_id} closed (8 h 30 min)",
+        f"opened 2026-11-23 08:00 by {SITI}",
+        f"closed 2026-11-23 16:30 by {BUDI}",
         "count at open 118 (ledger 120, adjusted -2)",
         "count at close 115 (ledger 114, adjusted +1)",
-        "cards printed 3, spoiled 1, Sukets issued 1, rejected 1",
-        "adjustments: 2 (-1)",
+        "-" * 77,
+        f"{'Cards printed':40}{'3':>14}",
+        f"{'Blanks spoiled':40}{'1':>14}",
+        f"{'Sukets issued':40}{'1':>14}",
+        f"{'Jobs rejected by central':40}{'1':>14}",
+        f"{'Blank adjustments':40}{'2':>14}   (-1)",
         f"  -2  session open count 118 vs ledger 120 (operator {SITI})",
         f"  +1  session close count 115 vs ledger 114 (operator {BUDI})",
         "operators: budi, ktp, siti",
+    ]
+    # Indonesian (the default): its dates and words.
+    assert sessions.summary_text(summary, WIB).splitlines()[:3] == [
+        f"Sesi {summary.session.short_id} ditutup (8 jam 30 menit)",
+        f"dibuka 23-11-2026 08:00 oleh {SITI}",
+        f"ditutup 23-11-2026 16:30 oleh {BUDI}",
     ]
     details = [(e.operator, e.detail) for e in st.events() if e.kind == "session"]
     sid = summary.session.short_id
@@ -163,9 +179,10 @@ def test_show_the_open_session_so_far(st: Store, clock: Clock) -> None:
     d = now.to_dict()
     assert (d["closed"], d["closed_at"], d["as_of"], d["close_count"]) == (
         False, None, "2026-11-23T03:00:00.000+00:00", None)
-    assert sessions.summary_text(now, WIB).splitlines()[:2] == [
-        f"Session {now.session.short_id} open",
-        f"opened 2026-11-23 08:00 by {SITI}, so far until 2026-11-23 10:00 (2 h 00 min)",
+    assert sessions.summary_text(now, WIB).splitlines()[:3] == [
+        f"Sesi {now.session.short_id} terbuka (2 jam)",
+        f"dibuka 23-11-2026 08:00 oleh {SITI}",
+        "sejauh ini s.d. 23-11-2026 10:00",
     ]
 
 
@@ -181,13 +198,12 @@ def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     actions.receive_blanks(st, 120, operator="admin")
     clock.at("2026-11-23T01:00")
     assert main(["session", "show", *c]) == 0
-    assert capsys.readouterr().out == "no session open\n"
+    assert capsys.readouterr().out == "Tidak ada sesi terbuka.\n"
     assert main(["session", "show", "--json", *c]) == 0
     assert capsys.readouterr().out == "null\n"
     assert main(["session", "open", "--count", "118", *c]) == 0
     out = capsys.readouterr().out
-    assert out.endswith(": count 118, ledger 120; the difference -2 is recorded as a "
-                        "ledger adjustment\n")
+    assert out.endswith(": hitungan 118, buku besar 120; selisih -2 dicatat sebagai koreksi\n")
     assert main(["session", "open", "--count", "118", *c]) == 1
     assert "is still open: close it first" in capsys.readouterr().err
     assert main(["session", "show", "--json", *c]) == 0

@@ -9,15 +9,19 @@ nothing asserts elapsed time."""
 from __future__ import annotations
 
 import contextlib
+import io
+import re
 import stat
 from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tuikit import SIZE, loaded, until
 
-from ktptui import actions
+from ktptui import actions, fmt
 from ktptui.demo import DemoStation, demo_nik, demo_station
 from ktptui.i18n import set_language
 from ktptui.model import Job, State, transition
@@ -153,6 +157,94 @@ async def test_report_in_english() -> None:
         await until(pilot, lambda: any(x.startswith("Cards printed") for x in lines(app)))
         assert "(today)" in text_of(app, "#title")
         assert row(lines(app), "Jobs still waiting").split()[-1] == "1"
+
+
+def _shipment_yesterday(station: DemoStation) -> date:
+    """1,234 blanks received yesterday at noon (station time)."""
+    yesterday = datetime.now().astimezone().date() - timedelta(days=1)
+    noon = datetime.combine(yesterday, time(12)).astimezone()
+    with station.store.transaction() as tx:
+        tx.add_ledger(ledger.make_entry(ledger.Kind.RECEIVED, 1234, operator="admin",
+                                        note="SP-9", at=noon))
+    return yesterday
+
+
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+async def test_report_and_blanks_screens_in_indonesian_formats() -> None:
+    """Indonesian mode: 1.234 and 28-11-2026 / 28 Nov 2026 on the report and
+    the blanks screen, never an ISO date."""
+    days: list[date] = []
+    async with running(jobs=1, before=lambda s: days.append(_shipment_yesterday(s))) as (
+            _station, app, pilot):
+        yesterday = days[0]
+        await pilot.press("l", "left")
+        await until(pilot, lambda: any(x.startswith("Blangko diterima") for x in lines(app))
+                    and "(hari ini)" not in text_of(app, "#title"))
+        found = lines(app)
+        title = text_of(app, "#title")
+        assert title == f"Laporan harian {fmt.day_long(yesterday)}"
+        assert row(found, "Blangko diterima").split()[-1] == "1.234"
+        assert row(found, "Stok akhir blangko").split()[-1] == "1.234"  # the demo seeds today
+        end = yesterday + timedelta(days=1)
+        assert f"per {end.strftime('%d-%m-%Y')} 00:00" in found[0]
+        assert not ISO_DATE.search("\n".join([title, *found]))
+        await pilot.press("escape", "b")
+        await until(pilot, lambda: any("+1.234" in x for x in lines(app)))
+        shipment = next(x for x in lines(app) if "+1.234" in x)
+        assert shipment.startswith(f"{yesterday.strftime('%d-%m-%Y')} 12:00:00 terima")
+        summary = text_of(app, "#summary")
+        assert summary.startswith("Sisa 1.274 (diterima 1.274,") and not ISO_DATE.search(
+            "\n".join([summary, *lines(app)]))
+
+
+async def test_the_report_screen_shows_what_the_cli_prints(tmp_path: Path) -> None:
+    """One renderer: yesterday's report on the screen is, line for line, what
+    `ktptui report --date` prints for the same store."""
+    from ktptui.cli.main import main
+
+    days: list[date] = []
+    async with running(jobs=2, before=lambda s: days.append(_shipment_yesterday(s))) as (
+            station, app, pilot):
+        await pilot.press("l", "left")
+        await until(pilot, lambda: any(x.startswith("Blangko diterima") for x in lines(app))
+                    and "(hari ini)" not in text_of(app, "#title"))
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(f'[store]\ndata_dir = "{station.config.store.data_dir}"\n'
+                       '[station]\nid = "demo-station"\noffice_code = "35.15"\n')
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):  # the App holds sys.stdout meanwhile
+            assert main(["report", "--date", days[0].isoformat(), "--config", str(cfg)]) == 0
+        assert printed.getvalue().splitlines() == [text_of(app, "#title"), *lines(app)]
+
+
+async def test_reports_are_saved_from_the_screen_as_pdf_and_csv(tmp_path: Path) -> None:
+    folder = tmp_path / "laporan"
+    async with running(jobs=1) as (_station, app, pilot):
+        app.office.reports_dir = folder
+        await pilot.press("l")
+        await until(pilot, lambda: any(x.startswith("Kartu tercetak") for x in lines(app)))
+        await pilot.press("s")
+        today = datetime.now().astimezone().date()
+        pdf = folder / f"laporan-harian-{today.isoformat()}.pdf"
+        await until(pilot, lambda: f"Laporan disimpan: {pdf}" in messages(app))
+        assert pdf.read_bytes().startswith(b"%PDF-1.4")
+        assert stat.S_IMODE(pdf.stat().st_mode) == 0o600  # operators' names and counts
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        await pilot.press("b")
+        await until(pilot, lambda: any(x.startswith("Sisa") for x in lines(app)))
+        await pilot.press("c")
+        await until(pilot, lambda: "permintaan-blangko-" in messages(app))
+        (saved,) = folder.glob("permintaan-blangko-*.csv")
+        assert saved.read_text().startswith("office_code,station_id,as_of,")
+        assert stat.S_IMODE(saved.stat().st_mode) == 0o644
+        # A folder that cannot be made: said in one line, the screen stays.
+        (tmp_path / "afile").write_text("")
+        app.office.reports_dir = tmp_path / "afile" / "sub"
+        await pilot.press("s")
+        await until(pilot, lambda: "Laporan tidak tersimpan" in messages(app))
+        assert isinstance(app.screen, ReportScreen)
 
 
 # -- print sessions ------------------------------------------------------------------------

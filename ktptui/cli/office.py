@@ -63,6 +63,10 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
     fmt = r.add_mutually_exclusive_group()
     fmt.add_argument("--csv", action="store_true", help="CSV (see README)")
     fmt.add_argument("--json", action="store_true", help="a JSON object (see README)")
+    fmt.add_argument("--pdf", action="store_true", help="PDF (needs --out)")
+    r.add_argument("--out", type=Path, metavar="FILE",
+                   help="save the report in FILE instead of printing it (format: --csv, "
+                        "--json, --pdf, else from the name: .pdf .csv .json, other: text)")
 
     s = cmd("suket", "issue a Suket (temporary certificate) for a not_recorded or "
                      "long-waiting job")
@@ -103,29 +107,51 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
 
 # -- commands --------------------------------------------------------------------
 
+def _speak(ctx: Context) -> None:
+    """Office output in the configured language (``[ui] language``)."""
+    from ..i18n import set_language
+
+    set_language(ctx.config.ui.language)
+
+
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import fsutil
+    from ..i18n import t
     from ..office import reports
 
+    _speak(ctx)
     office, station = ctx.config.station.office_code, ctx.config.station.id
+    kind = ("csv" if args.csv else "json" if args.json else "pdf" if args.pdf
+            else reports.format_of(args.out) if args.out is not None else "text")
+    if kind == "pdf" and args.out is None:
+        _err(t("report.pdf_needs_out"))
+        return EXIT_USAGE
     try:
+        report: reports.Report
         if args.kind == "blanks":
             if args.date is not None:
                 _err("--date is for the daily report; the requisition is as of now")
                 return EXIT_USAGE
-            req = reports.requisition(ctx.store, need=args.need, office_code=office,
-                                      station_id=station)
-            _out(reports.requisition_csv(req) if args.csv else
-                 reports.requisition_json(req) if args.json else reports.requisition_text(req))
-            return EXIT_OK
-        if args.need is not None:
-            _err("--need is for `ktptui report blanks`")
-            return EXIT_USAGE
-        rep = reports.daily(ctx.store, args.date, office_code=office, station_id=station)
+            report = reports.requisition(ctx.store, need=args.need, office_code=office,
+                                         station_id=station)
+        else:
+            if args.need is not None:
+                _err("--need is for `ktptui report blanks`")
+                return EXIT_USAGE
+            report = reports.daily(ctx.store, args.date, office_code=office,
+                                   station_id=station)
     except reports.ReportError as e:
         _err(str(e))
         return EXIT_USAGE
-    _out(reports.daily_csv(rep) if args.csv else
-         reports.daily_json(rep) if args.json else reports.daily_text(rep))
+    if args.out is None:
+        _out(reports.render(report, kind).decode("utf-8"))
+        return EXIT_OK
+    try:
+        path = reports.save(report, args.out, kind)
+    except (OSError, fsutil.UnsafeFile) as e:
+        _err(t("report.not_saved", error=e))
+        return EXIT_REFUSED
+    _out(t("report.saved", path=path))
     return EXIT_OK
 
 
@@ -162,16 +188,19 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     import json
 
+    from .. import fmt
+    from ..i18n import t
     from ..office import sessions
 
+    _speak(ctx)
     store, op = ctx.store, ctx.operator
     match args.session_command:
         case "open":
             s = sessions.open_session(store, args.count, operator=op)
             adj = s.open_adjustment
-            _out(f"session {s.short_id} open: count {s.open_count}, ledger {s.open_ledger}"
-                 + (f"; the difference {adj:+d} is recorded as a ledger adjustment"
-                    if adj else ""))
+            _out(t("session.opened_adjusted" if adj else "session.opened", id=s.short_id,
+                   count=fmt.number(s.open_count), ledger=fmt.number(s.open_ledger),
+                   diff=adj))
         case "close":
             summary = sessions.close_session(store, args.count, operator=op)
             _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
@@ -182,12 +211,15 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
                 _out(json.dumps(so_far.to_dict() if so_far else None, ensure_ascii=False,
                                 indent=1))
             else:
-                _out(sessions.summary_text(so_far) if so_far else "no session open")
+                _out(sessions.summary_text(so_far) if so_far else t("session.none"))
     return EXIT_OK
 
 
 def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
+    from ..i18n import t
     from ..office import audit
+
+    _speak(ctx)
 
     try:
         since = audit.parse_since(args.since) if args.since else None
@@ -201,7 +233,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
     elif args.csv:
         _out(audit.to_csv(events))
     else:
-        _out("\n".join(audit.to_text_lines(events)) or "no events")
+        _out("\n".join(audit.to_text_lines(events)) or t("events.empty"))
     return EXIT_OK
 
 

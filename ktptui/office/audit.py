@@ -21,6 +21,7 @@ import json
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
+from .. import fmt
 from ..model import from_text, to_text
 from ..store import Event, Store
 
@@ -81,12 +82,11 @@ def to_csv(events: list[Event]) -> str:
 
 
 def to_text_lines(events: list[Event], tz: tzinfo | None = None) -> list[str]:
-    """``local time  kind  operator  job  detail`` per event."""
+    """``local time  kind  operator  job  detail`` per event (the time the
+    operator's way, ``fmt.stamp``; ``to_json`` / ``to_csv`` keep RFC 3339)."""
     out = []
     for e in events:
-        t = from_text(e.at)
-        when = (t.astimezone(tz) if tz is not None else t.astimezone()).strftime(
-            "%Y-%m-%d %H:%M:%S")
+        when = fmt.stamp(from_text(e.at), tz, seconds=True)
         job = e.job_id[:8] if e.job_id else "-"
         out.append(f"{when}  {e.kind:9} {e.operator:20} {job:8}  {e.detail}".rstrip())
     return out

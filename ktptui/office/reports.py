@@ -23,7 +23,16 @@ end of the day, or now for today):
   clipped to the day; one still open runs up to ``as_of``;
 * per operator (the name without ``@address``): printed and spoiled ledger
   entries, jobs added, and actions (every event except the monitors' ``link``
-  and ``power`` observations).
+  and ``power`` observations);
+* blank stock: closing = the ledger's balance now minus every entry at
+  ``as_of`` or later; opening = closing minus the day's entries, so
+  opening + received - printed - spoiled + adjusted = closing by construction
+  (the entries since are summed by the archive's index, not read).
+
+One renderer per report and format, used by the CLI and the TUI alike: text
+(``*_text``, in the operator's language through ``i18n`` and ``fmt``), PDF
+(``*_pdf``, that text on a page), CSV and JSON (machine formats: ISO dates,
+plain numbers, English keys).
 """
 
 from __future__ import annotations
@@ -31,14 +40,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
 from typing import Any
 
-from .. import model
+from .. import fmt, model
+from ..fsutil import write_atomic
+from ..i18n import t, t_opt
 from ..model import Job, State, from_text
+from ..pdf import text_pdf
 from ..store import Event, Store, ledger
 
 #: A citizen is still waiting for a card in these states (a card that is out
@@ -50,7 +64,11 @@ WAITING_STATES = frozenset(
 MONITOR_KINDS = frozenset({"link", "power"})
 NOT_RECORDED = "not_recorded"
 SUKET_KIND = "suket"
-WIDTH = 80
+#: Text reports fit the TUI's report view (80 columns less a cell each side
+#: and a scrollbar) and an 80-column terminal: a label, then its value
+#: right-aligned (wide enough for "1 jam 30 menit").
+WIDTH = 77
+LABEL, VALUE = 40, 14
 
 
 # -- time ----------------------------------------------------------------------------
@@ -218,6 +236,8 @@ class Activity:
     suket_reprints: int
     adjustments: tuple[ledger.Entry, ...]
     operators: dict[str, OperatorCounts] = field(default_factory=dict)
+    #: Blanks received (shipments) in the span.
+    received: int = 0
 
     @property
     def rejected_total(self) -> int:
@@ -241,12 +261,14 @@ def activity(records: Records, start: datetime, end: datetime) -> Activity:
     def bump(label: str, what: str) -> None:
         per_op.setdefault(operator_name(label), Counter())[what] += 1
 
-    printed = spoiled = 0
+    printed = spoiled = received = 0
     adjustments: list[ledger.Entry] = []
     for e in records.entries:
         if not inside(e.at):
             continue
-        if e.kind is ledger.Kind.PRINTED:
+        if e.kind is ledger.Kind.RECEIVED:
+            received += e.delta
+        elif e.kind is ledger.Kind.PRINTED:
             printed += 1
             bump(e.operator, "printed")
         elif e.kind is ledger.Kind.SPOILED:
@@ -282,7 +304,7 @@ def activity(records: Records, start: datetime, end: datetime) -> Activity:
     }
     return Activity(start, end, printed, spoiled,
                     dict(sorted(rejected.items(), key=lambda kv: (-kv[1], kv[0]))),
-                    with_suket, sukets, reprints, tuple(adjustments), operators)
+                    with_suket, sukets, reprints, tuple(adjustments), operators, received)
 
 
 # -- the daily report --------------------------------------------------------------
@@ -300,6 +322,9 @@ class DailyReport:
     oldest_waiting_since: datetime | None
     link_down_hours: float
     battery_hours: float
+    #: Blanks on hand at the day's start and at ``as_of``.
+    opening_stock: int
+    closing_stock: int
     office_code: str = ""
     station_id: str = ""
 
@@ -334,6 +359,9 @@ class DailyReport:
             },
             "link_down_hours": round(self.link_down_hours, 2),
             "battery_hours": round(self.battery_hours, 2),
+            "blanks": {"opening": self.opening_stock, "received": a.received,
+                       "printed": a.printed, "spoiled": a.spoiled, "adjusted": a.adjusted,
+                       "closing": self.closing_stock},
             "operators": {name: c.to_dict() for name, c in a.operators.items()},
         }
 
@@ -350,7 +378,7 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
     day = day or today(tz, now)
     start, end = day_bounds(day, tz)
     if start > now:
-        raise ReportError(f"{day.isoformat()} has not started yet: no report")
+        raise ReportError(t("report.not_started", day=fmt.day(day)))
     as_of = min(end, now)
     if records is None:
         store.refresh()
@@ -359,6 +387,8 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
     act = activity(rec, start, as_of)
     waiting = waiting_at(rec.jobs, as_of)
     oldest = waiting[0] if waiting else None
+    closing = store.ledger_totals().balance - store.ledger_change(model.to_text(as_of))
+    day_delta = act.received - act.printed - act.spoiled + act.adjusted
     return DailyReport(
         day=day, utc_offset=utc_offset(start, tz), start=start, as_of=as_of, activity=act,
         waiting=len(waiting), oldest_waiting_job=oldest.id if oldest else None,
@@ -366,58 +396,82 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
         link_down_hours=hours_within(outages(rec.events, "link", link_is_down), start, as_of),
         battery_hours=hours_within(outages(rec.events, "power", power_on_battery), start,
                                    as_of),
+        opening_stock=closing - day_delta, closing_stock=closing,
         office_code=office_code, station_id=station_id,
     )
 
 
-def duration_text(hours: float) -> str:
-    """``2 d 03 h`` / ``5.25 h``."""
-    if hours >= 24:
-        whole = int(hours)
-        return f"{whole // 24} d {whole % 24:02d} h"
-    return f"{hours:.2f} h"
-
-
-def _rule() -> str:
+def rule() -> str:
     return "-" * WIDTH
 
 
+def row(label: str, value: str, extra: str = "") -> str:
+    label = label if len(label) < LABEL else label[: LABEL - 2] + "~"
+    return f"{label:{LABEL}}{value:>{VALUE}}{extra}".rstrip()
+
+
+def _hours(hours: float) -> str:
+    return fmt.duration(hours * 3600)
+
+
+def _heading(office_code: str, station_id: str, as_of: datetime, offset: str,
+             tz: tzinfo | None) -> str:
+    where = t("report.where", office=office_code or "-", station=station_id or "-")
+    return f"{where} | " + t("report.as_of", at=fmt.stamp(as_of, tz), offset=offset)
+
+
 def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
+    """The daily report in the operator's language (the CLI and the TUI show
+    this same text; ``daily_pdf`` puts it on a page)."""
     a = r.activity
-    where = ", ".join(x for x in (f"office {r.office_code}" if r.office_code else "",
-                                  f"station {r.station_id}" if r.station_id else "") if x)
-    as_of = local(r.as_of, tz).strftime("%Y-%m-%d %H:%M")
     lines = [
-        f"Daily report {r.day.isoformat()} (UTC{r.utc_offset})" + (f"  {where}" if where else ""),
-        f"as of {as_of} station time",
-        _rule(),
-        f"{'Cards printed':32}{a.printed:>8}",
-        f"{'Blanks spoiled':32}{a.spoiled:>8}",
-        f"{'Jobs rejected':32}{a.rejected_total:>8}",
+        t("report.daily_title", day=fmt.day_long(r.day)),
+        _heading(r.office_code, r.station_id, r.as_of, r.utc_offset, tz),
+        rule(),
+        row(t("report.stock_open"), fmt.number(r.opening_stock)),
+        row(t("report.received"), fmt.number(a.received)),
+        row(t("report.printed"), fmt.number(a.printed)),
+        row(t("report.spoiled"), fmt.number(a.spoiled)),
+        row(t("report.adjusted"), fmt.number(a.adjusted, signed=bool(a.adjusted))),
+        row(t("report.stock_close"), fmt.number(r.closing_stock)),
+        row(t("report.rejected"), fmt.number(a.rejected_total)),
     ]
-    lines += [f"  {code:30}{n:>8}" for code, n in a.rejected.items()]
+    lines += [row(f"  {t_opt(f'code.{code}', code)}", fmt.number(n))
+              for code, n in a.rejected.items()]
     lines += [
-        f"{'Not recorded (Suket needed)':32}{a.not_recorded:>8}",
-        f"{'  of them given a Suket':32}{a.not_recorded_with_suket:>8}",
-        f"{'Sukets issued':32}{a.sukets_issued:>8}"
-        + (f"   ({a.suket_reprints} reprint{'s' * (a.suket_reprints != 1)})"
-           if a.suket_reprints else ""),
-        f"{'Jobs still waiting':32}{r.waiting:>8}",
+        row(t("report.not_recorded"), fmt.number(a.not_recorded)),
+        row(t("report.with_suket"), fmt.number(a.not_recorded_with_suket)),
+        row(t("report.sukets"), fmt.number(a.sukets_issued),
+             f"   {t('report.reprints', n=fmt.number(a.suket_reprints))}"
+             if a.suket_reprints else ""),
+        row(t("report.waiting"), fmt.number(r.waiting)),
     ]
-    if r.oldest_waiting_job and r.oldest_waiting_hours is not None:
-        lines.append(f"{'  oldest':32}{r.oldest_waiting_job[:8]:>8}   waiting "
-                     f"{duration_text(r.oldest_waiting_hours)}")
+    oldest = r.oldest_waiting_hours
+    if r.oldest_waiting_job and oldest is not None:
+        lines.append(t("report.oldest", job=r.oldest_waiting_job[:8], time=_hours(oldest)))
     lines += [
-        f"{'Link to central down':32}{r.link_down_hours:>8.2f} h",
-        f"{'On UPS battery':32}{r.battery_hours:>8.2f} h",
+        row(t("report.link_down"), _hours(r.link_down_hours)),
+        row(t("report.battery"), _hours(r.battery_hours)),
         "",
-        f"{'Operator':32}{'printed':>8}{'spoiled':>10}{'added':>10}{'actions':>10}",
+        f"{t('report.op'):25}{t('report.op_printed'):>13}{t('report.op_spoiled'):>13}"
+        f"{t('report.op_added'):>13}{t('report.op_actions'):>13}",
     ]
     for name, c in a.operators.items():
-        lines.append(f"{name[:31]:32}{c.printed:>8}{c.spoiled:>10}{c.added:>10}{c.actions:>10}")
+        lines.append(f"{name[:24]:25}{fmt.number(c.printed):>13}{fmt.number(c.spoiled):>13}"
+                     f"{fmt.number(c.added):>13}{fmt.number(c.actions):>13}")
     if not a.operators:
-        lines.append("(no operator activity)")
+        lines.append(t("report.no_operators"))
     return "\n".join(lines)
+
+
+def text_to_pdf(text: str) -> bytes:
+    """A report's text on an A4 page (Courier; smaller type for a long one)."""
+    lines = text.splitlines()
+    return text_pdf(lines, font_size=11 if len(lines) <= 55 else 7, title=lines[0])
+
+
+def daily_pdf(r: DailyReport, tz: tzinfo | None = None) -> bytes:
+    return text_to_pdf(daily_text(r, tz))
 
 
 DAILY_CSV_COLUMNS = ("date", "section", "key", "value")
@@ -438,6 +492,7 @@ def daily_csv(r: DailyReport) -> str:
          else f"{d['waiting']['oldest_hours']:.2f}"),
         ("outage", "link_down_hours", f"{d['link_down_hours']:.2f}"),
         ("outage", "battery_hours", f"{d['battery_hours']:.2f}"),
+        *(("blanks", k, v) for k, v in d["blanks"].items()),
     ]
     for name, counts in d["operators"].items():
         rows += [(f"operator_{what}", name, n) for what, n in counts.items()]
@@ -511,7 +566,7 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
     """Ledger totals, use per day over the last ``window_days`` local days (today
     included, printed + spoiled, as ``ledger.forecast``), and the shortfall."""
     if need is not None and need < 0:
-        raise ReportError(f"--need must be 0 or more, got {need}")
+        raise ReportError(t("report.bad_need", need=need))
     now = now_utc(now)
     store.refresh()
     rec = store.reconcile()
@@ -544,33 +599,37 @@ def blanks_used(store: Store, first: date, last: date, tz: tzinfo | None = None)
 
 
 def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:
-    t = r.totals
-    where = ", ".join(x for x in (f"office {r.office_code}" if r.office_code else "",
-                                  f"station {r.station_id}" if r.station_id else "") if x)
-    days = "-" if r.days_left is None else f"{r.days_left:,.1f}"
+    """The blank requisition in the operator's language (CLI and TUI)."""
+    tot = r.totals
+    days = "-" if r.days_left is None else fmt.number(r.days_left, 1)
     lines = [
-        "Blank requisition (permintaan blangko KTP-el)" + (f"  {where}" if where else ""),
-        f"as of {local(r.as_of, tz).strftime('%Y-%m-%d %H:%M')} (UTC{r.utc_offset})",
-        _rule(),
-        f"{'Received':36}{t.received:>12,}",
-        f"{'Used (cards printed)':36}{t.printed:>12,}",
-        f"{'Spoiled':36}{t.spoiled:>12,}",
-        f"{'Adjusted':36}{t.adjusted:>+12,}",
-        f"{'Balance (on hand)':36}{t.balance:>12,}",
-        f"{f'Average use per day ({r.window_days} days)':36}{r.per_day:>12,.2f}",
-        f"{'Days of stock left':36}{days:>12}",
-        f"{'Jobs waiting for a card':36}{r.waiting:>12,}",
+        t("report.requisition_title"),
+        _heading(r.office_code, r.station_id, r.as_of, r.utc_offset, tz),
+        rule(),
+        row(t("req.received"), fmt.number(tot.received)),
+        row(t("req.used"), fmt.number(tot.printed)),
+        row(t("req.spoiled"), fmt.number(tot.spoiled)),
+        row(t("req.adjusted"), fmt.number(tot.adjusted, signed=bool(tot.adjusted))),
+        row(t("req.balance"), fmt.number(tot.balance)),
+        row(t("req.per_day", days=r.window_days), fmt.number(r.per_day, 2)),
+        row(t("req.days_left"), days),
+        row(t("req.waiting"), fmt.number(r.waiting)),
     ]
     if r.need is not None and r.short is not None:
         lines += [
-            f"{'Need':36}{r.need:>12,}",
-            f"{'Short':36}{r.short:>12,}",
+            row(t("req.need"), fmt.number(r.need)),
+            row(t("req.short"), fmt.number(r.short)),
             "",
-            f"need {r.need:,}, received {t.received:,}, short {r.short:,}",
+            t("req.sentence", need=fmt.number(r.need), received=fmt.number(tot.received),
+              short=fmt.number(r.short)),
         ]
-    lines.append(f"ledger: {r.reconciliation}"
-                 + ("" if r.reconciled else "  -- DOES NOT RECONCILE"))
+    lines.append(t("req.ledger", text=r.reconciliation)
+                 + ("" if r.reconciled else f"  -- {t('req.not_reconciled')}"))
     return "\n".join(lines)
+
+
+def requisition_pdf(r: Requisition, tz: tzinfo | None = None) -> bytes:
+    return text_to_pdf(requisition_text(r, tz))
 
 
 REQUISITION_CSV_COLUMNS = (
@@ -593,3 +652,72 @@ def requisition_csv(r: Requisition) -> str:
 
 def requisition_json(r: Requisition) -> str:
     return json.dumps(r.to_dict(), ensure_ascii=False, indent=1)
+
+
+# -- one way to render and save any report --------------------------------------------
+
+Report = DailyReport | Requisition
+#: The formats a report is saved in; "text" is what the terminal shows.
+FORMATS = ("text", "pdf", "csv", "json")
+
+
+def render(report: Report, kind: str, tz: tzinfo | None = None) -> bytes:
+    """``report`` in format ``kind`` (one of ``FORMATS``), as the file's bytes."""
+    if kind not in FORMATS:
+        raise ValueError(f"unknown report format {kind!r}; known: {', '.join(FORMATS)}")
+    if kind == "pdf":
+        return text_to_pdf(_text(report, tz))
+    if kind == "text":
+        return (_text(report, tz) + "\n").encode("utf-8")
+    if isinstance(report, DailyReport):
+        return (daily_csv(report) if kind == "csv" else daily_json(report)).encode("utf-8")
+    return (requisition_csv(report) if kind == "csv" else requisition_json(report)).encode()
+
+
+def _text(report: Report, tz: tzinfo | None) -> str:
+    if isinstance(report, DailyReport):
+        return daily_text(report, tz)
+    return requisition_text(report, tz)
+
+
+def format_of(path: Path) -> str:
+    """The format a file name asks for: ``.pdf``, ``.csv``, ``.json``; else text."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in ("pdf", "csv", "json") else "text"
+
+
+def personal(report: Report) -> bool:
+    """Whether a saved report holds personal data, so its file is 0600: the
+    daily report names operators with their own counts (no citizen's NIK or
+    name); the requisition has office figures only (0644, to send on)."""
+    return isinstance(report, DailyReport)
+
+
+def file_name(report: Report, kind: str) -> str:
+    """``laporan-harian-2026-11-28.pdf``, ``permintaan-blangko-2026-11-28-1405.csv``:
+    ISO dates in file names, so they sort (station local time)."""
+    ext = "txt" if kind == "text" else kind
+    if isinstance(report, DailyReport):
+        return f"laporan-harian-{report.day.isoformat()}.{ext}"
+    at = local(report.as_of).strftime("%Y-%m-%d-%H%M")
+    return f"permintaan-blangko-{at}.{ext}"
+
+
+def default_folder() -> Path:
+    """Where the TUI saves reports: ``~/ktptui-laporan`` (a plain folder in
+    the operator's home, easy to find and to copy off with scp or a USB stick)."""
+    return Path.home() / "ktptui-laporan"
+
+
+def save(report: Report, path: Path, kind: str | None = None,
+         tz: tzinfo | None = None) -> Path:
+    """Write ``report`` to ``path`` (format from ``kind`` or the name),
+    atomically, 0600 when ``personal``; the folder is made (0700) if missing."""
+    kind = kind or format_of(path)
+    data = render(report, kind, tz)
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+    write_atomic(path, data)
+    if not personal(report):
+        os.chmod(path, 0o644)
+    return path

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from .. import model
+from .. import fmt, model
 from ..actions import ActionRefused
+from ..i18n import t
 from ..model import from_text, to_text
 from ..store import Store, Transaction, ledger
 from . import reports
@@ -221,38 +222,38 @@ def close_session(store: Store, count: int, *, operator: str,
     return summary
 
 
-def _duration(d: timedelta) -> str:
-    minutes = int(d.total_seconds()) // 60
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+def _count_line(key: str, count: int, ledger_: int) -> str:
+    if count == ledger_:
+        return t(key, count=fmt.number(count), ledger=fmt.number(ledger_))
+    return t(f"{key}_adj", count=fmt.number(count), ledger=fmt.number(ledger_),
+             diff=count - ledger_)
 
 
 def summary_text(s: Summary, tz: tzinfo | None = None) -> str:
-    def when(t: datetime) -> str:
-        return reports.local(t, tz).strftime("%Y-%m-%d %H:%M")
-
+    """A session's summary in the operator's language: what ``ktptui session
+    close|show`` prints and the TUI's session screen shows."""
     sess = s.session
-    opened = from_text(sess.opened_at)
     a = s.activity
-    head = f"Session {sess.short_id} " + ("closed" if s.closed else "open")
     lines = [
-        head,
-        f"opened {when(opened)} by {sess.opened_by}"
-        + (f", closed {when(s.until)} by {s.closed_by}" if s.closed
-           else f", so far until {when(s.until)}")
-        + f" ({_duration(s.duration)})",
-        f"count at open {sess.open_count} (ledger {sess.open_ledger}"
-        + (f", adjusted {sess.open_adjustment:+d})" if sess.open_adjustment else ")"),
+        t("summary.head_closed" if s.closed else "summary.head_open", id=sess.short_id)
+        + " (" + fmt.duration(s.duration.total_seconds()) + ")",
+        t("summary.opened", at=fmt.stamp(from_text(sess.opened_at), tz), by=sess.opened_by),
+        t("summary.closed", at=fmt.stamp(s.until, tz), by=s.closed_by or "-") if s.closed
+        else t("summary.until", at=fmt.stamp(s.until, tz)),
+        _count_line("summary.count_open", sess.open_count, sess.open_ledger),
     ]
-    if s.closed:
-        lines.append(f"count at close {s.close_count} (ledger {s.close_ledger}"
-                     + (f", adjusted {s.close_adjustment:+d})" if s.close_adjustment
-                        else ")"))
+    if s.closed and s.close_count is not None and s.close_ledger is not None:
+        lines.append(_count_line("summary.count_close", s.close_count, s.close_ledger))
+    total = sum(e.delta for e in s.adjustments)
     lines += [
-        f"cards printed {a.printed}, spoiled {a.spoiled}, Sukets issued {a.sukets_issued}, "
-        f"rejected {a.rejected_total}",
-        f"adjustments: {len(s.adjustments)}"
-        + (f" ({sum(e.delta for e in s.adjustments):+d})" if s.adjustments else ""),
+        reports.rule(),
+        reports.row(t("report.printed"), fmt.number(a.printed)),
+        reports.row(t("report.spoiled"), fmt.number(a.spoiled)),
+        reports.row(t("report.sukets"), fmt.number(a.sukets_issued)),
+        reports.row(t("report.rejected"), fmt.number(a.rejected_total)),
+        reports.row(t("summary.adjustments"), fmt.number(len(s.adjustments)),
+                    f"   ({fmt.number(total, signed=True)})" if s.adjustments else ""),
     ]
-    lines += [f"  {e.delta:+d}  {e.note}" for e in s.adjustments]
-    lines.append(f"operators: {', '.join(s.operators)}")
+    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}" for e in s.adjustments]
+    lines.append(t("summary.operators", names=", ".join(s.operators)))
     return "\n".join(lines)

@@ -648,6 +648,16 @@ class Archive:
                                    "hour < ? AND n > 0", (since, until)).fetchall())
         return self._guarded(query)
 
+    def ledger_change(self, since: str) -> int:
+        """The net change of the archived blanks from ``since`` on (the sum of
+        the deltas at ``since`` or later), from the index alone."""
+        def query(db: sqlite3.Connection) -> int:
+            self._catch_up(db, ("ledger",))
+            (total,) = db.execute("SELECT coalesce(sum(delta), 0) FROM ledger WHERE at >= ?",
+                                  (since,)).fetchone()
+            return int(total)
+        return self._guarded(query)
+
     def ledger_entries(self, since: str | None = None, until: str | None = None
                ) -> Iterator[dict[str, Any]]:
         where, args = _range("at", since, until)

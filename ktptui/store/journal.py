@@ -748,6 +748,17 @@ class Store:
         n = sum(self.history.ledger_used(since, until).values())
         return n + sum(1 for d in hot if d["id"] not in archived)
 
+    def ledger_change(self, since: str) -> int:
+        """The net change of the blank balance from ``since`` (a stored UTC
+        text) on: the archive's index sums its entries, the hot entries not
+        archived yet are added (a past day's closing stock is the balance
+        less this, without reading the entries since)."""
+        with self._mutex:
+            hot = [d for d in self._table("ledger").values() if d["at"] >= since]
+        archived = self.history.ledger_ids(d["id"] for d in hot)
+        return self.history.ledger_change(since) + sum(
+            int(d["delta"]) for d in hot if d["id"] not in archived)
+
     def meta(self, key: str, default: Any = None) -> Any:
         with self._mutex:
             doc = self._table("meta").get(key)

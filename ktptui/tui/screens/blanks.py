@@ -10,8 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from ... import actions
-from ...fmt import local_time, one_line, window_start
+from ... import actions, fmt
+from ...fmt import one_line, window_start
 from ...i18n import t
 from ...store import ledger
 from ..keys import translate
@@ -34,7 +34,8 @@ def _ktp(screen: Screen[Any]) -> KtpApp:
 
 def entry_line(e: ledger.Entry) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
-    return (f"{local_time(e.at, with_date=True)} {t(f'kind.{e.kind.value}'):8} {e.delta:+5d} "
+    return (f"{fmt.stamp(e.at, seconds=True)} {t(f'kind.{e.kind.value}'):8} "
+            f"{fmt.number(e.delta, signed=True):>6} "
             f"{e.operator}{job} {one_line(e.note)}")
 
 
@@ -93,7 +94,7 @@ class BlankForm(ModalScreen[bool]):
         else:
             done = app.act(actions.adjust_blanks, count, reason=note)
         if done is not None:
-            app.notify(t("blanks.recorded", balance=app.blanks.balance))
+            app.notify(t("blanks.recorded", balance=fmt.number(app.blanks.balance)))
             self.dismiss(True)
 
     def action_close(self) -> None:
@@ -138,9 +139,10 @@ class BlanksScreen(Screen[None]):
         store = app.store
         totals = store.ledger_totals()
         summary = self.query_one("#summary", Static)
-        summary.update(t("blanks.summary", balance=totals.balance, received=totals.received,
-                         printed=totals.printed, spoiled=totals.spoiled,
-                         adjusted=totals.adjusted))
+        summary.update(t("blanks.summary", balance=fmt.number(totals.balance),
+                         received=fmt.number(totals.received),
+                         printed=fmt.number(totals.printed), spoiled=fmt.number(totals.spoiled),
+                         adjusted=fmt.number(totals.adjusted, signed=True)))
         summary.set_class(totals.balance < app.low_threshold, "-low")
         self.blanks_known()
         self._seq += 1
@@ -158,11 +160,11 @@ class BlanksScreen(Screen[None]):
         app = _ktp(self)
         info = app.blanks
         lines = [t("common.loading") if info.loading
-                 else t("blanks.forecast", per_day=app.blanks_per_day or 0.0,
-                        days=f"{info.days_left:.0f}")
+                 else t("blanks.forecast", per_day=fmt.number(app.blanks_per_day or 0.0, 1),
+                        days=fmt.number(info.days_left))
                  if info.days_left is not None else t("blanks.forecast_none")]
         if info.balance < app.low_threshold:
-            lines.append(t("blanks.low", threshold=app.low_threshold))
+            lines.append(t("blanks.low", threshold=fmt.number(app.low_threshold)))
         self.query_one("#forecast", Static).update("\n".join(lines))
 
     def on_core_done(self, message: CoreDone) -> None:

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...fmt import local_time, one_line, reason_label, state_label
+from ...fmt import one_line, reason_label, stamp, state_label
 from ...i18n import t, t_opt
 from ...model import Job
 from ..keys import translate
@@ -28,12 +28,12 @@ def field_lines(job: Job) -> list[str]:
         ("field.attempt", str(job.attempt)),
         ("field.priority", t(f"priority.{job.priority.value}")),
         ("field.reason", reason_label(job)),
-        ("field.created", local_time(job.created_at, with_date=True)),
-        ("field.updated", local_time(job.updated_at, with_date=True)),
+        ("field.created", stamp(job.created_at, seconds=True)),
+        ("field.updated", stamp(job.updated_at, seconds=True)),
         ("field.operator", job.operator),
     ]
     if job.expires_at:
-        rows.append(("field.expires", local_time(job.expires_at, with_date=True)))
+        rows.append(("field.expires", stamp(job.expires_at, seconds=True)))
     if job.note:
         rows.append(("field.note", one_line(job.note)))
     if job.last_error:
@@ -49,7 +49,7 @@ def _state(value: str | None) -> str:
 
 def history_lines(job: Job) -> list[str]:
     return [
-        f"{local_time(h.at, with_date=True)}  {_state(h.from_state):>11} -> "
+        f"{stamp(h.at, seconds=True)}  {_state(h.from_state):>11} -> "
         f"{_state(h.to_state):11} {h.operator}  {one_line(h.note)}"
         for h in job.history
     ]

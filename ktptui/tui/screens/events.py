@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...fmt import local_time, one_line, window_start
+from ...fmt import one_line, stamp, window_start
 from ...i18n import t
 from ...store import Event
 from ..keys import translate
@@ -28,7 +28,7 @@ EVENTS_DAYS = 7
 
 def event_line(e: Event) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
-    return f"{local_time(e.at, with_date=True)} {e.kind:8} {e.operator}{job} {one_line(e.detail)}"
+    return f"{stamp(e.at, seconds=True)} {e.kind:8} {e.operator}{job} {one_line(e.detail)}"
 
 
 class EventsScreen(Screen[None]):

@@ -9,7 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...fmt import window_start
+from ...fmt import number, window_start
 from ...i18n import t
 from ...model import FINAL_STATES, Job
 from ...store import JobNotFound, Store
@@ -112,7 +112,7 @@ class FinishedScreen(Screen[None]):
         self.query_one("#title", Static).update(" | ".join(parts))
 
     def on_job_table_counted(self, message: JobTable.Counted) -> None:
-        self._count = t("queue.count", shown=message.shown, total=message.total)
+        self._count = t("queue.count", shown=number(message.shown), total=number(message.total))
         self._title()
 
     def on_job_table_resized(self, message: JobTable.Resized) -> None:

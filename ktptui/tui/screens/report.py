@@ -1,9 +1,12 @@
 """``l``: the daily report (``←`` / ``→`` step a day, ``t`` today) and, with
-``b``, the blank requisition with the shortfall against a need typed in.
+``b``, the blank requisition with the shortfall against a need typed in;
+``s`` saves the report shown as PDF, ``c`` as CSV, in ``reports.default_folder()``
+(``~/ktptui-laporan``), and says where.
 
 The figures come from ``reports.daily`` / ``reports.requisition`` in a thread
-worker (they read history: never on the UI thread); the screen words them in
-the operator's language (``office.py``). What they load is theirs to choose
+worker (they read history: never on the UI thread), and the text shown is
+``reports.daily_text`` / ``requisition_text``: the very text ``ktptui report``
+prints. Saving runs in a worker too. What they load is theirs to choose
 (the day's records, not the archive); the commits their refresh picks up go
 to the App's poll afterwards (``resync``), as for the requisition.
 """
@@ -11,6 +14,7 @@ to the App's poll afterwards (``resync``), as for the requisition.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -20,10 +24,10 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 
+from ... import fmt
 from ...i18n import t
 from ...office import reports
 from ..keys import translate
-from ..office import daily_lines, requisition_lines
 from ..widgets.digits_input import DigitsInput
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core, resync
@@ -46,6 +50,8 @@ class ReportScreen(Screen[None]):
         Binding("t", "today", "key.today"),
         Binding("b", "show('blanks')", "key.requisition"),
         Binding("h", "show('daily')", "key.daily"),
+        Binding("s", "save('pdf')", "key.save_pdf"),
+        Binding("c", "save('csv')", "key.save_csv"),
         Binding("escape,q,l", "app.pop_screen", "key.back"),
     ]
 
@@ -59,6 +65,9 @@ class ReportScreen(Screen[None]):
         self._want = ""
         self._syncing = False
         self._follow: Timer | None = None
+        #: The report on screen (what ``s`` / ``c`` save), None while loading.
+        self.shown: reports.Report | None = None
+        self._saves = 0
 
     @property
     def ktp(self) -> KtpApp:
@@ -94,6 +103,8 @@ class ReportScreen(Screen[None]):
             return self.view == DAILY and self.day is not None and self.day != self.today
         if action == "show":
             return bool(parameters) and parameters[0] != self.view
+        if action == "save":
+            return self.shown is not None
         return True
 
     # -- actions -------------------------------------------------------------------------
@@ -121,6 +132,23 @@ class ReportScreen(Screen[None]):
         self.refresh_bindings()
         self.load()
 
+    def action_save(self, kind: str) -> None:
+        """Save the report on screen (as shown: the same figures) in a worker."""
+        report = self.shown
+        if report is None:
+            return
+        folder = self.ktp.office.reports_dir or reports.default_folder()
+        path = folder / reports.file_name(report, kind)
+        self._saves += 1
+
+        def work() -> object:
+            try:
+                return reports.save(report, path, kind)
+            except OSError as e:  # a full disk, a folder it may not write: said
+                return OSError(e.strerror or str(e))
+
+        call_core(self, f"save-{self._saves}", work)
+
     def on_input_submitted(self, event: DigitsInput.Submitted) -> None:
         event.stop()
         self.need = self.query_one("#need", DigitsInput).number
@@ -131,7 +159,7 @@ class ReportScreen(Screen[None]):
         if self.view == BLANKS:
             return t("report.requisition_title")
         day = self.day or self.today
-        title = t("report.daily_title", day=day.isoformat())
+        title = t("report.daily_title", day=fmt.day_long(day))
         return f"{title} ({t('report.today')})" if day == self.today else title
 
     def load(self, *, quiet: bool = False) -> None:
@@ -146,27 +174,30 @@ class ReportScreen(Screen[None]):
         self._want = tag
         self.query_one("#title", Static).update(self._title())
         if not quiet:
+            self.shown = None
+            self.refresh_bindings()
             self.query_one(LinesView).set_lines([t("report.loading")])
         if self.view == BLANKS:
             need = self.need
 
             def work() -> object:
-                req = reports.requisition(store, need=need, now=now,
-                                          office_code=office.office_code,
-                                          station_id=office.station_id)
-                return requisition_lines(req)
+                return reports.requisition(store, need=need, now=now,
+                                           office_code=office.office_code,
+                                           station_id=office.station_id)
         else:
             day = self.day
 
             def work() -> object:
-                rep = reports.daily(store, day, now=now, office_code=office.office_code,
-                                    station_id=office.station_id)
-                return daily_lines(rep)
+                return reports.daily(store, day, now=now, office_code=office.office_code,
+                                     station_id=office.station_id)
 
         call_core(self, tag, work)
 
     def on_core_done(self, message: CoreDone) -> None:
         message.stop()
+        if message.tag.startswith("save-"):
+            self._saved(message)
+            return
         # Both reports refreshed the store: hand what that picked up to the
         # App (not followed here: the report would chase its own refresh).
         self._syncing = True
@@ -180,9 +211,29 @@ class ReportScreen(Screen[None]):
         if message.error:
             view.set_lines([t("action.refused") + ": " + message.error])
             return
-        lines = message.value
-        assert isinstance(lines, list)
-        view.set_lines(lines)
+        report = message.value
+        if not isinstance(report, reports.DailyReport | reports.Requisition):
+            return
+        self.shown = report
+        self.refresh_bindings()
+        lines = (reports.daily_text(report) if isinstance(report, reports.DailyReport)
+                 else reports.requisition_text(report)).splitlines()
+        if isinstance(report, reports.Requisition) and report.need is None:
+            lines += ["", t("req.no_need")]  # a hint on screen, not part of the report
+        # The report's heading is the screen's title line (the text has no
+        # room to spare at 80x24): title and lines are what the CLI prints.
+        today = isinstance(report, reports.DailyReport) and report.day == self.today
+        self.query_one("#title", Static).update(
+            f"{lines[0]} ({t('report.today')})" if today else lines[0])
+        view.set_lines(lines[1:])
+
+    def _saved(self, message: CoreDone) -> None:
+        value = message.value
+        if isinstance(value, Path):
+            self.notify(t("report.saved", path=value), timeout=10)
+        else:
+            error = message.error or str(value)
+            self.notify(t("report.not_saved", error=error), severity="error", timeout=10)
 
     def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
         """Today's figures follow the printer (a past day's do not change)."""

@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ...fmt import MARKERS, Clock, age, fit, local_time, reason_label, state_label, utc_now
+from ...fmt import MARKERS, Clock, age, fit, reason_label, short_stamp, state_label, utc_now
 from ...i18n import t, t_opt
 from ...model import FINAL_STATES, Job, Priority, State, queue_key
 from ...text import clean
@@ -35,7 +35,7 @@ SortKey = tuple[Any, ...]
 
 # Column widths (cells); name and last error share what is left. The queue
 # shows the position and the age ("45m"); the finished view has no position
-# and shows when the job finished ("11-23 14:05").
+# and shows when the job finished ("23-11 14:05" in Indonesian).
 W_POS, W_MARK, W_NIK, W_REASON, W_STATE, W_TRY, W_AGE, W_WHEN = 5, 1, 16, 9, 11, 2, 4, 11
 
 
@@ -405,7 +405,7 @@ class JobTable(ScrollView, can_focus=True):
         if job is None:
             return Strip.blank(width, self.rich_style)
         if self.finished:
-            when = local_time(job.updated_at, with_date=True)[5:16]
+            when = short_stamp(job.updated_at)
             position = 0
         else:
             when = age(job.created_at, self._now)
