@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import model, nik
+from .errors import Kind, KtpError
 from .model import (
     HOLDS_AUTHORIZATION,
     IllegalTransition,
@@ -28,8 +29,10 @@ from .model import (
 from .store import OutboxItem, Store, Transaction, ledger
 
 
-class ActionRefused(Exception):
+class ActionRefused(KtpError):
     """The action cannot be done; the message says why (CLI exit code 1)."""
+
+    error_kind = Kind.REFUSED
 
 
 def _job(tx: Transaction, ref: str) -> Job:
@@ -49,12 +52,10 @@ def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "", *
 
 def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.NEW,
         urgent: bool = False, note: str = "") -> Job:
-    """Queue a citizen's card request (link or no link)."""
+    """Queue a citizen's card request (link or no link). A malformed NIK
+    raises ``nik.InvalidNik`` (bad input), the same words every front shows."""
     nik_text = nik_text.strip()
-    try:
-        nik.validate(nik_text)
-    except nik.InvalidNik as e:
-        raise ActionRefused(str(e)) from None
+    nik.validate(nik_text)
     with store.transaction() as tx:
         existing = store.active_job_for_nik(nik_text)
         if existing is not None:

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from .errors import Kind, KtpError
 from .fsutil import StoreError, open_nofollow, user_name
 from .identity import operator_name
 
@@ -162,8 +163,10 @@ class Holder:
         return f"{self.role} of user {self.user}, pid {self.pid} on {self.host}, since {since}"
 
 
-class EngineBusy(Exception):
+class EngineBusy(KtpError):
     """Another process already drives the printer."""
+
+    error_kind = Kind.REFUSED
 
     def __init__(self, holder: Holder | None, path: Path) -> None:
         who = holder.describe() if holder else "an unknown process"

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import Kind, KtpError
+
 
 class State(enum.StrEnum):
     QUEUED = "queued"  # waiting for central
@@ -80,8 +82,10 @@ TRANSITIONS: dict[tuple[State, State], bool] = {
 }
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(KtpError, ValueError):
     """A state change the table does not allow."""
+
+    error_kind = Kind.REFUSED
 
     def __init__(self, job: Job, to: State) -> None:
         allowed = sorted(t.value for (f, t) in TRANSITIONS if f is job.state)

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import enum
 
+from ..errors import Kind, KtpError
 
-class CentralError(Exception):
+
+class CentralError(KtpError):
     """Anything that went wrong talking to central; ``str()`` is operator-readable."""
+
+    error_kind = Kind.CENTRAL
 
 
 class Trouble(enum.StrEnum):

@@ -38,6 +38,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .. import model
+from ..errors import Kind, KtpError
 from ..model import Job, State, from_text
 from ..store import Event, Store, ledger
 
@@ -338,8 +339,10 @@ class DailyReport:
         }
 
 
-class ReportError(ValueError):
+class ReportError(KtpError, ValueError):
     """A report that cannot be made as asked (CLI usage error)."""
+
+    error_kind = Kind.BAD_INPUT
 
 
 def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from .. import errors
+from ..errors import KtpError
 from ..model import from_text, now_utc, to_text
 
 
@@ -24,8 +26,10 @@ class Kind(enum.StrEnum):
     ADJUSTED = "adjusted"  # +/-N, a counted difference (reason required)
 
 
-class LedgerError(ValueError):
+class LedgerError(KtpError, ValueError):
     """An entry the ledger refuses (the message says why and what to do)."""
+
+    error_kind = errors.Kind.REFUSED
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import Kind
 from ..fsutil import StoreError
 from ..locks import open_private
 from ..model import Job, now_utc, to_text
@@ -27,7 +28,9 @@ class StoreFull(StoreError):
 
 
 class JobNotFound(StoreError):
-    pass
+    """No such job (or the reference is ambiguous): the store is fine."""
+
+    error_kind = Kind.REFUSED
 
 
 @dataclass(frozen=True)
