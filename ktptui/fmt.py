@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from . import model
 from .i18n import t, t_opt
 from .model import Job, State, to_text
 
@@ -25,7 +26,7 @@ MARKERS: dict[State, str] = {
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return model.now_utc()  # the core's one clock
 
 
 def parse(stamp: str | None) -> datetime | None:

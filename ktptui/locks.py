@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from . import model
 from .errors import Kind, KtpError
 from .fsutil import StoreError, open_nofollow, user_name
 from .identity import operator_name
@@ -228,7 +229,7 @@ class EngineLock:
             "user": operator_name(),
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "since": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "since": model.now_utc().astimezone().isoformat(timespec="seconds"),
             "role": role,
         }
         os.ftruncate(fd, 0)

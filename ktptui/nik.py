@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
+from . import model
 from .errors import Kind, KtpError, english
 
 # Kemendagri province codes, including the Papua provinces formed in 2022.
@@ -121,7 +122,7 @@ def validate(nik: str) -> NikInfo:
 
 def birth_date(info: NikInfo, today: date | None = None) -> date:
     """Resolve the two-digit year: the latest year not in the future."""
-    today = today or date.today()
+    today = today or model.now_utc().astimezone().date()
     year = 2000 + info.birth_year_2d
     if year > today.year:
         year -= 100

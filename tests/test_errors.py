@@ -146,3 +146,28 @@ def test_the_tui_shows_a_core_error_with_its_heading_and_fix() -> None:
                     f"{i18n.t('error.fix.bad_input')}")
     assert (kw["title"], kw["severity"]) == (i18n.t("error.bad_input"), "error")
     assert errors.KtpError().exit_code == 1  # a bare KtpError is a refusal
+
+
+# -- state changes only through actions; no assert as control flow ------------------------
+
+SOURCE = Path(ktptui.__file__).parent
+
+
+def test_the_station_moves_jobs_only_through_actions() -> None:
+    """The engine's steps are ``actions`` functions (authorised, sent to the
+    printer, settled, interrupted, reported, rejected, lapsed), like the
+    operator's keys: no state change of its own."""
+    for path in sorted((SOURCE / "station").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for inline in ("transition(", "put_job(", ".changed("):
+            assert inline not in text, f"{path.name}: {inline}"
+
+
+def test_no_assert_as_control_flow_in_the_core() -> None:
+    """``python -O`` drops asserts: the core must not rely on them (the
+    Textual screens' type narrowing aside)."""
+    found = [f"{path.relative_to(SOURCE)}:{n}"
+             for path in sorted(SOURCE.rglob("*.py")) if "tui" not in path.parts
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if line.lstrip().startswith("assert ")]
+    assert found == []

@@ -20,6 +20,17 @@ class CentralError(KtpError):
     error_kind = Kind.CENTRAL
 
 
+class Rejection(enum.StrEnum):
+    """Central's codes for a request it will not authorise (a ``FinalAnswer``'s
+    ``code``, kept as the job's ``error_code``; docs/central-api.yaml)."""
+
+    NOT_RECORDED = "not_recorded"  # no biometric recording: the office issues a Suket
+    NOT_VERIFIED = "not_verified"  # recorded, not yet verified centrally
+    NO_RECORD = "no_record"  # no population record for the NIK
+    ACTIVE_CARD_EXISTS = "active_card_exists"
+    ATTEMPT_CONFLICT = "attempt_conflict"
+
+
 class Trouble(enum.StrEnum):
     UNREACHABLE = "unreachable"  # no answer: connection refused/reset, timeout
     BUSY = "busy"  # an answer that says "later": 5xx, 429

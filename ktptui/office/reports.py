@@ -38,9 +38,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from .. import model
+from ..central.errors import Rejection
 from ..errors import Kind, KtpError
 from ..model import Job, State, from_text
-from ..store import Event, Store, ledger
+from ..store import Event, EventKind, Store, ledger
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
@@ -49,8 +50,8 @@ WAITING_STATES = frozenset(
 )
 #: Event kinds recorded by the monitors, not by people: not "actions".
 MONITOR_KINDS = frozenset({"link", "power"})
-NOT_RECORDED = "not_recorded"
-SUKET_KIND = "suket"
+NOT_RECORDED = Rejection.NOT_RECORDED
+SUKET_KIND = EventKind.SUKET
 WIDTH = 80
 
 
