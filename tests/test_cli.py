@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ktptui import actions, identity
+from ktptui import actions, i18n, identity
 from ktptui.cli import main as cli
 from ktptui.model import State, new_job, transition
 from ktptui.store import Store
@@ -141,7 +141,10 @@ def test_add_refuses_a_malformed_nik_with_the_exact_reason(run: Run, config_file
     assert r.err != f"ktptui: {reason}\n" and "NIK" in r.err  # Indonesian by default
     with config_file.open("a", encoding="utf-8") as f:
         f.write('[ui]\nlanguage = "en"\n')
-    r = run("add", nik)
+    try:
+        r = run("add", nik)
+    finally:
+        i18n.set_language("id")  # the CLI set the config's language for this process
     assert (r.rc, r.out, r.err) == (2, "", f"ktptui: {reason}\n")
     assert jobs_json(run) == []
 
