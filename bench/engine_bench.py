@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -40,10 +39,10 @@ class TimedPrinter(SimPrinter):
         self.busy_s = 0.0
         self.last_out = 0.0
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
         t0 = time.monotonic()
-        out = super().print_card(job_id, attempt, document, content_type, stop)
+        out = super().print_card(job_id, attempt, document, content_type)
         self.last_out = time.monotonic()
         self.busy_s += self.last_out - t0
         return out

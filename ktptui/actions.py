@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from . import model, nik
+from .errors import Kind, KtpError
 from .model import (
-    HOLDS_AUTHORIZATION,
     IllegalTransition,
     Job,
     Outcome,
@@ -25,11 +25,13 @@ from .model import (
     new_job,
     transition,
 )
-from .store import OutboxItem, Store, Transaction, ledger
+from .store import EventKind, MetaKey, OutboxItem, Store, Transaction, ledger
 
 
-class ActionRefused(Exception):
+class ActionRefused(KtpError):
     """The action cannot be done; the message says why (CLI exit code 1)."""
+
+    error_kind = Kind.REFUSED
 
 
 def _job(tx: Transaction, ref: str) -> Job:
@@ -38,9 +40,10 @@ def _job(tx: Transaction, ref: str) -> Job:
     return tx.job(job.id) or job
 
 
-def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "", **f: Any) -> Job:
+def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "",
+          lapsed: bool = False, **f: Any) -> Job:
     try:
-        moved = transition(job, to, operator=operator, note=note, **f)
+        moved = transition(job, to, operator=operator, note=note, lapsed=lapsed, **f)
     except IllegalTransition as e:
         raise ActionRefused(str(e)) from None
     tx.put_job(moved)
@@ -49,12 +52,10 @@ def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "", *
 
 def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.NEW,
         urgent: bool = False, note: str = "") -> Job:
-    """Queue a citizen's card request (link or no link)."""
+    """Queue a citizen's card request (link or no link). A malformed NIK
+    raises ``nik.InvalidNik`` (bad input), the same words every front shows."""
     nik_text = nik_text.strip()
-    try:
-        nik.validate(nik_text)
-    except nik.InvalidNik as e:
-        raise ActionRefused(str(e)) from None
+    nik.validate(nik_text)
     with store.transaction() as tx:
         existing = store.active_job_for_nik(nik_text)
         if existing is not None:
@@ -71,7 +72,7 @@ def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.N
 
 #: Meta key: ``created_at`` of the newest request, so two requests taken in
 #: the same millisecond still print first come, first served.
-LAST_REQUEST_AT = "last_request_at"
+LAST_REQUEST_AT = MetaKey.LAST_REQUEST_AT
 
 
 def _after_last_request(store: Store) -> datetime:
@@ -119,7 +120,7 @@ def make_urgent(store: Store, ref: str, *, operator: str) -> Job:
             raise ActionRefused(f"job {job.short_id} is {job.state.value}; nothing to hurry")
         urgent = job.changed(priority=Priority.URGENT)
         tx.put_job(urgent)
-        tx.add_event("job", operator, "made urgent", job_id=job.id)
+        tx.add_event(EventKind.JOB, operator, "made urgent", job_id=job.id)
         return urgent
 
 
@@ -127,6 +128,11 @@ def settle_card(tx: Transaction, job: Job, outcome: Outcome, *, operator: str,
                 note: str = "") -> Job:
     """Record what became of an authorised card: the job's state, one blank
     out of the ledger (printed or spoiled) and the report for central."""
+    return _settle(tx, job, outcome, operator=operator, note=note)
+
+
+def _settle(tx: Transaction, job: Job, outcome: Outcome, *, operator: str, note: str = "",
+            lapsed: bool = False) -> Job:
     if job.state not in (State.PRINTING, State.INTERRUPTED, State.AUTHORIZED):
         raise ActionRefused(f"job {job.short_id} is {job.state.value}, not a card in progress")
     if job.authorization_id is None:
@@ -143,7 +149,7 @@ def settle_card(tx: Transaction, job: Job, outcome: Outcome, *, operator: str,
     except ledger.LedgerError as e:
         raise ActionRefused(str(e)) from None
     to = State.PRINTED if outcome is Outcome.PRINTED else State.QUEUED
-    moved = _move(tx, job, to, operator, note or outcome.value)
+    moved = _move(tx, job, to, operator, note or outcome.value, lapsed=lapsed)
     tx.put_outbox(item)
     return moved
 
@@ -180,7 +186,8 @@ def _ledger_entry(store: Store, kind: ledger.Kind, delta: int, *, operator: str,
         entry = ledger.make_entry(kind, delta, operator=operator, note=note, job_id=job_id)
         with store.transaction() as tx:
             tx.add_ledger(entry)
-            tx.add_event("blanks", operator, f"{kind.value} {delta:+d}: {note}".rstrip(": "))
+            tx.add_event(EventKind.BLANKS, operator,
+                         f"{kind.value} {delta:+d}: {note}".rstrip(": "))
     except ledger.LedgerError as e:
         raise ActionRefused(str(e)) from None
     return entry
@@ -200,14 +207,14 @@ def adjust_blanks(store: Store, delta: int, *, operator: str, reason: str) -> le
     return _ledger_entry(store, ledger.Kind.ADJUSTED, delta, operator=operator, note=reason)
 
 
-PAUSED_KEY = "printing_paused"
+PAUSED_KEY = MetaKey.PRINTING_PAUSED
 
 
 def set_paused(store: Store, paused: bool, *, operator: str, note: str = "") -> None:
     """A deliberate operator hold on the whole queue (logged)."""
     with store.transaction() as tx:
         tx.set_meta(PAUSED_KEY, {"by": operator, "note": note} if paused else None)
-        tx.add_event("printing", operator, ("paused" if paused else "resumed")
+        tx.add_event(EventKind.PRINTING, operator, ("paused" if paused else "resumed")
                      + (f": {note}" if note else ""))
 
 
@@ -227,5 +234,87 @@ def unpause(store: Store, *, operator: str, note: str = "") -> None:
     set_paused(store, False, operator=operator, note=note)
 
 
-def needs_document(job: Job) -> bool:
-    return job.state in HOLDS_AUTHORIZATION
+# -- the engine's steps: the print loop moves jobs only through these -------------------------
+# Each is one step of the state table inside the caller's transaction (its
+# history entry, and so its "job" event, come with ``tx.put_job``).
+
+#: History note of an authorisation given back because it lapsed unused
+#: (records before ``HistoryEntry.lapsed`` are known by this note alone).
+LAPSED_NOTE = "authorisation expired before printing"
+
+
+def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: str,
+               holder_name: str | None = None, expires_at: str | None = None,
+               document: str | None = None, document_sha256: str | None = None,
+               content_type: str | None = None) -> Job:
+    """Central authorised the card: its document is stored, ready to print."""
+    return _move(tx, job, State.AUTHORIZED, operator, "authorised",
+                 authorization_id=authorization_id, holder_name=holder_name,
+                 expires_at=expires_at, document=document, document_sha256=document_sha256,
+                 content_type=content_type, last_error="", next_retry_at=None)
+
+
+def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int | str,
+             why: str) -> Job:
+    """Central's final answer about this request (e.g. ``not_recorded``)."""
+    return _move(tx, job, State.REJECTED, operator, f"central: {code or status}",
+                 error_code=code, last_error=why)
+
+
+def ask_later(tx: Transaction, job: Job, *, why: str, at: str) -> Job:
+    """Central's reply for this job was unusable: it waits its own backoff."""
+    waiting = job.changed(last_error=why, next_retry_at=at)
+    tx.put_job(waiting)
+    return waiting
+
+
+def sent_to_printer(tx: Transaction, job: Job, *, operator: str, printer: str) -> Job:
+    """The card goes to ``printer``: from here on only its outcome settles it."""
+    return _move(tx, job, State.PRINTING, operator, f"sent to printer {printer}",
+                 printer=printer)
+
+
+def interrupted(tx: Transaction, job: Job, *, operator: str, note: str,
+                last_error: str | None = None) -> Job:
+    """The card's outcome is unknown: an operator checks the printer and resolves it."""
+    fields: dict[str, Any] = {} if last_error is None else {"last_error": last_error}
+    return _move(tx, job, State.INTERRUPTED, operator, note, **fields)
+
+
+def reported(tx: Transaction, job: Job, *, operator: str) -> Job:
+    """Central has the printed card's outcome: the job is done."""
+    return _move(tx, job, State.DONE, operator, "outcome reported to central")
+
+
+def lapsed(tx: Transaction, job: Job, *, operator: str) -> Job:
+    """The authorisation expired unused: given back (not printed), the job asks
+    again; its history entry is marked so ``lapses`` can count it."""
+    return _settle(tx, job, Outcome.NOT_PRINTED, operator=operator, note=LAPSED_NOTE,
+                   lapsed=True)
+
+
+def hold_lapsing(store: Store, ref: str, *, operator: str, note: str) -> Job:
+    """Hold a job whose authorisations keep lapsing (asking again would only
+    loop); the reason shows where lists show a job's last error."""
+    with store.transaction() as tx:
+        job = _job(tx, ref)
+        _give_back(tx, job, operator, note)
+        held = _move(tx, job, State.HELD, operator, note, last_error=note)
+        tx.add_event(EventKind.JOB, operator, f"job {job.short_id} held: {note}")
+        return held
+
+
+def lapses(job: Job) -> int:
+    """How many authorisations of ``job`` lapsed unused in a row, most
+    recent first, until anything else happened to it (printing, a hold)."""
+    count = 0
+    for entry in reversed(job.history):
+        if entry.to_state == State.QUEUED.value and entry.from_state == State.AUTHORIZED.value:
+            # Older records carry the note alone: the one place that reads it.
+            if not (entry.lapsed or entry.note == LAPSED_NOTE):
+                break
+            count += 1
+        elif not (entry.to_state == State.AUTHORIZED.value
+                  and entry.from_state == State.QUEUED.value):
+            break
+    return count

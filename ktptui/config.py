@@ -18,10 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .errors import Kind, KtpError
 
 
-class ConfigError(Exception):
+class ConfigError(KtpError):
     """A config problem, in one line that names the file, the key and the fix."""
+
+    error_kind = Kind.CONFIG
 
 
 def _choice(*values: str) -> Any:

@@ -12,8 +12,9 @@ do not come from here: they stay ISO and plain.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
+from . import model
 from .i18n import language, t, t_opt
 from .model import Job, State, to_text
 
@@ -34,7 +35,7 @@ MARKERS: dict[State, str] = {
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    return model.now_utc()  # the core's one clock
 
 
 def parse(stamp: str | None) -> datetime | None:

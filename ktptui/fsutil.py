@@ -11,13 +11,17 @@ import pwd
 import stat
 from pathlib import Path
 
+from .errors import Kind, KtpError
+
 #: Every file ktptui opens in its data folder: a planted symlink is refused
 #: (ELOOP) rather than followed into another user's files.
 NOFOLLOW = os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-class StoreError(Exception):
+class StoreError(KtpError):
     """A store problem, in one line naming the file and what to do."""
+
+    error_kind = Kind.STORE
 
 
 class UnsafeFile(StoreError):
@@ -25,8 +29,11 @@ class UnsafeFile(StoreError):
     another user's folder, a folder others may write to)."""
 
 
-class DiskFull(OSError):
-    """The disk is full: nothing was changed."""
+class DiskFull(KtpError, OSError):
+    """The disk is full: nothing was changed. Still an ``OSError`` (ENOSPC),
+    not a ``StoreError``: callers tell the two apart."""
+
+    error_kind = Kind.STORE
 
 
 def user_name(uid: int) -> str:

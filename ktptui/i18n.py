@@ -221,18 +221,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                  "Enter: queue it   Tab: note   Esc: cancel"),
     "add.yes": ("YA", "YES"),
     "add.no": ("tidak", "no"),
-    "nik.digit": ("hanya angka; '{char}' di posisi {pos}",
-                  "digits only; '{char}' at position {pos}"),
-    "nik.province": ("{code} bukan kode provinsi (angka 1-2)",
-                     "{code} is not a province code (digits 1-2)"),
-    "nik.date": ("angka 7-12 ({digits}) bukan tanggal lahir DDMMYY (perempuan: tanggal + 40)",
-                 "digits 7-12 ({digits}) are not a birth date DDMMYY (women: day + 40)"),
-    "nik.serial": ("nomor urut (angka 13-16) 0000; yang pertama 0001",
-                   "serial (digits 13-16) is 0000; the first is 0001"),
-    "nik.length": ("{n} angka, harus 16", "{n} digits, needs 16"),
     "nik.partial": ("{n} dari 16 angka {where}", "{n} of 16 digits {where}"),
     "add.nik_ok": ("NIK valid: {province}, {sex}", "Valid NIK: {province}, {sex}"),
-    "add.nik_bad": ("NIK salah: {reason}", "Wrong NIK: {reason}"),
     "add.nik_empty": ("Ketik 16 angka NIK", "Type the 16-digit NIK"),
     "add.female": ("perempuan", "female"),
     "add.male": ("laki-laki", "male"),
@@ -519,6 +509,39 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "report.saving": ("Menyimpan laporan...", "Saving the report..."),
     "key.save_pdf": ("Simpan PDF", "Save PDF"),
     "key.save_csv": ("Simpan CSV", "Save CSV"),
+    # --- errors (the error tree: ktptui/errors.py; NIK rules: ktptui/nik.py) ---
+    "error.bad_input": ("Isian salah", "Wrong input"),
+    "error.config": ("Konfigurasi salah", "Config error"),
+    "error.refused": ("Ditolak", "Refused"),
+    "error.store": ("Masalah penyimpanan data", "Store problem"),
+    "error.central": ("Masalah dengan pusat", "Trouble with central"),
+    "error.printer": ("Masalah printer", "Printer trouble"),
+    "error.fix.bad_input": ("Perbaiki isian, lalu coba lagi; tidak ada yang diubah.",
+                            "Correct the input and try again; nothing was changed."),
+    "error.fix.config": ("Perbaiki kunci yang disebut di berkas konfigurasi, lalu mulai lagi.",
+                         "Fix the named key in the config file, then start again."),
+    "error.fix.refused": ("Tidak ada yang diubah; lihat alasannya di atas.",
+                          "Nothing was changed; see the reason above."),
+    "error.fix.store": ("Tidak ada yang diubah; coba lagi sebentar lagi, atau panggil teknisi "
+                        "bila terus terjadi.",
+                        "Nothing was changed; try again in a moment, or call the technician "
+                        "if it goes on."),
+    "error.fix.central": ("Antrean menunggu; ktptui mencoba lagi sendiri.",
+                          "The queue waits; ktptui tries again by itself."),
+    "error.fix.printer": ("Periksa printer (daya, kabel, blangko, pita), lalu coba lagi.",
+                          "Check the printer (power, cable, blanks, ribbon), then try again."),
+    "nik.bad.digit": ("{shown} berisi karakter bukan angka {char} di posisi {pos}; NIK terdiri "
+                      "dari 16 angka",
+                      "{shown} has a non-digit {char} at position {pos}; a NIK is 16 digits"),
+    "nik.bad.length": ("{shown} berisi {n} angka, harus 16", "{shown} has {n} digits, needs 16"),
+    "nik.bad.province": ("{shown}: {code} bukan kode provinsi (angka 1-2)",
+                         "{shown}: {code} is not a province code (digits 1-2)"),
+    "nik.bad.date": ("{shown}: angka 7-12 ({digits}) bukan tanggal lahir DDMMYY (perempuan: "
+                     "tanggal + 40)",
+                     "{shown}: digits 7-12 ({digits}) are not a birth date DDMMYY "
+                     "(day + 40 for women)"),
+    "nik.bad.serial": ("{shown}: nomor urut (angka 13-16) 0000, yang pertama 0001",
+                       "{shown}: serial (digits 13-16) is 0000, the first serial is 0001"),
 }
 
 _language = "id"

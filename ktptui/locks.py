@@ -18,6 +18,8 @@ from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
+from . import model
+from .errors import Kind, KtpError
 from .fsutil import StoreError, open_nofollow, user_name
 from .identity import operator_name
 
@@ -162,8 +164,10 @@ class Holder:
         return f"{self.role} of user {self.user}, pid {self.pid} on {self.host}, since {since}"
 
 
-class EngineBusy(Exception):
+class EngineBusy(KtpError):
     """Another process already drives the printer."""
+
+    error_kind = Kind.REFUSED
 
     def __init__(self, holder: Holder | None, path: Path) -> None:
         who = holder.describe() if holder else "an unknown process"
@@ -225,7 +229,7 @@ class EngineLock:
             "user": operator_name(),
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "since": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "since": model.now_utc().astimezone().isoformat(timespec="seconds"),
             "role": role,
         }
         os.ftruncate(fd, 0)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .errors import Kind, KtpError
+
 
 class State(enum.StrEnum):
     QUEUED = "queued"  # waiting for central
@@ -80,8 +82,10 @@ TRANSITIONS: dict[tuple[State, State], bool] = {
 }
 
 
-class IllegalTransition(ValueError):
+class IllegalTransition(KtpError, ValueError):
     """A state change the table does not allow."""
+
+    error_kind = Kind.REFUSED
 
     def __init__(self, job: Job, to: State) -> None:
         allowed = sorted(t.value for (f, t) in TRANSITIONS if f is job.state)
@@ -96,6 +100,9 @@ class IllegalTransition(ValueError):
 
 
 def now_utc() -> datetime:
+    """The one clock of the core: everything that stamps or judges "now"
+    calls ``model.now_utc()`` (through the module, so a test that patches it
+    here moves every clock at once)."""
     return datetime.now(UTC)
 
 
@@ -115,6 +122,15 @@ class HistoryEntry:
     to_state: str
     operator: str
     note: str = ""
+    #: An authorisation given back because it expired unused (``actions.lapsed``);
+    #: stored only when true, so other entries keep their old form.
+    lapsed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        if not self.lapsed:
+            del d["lapsed"]
+        return d
 
 
 @dataclass(frozen=True)
@@ -162,7 +178,7 @@ class Job:
         d["reason"] = self.reason.value
         d["priority"] = self.priority.value
         d["state"] = self.state.value
-        d["history"] = [dataclasses.asdict(h) for h in self.history]
+        d["history"] = [h.to_dict() for h in self.history]
         return d
 
     @classmethod
@@ -223,9 +239,11 @@ def transition(
     operator: str,
     note: str = "",
     at: datetime | None = None,
+    lapsed: bool = False,
     **fields: Any,
 ) -> Job:
-    """Move ``job`` to ``to`` by the table, recording history.
+    """Move ``job`` to ``to`` by the table, recording history (``lapsed``:
+    marks the entry of an authorisation that expired unused).
 
     A change that starts a new attempt bumps ``attempt`` and drops the old
     attempt's authorisation fields. Extra ``fields`` are set on the new job.
@@ -248,7 +266,7 @@ def transition(
     if to is State.QUEUED:
         changes.update(next_retry_at=None)
     changes.update(fields)
-    entry = HistoryEntry(stamp, job.state.value, to.value, operator, note)
+    entry = HistoryEntry(stamp, job.state.value, to.value, operator, note, lapsed)
     return dataclasses.replace(job, history=(*job.history, entry), **changes)
 
 

@@ -213,14 +213,11 @@ class SysfsPower(PowerSource):
         runtime = self._runtime(bat) if bat else None
         if any(mains_online):
             return PowerStatus(MAINS, charge, None, False, "mains")
-        if not mains_online:
-            # No adapter listed: judge by the battery's own status.
-            assert bat is not None
-            if (_read(bat / "status") or "") != "Discharging":
-                return PowerStatus(MAINS, charge, None, False, "mains")
-        elif bat is None:
+        if bat is None:  # (no adapter and no battery was answered above)
             return unknown(f"mains adapter offline and no battery found in {self.root}")
-        assert bat is not None
+        if not mains_online and (_read(bat / "status") or "") != "Discharging":
+            # No adapter listed: judge by the battery's own status.
+            return PowerStatus(MAINS, charge, None, False, "mains")
         level = _read(bat / "capacity_level") or ""
         low = level in ("Low", "Critical") or (charge is not None and charge <= SYSFS_LOW_PERCENT)
         return PowerStatus(BATTERY, charge, runtime, low, describe_battery(charge, runtime, low))

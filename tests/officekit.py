@@ -7,19 +7,21 @@ Test modules import the fixtures ``clock_fixture``, ``st_fixture`` and
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from ktptui import actions, model, store
-from ktptui.model import Job, Outcome, State, transition
-from ktptui.store import Store, ledger
+from ktptui import actions, model
+from ktptui.model import Job, Outcome, State
+from ktptui.store import Store
 
 #: Station time in the tests: WIB (UTC+7), the Jakarta / Surabaya offices' zone.
 WIB = timezone(timedelta(hours=7))
 ENGINE = "ktp"
+#: The card printer's queue name in these tests' history.
+PRINTER = "ektp"
 BUDI = "budi@10.0.0.5"
 SITI = "siti@10.0.0.9"
 
@@ -33,7 +35,7 @@ def utc(text: str) -> datetime:
 
 
 class Clock:
-    """Stands in for ``now_utc`` in the model, ledger, store (and so actions)."""
+    """Stands in for ``model.now_utc``, the core's one clock."""
 
     def __init__(self, start: datetime) -> None:
         self.t = start
@@ -52,8 +54,7 @@ class Clock:
 @pytest.fixture(name="clock")
 def clock_fixture(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock(utc("2026-11-01T00:00"))
-    for mod in (model, ledger, store.journal, store.records):
-        monkeypatch.setattr(mod, "now_utc", c)
+    monkeypatch.setattr(model, "now_utc", c)
     return c
 
 
@@ -79,30 +80,38 @@ def add(s: Store, clock: Clock, at: str, nik: str, operator: str, note: str = ""
     return actions.add(s, nik, operator=operator, note=note)
 
 
-def move(s: Store, job_id: str, to: State, operator: str, note: str = "",
-          **fields: object) -> Job:
+Step = Callable[..., Job]
+
+
+def step(s: Store, job_id: str, action: Step, **kw: object) -> Job:
+    """One of the engine's ``actions`` on ``job_id``, in its own transaction."""
     with s.transaction() as tx:
         job = tx.job(job_id)
         assert job is not None
-        moved = transition(job, to, operator=operator, note=note, **fields)  # type: ignore[arg-type]
-        tx.put_job(moved)
-    return moved
+        return action(tx, job, **kw)
+
+
+def move(s: Store, job_id: str, to: State, operator: str = ENGINE, note: str = "") -> Job:
+    """The engine's step to ``to`` (printing: sent to this test's printer;
+    interrupted: with ``note``)."""
+    if to is State.PRINTING:
+        return step(s, job_id, actions.sent_to_printer, operator=operator, printer=PRINTER)
+    if to is State.INTERRUPTED:
+        return step(s, job_id, actions.interrupted, operator=operator, note=note)
+    raise ValueError(f"no engine step to {to.value}: use the helper for it")
 
 
 def authorize(s: Store, job_id: str, holder: str | None = None) -> Job:
     job = s.job(job_id)
     assert job is not None
-    return move(s, job_id, State.AUTHORIZED, ENGINE, "authorised",
-                 authorization_id=f"auth-{job_id[:8]}-{job.attempt}", holder_name=holder)
+    return step(s, job_id, actions.authorised, operator=ENGINE,
+                authorization_id=f"auth-{job_id[:8]}-{job.attempt}", holder_name=holder)
 
 
 def print_card(s: Store, job_id: str, outcome: Outcome = Outcome.PRINTED) -> Job:
     """PRINTING, then settled (ledger entry + outbox) as the engine does."""
     move(s, job_id, State.PRINTING, ENGINE)
-    with s.transaction() as tx:
-        job = tx.job(job_id)
-        assert job is not None
-        return actions.settle_card(tx, job, outcome, operator=ENGINE)
+    return step(s, job_id, actions.settle_card, outcome=outcome, operator=ENGINE)
 
 
 def done(s: Store, job_id: str) -> Job:
@@ -110,14 +119,13 @@ def done(s: Store, job_id: str) -> Job:
         job = tx.job(job_id)
         assert job is not None
         tx.remove_outbox(f"{job.id}/{job.attempt}")
-        moved = transition(job, State.DONE, operator=ENGINE, note="reported")
-        tx.put_job(moved)
-    return moved
+        return actions.reported(tx, job, operator=ENGINE)
 
 
 def reject(s: Store, job_id: str, code: str) -> Job:
-    return move(s, job_id, State.REJECTED, ENGINE, f"central: {code}", error_code=code,
-                 last_error=f"central says NIK {s.job(job_id).nik} is {code}")  # type: ignore[union-attr]
+    nik = s.job(job_id).nik  # type: ignore[union-attr]
+    return step(s, job_id, actions.rejected, operator=ENGINE, code=code, status=409,
+                why=f"central says NIK {nik} is {code}")
 
 
 def event(s: Store, clock: Clock, at: str, kind: str, detail: str,

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent / "ktptui"
 #: Lower number = lower layer. A module may import its own package or a lower
 #: layer, never a higher one. Keep in step with docs/architecture.md.
 LAYERS: dict[str, int] = {
-    **dict.fromkeys(("__init__", "paths", "text", "fsutil", "identity", "nik", "i18n",
+    **dict.fromkeys(("__init__", "paths", "text", "fsutil", "identity", "nik", "i18n", "errors",
                      "model", "config", "crash", "pdf", "locks", "fmt", "logs"), 0),
     "store": 1,
     "actions": 2,

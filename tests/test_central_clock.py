@@ -107,6 +107,7 @@ def test_an_authorisation_that_keeps_lapsing_is_held_after_three(tmp_path: Path)
         job = st.store.job(job_id)
         assert job is not None and job.state is State.HELD
         assert "lapsed unused 3 times" in job.history[-1].note
+        assert sum(h.lapsed for h in job.history) == engine.MAX_LAPSES - 1  # typed, not by note
         assert "check the station clock" in job.last_error  # shown in `jobs` and the table
         auths = sim.state()["authorizations"]
         assert len(auths) == engine.MAX_LAPSES
@@ -224,3 +225,25 @@ def test_cli_status_says_the_clock_is_off(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
     assert "clock: the station's clock is 3 h ahead of central's" in out.stdout, out.stderr
     assert out.returncode == cli.EXIT_OK
+
+
+def test_a_lapse_is_counted_by_its_mark_and_old_records_by_their_note() -> None:
+    """``actions.lapses`` counts history entries marked ``lapsed`` (the mark
+    is stored only where true); entries written before the mark existed are
+    known by their note."""
+    from ktptui.model import Job, new_job, transition
+
+    def authorised(j: Job, n: int) -> Job:
+        return transition(j, State.AUTHORIZED, operator=OP, authorization_id=f"a{n}")
+
+    job = authorised(new_job("3515051503900011", operator=OP), 1)
+    job = transition(job, State.QUEUED, operator=OP, note="expired", lapsed=True)
+    job = transition(authorised(job, 2), State.QUEUED, operator=OP, note=actions.LAPSED_NOTE)
+    job = authorised(job, 3)
+    assert actions.lapses(job) == 2
+    stored = job.to_dict()
+    assert [("lapsed" in h) for h in stored["history"]] == [False, False, True, False, False,
+                                                           False]
+    assert actions.lapses(Job.from_dict(stored)) == 2
+    given_back = transition(job, State.QUEUED, operator=OP, note="not printed")  # not a lapse
+    assert actions.lapses(given_back) == 0

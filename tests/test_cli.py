@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ktptui import actions, identity
+from ktptui import actions, i18n, identity
 from ktptui.cli import main as cli
 from ktptui.model import State, new_job, transition
 from ktptui.store import Store
@@ -132,10 +132,20 @@ def test_add_refuses_a_nik_with_an_active_job(run: Run) -> None:
                          "(day + 40 for women)"),
     ("3515051503900000", "NIK 3515...: serial (digits 13-16) is 0000, the first serial is 0001"),
 ])
-def test_add_refuses_a_malformed_nik_with_the_exact_reason(run: Run, nik: str,
-                                                           reason: str) -> None:
+def test_add_refuses_a_malformed_nik_with_the_exact_reason(run: Run, config_file: Path,
+                                                           nik: str, reason: str) -> None:
+    """Bad input: exit 2 (errors.Kind.BAD_INPUT), the reason in the
+    operator's language (``[ui] language``)."""
     r = run("add", nik)
-    assert (r.rc, r.out, r.err) == (1, "", f"ktptui: {reason}\n")
+    assert (r.rc, r.out) == (2, "") and r.err.count("\n") == 1
+    assert r.err != f"ktptui: {reason}\n" and "NIK" in r.err  # Indonesian by default
+    with config_file.open("a", encoding="utf-8") as f:
+        f.write('[ui]\nlanguage = "en"\n')
+    try:
+        r = run("add", nik)
+    finally:
+        i18n.set_language("id")  # the CLI set the config's language for this process
+    assert (r.rc, r.out, r.err) == (2, "", f"ktptui: {reason}\n")
     assert jobs_json(run) == []
 
 

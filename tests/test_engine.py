@@ -357,9 +357,9 @@ class LockedAfterPrinting(SimPrinter):
         super().__init__(0.0, 0.0)
         self.lock_path, self.hold_s = lock_path, hold_s
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
-        out = super().print_card(job_id, attempt, document, content_type, stop)
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
+        out = super().print_card(job_id, attempt, document, content_type)
         holder = subprocess.Popen(
             [sys.executable, "-c",
              "import fcntl, sys, time; f = open(sys.argv[1], 'a'); "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,11 +63,6 @@ def test_good_card_prints_and_reaches_the_device(cups: Cups, out_dir: Path) -> N
     out = p.print_card("job-a", 1, DOC, "application/pdf")
     assert out.result is PrintResult.PRINTED, out.reason
     assert (out_dir / "card.prn").read_bytes() == DOC
-    # A fresh instance (as after a restart) finds the card by its title.
-    again = printer(cups)
-    assert again.reached_printer("job-a", 1) is True
-    assert again.reached_printer("job-a", 2) is None
-    assert again.reached_printer("never-sent", 1) is None
 
 
 def test_factory_builds_cups_backend(cups: Cups, out_dir: Path) -> None:
@@ -94,20 +88,9 @@ def test_disabled_queue_is_not_ready_and_a_card_sent_anyway_is_withdrawn(
     out = p.print_card("job-d", 1, DOC, "application/pdf")
     assert out.result is PrintResult.NOT_PRINTED, out.reason
     assert "withdrawn" in out.reason
-    assert p.reached_printer("job-d", 1) is False
     cups.enable("card")
     assert printer(cups).status().ready
     assert not (out_dir / "card.prn").exists()  # the withdrawn card never printed
-
-
-def test_stop_event_withdraws_a_waiting_card(cups: Cups, out_dir: Path) -> None:
-    cups.add_queue("card", out_dir / "card.prn")
-    cups.disable("card")
-    stop = threading.Event()
-    stop.set()
-    out = printer(cups).print_card("job-s", 1, DOC, "application/pdf", stop=stop)
-    assert out.result is PrintResult.NOT_PRINTED
-    assert "station stopping" in out.reason
 
 
 def test_missing_queue(cups: Cups) -> None:
@@ -146,7 +129,6 @@ def test_stopped_job_is_unknown_and_cancelled(cups: Cups, out_dir: Path) -> None
     number = int(out.reason.split("card-")[1].split()[0])
     info, _ = p._read(number)
     assert info is not None and info.state == CANCELED
-    assert p.reached_printer("job-x", 1) is True  # it had started processing
 
 
 def test_cups_not_running(cups: Cups, tmp_path: Path) -> None:
@@ -169,7 +151,6 @@ def test_lpstat_only_mode_never_claims_printed(cups: Cups, out_dir: Path) -> Non
     # lpstat lists completed, cancelled and stopped jobs alike: operator decides.
     assert out.result is PrintResult.UNKNOWN
     assert "could not be read" in out.reason
-    assert p.reached_printer("job-l", 1) is None
 
 
 # -- parsers and outcome rules, on captured real output (CUPS 2.4.2, C locale) ------
@@ -249,7 +230,7 @@ def test_server_address(server: str, addr: CupsAddress) -> None:
 def test_giving_up_cancels_even_a_card_in_progress(monkeypatch: pytest.MonkeyPatch) -> None:
     # A card the station gave up on must not print later by itself: the job is
     # cancelled whether or not it started, and the outcome says what is known.
-    p = CupsPrinter("card", server="127.0.0.1:1", poll_s=0.01)
+    p = CupsPrinter("card", server="127.0.0.1:1", poll_s=0.01, timeout_s=0.0)  # gives up at once
     p.cancel_wait_s = 0.05
     cancelled: list[int] = []
     states = [JobInfo(PROCESSING, processed=True)]
@@ -262,16 +243,14 @@ def test_giving_up_cancels_even_a_card_in_progress(monkeypatch: pytest.MonkeyPat
         return ""
 
     monkeypatch.setattr(p, "_cancel", cancel)
-    stop = threading.Event()
-    stop.set()
-    out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    out = p.print_card("job", 1, DOC, "application/pdf")
     assert cancelled == [5]
     assert out.result is PrintResult.UNKNOWN
     assert "cannot print later" in out.reason and "check the printer" in out.reason
     # A cancel CUPS does not carry out within the wait: still UNKNOWN, and it says so.
     states[:] = [JobInfo(PROCESSING, processed=True)]
     monkeypatch.setattr(p, "_cancel", lambda n: "")
-    out = p.print_card("job", 1, DOC, "application/pdf", stop)
+    out = p.print_card("job", 1, DOC, "application/pdf")
     assert out.result is PrintResult.UNKNOWN
     assert "could not be cancelled (still processing)" in out.reason
     assert "'cancel card-5'" in out.reason

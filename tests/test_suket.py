@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import stat
-import threading
 from pathlib import Path
 
 import pytest
@@ -59,13 +58,10 @@ class FakePrinter(Printer):
     def status(self) -> PrinterStatus:
         return PrinterStatus(True, "ready")
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
         self.sent.append((job_id, attempt, document, content_type))
         return PrintOutcome(self.result, self.reason)
-
-    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
-        return None
 
 
 # -- who may get one -------------------------------------------------------------------

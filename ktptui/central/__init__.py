@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .errors import (
         CentralError,
         FinalAnswer,
+        Rejection,
         TokenFileError,
         TokenRefused,
         TransientError,
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
 _WHERE = {
     "Authorization": "client", "CentralClient": "client", "check_base_url": "client",
     "read_token": "client",
-    "CentralError": "errors", "FinalAnswer": "errors", "TokenFileError": "errors",
+    "CentralError": "errors", "FinalAnswer": "errors", "Rejection": "errors",
+    "TokenFileError": "errors",
     "TokenRefused": "errors", "TransientError": "errors", "Trouble": "errors",
     "Backoff": "monitor", "LinkMonitor": "monitor", "LinkState": "monitor",
 }
@@ -38,6 +40,7 @@ __all__ = [
     "FinalAnswer",
     "LinkMonitor",
     "LinkState",
+    "Rejection",
     "TokenFileError",
     "TokenRefused",
     "TransientError",

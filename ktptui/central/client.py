@@ -34,8 +34,9 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from .. import model
 from ..config import CentralConfig, StationConfig
-from ..model import Job, Outcome, now_utc, to_text
+from ..model import Job, Outcome, to_text
 from ..text import clean
 from .clock import CentralClock
 from .errors import FinalAnswer, TokenFileError, TokenRefused, TransientError, Trouble
@@ -129,7 +130,7 @@ def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - (central_now or now_utc())).total_seconds())
+    return max(0.0, (when - (central_now or model.now_utc())).total_seconds())
 
 
 def _bad(what: str) -> TransientError:
@@ -370,7 +371,7 @@ class CentralClient:
 
     def _now(self) -> datetime:
         """Central's time when known: the station's own clock may be hours off."""
-        return self.clock.now() or now_utc()
+        return self.clock.now() or model.now_utc()
 
     # -- the contract ------------------------------------------------------------
     def health(self) -> str:

@@ -11,9 +11,24 @@ from __future__ import annotations
 
 import enum
 
+from ..errors import Kind, KtpError
 
-class CentralError(Exception):
+
+class CentralError(KtpError):
     """Anything that went wrong talking to central; ``str()`` is operator-readable."""
+
+    error_kind = Kind.CENTRAL
+
+
+class Rejection(enum.StrEnum):
+    """Central's codes for a request it will not authorise (a ``FinalAnswer``'s
+    ``code``, kept as the job's ``error_code``; docs/central-api.yaml)."""
+
+    NOT_RECORDED = "not_recorded"  # no biometric recording: the office issues a Suket
+    NOT_VERIFIED = "not_verified"  # recorded, not yet verified centrally
+    NO_RECORD = "no_record"  # no population record for the NIK
+    ACTIVE_CARD_EXISTS = "active_card_exists"
+    ATTEMPT_CONFLICT = "attempt_conflict"
 
 
 class Trouble(enum.StrEnum):

@@ -133,6 +133,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import nik as nik_rules
 from ..pdf import CARD, text_pdf
+from .errors import Rejection
 
 __all__ = [
     "CentralSimulator",
@@ -160,9 +161,9 @@ JSON: Final = "application/json"
 PROBLEM_JSON: Final = "application/problem+json"
 
 READY: Final = "ready"
-NOT_RECORDED: Final = "not_recorded"
-NOT_VERIFIED: Final = "not_verified"
-NO_RECORD: Final = "no_record"
+NOT_RECORDED: Final = Rejection.NOT_RECORDED
+NOT_VERIFIED: Final = Rejection.NOT_VERIFIED
+NO_RECORD: Final = Rejection.NO_RECORD
 
 REASONS: Final = ("new", "data_change", "damaged", "lost")
 OUTCOMES: Final = ("printed", "spoiled", "not_printed")
@@ -722,9 +723,8 @@ class CentralSimulator:
 
     def _authorize(self, key: str | None, body: bytes) -> _Reply:
         problem = self._key_problem(key)
-        if problem is not None:
-            return problem
-        assert key is not None
+        if problem is not None or key is None:  # (no key is a problem too)
+            return problem or _problem(422, "bad_idempotency_key", "no Idempotency-Key")
         data = _json_object(body)
         if data is None:
             return _problem(422, "invalid_request", "the body must be a JSON object")
@@ -813,9 +813,8 @@ class CentralSimulator:
 
     def _report(self, auth_id: str, key: str | None, body: bytes) -> _Reply:
         problem = self._key_problem(key)
-        if problem is not None:
-            return problem
-        assert key is not None
+        if problem is not None or key is None:  # (no key is a problem too)
+            return problem or _problem(422, "bad_idempotency_key", "no Idempotency-Key")
         data = _json_object(body)
         if data is None:
             return _problem(422, "invalid_request", "the body must be a JSON object")

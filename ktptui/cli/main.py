@@ -2,8 +2,11 @@
 
 ``ktptui`` alone opens the TUI; ``ktptui --resume`` drains the queue with no
 screen; every other command acts on the store and exits. Exit codes: 0 ok,
-1 refused (the reason on stderr), 2 usage or config error, 70 an unexpected
-error (one line on stderr, the traceback in a log file: ktptui/crash.py).
+1 refused (the reason on stderr), 2 usage, bad input or config error, 70 an
+unexpected error (one line on stderr, the traceback in a log file:
+ktptui/crash.py). Every error a command raises on purpose is a
+``errors.KtpError``: ``_run`` turns it into its one line and its kind's exit
+code, for every command at once.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..text import for_terminal
+from ..errors import EXIT_CODES, BadInput, Kind, KtpError
+from ..text import clean, for_terminal
 from . import office as office_cli
 from . import service
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, EXIT_CODES[Kind.REFUSED], EXIT_CODES[Kind.BAD_INPUT]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -130,14 +134,23 @@ def _err(text: str) -> None:
     sys.stderr.write(f"ktptui: {text}\n")
 
 
+def fail(error: KtpError) -> int:
+    """The one way a command ends on an error: its message in one line on
+    stderr, the exit code of its kind (``errors.EXIT_CODES``)."""
+    _err(clean(error.message()))  # it may quote a stored or typed text
+    return error.exit_code
+
+
 class Context:
     """What a command needs: config, store and who is acting."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         from .. import config as config_mod
+        from ..i18n import set_language
         from ..identity import operator_label
 
         self.config = config_mod.load(getattr(args, "config", None))
+        set_language(self.config.ui.language)  # the catalogue's words, e.g. a NIK's rule
         self.operator = operator_label(self.config.station.operator)
         self._store: Any = None
 
@@ -376,8 +389,8 @@ def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:
     return sim.run(args)
 
 
-class _Usage(Exception):
-    pass
+class _Usage(BadInput):
+    """A command line argparse could not judge (e.g. ``--state lost``)."""
 
 
 COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
@@ -408,11 +421,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..actions import ActionRefused
-    from ..config import ConfigError
-    from ..store import JobNotFound, StoreError
-    from ..store.ledger import LedgerError
-
     try:
         if args.command == "sim":
             return cmd_sim(None, args)
@@ -427,14 +435,7 @@ def _run(args: argparse.Namespace) -> int:
 
             return run_tui(getattr(args, "config", None), demo=args.demo)
         return COMMANDS[args.command](Context(args), args)
-    except (ConfigError, _Usage) as e:
-        _err(str(e))
-        return EXIT_USAGE
-    except (ActionRefused, LedgerError, JobNotFound) as e:
-        _err(str(e))
-        return EXIT_REFUSED
-    except StoreError as e:
-        _err(str(e))
-        return EXIT_REFUSED
+    except KtpError as e:
+        return fail(e)
     except KeyboardInterrupt:
         return 130

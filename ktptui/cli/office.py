@@ -221,11 +221,7 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
 
     _speak(ctx)
 
-    try:
-        since = audit.parse_since(args.since) if args.since else None
-    except audit.AuditError as e:
-        _err(str(e))
-        return EXIT_USAGE
+    since = audit.parse_since(args.since) if args.since else None  # AuditError: exit 2
     job_id = ctx.store.find_job(args.job).id if args.job else None
     events = audit.trail(ctx.store, since=since, job_id=job_id)
     if args.json:

@@ -18,14 +18,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..config import ConfigError, load
+from ..errors import Kind, KtpError
 from ..station import unit
 from ..text import for_terminal
 
 UNIT_DIR = Path("/etc/systemd/system")
 
 
-class ServiceError(Exception):
+class ServiceError(KtpError):
     """One line for the person installing: what is wrong and the fix."""
+
+    error_kind = Kind.REFUSED
 
 
 def add_parser(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -57,11 +60,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     except ServiceError as e:
         sys.stderr.write(for_terminal(f"ktptui: {e}") + "\n")
-        return 2 if isinstance(e, _Usage) else 1
+        return e.exit_code
 
 
 class _Usage(ServiceError):
-    pass
+    error_kind = Kind.BAD_INPUT
 
 
 def _plan(user: str | None, config: Path | None) -> unit.UnitPlan:

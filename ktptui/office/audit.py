@@ -22,14 +22,17 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 
 from .. import fmt
+from ..errors import Kind, KtpError
 from ..model import from_text, to_text
 from ..store import Event, Store
 
 COLUMNS = ("at", "kind", "operator", "address", "job_id", "detail", "id")
 
 
-class AuditError(ValueError):
+class AuditError(KtpError, ValueError):
     """A log request that cannot be understood (CLI usage error)."""
+
+    error_kind = Kind.BAD_INPUT
 
 
 def parse_since(text: str, tz: tzinfo | None = None) -> str:

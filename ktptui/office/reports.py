@@ -49,11 +49,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import fmt, model
+from ..central.errors import Rejection
+from ..errors import Kind, KtpError
 from ..fsutil import write_atomic
 from ..i18n import t, t_opt
 from ..model import Job, State, from_text
 from ..pdf import text_pdf
-from ..store import Event, Store, ledger
+from ..store import Event, EventKind, Store, ledger
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
@@ -62,8 +64,8 @@ WAITING_STATES = frozenset(
 )
 #: Event kinds recorded by the monitors, not by people: not "actions".
 MONITOR_KINDS = frozenset({"link", "power"})
-NOT_RECORDED = "not_recorded"
-SUKET_KIND = "suket"
+NOT_RECORDED = Rejection.NOT_RECORDED
+SUKET_KIND = EventKind.SUKET
 #: Text reports fit the TUI's report view (80 columns less a cell each side
 #: and a scrollbar) and an 80-column terminal: a label, then its value
 #: right-aligned (wide enough for "1 jam 30 menit").
@@ -366,8 +368,10 @@ class DailyReport:
         }
 
 
-class ReportError(ValueError):
+class ReportError(KtpError, ValueError):
     """A report that cannot be made as asked (CLI usage error)."""
+
+    error_kind = Kind.BAD_INPUT
 
 
 def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,

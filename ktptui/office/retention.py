@@ -24,9 +24,9 @@ from typing import Any
 
 from .. import model
 from ..model import FINAL_STATES, Job, from_text, to_text
-from ..store import Store
+from ..store import EventKind, Store
 
-EVENT_KIND = "retention"
+EVENT_KIND = EventKind.RETENTION
 
 
 def mask_nik(nik: str) -> str:

@@ -21,12 +21,12 @@ from .. import fmt, model
 from ..actions import ActionRefused
 from ..i18n import t
 from ..model import from_text, to_text
-from ..store import Store, Transaction, ledger
+from ..store import EventKind, MetaKey, Store, Transaction, ledger
 from . import reports
 
-OPEN_KEY = "print_session"
-LAST_KEY = "print_session_last"
-EVENT_KIND = "session"
+OPEN_KEY = MetaKey.PRINT_SESSION
+LAST_KEY = MetaKey.PRINT_SESSION_LAST
+EVENT_KIND = EventKind.SESSION
 
 
 @dataclass(frozen=True)

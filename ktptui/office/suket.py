@@ -22,17 +22,18 @@ from pathlib import Path
 
 from .. import model, pdf
 from ..actions import ActionRefused
+from ..central.errors import Rejection
 from ..fsutil import DiskFull, write_atomic
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
-from ..store import Store
+from ..store import EventKind, Store
 
-NOT_RECORDED = "not_recorded"
+NOT_RECORDED = Rejection.NOT_RECORDED
 DEFAULT_WAIT_DAYS = 14
 #: A citizen in these states is still waiting for a card (a card being
 #: printed right now, or already out, gets no Suket).
 WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED})
-EVENT_KIND = "suket"
+EVENT_KIND = EventKind.SUKET
 
 STATEMENT_ID = (
     "Surat Keterangan pengganti KTP-el sementara ini diberikan kepada penduduk",
@@ -75,7 +76,7 @@ def basis(job: Job, *, now: datetime | None = None, wait_days: int = DEFAULT_WAI
             return NOT_RECORDED
         raise ActionRefused(
             f"job {sid} was rejected with code {job.error_code or 'unknown'!r}, not "
-            f"{NOT_RECORDED!r}: a Suket is for citizens not recorded at central or waiting "
+            f"{NOT_RECORDED.value!r}: a Suket is for citizens not recorded at central or waiting "
             f"over {wait_days} days")
     if job.state in WAITING_STATES:
         waited = _utc(now) - from_text(job.created_at)

@@ -1,14 +1,13 @@
 """The printer interface the engine drives, and the factory that picks a backend.
 
-A backend answers three questions: is the printer ready (``status``), what
-became of this card (``print_card``, blocking), and after a crash, did an
-interrupted card reach the printer (``reached_printer``).
+A backend answers two questions: is the printer ready (``status``), and what
+became of this card (``print_card``, blocking); after a crash, whether an
+interrupted card may still print by itself (``still_queued``).
 """
 
 from __future__ import annotations
 
 import enum
-import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
@@ -69,19 +68,12 @@ class Printer(ABC):
         """Whether a new card may be sent now; never raises."""
 
     @abstractmethod
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
-        """Print one card and block until its outcome is known.
-
-        ``stop`` lets a shutdown give up waiting (the outcome is then UNKNOWN
-        unless the card had not started). Never raises for printer trouble:
-        that is an outcome with a reason.
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
+        """Print one card and block until its outcome is known (a card that
+        has started always finishes: there is no stopping it half-way).
+        Never raises for printer trouble: that is an outcome with a reason.
         """
-
-    @abstractmethod
-    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
-        """For settling an interrupted card: True/False when the backend can
-        know whether this attempt reached the printer, None when it cannot."""
 
     def still_queued(self, job_id: str) -> str:
         """Why an interrupted card of ``job_id`` may still print by itself (the

@@ -18,7 +18,7 @@ Outcomes:
   retry-current-job, stop-printer). The station cancels it at once, as
   ``abort-job`` would: SPOILED, like an aborted job;
 * processing-stopped -> cancelled, then UNKNOWN;
-* still waiting when ``timeout_s`` runs out or ``stop`` is set: the station
+* still waiting when ``timeout_s`` runs out: the station
   gives up and cancels the job (IPP Cancel-Job), whether or not it started.
   A job that never started is NOT_PRINTED; one that had started is UNKNOWN.
 
@@ -34,10 +34,6 @@ exist, accept jobs and not be stopped; then the printer itself is asked
 ``[printer] device_uri``) is ipp:// or ipps://, because a CUPS queue shows no
 reasons until a job reached the device and then keeps stale ones. Other
 devices (usb:, file:...) are judged by the queue's own state and reasons.
-
-``reached_printer`` looks the card up by its title (``<job_id>-<attempt>``)
-among the jobs CUPS still remembers: started processing -> True, finished
-without ever processing -> False, otherwise (not found, still queued) None.
 """
 
 from __future__ import annotations
@@ -48,7 +44,6 @@ import pwd
 import re
 import subprocess
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -545,8 +540,8 @@ class CupsPrinter(Printer):
                             "so it cannot print by itself: the blank is counted as spoiled; "
                             "check the printer")
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
         # content_type is not passed on: CUPS types the file itself, and an
         # unknown type name would make CUPS refuse the card.
         title = f"{job_id}-{attempt}"
@@ -575,17 +570,10 @@ class CupsPrinter(Printer):
             outcome = self._finished(label, info, seen_processing)
             if outcome is not None:
                 return outcome
-            why = ""
-            if stop is not None and stop.is_set():
-                why = "station stopping"
-            elif time.monotonic() >= deadline:
+            if time.monotonic() >= deadline:
                 why = f"CUPS job {label} still {info.state_name} after {self.timeout_s:g} s"
-            if why:
                 return self._give_up(number, title, why, seen_processing)
-            if stop is not None:
-                stop.wait(self.poll_s)
-            else:
-                time.sleep(self.poll_s)
+            time.sleep(self.poll_s)
 
     @staticmethod
     def _finished(label: str, info: JobInfo, processed: bool) -> PrintOutcome | None:
@@ -631,23 +619,6 @@ class CupsPrinter(Printer):
                     found.append((int(first(attrs, "job-id") or 0), title or "",
                                   job_info(attrs)))
         return found
-
-    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
-        if not self.use_ipp:
-            return None
-        try:
-            jobs = self._jobs_titled(job_id, b"all")
-        except IppError:
-            return None
-        title = f"{job_id}-{attempt}"
-        found = [info for _, name, info in jobs if name == title]
-        if not found:
-            return None  # never submitted, or CUPS has forgotten it: cannot tell
-        if any(j.processed for j in found):
-            return True
-        if all(j.state in (CANCELED, ABORTED, COMPLETED) for j in found):
-            return False
-        return None  # still queued: it may yet print
 
     def still_queued(self, job_id: str) -> str:
         if not self.use_ipp:

@@ -20,6 +20,8 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import Kind, KtpError
+
 IPP_TIMEOUT_S = 10.0
 #: Replies larger than this are refused: a status reply is a few KiB.
 MAX_REPLY = 1 << 20
@@ -53,8 +55,10 @@ _request_ids = itertools.count(1)
 Attrs = dict[str, list[Any]]
 
 
-class IppError(Exception):
+class IppError(KtpError):
     """The IPP request could not be made or its answer could not be read."""
+
+    error_kind = Kind.PRINTER
 
     def __init__(self, message: str, *, http_status: int = 0, unreachable: bool = False) -> None:
         super().__init__(message)

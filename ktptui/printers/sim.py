@@ -39,27 +39,20 @@ class SimPrinter(Printer):
         with self._lock:
             return PrinterStatus(self._ready, self._message)
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
         with self._lock:
             ready, message = self._ready, self._message
         if not ready:
             return PrintOutcome(PrintResult.NOT_PRINTED, f"printer not ready: {message}")
-        if stop is not None and stop.is_set():
-            # Shutting down before the card started: nothing was fed.
-            return PrintOutcome(PrintResult.NOT_PRINTED, "station stopping: card not started")
         key = (job_id, attempt)
         with self._lock:
             self.fed.append(key)
         # Once a card is fed it finishes: a half-printed blank is worse than a
-        # slow shutdown, so ``stop`` is not consulted from here on.
+        # slow shutdown.
         time.sleep(self.seconds_per_card)
         if self.jam_rate and self.rng.random() < self.jam_rate:
             return PrintOutcome(PrintResult.SPOILED, JAM_REASON)
         with self._lock:
             self.printed.append(key)
         return PrintOutcome(PrintResult.PRINTED)
-
-    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
-        with self._lock:
-            return (job_id, attempt) in self.fed

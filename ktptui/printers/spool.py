@@ -72,10 +72,9 @@ class SpoolPrinter(Printer):
             return PrinterStatus(False, f"disk full in {d}: free some space on that disk")
         return PrinterStatus(True, "ready")
 
-    def print_card(self, job_id: str, attempt: int, document: bytes, content_type: str,
-                   stop: threading.Event | None = None) -> PrintOutcome:
-        # ``stop`` is not needed: writing one file is quick and either
-        # completes or leaves nothing.
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
+        # Writing one file is quick and either completes or leaves nothing.
         with self._lock:
             if not self.spool_dir.is_dir():
                 return PrintOutcome(PrintResult.NOT_PRINTED,
@@ -101,13 +100,3 @@ class SpoolPrinter(Printer):
                 return PrintOutcome(PrintResult.PRINTED,
                                     f"card file written but folder sync failed: {e.strerror}")
             return PrintOutcome(PrintResult.PRINTED)
-
-    def reached_printer(self, job_id: str, attempt: int) -> bool | None:
-        """True when the card file is in place. A missing file is None, not
-        False: the printer software may already have taken (and removed) it,
-        and a wrong "no" would lead to a second card for the same citizen."""
-        try:
-            found = any(self._final(job_id, attempt, ext).exists() for ext in ("pdf", "bin"))
-        except OSError:
-            return None
-        return True if found else None

@@ -51,7 +51,6 @@ from ..model import (
     queue_order,
     started_printing,
     to_text,
-    transition,
 )
 from ..nik import mask
 from ..office import sessions
@@ -59,7 +58,7 @@ from ..office.retention import purge
 from ..power import PowerSource, PowerStatus, may_start_card
 from ..printers import PrintResult
 from ..printers.base import Printer, PrinterStatus
-from ..store import OutboxItem, Store, StoreError
+from ..store import EventKind, MetaKey, OutboxItem, Store, StoreError
 from ..store.documents import DocumentError
 
 log = logging.getLogger("ktptui.engine")
@@ -75,11 +74,10 @@ PURGE_EVERY_S = 24 * 3600.0
 #: asking again would only loop (a wrong clock, lifetimes shorter than the
 #: margin, or a station that sat without printing for hours).
 MAX_LAPSES = 3
-LAPSED_NOTE = "authorisation expired before printing"
 #: The station's clock is shown as off when it is off by more than this.
 CLOCK_SHOWN_S = 120.0
 #: Store meta: central's clock offset measured last, with the boot it holds for.
-CLOCK_KEY = "central_clock"
+CLOCK_KEY = MetaKey.CENTRAL_CLOCK
 #: History note of the step to ``printing``, followed by the printer's name:
 #: an interrupted card stops the printer it was sent to.
 
@@ -187,8 +185,8 @@ class Engine:
         self.store.refresh()
         with self.store.transaction() as tx:
             for job in self.store.jobs([State.PRINTING]):
-                tx.put_job(transition(job, State.INTERRUPTED, operator=self.operator,
-                                      note="was printing when ktptui stopped: check the printer"))
+                actions.interrupted(tx, job, operator=self.operator,
+                                    note="was printing when ktptui stopped: check the printer")
                 notes.append(f"job {job.short_id} interrupted: an operator must resolve it")
         keep = {j.document for j in self.store.active_jobs() if j.document}
         keep |= {i.document for i in self.store.outbox() if i.document}
@@ -205,7 +203,7 @@ class Engine:
             self._power_at = now
             if self._power.source != self._power_kind:
                 self._power_kind = self._power.source
-                self._event("power", self._power.detail)
+                self._event(EventKind.POWER, self._power.detail)
         return self._power
 
     def _read_printer(self, force: bool = False) -> PrinterStatus:
@@ -215,7 +213,7 @@ class Engine:
             self._printer_at = now
         return self._printer_status
 
-    def _event(self, kind: str, detail: str) -> None:
+    def _event(self, kind: EventKind, detail: str) -> None:
         try:
             with self.store.transaction() as tx:
                 tx.add_event(kind, self.operator, detail)
@@ -329,7 +327,7 @@ class Engine:
                 log.info("%s", status.reason)
             try:
                 with self.store.transaction() as tx:
-                    tx.set_meta("engine_status", {
+                    tx.set_meta(MetaKey.ENGINE_STATUS, {
                         "gate": status.gate.value, "reason": status.reason,
                         "link": status.link_detail, "power": status.power,
                         "printer": status.printer, "at": status.at,
@@ -358,7 +356,7 @@ class Engine:
             detail = self.link.state.value
             if self.link.state is LinkState.DOWN:
                 detail += f": {self.link.last_error}"
-            self._event("link", detail)
+            self._event(EventKind.LINK, detail)
             log.info("link %s", detail)
 
     def _adopt(self, client: CentralClient | None) -> CentralClient | None:
@@ -465,8 +463,8 @@ class Engine:
                 # Central already holds a different outcome: nothing we can
                 # resend will change it. Keep the record for the operator.
                 log.error("report for job %s refused: %s", item.job_id[:8], e)
-                self._event("report", f"central refused the {item.outcome} report for job "
-                                      f"{item.job_id[:8]}: {e}")
+                self._event(EventKind.REPORT, f"central refused the {item.outcome} report "
+                                              f"for job {item.job_id[:8]}: {e}")
             self.link.record_success()
             self._note_link()
             self._reported(item)
@@ -486,8 +484,7 @@ class Engine:
             job = tx.job(item.job_id)
             if (job is not None and item.outcome == "printed" and job.state is State.PRINTED
                     and job.attempt == item.attempt):
-                tx.put_job(transition(job, State.DONE, operator=self.operator,
-                                      note="outcome reported to central"))
+                actions.reported(tx, job, operator=self.operator)
         # The citizen's card data is not kept once central has the outcome.
         self.store.documents.delete(item.document)
         log.info("reported %s for job %s attempt %d", item.outcome, item.job_id[:8], item.attempt)
@@ -499,26 +496,20 @@ class Engine:
         expired = [j for j in self.store.jobs([State.AUTHORIZED])
                    if self._lapsed(j.expires_at, central)]
         for job in expired:
-            if lapses(job) + 1 >= MAX_LAPSES:
+            if actions.lapses(job) + 1 >= MAX_LAPSES:
                 note = (f"authorisation lapsed unused {MAX_LAPSES} times in a row; "
                         "check the station clock, then release the job")
                 try:
-                    actions.hold(self.store, job.id, operator=self.operator, note=note)
+                    actions.hold_lapsing(self.store, job.id, operator=self.operator, note=note)
                 except actions.ActionRefused:
                     continue  # it changed meanwhile (printing, cancelled)
-                with self.store.transaction() as tx:  # the reason, where lists show it
-                    held = tx.job(job.id)
-                    if held is not None and held.state is State.HELD:
-                        tx.put_job(held.changed(last_error=note))
-                self._event("job", f"job {job.short_id} held: {note}")
                 log.warning("job %s held: %s", job.short_id, note)
                 continue
             with self.store.transaction() as tx:
                 current = tx.job(job.id)
                 if current is None or current.state is not State.AUTHORIZED:
                     continue
-                actions.settle_card(tx, current, _NOT_PRINTED, operator=self.operator,
-                                    note=LAPSED_NOTE)
+                actions.lapsed(tx, current, operator=self.operator)
             log.info("job %s: authorisation expired, asking again", job.short_id)
         return bool(expired)
 
@@ -547,10 +538,8 @@ class Engine:
                 with self.store.transaction() as tx:
                     current = tx.job(job.id)
                     if current is not None and current.state is State.QUEUED:
-                        tx.put_job(transition(
-                            current, State.REJECTED, operator=self.operator,
-                            note=f"central: {e.code or e.status}", error_code=e.code or "",
-                            last_error=str(e)))
+                        actions.rejected(tx, current, operator=self.operator, code=e.code or "",
+                                         status=e.status, why=str(e))
                 log.info("job %s (NIK %s) rejected: %s", job.short_id, mask(job.nik), e.code)
                 did = True
                 continue
@@ -562,8 +551,8 @@ class Engine:
                     with self.store.transaction() as tx:
                         current = tx.job(job.id)
                         if current is not None and current.state is State.QUEUED:
-                            tx.put_job(current.changed(last_error=str(e),
-                                                       next_retry_at=to_text(now_utc() + wait)))
+                            actions.ask_later(tx, current, why=str(e),
+                                              at=to_text(now_utc() + wait))
                 return did
             self.link.record_success()
             self._note_link()
@@ -585,12 +574,10 @@ class Engine:
                                              "not_printed", self.operator,
                                              "job changed while authorising", document=name))
                     continue
-                tx.put_job(transition(
-                    current, State.AUTHORIZED, operator=self.operator, note="authorised",
-                    authorization_id=auth.authorization_id, holder_name=auth.holder_name,
-                    expires_at=to_text(from_text(auth.expires_at)), document=name,
-                    document_sha256=auth.sha256, content_type=auth.content_type,
-                    last_error="", next_retry_at=None))
+                actions.authorised(
+                    tx, current, operator=self.operator, authorization_id=auth.authorization_id,
+                    holder_name=auth.holder_name, expires_at=to_text(from_text(auth.expires_at)),
+                    document=name, document_sha256=auth.sha256, content_type=auth.content_type)
             self._wake.set()
             did = True
         return did
@@ -642,18 +629,17 @@ class Engine:
             job = tx.job(ready[0])
             if job is None or job.state is not State.AUTHORIZED:
                 return False
-            job = transition(job, State.PRINTING, operator=self.operator,
-                             note=f"sent to printer {self.printer_name}",
-                             printer=self.printer_name)
-            tx.put_job(job)
+            job = actions.sent_to_printer(tx, job, operator=self.operator,
+                                          printer=self.printer_name)
         self._current = job.id
         self.evaluate()
         log.info("printing job %s (NIK %s) attempt %d", job.short_id, mask(job.nik), job.attempt)
         try:
             try:
-                assert job.document and job.document_sha256
+                if not (job.document and job.document_sha256):
+                    raise DocumentError(f"job {job.short_id} has no card document recorded")
                 document = self.store.documents.read(job.document, job.document_sha256)
-            except (AssertionError, DocumentError) as e:
+            except DocumentError as e:
                 outcome_result, reason = PrintResult.NOT_PRINTED, f"card document unusable: {e}"
             else:
                 # No stop event: a card that has started always finishes.
@@ -681,10 +667,13 @@ class Engine:
     def _settle(self, job_id: str, result: PrintResult, reason: str) -> None:
         with self.store.transaction() as tx:
             job = tx.job(job_id)
-            assert job is not None
+            if job is None:  # it cannot leave printing but through here: say so, keep going
+                log.error("job %s: outcome %s for a job the store no longer has",
+                          job_id[:8], result.value)
+                return
             if result is PrintResult.UNKNOWN:
-                tx.put_job(transition(job, State.INTERRUPTED, operator=self.operator,
-                                      note=reason or "printer outcome unknown", last_error=reason))
+                actions.interrupted(tx, job, operator=self.operator,
+                                    note=reason or "printer outcome unknown", last_error=reason)
                 log.warning("job %s interrupted: %s", job.short_id, reason)
                 return
             outcome = {PrintResult.PRINTED: _PRINTED, PrintResult.SPOILED: _SPOILED}.get(
@@ -740,21 +729,6 @@ class Engine:
 
 
 _PRINTED, _SPOILED, _NOT_PRINTED = Outcome.PRINTED, Outcome.SPOILED, Outcome.NOT_PRINTED
-
-
-def lapses(job: Job) -> int:
-    """How many authorisations of ``job`` lapsed unused in a row, most
-    recent first, until anything else happened to it (printing, a hold)."""
-    count = 0
-    for entry in reversed(job.history):
-        if entry.to_state == State.QUEUED.value and entry.from_state == State.AUTHORIZED.value:
-            if entry.note != LAPSED_NOTE:
-                break
-            count += 1
-        elif not (entry.to_state == State.AUTHORIZED.value
-                  and entry.from_state == State.QUEUED.value):
-            break
-    return count
 
 
 def clock_words(offset_s: float) -> str:

@@ -15,7 +15,9 @@ from ..locks import StoreBusy
 from .journal import Changes, Store, Transaction, forget_store, open_store
 from .records import (
     Event,
+    EventKind,
     JobNotFound,
+    MetaKey,
     OutboxItem,
     StoreCorrupt,
     StoreFull,
@@ -24,7 +26,7 @@ from .records import (
 )
 
 __all__ = [
-    "Changes", "Event", "JobNotFound", "OutboxItem", "Store", "StoreBusy", "StoreCorrupt",
-    "StoreError", "StoreFull", "Transaction", "UnsafeFile", "decode_line", "encode_line",
-    "forget_store", "open_store",
+    "Changes", "Event", "EventKind", "JobNotFound", "MetaKey", "OutboxItem", "Store",
+    "StoreBusy", "StoreCorrupt", "StoreError", "StoreFull", "Transaction", "UnsafeFile",
+    "decode_line", "encode_line", "forget_store", "open_store",
 ]

@@ -13,13 +13,16 @@ import hashlib
 import os
 from pathlib import Path
 
+from ..errors import Kind, KtpError
 from ..fsutil import UnsafeFile, ensure_store_dir, read_file, write_atomic
 
 _EXTENSIONS = {"application/pdf": "pdf"}
 
 
-class DocumentError(Exception):
+class DocumentError(KtpError):
     """A document that is missing or does not match its hash."""
+
+    error_kind = Kind.STORE
 
 
 class Documents:

@@ -58,7 +58,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .. import paths
+from .. import model, paths
 from ..fsutil import (
     DiskFull,
     StoreError,
@@ -72,7 +72,7 @@ from ..fsutil import (
     write_atomic,
 )
 from ..locks import FileLock, open_private
-from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, now_utc, to_text
+from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, to_text
 from . import ledger
 from .documents import Documents
 from .history import Archive
@@ -80,7 +80,9 @@ from .records import (
     MALFORMED,
     TABLES,
     Event,
+    EventKind,
     JobNotFound,
+    MetaKey,
     OutboxItem,
     StoreCorrupt,
     StoreFull,
@@ -427,7 +429,7 @@ class Store:
 
     def _commit(self, ops: list[Op]) -> None:
         path = self.journal_path()
-        line = encode_line({"at": to_text(now_utc()), "ops": ops})
+        line = encode_line({"at": to_text(model.now_utc()), "ops": ops})
         new_file = not path.exists()
         fd = open_private(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         try:
@@ -458,7 +460,7 @@ class Store:
     def _compact(self, *, keep_previous: bool = False) -> None:
         """``keep_previous``: the snapshot on disk is damaged, so the last good
         copy stays the previous one."""
-        cutoff = to_text(now_utc() - KEEP_FINISHED_HOT)
+        cutoff = to_text(model.now_utc() - KEEP_FINISHED_HOT)
         jobs = self._raw("jobs")
         archive: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         keep_jobs: dict[str, Any] = {}
@@ -484,7 +486,7 @@ class Store:
         snapshot = {
             "format": FORMAT,
             "generation": gen,
-            "written_at": to_text(now_utc()),
+            "written_at": to_text(model.now_utc()),
             "tables": tables,
             "ledger_carry": asdict(carry),
             "archived_counts": dict(counts),
@@ -636,7 +638,8 @@ class Store:
         if len(hits) > 1:
             raise JobNotFound(f"{len(hits)} jobs start with {ref!r}: give more characters")
         job = self.job(hits[0])
-        assert job is not None
+        if job is None:  # it went (archived) between the index and the read
+            raise JobNotFound(f"job {hits[0][:8]} moved meanwhile: try again")
         return job
 
     def active_job_for_nik(self, nik: str) -> Job | None:
@@ -785,7 +788,7 @@ class Transaction:
             last = job.history[-1]
             frm = before.state.value if before else "-"
             detail = f"{frm} -> {job.state.value}" + (f": {last.note}" if last.note else "")
-            self.add_event("job", last.operator, event_detail or detail, job_id=job.id)
+            self.add_event(EventKind.JOB, last.operator, event_detail or detail, job_id=job.id)
 
     def add_ledger(self, entry: ledger.Entry) -> None:
         current = ledger.totals(self._ledger, self.store.ledger_totals())
@@ -799,12 +802,12 @@ class Transaction:
     def remove_outbox(self, key: str) -> None:
         self.ops.append(["del", "outbox", key])
 
-    def add_event(self, kind: str, operator: str, detail: str = "",
+    def add_event(self, kind: EventKind, operator: str, detail: str = "",
                   job_id: str | None = None) -> None:
-        e = Event(str(uuid.uuid4()), to_text(now_utc()), kind, operator, detail, job_id)
+        e = Event(str(uuid.uuid4()), to_text(model.now_utc()), kind, operator, detail, job_id)
         self.ops.append(["put", "events", e.id, asdict(e)])
 
-    def set_meta(self, key: str, value: Any) -> None:
+    def set_meta(self, key: MetaKey, value: Any) -> None:
         self.ops.append(["put", "meta", key, {"value": value}])
 
 

@@ -14,7 +14,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ..model import from_text, now_utc, to_text
+from .. import errors, model
+from ..errors import KtpError
+from ..model import from_text, to_text
 
 
 class Kind(enum.StrEnum):
@@ -24,8 +26,10 @@ class Kind(enum.StrEnum):
     ADJUSTED = "adjusted"  # +/-N, a counted difference (reason required)
 
 
-class LedgerError(ValueError):
+class LedgerError(KtpError, ValueError):
     """An entry the ledger refuses (the message says why and what to do)."""
+
+    error_kind = errors.Kind.REFUSED
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,8 @@ def make_entry(
             raise LedgerError("an adjustment needs a reason (--reason)")
     if kind is Kind.SPOILED and not (job_id or note.strip()):
         raise LedgerError("a spoiled blank needs a job or a note saying what happened")
-    return Entry(str(uuid.uuid4()), to_text(at or now_utc()), kind, delta, operator, job_id, note)
+    return Entry(str(uuid.uuid4()), to_text(at or model.now_utc()), kind, delta, operator, job_id,
+                 note)
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class Forecast:
 def forecast(entries: Iterable[Entry], balance: int, *, today: date | None = None,
              window_days: int = 7) -> Forecast:
     """Cards printed per day over the last ``window_days`` and days of stock left."""
-    today = today or datetime.now().astimezone().date()
+    today = today or model.now_utc().astimezone().date()
     first = today - timedelta(days=window_days - 1)
     used = sum(
         1 for e in entries

@@ -3,6 +3,7 @@ format (``<crc32> <json>``) and the checks every stored record passes."""
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import zlib
@@ -10,12 +11,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import model
+from ..errors import Kind
 from ..fsutil import StoreError
 from ..locks import open_private
-from ..model import Job, now_utc, to_text
+from ..model import Job, to_text
 from . import ledger
 
 TABLES = ("jobs", "outbox", "ledger", "events", "meta")
+
+
+class EventKind(enum.StrEnum):
+    """What an event of the audit trail is about (its ``kind``; stored as
+    these strings)."""
+
+    JOB = "job"  # a job's state changed (every ``Transaction.put_job`` that moves it)
+    BLANKS = "blanks"  # the blank ledger
+    PRINTING = "printing"  # paused / resumed
+    POWER = "power"
+    LINK = "link"
+    REPORT = "report"  # central refused an outcome report
+    SESSION = "session"
+    SUKET = "suket"
+    RETENTION = "retention"
+
+
+class MetaKey(enum.StrEnum):
+    """The keys of the store's ``meta`` table (stored as these strings)."""
+
+    LAST_REQUEST_AT = "last_request_at"
+    PRINTING_PAUSED = "printing_paused"
+    CENTRAL_CLOCK = "central_clock"
+    ENGINE_STATUS = "engine_status"
+    PRINT_SESSION = "print_session"
+    PRINT_SESSION_LAST = "print_session_last"
 
 
 class StoreCorrupt(StoreError):
@@ -27,7 +56,9 @@ class StoreFull(StoreError):
 
 
 class JobNotFound(StoreError):
-    pass
+    """No such job (or the reference is ambiguous): the store is fine."""
+
+    error_kind = Kind.REFUSED
 
 
 @dataclass(frozen=True)
@@ -40,7 +71,7 @@ class OutboxItem:
     outcome: str
     operator: str
     note: str = ""
-    queued_at: str = field(default_factory=lambda: to_text(now_utc()))
+    queued_at: str = field(default_factory=lambda: to_text(model.now_utc()))
     #: The card document to delete once this outcome is reported.
     document: str | None = None
     attempts: int = 0

@@ -32,9 +32,8 @@ class HotTables:
         self._db.clear_cache()
 
     def _tables(self) -> Tables:
-        tables = self._db.storage.read()
-        assert tables is not None  # written in __init__ and by every load
-        return tables
+        # Written in __init__ and by every load: None would be a TinyDB change.
+        return self._db.storage.read() or {}
 
     def table(self, name: str) -> dict[str, Any]:
         """The live records of ``name`` by key: read them, do not change them."""

@@ -38,11 +38,12 @@ from textual.timer import Timer
 from textual.widgets import Input
 
 from .. import actions
+from ..errors import KtpError
 from ..fmt import Clock, utc_now
 from ..i18n import t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
-from ..store import JobNotFound, Store, StoreError
+from ..store import Store, StoreError
 from .commands import StationCommands
 from .office import OfficeSettings
 from .status import (
@@ -541,7 +542,7 @@ class KtpApp(App[int]):
         try:
             changes = self.store.take_changes()
         except StoreError as e:
-            self.notify(str(e), severity="error", timeout=10)
+            self.show_error(e)
             return
         if not changes:
             return
@@ -601,15 +602,18 @@ class KtpApp(App[int]):
             self.main.tick_ages()
 
     # -- actions (every screen goes through here) ------------------------------------------------
+    def show_error(self, error: KtpError) -> None:
+        """The one toast for an error of the core: its kind as the heading,
+        its message in the operator's language, and the kind's fix."""
+        self.notify(f"{error.message()}\n{error.fix()}", title=error.heading(),
+                    severity="error", timeout=8)
+
     def act(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
         """Run an ``actions`` function; a refusal becomes a notification."""
-        from ..actions import ActionRefused
-        from ..store.ledger import LedgerError
-
         try:
             result = fn(self.store, *args, operator=self.operator, **kwargs)
-        except (ActionRefused, LedgerError, JobNotFound, StoreError) as e:
-            self.notify(str(e), title=t("action.refused"), severity="error", timeout=8)
+        except KtpError as e:
+            self.show_error(e)
             return None
         # Our own commits are applied in memory (refresh() reports only other
         # Store instances' commits): update the rows they touched directly.

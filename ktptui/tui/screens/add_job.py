@@ -8,7 +8,6 @@ note. So "add an urgent card for a damaged e-KTP" is ``a``, NIK, ``F5``,
 
 from __future__ import annotations
 
-import calendar
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -33,46 +32,19 @@ REASON_KEYS: list[tuple[str, Reason]] = [
 EMPTY, PARTIAL, BAD, OK = "empty", "partial", "bad", "ok"
 
 
-def _date_problem(digits: str) -> bool:
-    """True when the birth-date digits typed so far (NIK digits 7-12) cannot be right."""
-    if len(digits) >= 2:
-        day = int(digits[:2])
-        if not (1 <= day <= 31 or 41 <= day <= 71):
-            return True
-    if len(digits) >= 4 and not 1 <= int(digits[2:4]) <= 12:
-        return True
-    if len(digits) >= 6:
-        day, month, year = int(digits[:2]), int(digits[2:4]), int(digits[4:6])
-        real = day - 40 if day > 40 else day
-        # Like nik.validate: years divisible by 4 are leap years.
-        full = 2000 + year if year % 4 == 0 else 2001
-        return real > calendar.monthrange(full, month)[1]
-    return False
-
-
 def nik_check(text: str) -> tuple[str, str]:
     """What to say under the NIK field as it is typed, and how it stands:
-    ``empty``, ``partial`` (right so far), ``bad`` (the exact rule broken) or
-    ``ok``. ``nik.validate`` stays the judge of a whole NIK."""
+    ``empty``, ``partial`` (right so far), ``bad`` (the exact rule broken, in
+    ``nik``'s words, as the CLI says it) or ``ok``."""
     text = text.strip()
     if not text:
         return t("add.nik_empty"), EMPTY
-    bad = next((i for i, c in enumerate(text) if c not in "0123456789"), None)
-    if bad is not None:
-        return t("add.nik_bad", reason=t("nik.digit", char=text[bad], pos=bad + 1)), BAD
-    if len(text) >= 2 and text[:2] not in nik.PROVINCES:
-        return t("add.nik_bad", reason=t("nik.province", code=text[:2])), BAD
-    if _date_problem(text[6:12]):
-        return t("add.nik_bad", reason=t("nik.date", digits=text[6:12])), BAD
+    if (wrong := nik.problem(text, partial=True)) is not None:
+        return wrong.message(), BAD
     if len(text) < 16:
         where = nik.PROVINCES[text[:2]] if len(text) >= 2 else ""
         return t("nik.partial", n=len(text), where=where), PARTIAL
-    if text[12:] == "0000":
-        return t("add.nik_bad", reason=t("nik.serial")), BAD
-    try:
-        info = nik.validate(text)
-    except nik.InvalidNik as e:  # a rule the checks above do not know: the core's words
-        return t("add.nik_bad", reason=str(e)), BAD
+    info = nik.validate(text)
     sex = t("add.female") if info.female else t("add.male")
     return t("add.nik_ok", province=info.province, sex=sex), OK
 
@@ -131,8 +103,8 @@ class AddJobScreen(ModalScreen[Job | None]):
 
     def _show_nik(self, value: str, *, submitted: bool = False) -> None:
         text, state = nik_check(value)
-        if submitted and state == PARTIAL:
-            text, state = t("add.nik_bad", reason=t("nik.length", n=len(value.strip()))), BAD
+        if submitted and state == PARTIAL and (wrong := nik.problem(value.strip())):
+            text, state = wrong.message(), BAD
         msg = self.query_one("#nik-msg", Static)
         msg.update(text)
         msg.set_class(state == BAD, "-bad")

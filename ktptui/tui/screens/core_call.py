@@ -14,20 +14,13 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 
-from ...actions import ActionRefused
-from ...office.reports import ReportError
-from ...store import JobNotFound, StoreError
-from ...store.ledger import LedgerError
+from ...errors import KtpError
 
 if TYPE_CHECKING:
     from ...model import Job
     from ..app import KtpApp
 
 log = logging.getLogger("ktptui.tui")
-
-#: What the core raises for an operator's mistake or a refused action: said, not logged.
-REFUSALS = (ActionRefused, LedgerError, JobNotFound, StoreError, ReportError)
-
 
 class CoreDone(Message):
     """A core call finished: ``value`` its result, or ``error`` why not."""
@@ -45,8 +38,8 @@ def call_core(screen: Screen[Any], tag: str, fn: Callable[[], object]) -> None:
     def run() -> None:
         try:
             value = fn()
-        except REFUSALS as e:
-            screen.post_message(CoreDone(tag, error=str(e) or type(e).__name__))
+        except KtpError as e:  # an operator's mistake or a refused action: said, not logged
+            screen.post_message(CoreDone(tag, error=e.message() or type(e).__name__))
             return
         except Exception as e:  # a bug or an OS error: keep the screen alive, say it
             log.exception("office call %s failed", tag)
