@@ -7,11 +7,16 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 from textual.pilot import Pilot
 
+from ktptui.central.monitor import LinkState, LinkStatus
 from ktptui.i18n import set_language
+from ktptui.power import PowerStatus, Supply
+from ktptui.printers.base import PrinterStatus
+from ktptui.station.status import Gate, StationStatus
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
@@ -55,3 +60,19 @@ async def loaded(pilot: Pilot[Any], view: Any) -> list[str]:
 
     await until(pilot, done)
     return list(view.lines)
+
+
+#: 09:18 WIB: the link's "since" in the fixed statuses below.
+LINK_SINCE = datetime(2030, 1, 15, 2, 18, tzinfo=UTC)
+
+
+def fixed_status(gate: Gate, reason: str = "", *, link: LinkStatus | None = None,
+                 power: PowerStatus | None = None, printer: PrinterStatus | None = None,
+                 **kw: Any) -> StationStatus:
+    """A station status for an App with no engine: link up since 09:18 WIB,
+    mains, the printer ready, unless said otherwise."""
+    return StationStatus(
+        gate, reason,
+        link=link or LinkStatus(LinkState.UP, LINK_SINCE),
+        power=power or PowerStatus(Supply.MAINS, None, None, False, "mains"),
+        printer=printer or PrinterStatus(True, "ready"), **kw)

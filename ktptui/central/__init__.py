@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         TransientError,
         Trouble,
     )
-    from .monitor import Backoff, LinkMonitor, LinkState
+    from .monitor import Backoff, LinkCause, LinkMonitor, LinkState, LinkStatus
 
 _WHERE = {
     "Authorization": "client", "CentralClient": "client", "check_base_url": "client",
@@ -28,6 +28,7 @@ _WHERE = {
     "CentralError": "errors", "FinalAnswer": "errors", "TokenFileError": "errors",
     "TokenRefused": "errors", "TransientError": "errors", "Trouble": "errors",
     "Backoff": "monitor", "LinkMonitor": "monitor", "LinkState": "monitor",
+    "LinkCause": "monitor", "LinkStatus": "monitor",
 }
 
 __all__ = [
@@ -36,8 +37,10 @@ __all__ = [
     "CentralClient",
     "CentralError",
     "FinalAnswer",
+    "LinkCause",
     "LinkMonitor",
     "LinkState",
+    "LinkStatus",
     "TokenFileError",
     "TokenRefused",
     "TransientError",

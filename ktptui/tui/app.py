@@ -42,44 +42,57 @@ from ..fmt import Clock, utc_now
 from ..i18n import t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
+from ..station.runner import (
+    EngineFactory,
+    Notes,
+    Restarting,
+    RunnerEvent,
+    Standby,
+    Started,
+    StationRunner,
+    StatusChanged,
+    Stopped,
+)
+from ..station.status import STATUS_KEY, StationStatus
 from ..store import JobNotFound, Store, StoreError
 from .commands import StationCommands
 from .office import OfficeSettings
 from .status import (
     BlanksInfo,
-    LinkInfo,
-    PowerInfo,
     StatusLines,
     engine_lines,
-    holder_text,
-    link_from_monitor,
-    link_from_text,
     placeholder_lines,
     standby_lines,
 )
 
 if TYPE_CHECKING:
     from ..demo import DemoStation
-    from ..station.engine import Engine, EngineStatus
+    from ..station.engine import Engine
     from .screens.main import MainScreen
 
 log = logging.getLogger("ktptui.tui")
 
-EngineFactory = Callable[[Callable[["EngineStatus"], None]], "Engine"]
 R = TypeVar("R")
 
 ROLE = "ktptui TUI"
 #: ``ledger.forecast``'s window: the only ledger entries the bar needs.
 FORECAST_DAYS = 7
+#: An engine that crashes is built again this many times, this long apart.
+MAX_RESTARTS, RESTART_S = 3, 5.0
 
 
 class EngineStatusChanged(Message):
-    def __init__(self, status: EngineStatus, power: PowerInfo | None,
-                 link: LinkInfo | None) -> None:
+    def __init__(self, status: StationStatus) -> None:
         super().__init__()
         self.status = status
-        self.power = power
-        self.link = link
+
+
+class RunnerChanged(Message):
+    """The runner went on standby (``holder``), started, or restarts."""
+
+    def __init__(self, event: RunnerEvent) -> None:
+        super().__init__()
+        self.event = event
 
 
 class EngineStopped(Message):
@@ -104,21 +117,6 @@ class EngineNotes(Message):
         self.notes = notes
 
 
-def _power_info(engine: Engine) -> PowerInfo | None:
-    """The engine's last structured power reading (EngineStatus carries only
-    the English detail; see the core patch in docs/tui.md)."""
-    reading = getattr(engine, "_power", None)
-    if reading is None:
-        return None
-    source = str(getattr(reading, "source", "unknown"))
-    charge = getattr(reading, "charge", None)
-    runtime = getattr(reading, "runtime_s", None)
-    return PowerInfo(source, charge if isinstance(charge, int) else None,
-                     int(runtime) if isinstance(runtime, int | float) else None,
-                     str(getattr(reading, "detail", "")),
-                     bool(getattr(reading, "low_battery", False)))
-
-
 class KtpApp(App[int]):
     # The main screen's sheet too: as the default screen (see
     # ``get_default_screen``) Textual does not load its CSS_PATH.
@@ -138,9 +136,7 @@ class KtpApp(App[int]):
         engine_factory: EngineFactory | None = None,
         demo: DemoStation | None = None,
         clock: Clock = utc_now,
-        fixed_status: EngineStatus | None = None,
-        fixed_power: PowerInfo | None = None,
-        fixed_link: LinkInfo | None = None,
+        fixed_status: StationStatus | None = None,
         takeover_s: float = 2.0,
         refresh_s: float = 1.0,
         handle_signals: bool = True,
@@ -163,15 +159,12 @@ class KtpApp(App[int]):
         self.refresh_s = refresh_s
         self.handle_signals = handle_signals
         self.lock = EngineLock(self.data_dir)
-        self.engine: Engine | None = None
+        #: Runs the engine (None: queue-only, or a fixed status).
+        self.runner: StationRunner | None = None
         self.engine_error = ""
         self.standby = False
         self.standby_holder: str | None = None
-        self.status: EngineStatus | None = fixed_status
-        self.power: PowerInfo | None = fixed_power
-        self.link: LinkInfo | None = fixed_link or (
-            link_from_text(fixed_status.link_detail, fixed_status.link, fixed_status.at)
-            if fixed_status else None)
+        self.status: StationStatus | None = fixed_status
         self.quitting = False
         self.hung_up = False
         self.blanks = BlanksInfo(0, low_threshold, None, loading=True)
@@ -179,7 +172,6 @@ class KtpApp(App[int]):
         self.blanks_per_day: float | None = None
         self._blanks_seq = 0
         self._fixed = fixed_status is not None
-        self._last_key: tuple[Any, ...] = ()
         self._ktp_timers: list[Timer] = []
         self.exit_code = 0
         #: The first unexpected error, in one line (None: no crash).
@@ -221,11 +213,13 @@ class KtpApp(App[int]):
         if self.handle_signals:
             self._install_signals()
             self._watch_terminal()
-        if not self._fixed:
-            self._ktp_timers.append(self.set_interval(self.takeover_s, self._try_engine))
+        if not self._fixed and self.engine_factory is not None:
+            self.runner = StationRunner(
+                self.lock, self.engine_factory, role=ROLE, on_event=self._on_runner_event,
+                takeover_s=self.takeover_s, max_restarts=MAX_RESTARTS, restart_s=RESTART_S)
             # After the first frame: the engine's imports and set-up (central
             # client, printer, power) must not delay the operator's screen.
-            self.call_after_refresh(self._try_engine)
+            self.call_after_refresh(self.runner.start)
         self.show_status()
 
     def _install_signals(self) -> None:
@@ -352,81 +346,42 @@ class KtpApp(App[int]):
         if isinstance(renderables, list):
             renderables.clear()
 
-    # -- engine --------------------------------------------------------------------------------
-    def _try_engine(self) -> None:
-        """Take the printer when nobody drives it (at start, then every few seconds)."""
-        if self.engine is not None or self.quitting or self.engine_factory is None:
-            return
-        if self.engine_error:
-            return
-        if not self.lock.try_acquire(role=ROLE):
-            holder = self.lock.holder()
-            who = holder_text(holder) or None
-            if not self.standby or who != self.standby_holder or self.status is not None:
-                self.standby = True
-                self.standby_holder = who
-                self.status = None
-                self.show_status()
-            return
-        was_standby = self.standby
-        try:
-            engine = self.engine_factory(self._on_engine_status)
-        except Exception as e:  # token file, base URL, printer config: say it, keep the queue
-            self.lock.release()
-            self.engine_error = str(e) or type(e).__name__
-            log.error("engine cannot start: %s", self.engine_error)
-            self.notify(t("action.engine_error", error=self.engine_error), severity="error",
+    # -- engine (run by the station runner) ----------------------------------------------------
+    @property
+    def engine(self) -> Engine | None:
+        return self.runner.engine if self.runner is not None else None
+
+    def _on_runner_event(self, event: RunnerEvent) -> None:
+        """From the runner's or the engine's threads: hand it to the App's loop."""
+        match event:
+            case StatusChanged(status=status):
+                self.post_message(EngineStatusChanged(status))
+            case Notes(notes=notes):
+                self.post_message(EngineNotes(list(notes)))
+            case Stopped(error=error):
+                self.post_message(EngineStopped(error))
+            case _:
+                self.post_message(RunnerChanged(event))
+
+    def on_runner_changed(self, message: RunnerChanged) -> None:
+        event = message.event
+        if isinstance(event, Standby):
+            self.standby, self.standby_holder = True, event.holder
+        elif isinstance(event, Started):
+            self.standby, self.standby_holder = False, None
+            if event.took_over:
+                self.notify(t("action.took_over"))
+        elif isinstance(event, Restarting):
+            self.notify(t("action.engine_error", error=event.error), severity="error",
                         timeout=10)
-            self.show_status()
-            return
-        self.engine = engine
-        self.standby = False
-        self.standby_holder = None
         self.status = None
         self.show_status()
-        if was_standby:
-            self.notify(t("action.took_over"))
-        self.run_engine(engine)
-
-    def _on_engine_status(self, status: EngineStatus) -> None:
-        """Called from engine threads: post only what the bar would show differently.
-
-        The engine evaluates its gates twice a second, and while the link is
-        down its reason counts the seconds to the next try: the key leaves
-        every countdown out, so an idle station posts (and paints) nothing."""
-        engine = self.engine
-        power = _power_info(engine) if engine is not None else None
-        link = link_from_monitor(engine.link) if engine is not None else None
-        reason = "" if status.gate in ("link", "token") else status.reason
-        key = (status.gate, reason, link, status.power, status.printer, status.printer_ready,
-               status.blanks, status.current_job, power)
-        if key == self._last_key:
-            return
-        self._last_key = key
-        self.post_message(EngineStatusChanged(status, power, link))
-
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def run_engine(self, engine: Engine) -> None:
-        error = ""
-        try:
-            notes = engine.recover()
-            if notes:
-                self.post_message(EngineNotes(notes))
-            if not engine.stop_event.is_set():
-                engine.run()
-        except Exception as e:
-            log.exception("engine stopped")
-            error = str(e) or type(e).__name__
-        finally:
-            self.post_message(EngineStopped(error))
 
     def on_engine_status_changed(self, message: EngineStatusChanged) -> None:
         # A new gate usually comes with a commit (a card started or settled):
         # show the rows with the bar, not up to a poll later.
         self.poll_store()
         self.status = message.status
-        self.power = message.power
-        self.link = message.link
         self.show_status()
 
     def on_engine_notes(self, message: EngineNotes) -> None:
@@ -435,9 +390,6 @@ class KtpApp(App[int]):
         self.poll_store()
 
     def on_engine_stopped(self, message: EngineStopped) -> None:
-        self.engine = None
-        self.lock.release()
-        self._last_key = ()
         if self.quitting:
             self._finish()
             return
@@ -445,42 +397,46 @@ class KtpApp(App[int]):
             self.engine_error = message.error
             self.notify(t("action.engine_error", error=message.error), severity="error",
                         timeout=10)
+        self.standby = False
         self.status = None
         self.show_status()
 
     @property
     def printing_now(self) -> bool:
-        status = self.engine.status() if self.engine is not None else None
-        return bool(status and status.current_job)
+        return self.runner is not None and self.runner.printing_now
 
     def shutdown(self) -> None:
         """Stop taking cards; exit once the card in progress is recorded."""
         if self.quitting:
             return
         self.quitting = True
-        if self.engine is None:
+        runner = self.runner
+        if runner is None or runner.engine is None:
+            if runner is not None:
+                runner.stop()  # on standby: it stops waiting
             self._finish()
             return
         self.notify(t("action.stopping"), timeout=30)
-        self.engine.stop()
+        runner.stop()
 
     def on_unmount(self) -> None:
         self._tty_watch_stop.set()
-        # Every way out (even an unexpected one) stops the engine; asyncio's
-        # shutdown then waits for the worker thread, so the card finishes.
-        if self.engine is not None:
-            self.engine.stop()
+        # Every way out (even an unexpected one) stops the engine; the
+        # runner's thread is no daemon, so the card finishes before the
+        # process exits.
+        if self.runner is not None:
+            self.runner.stop()
 
     # -- status bar ----------------------------------------------------------------------------
     def status_lines(self) -> StatusLines:
         paused = self.store.meta(actions.PAUSED_KEY)
         if self.status is not None:
-            return engine_lines(self.status, self.blanks, self.power, self.link, paused=paused,
+            return engine_lines(self.status, self.blanks, paused=paused,
                                 printing=self._printing_who(self.status.current_job))
         if self.engine_error:
             return placeholder_lines("gate.no_engine", self.blanks, self.engine_error)
         if self.standby:
-            other = self.store.meta("engine_status")
+            other = StationStatus.from_json(self.store.meta(STATUS_KEY))
             return standby_lines(self.standby_holder, other, self.blanks, paused=paused)
         return placeholder_lines("gate.starting", self.blanks)
 
@@ -704,12 +660,8 @@ class KtpApp(App[int]):
             self.demo.set_power(mains)
 
     # -- testing helpers -----------------------------------------------------------------------
-    def fixed(self, status: EngineStatus, power: PowerInfo | None = None,
-              link: LinkInfo | None = None) -> None:
-        """Show a given engine status (snapshots, tests)."""
+    def fixed(self, status: StationStatus) -> None:
+        """Show a given station status (snapshots, tests)."""
         self._fixed = True
         self.status = status
-        self.power = power
-        self.link = link or link_from_text(status.link_detail, status.link, status.at)
         self.show_status()
-
