@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ..locks import EngineLock, Holder
 from .status import Gate, StationStatus
@@ -130,6 +130,32 @@ def _shown(status: StationStatus) -> StationStatus:
     return replace(status, at="", reason=reason, link=replace(status.link, retry_in_s=None))
 
 
+class Runner(Protocol):
+    """What a front end uses of a runner (``StationRunner``; tests give a fake
+    that runs no thread)."""
+
+    on_event: Callable[[RunnerEvent], None] | None
+
+    @property
+    def engine(self) -> Engine | None: ...
+
+    @property
+    def status(self) -> StationStatus | None: ...
+
+    @property
+    def holder(self) -> str | None: ...
+
+    @property
+    def printing_now(self) -> bool: ...
+
+    @property
+    def running(self) -> bool: ...
+
+    def start(self) -> None: ...
+
+    def stop(self, wait: float | None = None) -> bool: ...
+
+
 class StationRunner:
     def __init__(
         self,
@@ -189,6 +215,11 @@ class StationRunner:
     def printing_now(self) -> bool:
         engine = self.engine
         return engine is not None and engine.status().current_job is not None
+
+    @property
+    def running(self) -> bool:
+        """An engine is built and runs (not on standby, not stopped)."""
+        return self.engine is not None
 
     @property
     def alive(self) -> bool:

@@ -46,6 +46,7 @@ from ..station.runner import (
     EngineFactory,
     Notes,
     Restarting,
+    Runner,
     RunnerEvent,
     Standby,
     Started,
@@ -142,6 +143,7 @@ class KtpApp(App[int]):
         handle_signals: bool = True,
         office: OfficeSettings | None = None,
         still_queued: Callable[[str], str] | None = None,
+        runner: Runner | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -159,8 +161,9 @@ class KtpApp(App[int]):
         self.refresh_s = refresh_s
         self.handle_signals = handle_signals
         self.lock = EngineLock(self.data_dir)
-        #: Runs the engine (None: queue-only, or a fixed status).
-        self.runner: StationRunner | None = None
+        #: Runs the engine (None: queue-only, or a fixed status); built from
+        #: ``engine_factory`` at start unless given (tests give a fake).
+        self.runner: Runner | None = runner
         self.engine_error = ""
         self.standby = False
         self.standby_holder: str | None = None
@@ -213,10 +216,12 @@ class KtpApp(App[int]):
         if self.handle_signals:
             self._install_signals()
             self._watch_terminal()
-        if not self._fixed and self.engine_factory is not None:
+        if self.runner is None and not self._fixed and self.engine_factory is not None:
             self.runner = StationRunner(
-                self.lock, self.engine_factory, role=ROLE, on_event=self._on_runner_event,
-                takeover_s=self.takeover_s, max_restarts=MAX_RESTARTS, restart_s=RESTART_S)
+                self.lock, self.engine_factory, role=ROLE, takeover_s=self.takeover_s,
+                max_restarts=MAX_RESTARTS, restart_s=RESTART_S)
+        if self.runner is not None:
+            self.runner.on_event = self._on_runner_event
             # After the first frame: the engine's imports and set-up (central
             # client, printer, power) must not delay the operator's screen.
             self.call_after_refresh(self.runner.start)
@@ -411,7 +416,7 @@ class KtpApp(App[int]):
             return
         self.quitting = True
         runner = self.runner
-        if runner is None or runner.engine is None:
+        if runner is None or not runner.running:
             if runner is not None:
                 runner.stop()  # on standby: it stops waiting
             self._finish()
