@@ -56,7 +56,8 @@ from ..station.runner import (
 )
 from ..station.status import STATUS_KEY, StationStatus
 from ..store import JobNotFound, Store, StoreError
-from .commands import StationCommands
+from .commands import StationCommands, station_commands
+from .desk import BlanksKnown, Desk, DeskApp, StoreChanged
 from .office import OfficeSettings
 from .status import (
     BlanksInfo,
@@ -118,7 +119,7 @@ class EngineNotes(Message):
         self.notes = notes
 
 
-class KtpApp(App[int]):
+class KtpApp(DeskApp):
     # The main screen's sheet too: as the default screen (see
     # ``get_default_screen``) Textual does not load its CSS_PATH.
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
@@ -181,6 +182,14 @@ class KtpApp(App[int]):
         self.crash: str | None = None
         self.crash_details = ""
         self._tty_watch_stop = threading.Event()
+
+    @property
+    def desk(self) -> Desk:
+        """What screens use of the App (mypy checks that it fits)."""
+        return self
+
+    def station_commands(self) -> list[tuple[str, Callable[[], object]]]:
+        return station_commands(self)
 
     # -- start-up -------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -492,9 +501,7 @@ class KtpApp(App[int]):
         self._show_blanks(self.blanks.balance, loading=False)
         self.show_status()
         for screen in self.screen_stack:
-            hook = getattr(screen, "blanks_known", None)
-            if hook is not None:
-                hook()
+            screen.post_message(BlanksKnown())
 
     # -- store ---------------------------------------------------------------------------------
     def poll_store(self) -> None:
@@ -537,9 +544,8 @@ class KtpApp(App[int]):
                 self.show_status()
                 main.refresh_bindings()
             for screen in self.screen_stack:
-                hook = getattr(screen, "store_changed", None)
-                if hook is not None and screen is not main:
-                    hook(ids, other, reloaded)
+                if screen is not main:
+                    screen.post_message(StoreChanged(ids, set(other), reloaded))
 
     def _tell(self, before: Job | None, job: Job) -> None:
         """What the operator must act on gets a notification, not just a row

@@ -11,7 +11,7 @@ to the App's poll afterwards (``resync``), as for the requisition.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,21 +22,19 @@ from textual.widgets import Footer, Label, Static
 
 from ...i18n import t
 from ...office import reports
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..office import daily_lines, requisition_lines
 from ..widgets.digits_input import DigitsInput
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core, resync
 
-if TYPE_CHECKING:
-    from ..app import KtpApp
-
 DAILY, BLANKS = "daily", "blanks"
 #: Today's report follows the printer, at most this often (it reads the archive too).
 FOLLOW_S = 5.0
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(AtDesk, Screen[None]):
     CSS_PATH = "report.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the report's scroll view binds the arrows too (and would
@@ -59,13 +57,6 @@ class ReportScreen(Screen[None]):
         self._want = ""
         self._syncing = False
         self._follow: Timer | None = None
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", markup=False)
@@ -184,11 +175,12 @@ class ReportScreen(Screen[None]):
         assert isinstance(lines, list)
         view.set_lines(lines)
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
+    def on_store_changed(self, message: StoreChanged) -> None:
         """Today's figures follow the printer (a past day's do not change)."""
         if self._syncing or self._follow is not None or self.view != DAILY:
             return
-        if self.day not in (None, self.today) or not (reloaded or other & {"ledger", "events"}):
+        if self.day not in (None, self.today) or not (
+                message.reloaded or message.other & {"ledger", "events"}):
             return
         self._follow = self.set_timer(FOLLOW_S, self._follow_today)
 
