@@ -290,10 +290,6 @@ class Engine:
         with self._lock:
             return self._status
 
-    def power_reading(self) -> PowerStatus:
-        """The last power reading (read every ``POWER_EVERY_S`` by the gates)."""
-        return self._power
-
     # -- network side --------------------------------------------------------
     def _note_link(self) -> None:
         if self.link.state is not self._link_state:
