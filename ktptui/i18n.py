@@ -497,6 +497,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.demo_power_off": ("Demo: putus listrik (baterai UPS)", "Demo: cut mains (UPS battery)"),
     "cmd.demo_power_on": ("Demo: listrik PLN kembali", "Demo: mains back"),
     "cmd.help": ("Bantuan", "Help"),
+    # --- runner (the station runner) ---
+    "action.engine_restart": ("Mesin cetak berhenti ({error}); dijalankan lagi ({n} dari {max})",
+                              "The print engine stopped ({error}); starting it again "
+                              "({n} of {max})"),
 }
 
 _language = "id"

@@ -306,6 +306,7 @@ async def test_an_engine_error_from_the_runner_is_said(tmp_path: Path) -> None:
             await ui_until(pilot, lambda: app.engine_error == "token file missing")
             gate = app.main.query_one(StatusBar).part_text("gate")
             assert "token file missing" in gate
-            assert any("boom" in n.message for n in app._notifications)
+            assert ("The print engine stopped (boom); starting it again (1 of 3)"
+                    in [n.message for n in app._notifications])
     finally:
         set_language("id")

@@ -386,8 +386,8 @@ class KtpApp(DeskApp):
             if event.took_over:
                 self.notify(t("action.took_over"))
         elif isinstance(event, Restarting):
-            self.notify(t("action.engine_error", error=event.error), severity="error",
-                        timeout=10)
+            self.notify(t("action.engine_restart", error=event.error, n=event.attempt,
+                          max=MAX_RESTARTS), severity="error", timeout=10)
         self.status = None
         self.show_status()
 
