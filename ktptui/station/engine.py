@@ -270,9 +270,10 @@ class Engine:
         shown_offset = (None if status.clock_offset_s is None
                         else round(status.clock_offset_s / 60))  # minutes: no write per tick
         link = status.link
-        # The power's detail, not its numbers: a UPS on mains reports a charge
-        # that moves without anything the operator needs to see.
-        key = (status.gate.value, link.state, link.since, link.cause, link.detail,
+        # The link's state and cause, not each failure's words (a link going
+        # down says them anew at every probe); the power's detail, not its
+        # numbers (a UPS on mains reports a charge that moves).
+        key = (status.gate.value, link.state, link.since, link.cause,
                status.power.source, status.power.detail, status.printer,
                status.reason if status.gate is not Gate.LINK else "", shown_offset,
                status.interrupted)

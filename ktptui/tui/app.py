@@ -1,18 +1,21 @@
-"""The operator's App: the store, the engine worker, the lock and the screens.
+"""The operator's App: the store, the station runner and the screens.
 
 Wiring (see docs/tui.md):
 
 * The UI reads its own ``Store`` instance; the engine gets another one on the
   same folder. So everything the engine commits reaches the UI through
   ``store.refresh()`` changes, exactly like a second process's commits.
-* At mount the App tries the ``EngineLock``. Got it: it builds the engine,
-  recovers, and runs ``engine.run()`` in a thread worker. Not got it: standby
-  (the queue still works) showing the holder, retrying every ``takeover_s``.
-* ``on_status`` is called from engine threads: it posts a message (thread
-  safe) only when something the bar shows changed.
+* After the first frame the App starts a ``station.runner.StationRunner``:
+  it takes the ``EngineLock`` and runs the engine in its own thread, or waits
+  on standby (the queue still works) showing the holder and takes over when
+  the printer is free. Its events come from its or the engine's threads and
+  are posted to the App as messages (thread safe); it tells a status only
+  when something the bar shows changed.
+* Screens reach the App through the typed ``Desk`` (``tui/desk.py``) and hear
+  about the store through ``StoreChanged`` / ``BlanksKnown`` messages.
 * Quitting (``q``, SIGHUP or a terminal gone without one, SIGTERM) stops the
-  engine; the card in progress finishes and is recorded, and the App exits
-  when the worker returns.
+  runner; the card in progress finishes and is recorded, and the App exits
+  when the runner says it stopped.
 """
 
 from __future__ import annotations
