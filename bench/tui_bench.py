@@ -72,13 +72,16 @@ def make_store(data_dir: Path, jobs: int) -> None:
 
 def app_to_first_frame(data_dir: Path) -> dict[str, float]:
     """In this interpreter: KtpApp() to the first frame of run_test (80x24)."""
-    from ktptui.station.engine import EngineStatus, Gate
+    from ktptui.power import PowerStatus, Supply
+    from ktptui.printers.base import PrinterStatus
+    from ktptui.station.status import Gate, StationStatus
     from ktptui.store import Store
     from ktptui.tui.app import KtpApp
 
     store = Store(data_dir)
-    status = EngineStatus(Gate.IDLE, "Queue empty", "up", "up since 09:00", "mains", "ready",
-                          True, 500)
+    status = StationStatus(Gate.IDLE, "Queue empty", blanks=500,
+                           power=PowerStatus(Supply.MAINS, None, None, False, "mains"),
+                           printer=PrinterStatus(True, "ready"))
     figures: dict[str, float] = {}
 
     async def run() -> None:

@@ -542,6 +542,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "(day + 40 for women)"),
     "nik.bad.serial": ("{shown}: nomor urut (angka 13-16) 0000, yang pertama 0001",
                        "{shown}: serial (digits 13-16) is 0000, the first serial is 0001"),
+    # --- runner (the station runner) ---
+    "action.engine_restart": ("Mesin cetak berhenti ({error}); dijalankan lagi ({n} dari {max})",
+                              "The print engine stopped ({error}); starting it again "
+                              "({n} of {max})"),
 }
 
 _language = "id"

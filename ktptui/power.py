@@ -12,6 +12,7 @@ operator sees it.
 
 from __future__ import annotations
 
+import enum
 import os
 import shutil
 import subprocess
@@ -30,12 +31,23 @@ SYSFS_LOW_PERCENT = 10
 #: (not on every read: an unreachable UPS host costs a timeout each time).
 AUTO_RETRY_S = 60.0
 
-MAINS, BATTERY, UNKNOWN = "mains", "battery", "unknown"
+class Supply(enum.StrEnum):
+    """Where the power comes from (a StrEnum: it compares equal to its value)."""
+
+    MAINS = "mains"
+    BATTERY = "battery"
+    UNKNOWN = "unknown"
+
+
+MAINS, BATTERY, UNKNOWN = Supply.MAINS, Supply.BATTERY, Supply.UNKNOWN
 
 
 @dataclass(frozen=True)
 class PowerStatus:
-    source: str  # "mains" | "battery" | "unknown"
+    """One power reading, typed: the engine's ``power_reading()`` and the
+    station status carry it as it is."""
+
+    source: str  # a ``Supply`` value
     charge: int | None
     runtime_s: int | None
     low_battery: bool

@@ -97,3 +97,43 @@ def test_architecture_doc_names_every_package() -> None:
     assert packages, "no packages found"
     missing = [p for p in packages if f"`{p}/`" not in doc]
     assert not missing, f"docs/architecture.md does not describe {missing}"
+
+
+def test_no_import_cycles() -> None:
+    graph = _modules()
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycles.append([*path[path.index(nxt):], nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for start in sorted(graph):
+        if start not in state:
+            visit(start, [start])
+    assert not cycles, cycles
+
+
+def test_fronts_parse_no_status_text() -> None:
+    """The station's status reaches the fronts typed (station.status): no
+    module in tui/ or cli/ imports ``re``, the text parser is gone, and the
+    store's status record is read only through ``StationStatus.from_json``."""
+    fronts = [p for d in ("tui", "cli") for p in (ROOT / d).rglob("*.py")]
+    assert fronts
+    for path in fronts:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
+                    for a in n.names} | {n.module for n in ast.walk(tree)
+                                         if isinstance(n, ast.ImportFrom) and not n.level}
+        assert "re" not in imported, f"{path.name} imports re"
+        defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+        assert not defined & {"link_from_text", "link_from_monitor", "_power_info"}, path.name
+        text = path.read_text(encoding="utf-8")
+        assert '"engine_status"' not in text, f"{path.name} reads the status record by hand"
+        if "STATUS_KEY" in text:
+            assert "StationStatus.from_json(" in text, path.name

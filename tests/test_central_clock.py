@@ -186,13 +186,20 @@ def test_clock_words_and_the_status_json_field(tmp_path: Path) -> None:
 
 
 def test_the_tui_says_how_far_off_the_station_clock_is() -> None:
+    from tuikit import fixed_status
+
     from ktptui import i18n
+    from ktptui.central.monitor import LinkState, LinkStatus
+    from ktptui.station.status import StationStatus
     from ktptui.tui.status import BlanksInfo, engine_lines, standby_lines
 
+    # 09:18 on the station's clock, whatever its time zone
+    link = LinkStatus(LinkState.UP, datetime.now().astimezone().replace(hour=9, minute=18))
+
     def link_text(offset: float | None) -> tuple[str, str]:
-        status = engine.EngineStatus(engine.Gate.IDLE, "Queue empty", "up", "up since 09:18",
-                                     "mains", "ready", True, 10, clock_offset_s=offset)
-        part = engine_lines(status, BlanksInfo(10, 5, None), None).link
+        status = fixed_status(engine.Gate.IDLE, "Queue empty", blanks=10, link=link,
+                              clock_offset_s=offset)
+        part = engine_lines(status, BlanksInfo(10, 5, None)).link
         return part.text, part.level
 
     try:
@@ -201,9 +208,9 @@ def test_the_tui_says_how_far_off_the_station_clock_is() -> None:
         assert link_text(25 * 60)[0].endswith("jam stasiun 25 menit lebih lambat")
         assert link_text(90) == ("Jaringan: tersambung sejak 09:18", "ok")
         assert link_text(None) == ("Jaringan: tersambung sejak 09:18", "ok")
-        standby = standby_lines("ktptui --resume", {"link": "up since 09:18",
-                                                    "clock_offset_s": -3 * HOUR},
-                                BlanksInfo(10, 5, None))
+        other = StationStatus.from_json(fixed_status(engine.Gate.IDLE, link=link,
+                                                     clock_offset_s=-3 * HOUR).to_json())
+        standby = standby_lines("ktptui --resume", other, BlanksInfo(10, 5, None))
         assert standby.link.text.endswith("jam stasiun 3 jam lebih cepat")
         i18n.set_language("en")
         assert link_text(24 * HOUR)[0].endswith("station clock 24 h slow")
@@ -212,13 +219,14 @@ def test_the_tui_says_how_far_off_the_station_clock_is() -> None:
 
 
 def test_cli_status_says_the_clock_is_off(tmp_path: Path) -> None:
+    from tuikit import fixed_status
+
     from ktptui.cli import main as cli
 
     store = Store(tmp_path / "data")
+    status = fixed_status(engine.Gate.IDLE, "Queue empty", clock_offset_s=-3 * HOUR)
     with store.transaction() as tx:
-        tx.set_meta("engine_status", {"gate": "idle", "reason": "Queue empty", "link": "up",
-                                      "power": "mains", "printer": "ready", "at": "x",
-                                      "clock_offset_s": -3 * HOUR})
+        tx.set_meta("engine_status", status.to_json())
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n')
     out = subprocess.run([sys.executable, "-m", "ktptui", "status", "--config", str(cfg)],

@@ -10,6 +10,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -406,6 +407,43 @@ def test_blanks_show_exits_1_when_the_ledger_does_not_reconcile(run: Run,
 
 # -- status -----------------------------------------------------------------------------------
 
+def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> None:
+    """What the engine published is read back as typed values (enums, numbers),
+    never as text; an older untyped record reads as no status at all."""
+    from tuikit import fixed_status
+
+    from ktptui.central.monitor import LinkCause, LinkState, LinkStatus
+    from ktptui.power import PowerStatus, Supply
+    from ktptui.station.status import STATUS_KEY, Gate, InterruptedCard
+
+    since = datetime(2030, 1, 15, 2, 18, tzinfo=UTC)
+    status = fixed_status(
+        Gate.LINK, "Not printing: central unreachable", blanks=7, low_threshold=10,
+        link=LinkStatus(LinkState.DOWN, since, 3.4, LinkCause.UNREACHABLE, "connection refused"),
+        power=PowerStatus(Supply.BATTERY, 38, 240, False, "on battery 38%, ~4 min left"),
+        clock_offset_s=-10800.0, queue={"queued": 3},
+        interrupted=InterruptedCard("0123456789abcdef", None, "2030-01-15T01:00:00.000Z", 1))
+    with store.transaction() as tx:
+        tx.set_meta(STATUS_KEY, status.to_json())
+    engine = json.loads(run("status", "--json").out)["engine"]
+    assert engine["schema"] == 1 and engine["gate"] == "link"
+    assert engine["job"] == "0123456789abcdef"
+    assert engine["link"] == {"state": "down", "since": since.isoformat(), "retry_in_s": 3.4,
+                              "cause": "unreachable", "detail": "connection refused"}
+    assert engine["power"] == {"source": "battery", "charge_percent": 38, "runtime_s": 240,
+                               "low": False, "detail": "on battery 38%, ~4 min left"}
+    assert engine["printer"] == {"ready": True, "busy": False, "reasons": [], "warnings": [],
+                                 "message": "ready"}
+    assert engine["blanks"] == {"balance": 7, "low_threshold": 10, "low": True}
+    assert engine["clock_offset_s"] == -10800.0 and engine["queue"] == {"queued": 3}
+    text = run("status").out
+    assert "link: down since " in text and "(connection refused)" in text
+    assert "clock: the station's clock is 3 h ahead of central's" in text
+    with store.transaction() as tx:  # the text a version before the typed status wrote
+        tx.set_meta(STATUS_KEY, {"gate": "idle", "link": "up since 09:18", "power": "mains"})
+    assert json.loads(run("status", "--json").out)["engine"] is None
+
+
 def test_status_json_shape(run: Run, store: Store) -> None:
     run("blanks", "receive", "200")
     add(run, "3515051503900011")
@@ -413,8 +451,9 @@ def test_status_json_shape(run: Run, store: Store) -> None:
     r = run("status", "--json")
     assert r.rc == 0 and r.err == ""
     data = json.loads(r.out)
-    assert list(data) == ["jobs", "blanks", "outbox", "engine", "paused", "interrupted",
-                          "session_required", "session_open"]
+    assert list(data) == ["schema", "jobs", "blanks", "outbox", "engine", "paused",
+                          "interrupted", "session_required", "session_open"]
+    assert data["schema"] == 1 and data["engine"] is None
     assert (data["paused"], data["interrupted"]) == (None, [])
     assert (data["session_required"], data["session_open"]) == (False, False)
     assert list(data["jobs"]) == [s.value for s in State]
@@ -426,8 +465,12 @@ def test_status_json_shape(run: Run, store: Store) -> None:
                               "balance": 200}
     assert data["outbox"] == 0
     assert data["engine"] is None  # no engine has run
-    engine = {"gate": "printing", "reason": "Printing", "link": "up", "power": "mains",
-              "printer": "ready", "at": "2026-11-23T03:10:00.000+00:00"}
+    from tuikit import LINK_SINCE, fixed_status
+
+    from ktptui.station.status import Gate
+
+    engine = fixed_status(Gate.PRINTING, "Printing",
+                          at="2026-11-23T03:10:00.000+00:00").to_json()
     store.refresh()
     with store.transaction() as tx:
         tx.set_meta("engine_status", engine)
@@ -435,7 +478,8 @@ def test_status_json_shape(run: Run, store: Store) -> None:
     text = run("status").out.splitlines()
     assert text[0] == "jobs: queued 1, cancelled 1"
     assert text[1] == "blanks: 200 left (received 200, printed 0, spoiled 0, adjusted +0)"
-    assert "link: up; power: mains; printer: ready" in text
+    since = LINK_SINCE.astimezone().strftime("%H:%M")
+    assert f"link: up since {since}; power: mains; printer: ready" in text
 
 
 def test_status_on_an_empty_store(run: Run) -> None:

@@ -31,6 +31,7 @@ from ktptui.power import PowerSource, PowerStatus
 from ktptui.printers.base import PrintOutcome
 from ktptui.printers.sim import SimPrinter
 from ktptui.station.engine import Engine, EngineStatus, Gate
+from ktptui.station.status import InterruptedCard, StationStatus
 from ktptui.store import Store
 
 OP = "tester"
@@ -410,9 +411,11 @@ def test_an_interrupted_card_stops_its_printer_until_the_operator_resolves_it(
     running(st.engine)
     until(lambda: st.engine.status().gate is Gate.INTERRUPTED)
     status = st.engine.status()
-    assert status.interrupted_job == first and status.interrupted_count == 1
-    assert status.interrupted_holder == stuck.holder_name and stuck.holder_name
-    assert status.interrupted_started_at == started_printing(stuck)
+    card = status.interrupted
+    assert card is not None and card.job == first and card.count == 1
+    assert status.job == first
+    assert card.holder == stuck.holder_name and stuck.holder_name
+    assert card.started_at == started_printing(stuck)
     assert first[:8] in status.reason and "resolve" in status.reason
     published = st.store.meta("engine_status")
     assert published["gate"] == "interrupted"
@@ -497,37 +500,35 @@ def test_the_status_line_says_which_card_to_look_for() -> None:
         WARN,
         BlanksInfo,
         gate_line,
-        link_from_text,
         standby_lines,
     )
 
     started = "2026-11-28T02:14:00.000+00:00"
     at = local_time(started, with_date=True)
-    status = EngineStatus(Gate.INTERRUPTED, "Not printing: card ...", "up", "up since 09:00",
-                          "mains", "ready", True, 40, interrupted_job="0123456789abcdef",
-                          interrupted_holder="SITI AMINAH", interrupted_started_at=started,
-                          interrupted_count=2)
-    link = link_from_text("up since 09:00")
+    card = InterruptedCard("0123456789abcdef", "SITI AMINAH", started, 2)
+    status = EngineStatus(Gate.INTERRUPTED, "Not printing: card ...", blanks=40,
+                          interrupted=card)
     try:
-        line = gate_line(status, link)
+        line = gate_line(status)
         assert line.level == BAD
         assert line.text == (f"BERHENTI: cari kartu 01234567 atas nama SITI AMINAH (dikirim ke "
                              f"printer {at}); periksa printer, lalu selesaikan "
                              f"(+1 kartu terputus lain)")
-        nameless = dataclasses.replace(status, interrupted_holder=None, interrupted_count=1)
-        assert gate_line(nameless, link).text == (
+        nameless = dataclasses.replace(status, interrupted=dataclasses.replace(
+            card, holder=None, count=1))
+        assert gate_line(nameless).text == (
             f"BERHENTI: kartu 01234567 terputus (dikirim ke printer {at}); periksa printer, "
             "lalu selesaikan")
         session = dataclasses.replace(status, gate=Gate.SESSION)
-        assert gate_line(session, link).level == WARN
-        assert "sesi cetak" in gate_line(session, link).text
+        assert gate_line(session).level == WARN
+        assert "sesi cetak" in gate_line(session).text
         # Another process prints: the card it published, in the same words.
-        other = {"gate": "interrupted", "interrupted": {
-            "job": "0123456789abcdef", "holder": None, "started_at": started, "count": 1}}
+        other = StationStatus.from_json(nameless.to_json())
+        assert other == nameless
         bar = standby_lines("ktptui --resume (siti, pid 1)", other, BlanksInfo(40, 10, None))
         assert f"kartu 01234567 terputus (dikirim ke printer {at})" in bar.gate.text
         i18n.set_language("en")
-        assert gate_line(nameless, link).text == (
+        assert gate_line(nameless).text == (
             f"STOPPED: card 01234567 was interrupted (sent to the printer at {at}); check the "
             "printer, then resolve it")
     finally:

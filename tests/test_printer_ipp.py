@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 from test_engine import TOKEN, FakePower, new_engine, nik, until
 from testbeds import Cups, IppPrinter, cupsd, free_port, ippeveprinter
+from tuikit import fixed_status
 
 from ktptui import actions
 from ktptui.central.sim import CentralSimulator
@@ -40,6 +41,7 @@ from ktptui.config import parse as parse_config
 from ktptui.i18n import set_language
 from ktptui.model import State
 from ktptui.printers import PrintResult, make_printer
+from ktptui.printers.base import PrinterStatus
 from ktptui.printers.cups import CANCELED, CupsPrinter, parse_printer_status
 from ktptui.printers.ipp import (
     CHARSET,
@@ -52,6 +54,7 @@ from ktptui.printers.ipp import (
     reason_code,
 )
 from ktptui.station.engine import Gate
+from ktptui.station.status import StationStatus
 from ktptui.store import Store
 from ktptui.tui import status as tui_status
 
@@ -239,7 +242,7 @@ def test_no_card_is_started_while_the_printer_has_no_blanks(
             until(lambda: engine.status().gate is Gate.PRINTER
                   and store.count([State.AUTHORIZED]) == 1)
             status = engine.status()
-            assert status.printer_reasons == ("media-empty",)
+            assert status.printer.reasons == ("media-empty",)
             time.sleep(0.5)  # a few engine rounds: still nothing sent
             store.refresh()
             held = store.job(job.id)
@@ -247,16 +250,16 @@ def test_no_card_is_started_while_the_printer_has_no_blanks(
             assert bench.cups.run("lpstat", "-W", "all", "-o", "card").stdout == ""
             # The operator reads why, in Indonesian, from codes (no English parsing).
             set_language("id")
-            assert tui_status.gate_line(status, tui_status.LinkInfo("up")).text == (
+            assert tui_status.gate_line(status).text == (
                 "Tidak mencetak: printer tidak siap - blangko di printer habis")
             # A low ribbon is a warning: printing goes on, the screen and status say so.
             bench.state_lines("STATE: +marker-supply-low\n")
             bench.printer.set_media(100)
             until(lambda: store.count([State.DONE]) == 1)
-            until(lambda: engine.status().printer_warnings == ("marker-supply-low",))
+            until(lambda: engine.status().printer.warnings == ("marker-supply-low",))
             assert bench.cards() == [f"{job.id}-1"]
-            part = tui_status.printer_part(True, False, engine.status().printer,
-                                           (), engine.status().printer_warnings)
+            printer = engine.status().printer
+            part = tui_status.printer_part(True, False, printer.message, (), printer.warnings)
             assert part.text == "Printer: siap - pita hampir habis"
             assert part.level == tui_status.WARN
         finally:
@@ -267,8 +270,8 @@ def test_no_card_is_started_while_the_printer_has_no_blanks(
     capsys.readouterr()
     assert cli.main(["status", "--json", "--config", str(cfg_file)]) == 0
     engine_json = json.loads(capsys.readouterr().out)["engine"]
-    assert engine_json["printer_warnings"] == ["marker-supply-low"]
-    assert engine_json["printer_reasons"] == [] and engine_json["printer_ready"] is True
+    assert engine_json["printer"]["warnings"] == ["marker-supply-low"]
+    assert engine_json["printer"]["reasons"] == [] and engine_json["printer"]["ready"] is True
 
 
 def test_a_card_given_up_on_while_the_printer_waits_for_blanks(tmp_path: Path) -> None:
@@ -306,12 +309,10 @@ def test_a_card_given_up_on_while_the_printer_waits_for_blanks(tmp_path: Path) -
 def test_status_text_warns_when_the_queue_retries_failed_jobs(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = Store(tmp_path / "data")
+    status = fixed_status(Gate.IDLE, "Queue empty", printer=PrinterStatus(
+        True, "ready", (), ("error-policy-retry", "media-low")))
     with store.transaction() as tx:
-        tx.set_meta("engine_status", {"gate": "idle", "reason": "Queue empty", "link": "up",
-                                      "power": "mains", "printer": "ready", "at": "x",
-                                      "printer_ready": True, "printer_reasons": [],
-                                      "printer_warnings": ["error-policy-retry",
-                                                           "media-low"]})
+        tx.set_meta("engine_status", status.to_json())
     cfg = tmp_path / "c.toml"
     cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n[printer]\nqueue = "ektp"\n')
     capsys.readouterr()
@@ -321,7 +322,7 @@ def test_status_text_warns_when_the_queue_retries_failed_jobs(
             " to abort-job (lpadmin -p ektp -o printer-error-policy=abort-job)") in lines
     assert "WARNING: printer: cards low in the tray" in lines
     set_language("id")
-    part = tui_status.standby_lines("siti", store.meta("engine_status"),
+    part = tui_status.standby_lines("siti", StationStatus.from_json(store.meta("engine_status")),
                                     tui_status.BlanksInfo(10, 5, None)).printer
     assert part.text == ("Printer: siap - antrean CUPS mengulang kartu gagal "
                          "(atur printer-error-policy=abort-job), blangko di printer hampir habis")

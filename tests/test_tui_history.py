@@ -19,18 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from textual.widgets import Static
-from tuikit import SIZE, loaded, until, wib_indonesian
+from tuikit import SIZE, fixed_status, loaded, until, wib_indonesian
 
+from ktptui.central.monitor import LinkState, LinkStatus
 from ktptui.i18n import t
 from ktptui.model import Job, State, new_job, to_text, transition
-from ktptui.station.engine import EngineStatus, Gate
+from ktptui.station.status import Gate
 from ktptui.store import Store, ledger
 from ktptui.tui.app import KtpApp
 from ktptui.tui.screens.blanks import BlanksScreen
 from ktptui.tui.screens.details import DetailsScreen
 from ktptui.tui.screens.events import EventsScreen
 from ktptui.tui.screens.finished import FinishedScreen
-from ktptui.tui.status import PowerInfo
 from ktptui.tui.widgets.job_table import JobTable
 from ktptui.tui.widgets.lines_view import LinesView
 from ktptui.tui.widgets.status_bar import StatusBar
@@ -98,12 +98,11 @@ def _store(data_dir: Path) -> tuple[Store, Job, Job]:
 
 
 def _app(store: Store) -> KtpApp:
-    status = EngineStatus(Gate.IDLE, "Not printing: nothing to print", link="up",
-                          link_detail="up", power="mains", printer="ready",
-                          printer_ready=True, blanks=store.ledger_totals().balance,
-                          at=to_text(NOW))
+    status = fixed_status(Gate.IDLE, "Not printing: nothing to print",
+                          link=LinkStatus(LinkState.UP, NOW),
+                          blanks=store.ledger_totals().balance, at=to_text(NOW))
     return KtpApp(store, operator="siti", low_threshold=10, fixed_status=status,
-                  fixed_power=PowerInfo("mains"), handle_signals=False)
+                  handle_signals=False)
 
 
 def _blanks_text(app: KtpApp) -> str:

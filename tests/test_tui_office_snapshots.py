@@ -34,16 +34,16 @@ from officekit import (  # noqa: F401  (clock_fixture: the `clock` fixture)
     utc,
 )
 from textual.pilot import Pilot
-from tuikit import wib_indonesian
+from tuikit import fixed_status, wib_indonesian
 
 from ktptui import actions
+from ktptui.central.monitor import LinkState, LinkStatus
 from ktptui.model import to_text
 from ktptui.office import sessions, suket
-from ktptui.station.engine import EngineStatus, Gate
+from ktptui.station.status import Gate
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
 from ktptui.tui.office import OfficeSettings
-from ktptui.tui.status import PowerInfo
 
 SESSION_ID = uuid.UUID("5e55a0c1-0000-4000-8000-000000000001")
 
@@ -64,13 +64,13 @@ def _wib() -> Iterator[None]:
 
 def _app(store: Store, clock: Clock) -> KtpApp:
     now = clock.t
-    status = EngineStatus(Gate.IDLE, "Not printing: nothing to print", link="up",
-                          link_detail="up", power="mains", printer="ready",
-                          printer_ready=True, blanks=store.ledger_totals().balance,
-                          at=to_text(now - timedelta(minutes=5)))
+    at = now - timedelta(minutes=5)
+    status = fixed_status(Gate.IDLE, "Not printing: nothing to print",
+                          link=LinkStatus(LinkState.UP, at),
+                          blanks=store.ledger_totals().balance, at=to_text(at))
     office = OfficeSettings(office_code="35.15", station_id="ktp-01")
     return KtpApp(store, operator=SITI, low_threshold=10, clock=lambda: now,
-                  fixed_status=status, fixed_power=PowerInfo("mains"), handle_signals=False,
+                  fixed_status=status, handle_signals=False,
                   office=office)
 
 

@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from tuikit import until, wib_indonesian
+from tuikit import LINK_SINCE, fixed_status, until, wib_indonesian
 
 from ktptui import actions
+from ktptui.central.monitor import LinkCause, LinkState, LinkStatus
 from ktptui.model import Job, Reason, State, new_job, to_text, transition
-from ktptui.station.engine import EngineStatus, Gate
+from ktptui.power import PowerStatus, Supply
+from ktptui.station.status import Gate, StationStatus
 from ktptui.store import Store
 from ktptui.tui.app import KtpApp
-from ktptui.tui.status import PowerInfo
 
 NOW = datetime(2030, 1, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
 NIKS = [f"351505{10 + i:02d}0385{i + 1:04d}" for i in range(10)]
@@ -70,18 +71,15 @@ def _store(tmp_path: Path, jobs: list[Job], blanks: int = 250) -> Store:
     return store
 
 
-def _status(gate: Gate, reason: str, **kw: Any) -> EngineStatus:
-    base: dict[str, Any] = {"link": "up", "link_detail": "up since 09:18", "power": "mains",
-                            "printer": "ready", "printer_ready": True, "blanks": 250,
-                            "at": to_text(NOW - timedelta(minutes=42))}
+def _status(gate: Gate, reason: str, **kw: Any) -> StationStatus:
+    base: dict[str, Any] = {"blanks": 250, "at": to_text(NOW - timedelta(minutes=42))}
     base.update(kw)
-    return EngineStatus(gate, reason, **base)
+    return fixed_status(gate, reason, **base)
 
 
-def _app(store: Store, status: EngineStatus, power: PowerInfo | None = None) -> KtpApp:
+def _app(store: Store, status: StationStatus) -> KtpApp:
     app = KtpApp(store, operator="siti", low_threshold=100, clock=lambda: NOW,
-                 fixed_status=status, fixed_power=power or PowerInfo("mains"),
-                 handle_signals=False)
+                 fixed_status=status, handle_signals=False)
     app.animation_level = "none"  # no animation; no Input is focused, so no cursor blinks
     return app
 
@@ -115,18 +113,19 @@ def test_link_down(snap_compare: Any, tmp_path: Path) -> None:
     jobs = [_job(i, State.QUEUED, minutes_ago=40 - i * 5,
                  error="central unreachable: connection refused") for i in range(5)]
     store = _store(tmp_path, jobs)
-    # LinkMonitor.describe() while down; the countdown is never shown.
-    detail = "central unreachable since 09:18, retry in 3 s (connection refused)"
-    status = _status(Gate.LINK, f"Not printing: {detail}", link="down", link_detail=detail)
+    # Down since 09:18, retrying in 3 s: the countdown is never shown.
+    link = LinkStatus(LinkState.DOWN, LINK_SINCE, 3.0, LinkCause.UNREACHABLE,
+                      "connection refused")
+    status = _status(Gate.LINK, "Not printing: central unreachable", link=link)
     assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_on_battery(snap_compare: Any, tmp_path: Path) -> None:
     store = _store(tmp_path, _queue()[1:])
+    power = PowerStatus(Supply.BATTERY, 38, 240, False, "on battery 38%, ~4 min left")
     status = _status(Gate.POWER, "Not printing: on battery, ~4 min left (minimum 5 min): "
-                     "printing held", power="on battery 38%, ~4 min left")
-    power = PowerInfo("battery", 38, 240, "on battery 38%, ~4 min left")
-    assert snap_compare(_app(store, status, power), terminal_size=(80, 24), run_before=_forecast_in)
+                     "printing held", power=power)
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
 
 
 def test_out_of_blanks(snap_compare: Any, tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         TransientError,
         Trouble,
     )
-    from .monitor import Backoff, LinkMonitor, LinkState
+    from .monitor import Backoff, LinkCause, LinkMonitor, LinkState, LinkStatus
 
 _WHERE = {
     "Authorization": "client", "CentralClient": "client", "check_base_url": "client",
@@ -30,6 +30,7 @@ _WHERE = {
     "TokenFileError": "errors",
     "TokenRefused": "errors", "TransientError": "errors", "Trouble": "errors",
     "Backoff": "monitor", "LinkMonitor": "monitor", "LinkState": "monitor",
+    "LinkCause": "monitor", "LinkStatus": "monitor",
 }
 
 __all__ = [
@@ -38,9 +39,11 @@ __all__ = [
     "CentralClient",
     "CentralError",
     "FinalAnswer",
+    "LinkCause",
     "LinkMonitor",
     "LinkState",
     "Rejection",
+    "LinkStatus",
     "TokenFileError",
     "TokenRefused",
     "TransientError",

@@ -23,6 +23,7 @@ import enum
 import random
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -35,6 +36,40 @@ class LinkState(enum.StrEnum):
     UP = "up"
     DEGRADED = "degraded"
     DOWN = "down"
+
+
+class LinkCause(enum.StrEnum):
+    """Why the link is not up, as a code front ends translate."""
+
+    NONE = "none"
+    UNREACHABLE = "unreachable"  # no answer at all
+    BUSY = "busy"  # 5xx / 429: "later"
+    BAD_REPLY = "bad_reply"  # an answer that breaks the contract
+    DEGRADED = "degraded"  # central's /health says so
+    TOKEN = "token"  # 401: the station token was refused
+
+
+#: The transport's own prefix for "no answer" (``client``); the cause says it.
+UNREACHABLE_PREFIX = "central unreachable: "
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """The link as typed values: what ``LinkMonitor.snapshot`` returns."""
+
+    state: LinkState
+    #: When the state last changed (wall clock, aware).
+    since: datetime
+    #: Seconds until calls may go again (None: they may now).
+    retry_in_s: float | None = None
+    cause: LinkCause = LinkCause.NONE
+    #: The failure in the core's words (central's problem text, the OS error),
+    #: without the transport's prefix; "" when up.
+    detail: str = ""
+
+    @property
+    def token_refused(self) -> bool:
+        return self.cause is LinkCause.TOKEN
 
 
 class Backoff:
@@ -73,6 +108,7 @@ class LinkMonitor:
         self.changed_at = datetime.now().astimezone()
         self.last_error = ""
         self.token_refused = False
+        self.cause = LinkCause.NONE
         self.failures = 0
         self.retry_at = 0.0  # monotonic; no call before this
         self._next_probe = 0.0  # probe at once on start
@@ -104,6 +140,17 @@ class LinkMonitor:
             return f"central unreachable since {since}{retry} ({cause})"
         return f"{self.last_error} (since {since}){retry}"
 
+    def snapshot(self) -> LinkStatus:
+        """The link now, typed (what ``describe`` says in English)."""
+        with self._lock:
+            wait = self.waiting()
+            cause = LinkCause.TOKEN if self.token_refused else self.cause
+            if self.state is LinkState.UP and not self.token_refused:
+                cause = LinkCause.NONE
+            return LinkStatus(self.state, self.changed_at, wait if wait > 0 else None, cause,
+                              "" if cause is LinkCause.NONE
+                              else self.last_error.removeprefix(UNREACHABLE_PREFIX))
+
     # -- what happened ------------------------------------------------------------
     def _set(self, state: LinkState) -> None:
         if state is not self.state:
@@ -117,6 +164,7 @@ class LinkMonitor:
             self.retry_at = 0.0
             self.token_refused = False
             self.last_error = ""
+            self.cause = LinkCause.NONE
             self._set(LinkState.UP)
             self._next_probe = time.monotonic() + self.health_interval_s
 
@@ -131,6 +179,7 @@ class LinkMonitor:
             if not isinstance(error, TransientError):
                 return  # a final answer is about one job, not the link
             self.failures += 1
+            self.cause = LinkCause(error.kind.value)
             if error.kind is Trouble.UNREACHABLE:
                 delay = self.backoff.delay(self.failures, error.retry_after, DOWN_PROBE_MAX_S)
                 self._set(LinkState.DOWN)
@@ -153,11 +202,14 @@ class LinkMonitor:
             if self.state is LinkState.DOWN:
                 # Back from down: calls may go at once, backoff starts over.
                 self.failures, self.retry_at, self.last_error = 0, 0.0, ""
+                self.cause = LinkCause.NONE
             if health == "degraded":
                 self.last_error = "central reports degraded service"
+                self.cause = LinkCause.DEGRADED
                 self._set(LinkState.DEGRADED)
             elif self.waiting() == 0:
                 self.last_error = ""
+                self.cause = LinkCause.NONE
                 self._set(LinkState.UP)
             self._next_probe = time.monotonic() + self.health_interval_s
         return self.state

@@ -18,13 +18,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
 from ..text import clean, for_terminal
 from . import office as office_cli
 from . import service
+
+if TYPE_CHECKING:
+    from ..station.status import StationStatus
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, EXIT_CODES[Kind.REFUSED], EXIT_CODES[Kind.BAD_INPUT]
 
@@ -327,17 +330,20 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     from ..actions import PAUSED_KEY
     from ..model import State, started_printing
     from ..office import sessions
+    from ..station.status import SCHEMA, STATUS_KEY, StationStatus
 
     store = ctx.store
     totals = store.ledger_totals()
     session = sessions.current(store)
     # Read from the store, not the engine's last word: true with no engine running.
     stuck = sorted(store.jobs([State.INTERRUPTED]), key=lambda j: started_printing(j) or "")
+    engine = StationStatus.from_json(store.meta(STATUS_KEY))
     status: dict[str, Any] = {
+        "schema": SCHEMA,
         "jobs": store.counts(),
         "blanks": totals.to_dict(),
         "outbox": len(store.outbox()),
-        "engine": store.meta("engine_status"),
+        "engine": None if engine is None else engine.to_json(),
         "paused": store.meta(PAUSED_KEY),
         "interrupted": [{"job": j.id, "holder": j.holder_name,
                          "started_at": started_printing(j)} for j in stuck],
@@ -363,24 +369,35 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     if status["session_required"] and session is None:
         _out("print session: none open, and one is required to print "
              "(`ktptui session open --count N`)")
-    eng = status["engine"]
-    if eng:
-        _out(f"engine ({eng.get('at', '?')}): {eng.get('reason', '')}")
-        _out(f"link: {eng.get('link', '?')}; power: {eng.get('power', '?')}; "
-             f"printer: {eng.get('printer', '?')}")
-        from ..printers.base import warning_text
-
-        for code in eng.get("printer_warnings") or []:
-            text = warning_text(str(code))
-            if code == "error-policy-retry":
-                text = text.replace("QUEUE", ctx.config.printer.queue)
-            _out(f"WARNING: printer: {text}")
-        offset = eng.get("clock_offset_s")
-        if isinstance(offset, int | float) and abs(offset) > 120:
-            from ..station.engine import clock_words
-
-            _out(f"clock: the station's clock is {clock_words(offset)} central's")
+    if engine is not None:
+        _print_engine(ctx, engine)
     return EXIT_OK
+
+
+def _print_engine(ctx: Context, engine: StationStatus) -> None:
+    """The engine's last published status, from its typed values."""
+    from ..printers.base import warning_text
+    from ..station.engine import clock_words
+
+    link = engine.link
+    since = link.since.astimezone().strftime("%H:%M")
+    link_text = ("token refused" if link.token_refused
+                 else f"{link.state.value} since {since}")
+    if link.detail and link.state.value != "up" or link.token_refused:
+        link_text += f" ({link.detail})"
+    printer = engine.printer
+    printer_text = ("busy" if engine.printer_busy else "ready" if printer.ready
+                    else printer.message or "not ready")
+    _out(f"engine ({engine.at}): {engine.reason}")
+    _out(f"link: {link_text}; power: {engine.power.detail}; printer: {printer_text}")
+    for code in printer.warnings:
+        text = warning_text(code)
+        if code == "error-policy-retry":
+            text = text.replace("QUEUE", ctx.config.printer.queue)
+        _out(f"WARNING: printer: {text}")
+    offset = engine.clock_offset_s
+    if offset is not None and abs(offset) > 120:
+        _out(f"clock: the station's clock is {clock_words(offset)} central's")
 
 
 def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:

@@ -19,12 +19,11 @@ do, that printer starts no new card (a half-printed one may still sit in it).
 
 from __future__ import annotations
 
-import enum
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from .. import actions
@@ -60,6 +59,9 @@ from ..printers import PrintResult
 from ..printers.base import Printer, PrinterStatus
 from ..store import EventKind, MetaKey, OutboxItem, Store, StoreError
 from ..store.documents import DocumentError
+from .status import OPERATOR_GATES, STATUS_KEY, Gate, InterruptedCard, StationStatus
+
+__all__ = ["OPERATOR_GATES", "Engine", "EngineStatus", "Gate", "StationStatus"]
 
 log = logging.getLogger("ktptui.engine")
 
@@ -82,56 +84,8 @@ CLOCK_KEY = MetaKey.CENTRAL_CLOCK
 #: an interrupted card stops the printer it was sent to.
 
 
-class Gate(enum.StrEnum):
-    """Why the printer is (not) printing: a code the TUI translates."""
-
-    PRINTING = "printing"
-    IDLE = "idle"  # nothing to print
-    PAUSED = "paused"
-    TOKEN = "token"
-    BLANKS = "blanks"
-    POWER = "power"
-    PRINTER = "printer"
-    LINK = "link"
-    WAITING = "waiting"  # jobs queued, authorisation under way
-    STOPPING = "stopping"
-    INTERRUPTED = "interrupted"  # a card on this printer waits for the operator's check
-    SESSION = "session"  # ``[office] require_session`` and no print session open
-
-
-#: Gates only an operator can open: ``--resume`` stops there (exit 3).
-OPERATOR_GATES = frozenset({Gate.INTERRUPTED, Gate.SESSION})
-
-
-@dataclass(frozen=True)
-class EngineStatus:
-    gate: Gate
-    reason: str  # one line, English, for logs and ``ktptui status``
-    link: str
-    link_detail: str
-    power: str
-    printer: str
-    printer_ready: bool
-    blanks: int
-    current_job: str | None = None
-    retry_in_s: float | None = None
-    #: Central's clock minus the station's, in seconds (None: not measured yet).
-    clock_offset_s: float | None = None
-    at: str = field(default_factory=lambda: to_text(now_utc()))
-    #: Codes (``PrinterStatus.reasons``/``warnings``) front ends translate.
-    printer_reasons: tuple[str, ...] = ()
-    printer_warnings: tuple[str, ...] = ()
-    #: Gate ``interrupted``: the card to look for (the oldest when several),
-    #: whose it is when central said, when it was sent to the printer, and
-    #: how many interrupted cards stop this printer in all.
-    interrupted_job: str | None = None
-    interrupted_holder: str | None = None
-    interrupted_started_at: str | None = None
-    interrupted_count: int = 0
-
-    @property
-    def printing(self) -> bool:
-        return self.gate is Gate.PRINTING
+#: The engine's status is the station's status (``station.status``).
+EngineStatus = StationStatus
 
 
 class Engine:
@@ -168,7 +122,9 @@ class Engine:
         self._printer_status = PrinterStatus(False, "printer not checked yet")
         self._printer_at = -1e9
         self._current: str | None = None
-        self._status = EngineStatus(Gate.IDLE, "starting", "?", "", "?", "?", False, 0)
+        self._status = StationStatus(Gate.IDLE, "starting", link.snapshot(),
+                                     self._power, self._printer_status,
+                                     low_threshold=config.blanks.low_threshold)
         self.status_at_end = self._status
         self._published: tuple[object, ...] = ()
         self._link_state: LinkState | None = None
@@ -235,20 +191,13 @@ class Engine:
         printer = self._read_printer()
         blanks = self.store.ledger_totals().balance
         link = self.link
-        retry = link.waiting() if link.blocked() else None
-        base = {
-            "link": link.state.value, "link_detail": link.describe(), "power": power.detail,
-            "printer": printer.message, "printer_ready": printer.ready, "blanks": blanks,
-            "retry_in_s": retry, "printer_reasons": printer.reasons,
-            "printer_warnings": printer.warnings,
-        }
+        interrupted: InterruptedCard | None = None
         paused = self.store.meta(actions.PAUSED_KEY)
         stuck = self._interrupted_here()
         if stuck:
             first = stuck[0]
-            base.update(interrupted_job=first.id, interrupted_holder=first.holder_name,
-                        interrupted_started_at=started_printing(first),
-                        interrupted_count=len(stuck))
+            interrupted = InterruptedCard(first.id, first.holder_name or None,
+                                          started_printing(first), len(stuck))
         ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
         queued = self.store.count([State.QUEUED])
         if self._current:
@@ -287,9 +236,10 @@ class Engine:
         else:
             gate, reason = Gate.IDLE, "Queue empty"
         offset = self.clock.offset_s()
-        status = EngineStatus(gate, reason, current_job=self._current,
-                              clock_offset_s=None if offset is None else round(offset, 1),
-                              **base)  # type: ignore[arg-type]
+        status = StationStatus(
+            gate, reason, link.snapshot(), power, printer, blanks,
+            self.config.blanks.low_threshold, self.store.counts(), self._current,
+            None if offset is None else round(offset, 1), interrupted)
         self._publish(status)
         return status
 
@@ -317,35 +267,25 @@ class Engine:
         # `ktptui status` in another session sees it without a write per tick.
         shown_offset = (None if status.clock_offset_s is None
                         else round(status.clock_offset_s / 60))  # minutes: no write per tick
-        key = (status.gate.value, status.link, status.power, status.printer,
-               status.reason if status.gate is not Gate.LINK else "",
-               status.printer_reasons, status.printer_warnings, shown_offset,
-               status.interrupted_job, status.interrupted_count)
+        link = status.link
+        # The link's state and cause, not each failure's words (a link going
+        # down says them anew at every probe); the power's detail, not its
+        # numbers (a UPS on mains reports a charge that moves).
+        key = (status.gate.value, link.state, link.since, link.cause,
+               status.power.source, status.power.detail, status.printer,
+               status.reason if status.gate is not Gate.LINK else "", shown_offset,
+               status.interrupted)
         if key != self._published:
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
                 log.info("%s", status.reason)
             try:
                 with self.store.transaction() as tx:
-                    tx.set_meta(MetaKey.ENGINE_STATUS, {
-                        "gate": status.gate.value, "reason": status.reason,
-                        "link": status.link_detail, "power": status.power,
-                        "printer": status.printer, "at": status.at,
-                        "printer_ready": status.printer_ready,
-                        "printer_reasons": list(status.printer_reasons),
-                        "printer_warnings": list(status.printer_warnings),
-                        "clock_offset_s": status.clock_offset_s,
-                        "interrupted": None if status.interrupted_job is None else {
-                            "job": status.interrupted_job,
-                            "holder": status.interrupted_holder,
-                            "started_at": status.interrupted_started_at,
-                            "count": status.interrupted_count,
-                        },
-                    })
+                    tx.set_meta(STATUS_KEY, status.to_json())
             except StoreError as e:
                 log.error("cannot record engine status: %s", e)
 
-    def status(self) -> EngineStatus:
+    def status(self) -> StationStatus:
         with self._lock:
             return self._status
 

@@ -16,17 +16,19 @@ ktptui/crash.py). Never imports Textual.
 from __future__ import annotations
 
 import logging
-import signal
-import time
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING
+
+from .runner import ExitSummary, Notes, RunnerEvent, StartFailed, StationRunner
+from .status import Gate, StationStatus
 
 if TYPE_CHECKING:
     from ..store import Store
     from .engine import Engine
 
 EXIT_DRAINED, EXIT_STORE, EXIT_CONFIG, EXIT_OPERATOR, EXIT_TEMPFAIL = 0, 1, 2, 3, 75
+
 
 def setup_logging() -> None:
     from ..logs import setup_service_logging  # journald with fields, else <N> lines
@@ -57,33 +59,31 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
     except StoreError as e:
         log.error("%s", e)
         return EXIT_STORE
-    lock = EngineLock(config.store.data_dir)
+    operator = operator_label(config.station.operator)
+
+    def factory(on_status: Callable[[StationStatus], None]) -> Engine:
+        return build_engine(config, store, operator=operator, on_status=on_status)
+
+    def on_event(event: RunnerEvent) -> None:
+        if isinstance(event, Notes):
+            for note in event.notes:
+                log.warning("%s", note)
+
+    runner = StationRunner(EngineLock(config.store.data_dir), factory, role="ktptui --resume",
+                           on_event=on_event, takeover_s=None, until_idle=True,
+                           max_wait_s=max_wait)
+    runner.stop_on_signals(logger=log)
     try:
-        lock.acquire(role="ktptui --resume")
+        end = runner.run()
     except EngineBusy as e:
         log.warning("%s", e)
         return EXIT_TEMPFAIL
-    try:
-        try:
-            engine = build_engine(config, store, operator=operator_label(config.station.operator))
-        except (CentralError, ValueError) as e:
-            log.error("%s", e)
-            return EXIT_CONFIG
-
-        def on_signal(signum: int, frame: FrameType | None) -> None:
-            log.info("%s: finishing the card in progress, then stopping",
-                     signal.Signals(signum).name)
-            engine.stop()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        for note in engine.recover():
-            log.warning("%s", note)
-        deadline = None if max_wait is None else time.monotonic() + max_wait
-        drained = engine.run(until_idle=True, deadline=deadline)
-        return _summary(log, store, engine, drained)
-    finally:
-        lock.release()
+    except StartFailed as e:
+        if not isinstance(e.error, CentralError | ValueError):
+            raise e.error from None
+        log.error("%s", e)
+        return EXIT_CONFIG
+    return _summary(log, store, end)
 
 
 def count_words(counts: dict[str, int]) -> str:
@@ -94,17 +94,16 @@ def count_words(counts: dict[str, int]) -> str:
                      if n) or t("resume.no_jobs")
 
 
-def _summary(log: logging.Logger, store: Store, engine: Engine, drained: bool) -> int:
+def _summary(log: logging.Logger, store: Store, end: ExitSummary) -> int:
     """The last words and the exit code. No holder names: this is the journal."""
     from ..fmt import local_time
     from ..i18n import t
     from ..model import State, started_printing
-    from .engine import Gate
-
     store.refresh()
     counts = count_words(store.counts())
     stuck = sorted(store.jobs([State.INTERRUPTED]), key=lambda j: started_printing(j) or "")
-    no_session = not drained and engine.status_at_end.gate is Gate.SESSION
+    drained = end.drained
+    no_session = not drained and end.gate is Gate.SESSION
     if stuck or no_session:
         log.warning("%s", t("resume.operator", counts=counts))
         for job in stuck:
@@ -116,5 +115,6 @@ def _summary(log: logging.Logger, store: Store, engine: Engine, drained: bool) -
     if drained:
         log.info("%s", t("resume.drained", counts=counts))
         return EXIT_DRAINED
-    log.warning("%s", t("resume.work_left", counts=counts, why=engine.status_at_end.reason))
+    why = end.status_at_end.reason if end.status_at_end is not None else ""
+    log.warning("%s", t("resume.work_left", counts=counts, why=why))
     return EXIT_TEMPFAIL

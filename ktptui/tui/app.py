@@ -1,18 +1,21 @@
-"""The operator's App: the store, the engine worker, the lock and the screens.
+"""The operator's App: the store, the station runner and the screens.
 
 Wiring (see docs/tui.md):
 
 * The UI reads its own ``Store`` instance; the engine gets another one on the
   same folder. So everything the engine commits reaches the UI through
   ``store.refresh()`` changes, exactly like a second process's commits.
-* At mount the App tries the ``EngineLock``. Got it: it builds the engine,
-  recovers, and runs ``engine.run()`` in a thread worker. Not got it: standby
-  (the queue still works) showing the holder, retrying every ``takeover_s``.
-* ``on_status`` is called from engine threads: it posts a message (thread
-  safe) only when something the bar shows changed.
+* After the first frame the App starts a ``station.runner.StationRunner``:
+  it takes the ``EngineLock`` and runs the engine in its own thread, or waits
+  on standby (the queue still works) showing the holder and takes over when
+  the printer is free. Its events come from its or the engine's threads and
+  are posted to the App as messages (thread safe); it tells a status only
+  when something the bar shows changed.
+* Screens reach the App through the typed ``Desk`` (``tui/desk.py``) and hear
+  about the store through ``StoreChanged`` / ``BlanksKnown`` messages.
 * Quitting (``q``, SIGHUP or a terminal gone without one, SIGTERM) stops the
-  engine; the card in progress finishes and is recorded, and the App exits
-  when the worker returns.
+  runner; the card in progress finishes and is recorded, and the App exits
+  when the runner says it stopped.
 """
 
 from __future__ import annotations
@@ -43,44 +46,59 @@ from ..fmt import Clock, utc_now
 from ..i18n import t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
+from ..station.runner import (
+    EngineFactory,
+    Notes,
+    Restarting,
+    Runner,
+    RunnerEvent,
+    Standby,
+    Started,
+    StationRunner,
+    StatusChanged,
+    Stopped,
+)
+from ..station.status import STATUS_KEY, StationStatus
 from ..store import Store, StoreError
-from .commands import StationCommands
+from .commands import StationCommands, station_commands
+from .desk import BlanksKnown, Desk, DeskApp, StoreChanged
 from .office import OfficeSettings
 from .status import (
     BlanksInfo,
-    LinkInfo,
-    PowerInfo,
     StatusLines,
     engine_lines,
-    holder_text,
-    link_from_monitor,
-    link_from_text,
     placeholder_lines,
     standby_lines,
 )
 
 if TYPE_CHECKING:
     from ..demo import DemoStation
-    from ..station.engine import Engine, EngineStatus
+    from ..station.engine import Engine
     from .screens.main import MainScreen
 
 log = logging.getLogger("ktptui.tui")
 
-EngineFactory = Callable[[Callable[["EngineStatus"], None]], "Engine"]
 R = TypeVar("R")
 
 ROLE = "ktptui TUI"
 #: ``ledger.forecast``'s window: the only ledger entries the bar needs.
 FORECAST_DAYS = 7
+#: An engine that crashes is built again this many times, this long apart.
+MAX_RESTARTS, RESTART_S = 3, 5.0
 
 
 class EngineStatusChanged(Message):
-    def __init__(self, status: EngineStatus, power: PowerInfo | None,
-                 link: LinkInfo | None) -> None:
+    def __init__(self, status: StationStatus) -> None:
         super().__init__()
         self.status = status
-        self.power = power
-        self.link = link
+
+
+class RunnerChanged(Message):
+    """The runner went on standby (``holder``), started, or restarts."""
+
+    def __init__(self, event: RunnerEvent) -> None:
+        super().__init__()
+        self.event = event
 
 
 class EngineStopped(Message):
@@ -105,22 +123,7 @@ class EngineNotes(Message):
         self.notes = notes
 
 
-def _power_info(engine: Engine) -> PowerInfo | None:
-    """The engine's last structured power reading (EngineStatus carries only
-    the English detail; see the core patch in docs/tui.md)."""
-    reading = getattr(engine, "_power", None)
-    if reading is None:
-        return None
-    source = str(getattr(reading, "source", "unknown"))
-    charge = getattr(reading, "charge", None)
-    runtime = getattr(reading, "runtime_s", None)
-    return PowerInfo(source, charge if isinstance(charge, int) else None,
-                     int(runtime) if isinstance(runtime, int | float) else None,
-                     str(getattr(reading, "detail", "")),
-                     bool(getattr(reading, "low_battery", False)))
-
-
-class KtpApp(App[int]):
+class KtpApp(DeskApp):
     # The main screen's sheet too: as the default screen (see
     # ``get_default_screen``) Textual does not load its CSS_PATH.
     CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", "screens/main.tcss"]
@@ -139,14 +142,13 @@ class KtpApp(App[int]):
         engine_factory: EngineFactory | None = None,
         demo: DemoStation | None = None,
         clock: Clock = utc_now,
-        fixed_status: EngineStatus | None = None,
-        fixed_power: PowerInfo | None = None,
-        fixed_link: LinkInfo | None = None,
+        fixed_status: StationStatus | None = None,
         takeover_s: float = 2.0,
         refresh_s: float = 1.0,
         handle_signals: bool = True,
         office: OfficeSettings | None = None,
         still_queued: Callable[[str], str] | None = None,
+        runner: Runner | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -164,15 +166,13 @@ class KtpApp(App[int]):
         self.refresh_s = refresh_s
         self.handle_signals = handle_signals
         self.lock = EngineLock(self.data_dir)
-        self.engine: Engine | None = None
+        #: Runs the engine (None: queue-only, or a fixed status); built from
+        #: ``engine_factory`` at start unless given (tests give a fake).
+        self.runner: Runner | None = runner
         self.engine_error = ""
         self.standby = False
         self.standby_holder: str | None = None
-        self.status: EngineStatus | None = fixed_status
-        self.power: PowerInfo | None = fixed_power
-        self.link: LinkInfo | None = fixed_link or (
-            link_from_text(fixed_status.link_detail, fixed_status.link, fixed_status.at)
-            if fixed_status else None)
+        self.status: StationStatus | None = fixed_status
         self.quitting = False
         self.hung_up = False
         self.blanks = BlanksInfo(0, low_threshold, None, loading=True)
@@ -180,13 +180,20 @@ class KtpApp(App[int]):
         self.blanks_per_day: float | None = None
         self._blanks_seq = 0
         self._fixed = fixed_status is not None
-        self._last_key: tuple[Any, ...] = ()
         self._ktp_timers: list[Timer] = []
         self.exit_code = 0
         #: The first unexpected error, in one line (None: no crash).
         self.crash: str | None = None
         self.crash_details = ""
         self._tty_watch_stop = threading.Event()
+
+    @property
+    def desk(self) -> Desk:
+        """What screens use of the App (mypy checks that it fits)."""
+        return self
+
+    def station_commands(self) -> list[tuple[str, Callable[[], object]]]:
+        return station_commands(self)
 
     # -- start-up -------------------------------------------------------------------
     def get_default_screen(self) -> Screen[Any]:
@@ -222,11 +229,15 @@ class KtpApp(App[int]):
         if self.handle_signals:
             self._install_signals()
             self._watch_terminal()
-        if not self._fixed:
-            self._ktp_timers.append(self.set_interval(self.takeover_s, self._try_engine))
+        if self.runner is None and not self._fixed and self.engine_factory is not None:
+            self.runner = StationRunner(
+                self.lock, self.engine_factory, role=ROLE, takeover_s=self.takeover_s,
+                max_restarts=MAX_RESTARTS, restart_s=RESTART_S)
+        if self.runner is not None:
+            self.runner.on_event = self._on_runner_event
             # After the first frame: the engine's imports and set-up (central
             # client, printer, power) must not delay the operator's screen.
-            self.call_after_refresh(self._try_engine)
+            self.call_after_refresh(self.runner.start)
         self.show_status()
 
     def _install_signals(self) -> None:
@@ -353,81 +364,42 @@ class KtpApp(App[int]):
         if isinstance(renderables, list):
             renderables.clear()
 
-    # -- engine --------------------------------------------------------------------------------
-    def _try_engine(self) -> None:
-        """Take the printer when nobody drives it (at start, then every few seconds)."""
-        if self.engine is not None or self.quitting or self.engine_factory is None:
-            return
-        if self.engine_error:
-            return
-        if not self.lock.try_acquire(role=ROLE):
-            holder = self.lock.holder()
-            who = holder_text(holder) or None
-            if not self.standby or who != self.standby_holder or self.status is not None:
-                self.standby = True
-                self.standby_holder = who
-                self.status = None
-                self.show_status()
-            return
-        was_standby = self.standby
-        try:
-            engine = self.engine_factory(self._on_engine_status)
-        except Exception as e:  # token file, base URL, printer config: say it, keep the queue
-            self.lock.release()
-            self.engine_error = str(e) or type(e).__name__
-            log.error("engine cannot start: %s", self.engine_error)
-            self.notify(t("action.engine_error", error=self.engine_error), severity="error",
-                        timeout=10)
-            self.show_status()
-            return
-        self.engine = engine
-        self.standby = False
-        self.standby_holder = None
+    # -- engine (run by the station runner) ----------------------------------------------------
+    @property
+    def engine(self) -> Engine | None:
+        return self.runner.engine if self.runner is not None else None
+
+    def _on_runner_event(self, event: RunnerEvent) -> None:
+        """From the runner's or the engine's threads: hand it to the App's loop."""
+        match event:
+            case StatusChanged(status=status):
+                self.post_message(EngineStatusChanged(status))
+            case Notes(notes=notes):
+                self.post_message(EngineNotes(list(notes)))
+            case Stopped(error=error):
+                self.post_message(EngineStopped(error))
+            case _:
+                self.post_message(RunnerChanged(event))
+
+    def on_runner_changed(self, message: RunnerChanged) -> None:
+        event = message.event
+        if isinstance(event, Standby):
+            self.standby, self.standby_holder = True, event.holder
+        elif isinstance(event, Started):
+            self.standby, self.standby_holder = False, None
+            if event.took_over:
+                self.notify(t("action.took_over"))
+        elif isinstance(event, Restarting):
+            self.notify(t("action.engine_restart", error=event.error, n=event.attempt,
+                          max=MAX_RESTARTS), severity="error", timeout=10)
         self.status = None
         self.show_status()
-        if was_standby:
-            self.notify(t("action.took_over"))
-        self.run_engine(engine)
-
-    def _on_engine_status(self, status: EngineStatus) -> None:
-        """Called from engine threads: post only what the bar would show differently.
-
-        The engine evaluates its gates twice a second, and while the link is
-        down its reason counts the seconds to the next try: the key leaves
-        every countdown out, so an idle station posts (and paints) nothing."""
-        engine = self.engine
-        power = _power_info(engine) if engine is not None else None
-        link = link_from_monitor(engine.link) if engine is not None else None
-        reason = "" if status.gate in ("link", "token") else status.reason
-        key = (status.gate, reason, link, status.power, status.printer, status.printer_ready,
-               status.blanks, status.current_job, power)
-        if key == self._last_key:
-            return
-        self._last_key = key
-        self.post_message(EngineStatusChanged(status, power, link))
-
-    @work(thread=True, exclusive=True, group="engine", exit_on_error=False)
-    def run_engine(self, engine: Engine) -> None:
-        error = ""
-        try:
-            notes = engine.recover()
-            if notes:
-                self.post_message(EngineNotes(notes))
-            if not engine.stop_event.is_set():
-                engine.run()
-        except Exception as e:
-            log.exception("engine stopped")
-            error = str(e) or type(e).__name__
-        finally:
-            self.post_message(EngineStopped(error))
 
     def on_engine_status_changed(self, message: EngineStatusChanged) -> None:
         # A new gate usually comes with a commit (a card started or settled):
         # show the rows with the bar, not up to a poll later.
         self.poll_store()
         self.status = message.status
-        self.power = message.power
-        self.link = message.link
         self.show_status()
 
     def on_engine_notes(self, message: EngineNotes) -> None:
@@ -436,9 +408,6 @@ class KtpApp(App[int]):
         self.poll_store()
 
     def on_engine_stopped(self, message: EngineStopped) -> None:
-        self.engine = None
-        self.lock.release()
-        self._last_key = ()
         if self.quitting:
             self._finish()
             return
@@ -446,42 +415,46 @@ class KtpApp(App[int]):
             self.engine_error = message.error
             self.notify(t("action.engine_error", error=message.error), severity="error",
                         timeout=10)
+        self.standby = False
         self.status = None
         self.show_status()
 
     @property
     def printing_now(self) -> bool:
-        status = self.engine.status() if self.engine is not None else None
-        return bool(status and status.current_job)
+        return self.runner is not None and self.runner.printing_now
 
     def shutdown(self) -> None:
         """Stop taking cards; exit once the card in progress is recorded."""
         if self.quitting:
             return
         self.quitting = True
-        if self.engine is None:
+        runner = self.runner
+        if runner is None or not runner.running:
+            if runner is not None:
+                runner.stop()  # on standby: it stops waiting
             self._finish()
             return
         self.notify(t("action.stopping"), timeout=30)
-        self.engine.stop()
+        runner.stop()
 
     def on_unmount(self) -> None:
         self._tty_watch_stop.set()
-        # Every way out (even an unexpected one) stops the engine; asyncio's
-        # shutdown then waits for the worker thread, so the card finishes.
-        if self.engine is not None:
-            self.engine.stop()
+        # Every way out (even an unexpected one) stops the engine; the
+        # runner's thread is no daemon, so the card finishes before the
+        # process exits.
+        if self.runner is not None:
+            self.runner.stop()
 
     # -- status bar ----------------------------------------------------------------------------
     def status_lines(self) -> StatusLines:
         paused = self.store.meta(actions.PAUSED_KEY)
         if self.status is not None:
-            return engine_lines(self.status, self.blanks, self.power, self.link, paused=paused,
+            return engine_lines(self.status, self.blanks, paused=paused,
                                 printing=self._printing_who(self.status.current_job))
         if self.engine_error:
             return placeholder_lines("gate.no_engine", self.blanks, self.engine_error)
         if self.standby:
-            other = self.store.meta("engine_status")
+            other = StationStatus.from_json(self.store.meta(STATUS_KEY))
             return standby_lines(self.standby_holder, other, self.blanks, paused=paused)
         return placeholder_lines("gate.starting", self.blanks)
 
@@ -532,9 +505,7 @@ class KtpApp(App[int]):
         self._show_blanks(self.blanks.balance, loading=False)
         self.show_status()
         for screen in self.screen_stack:
-            hook = getattr(screen, "blanks_known", None)
-            if hook is not None:
-                hook()
+            screen.post_message(BlanksKnown())
 
     # -- store ---------------------------------------------------------------------------------
     def poll_store(self) -> None:
@@ -577,9 +548,8 @@ class KtpApp(App[int]):
                 self.show_status()
                 main.refresh_bindings()
             for screen in self.screen_stack:
-                hook = getattr(screen, "store_changed", None)
-                if hook is not None and screen is not main:
-                    hook(ids, other, reloaded)
+                if screen is not main:
+                    screen.post_message(StoreChanged(ids, set(other), reloaded))
 
     def _tell(self, before: Job | None, job: Job) -> None:
         """What the operator must act on gets a notification, not just a row
@@ -708,12 +678,8 @@ class KtpApp(App[int]):
             self.demo.set_power(mains)
 
     # -- testing helpers -----------------------------------------------------------------------
-    def fixed(self, status: EngineStatus, power: PowerInfo | None = None,
-              link: LinkInfo | None = None) -> None:
-        """Show a given engine status (snapshots, tests)."""
+    def fixed(self, status: StationStatus) -> None:
+        """Show a given station status (snapshots, tests)."""
         self._fixed = True
         self.status = status
-        self.power = power
-        self.link = link or link_from_text(status.link_detail, status.link, status.at)
         self.show_status()
-

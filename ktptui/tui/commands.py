@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from ..i18n import t
+from .desk import DeskApp
 
 if TYPE_CHECKING:
     from .app import KtpApp
@@ -71,10 +72,8 @@ def station_commands(app: KtpApp) -> list[Command]:
 
 class StationCommands(Provider):
     def _commands(self) -> list[Command]:
-        from .app import KtpApp
-
         app = self.app
-        return station_commands(app) if isinstance(app, KtpApp) else []
+        return app.station_commands() if isinstance(app, DeskApp) else []
 
     async def discover(self) -> Hits:
         for title, command in self._commands():

@@ -1,4 +1,5 @@
-"""What the status bar says, computed from the engine's status (no Textual).
+"""What the status bar says, rendered from the typed station status
+(``station.status.StationStatus``; no Textual, no text parsed back).
 
 Levels: ``ok`` / ``warn`` / ``bad`` become CSS classes, and every bad or warn
 part also says so in words, so a monochrome console loses nothing.
@@ -11,15 +12,16 @@ a status that changes every second would repaint every second.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..fmt import local_time, one_line
 from ..i18n import t, t_opt
 
-if TYPE_CHECKING:  # the engine (and httpx behind it) is imported after the first paint
-    from ..station.engine import EngineStatus
+if TYPE_CHECKING:
+    from ..central.monitor import LinkStatus
+    from ..power import PowerStatus
+    from ..station.status import InterruptedCard, StationStatus
 
 OK, WARN, BAD = "ok", "warn", "bad"
 
@@ -29,27 +31,6 @@ _GATE_LEVEL = {
     "token": BAD, "blanks": BAD, "power": BAD, "printer": BAD, "link": BAD,
     "interrupted": BAD, "session": WARN,
 }
-
-
-@dataclass(frozen=True)
-class PowerInfo:
-    """The structured power reading, when the engine exposes one."""
-
-    source: str  # mains / battery / unknown
-    charge: int | None = None
-    runtime_s: int | None = None
-    detail: str = ""
-    low: bool = False
-
-
-@dataclass(frozen=True)
-class LinkInfo:
-    """The link as the bar shows it: no countdown, so it changes only by event."""
-
-    state: str  # up / degraded / down
-    since: str = ""  # local HH:MM
-    error: str = ""  # the cause, in the core's words
-    token_refused: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,58 +67,24 @@ def _detail(summary: str, detail: str) -> str:
 # -- the link --------------------------------------------------------------------------
 
 _UNREACHABLE = "central unreachable: "
-_RETRY = re.compile(r",? retry in \d+ s")
-_SINCE = re.compile(r"since (\d\d:\d\d)")
 
 
 def link_cause(error: str) -> str:
+    """A job's last error without the transport's prefix (the job table, toasts)."""
     return one_line(error).removeprefix(_UNREACHABLE)
 
 
-def link_from_monitor(link: Any) -> LinkInfo:
-    """From the engine's ``LinkMonitor`` (read on the engine's thread)."""
-    changed = getattr(link, "changed_at", None)
-    since = changed.strftime("%H:%M") if changed is not None else ""
-    state = getattr(getattr(link, "state", None), "value", "?")
-    return LinkInfo(str(state), since, link_cause(str(getattr(link, "last_error", "") or "")),
-                    bool(getattr(link, "token_refused", False)))
-
-
-def link_from_text(detail: str, state: str | None = None, at: str | None = None) -> LinkInfo:
-    """From ``LinkMonitor.describe()`` text: what another process published
-    (``meta("engine_status")``), or a fixed status in tests.
-
-    The text is "up since 09:18", "central unreachable since 09:18, retry in
-    4 s (connection refused)" or "<last error> (since 09:18), retry in 4 s"."""
-    text = _RETRY.sub("", one_line(detail))
-    found = _SINCE.search(text)
-    since = found.group(1) if found else (local_time(at) if at else "")
-    if state is None:
-        if text.startswith("up"):
-            state = "up"
-        elif text.startswith("central unreachable"):
-            state = "down"
-        else:
-            state = "degraded" if text else "?"
-    if state == "up":
-        return LinkInfo(state, since)
-    if state == "down":
-        cause = text[text.rfind("(") + 1:].rstrip(")") if text.endswith(")") else ""
-        return LinkInfo(state, since, link_cause(cause))
-    error = _SINCE.sub("", text).replace("()", "").strip(" ,")
-    return LinkInfo(state, since, error)
-
-
-def link_part(link: LinkInfo) -> Part:
+def link_part(link: LinkStatus) -> Part:
     prefix = t("status.link") + ": "
+    detail = one_line(link.detail)
     if link.token_refused:
-        return Part(prefix + t("link.token") + (f" ({link.error})" if link.error else ""), BAD)
-    text = prefix + t_opt(f"link.{link.state}", link.state)
-    if link.since:
-        text += " " + t("status.since", at=link.since)
-    if link.error and link.state != "up":
-        text += f" ({link.error})"
-    return Part(text, {"up": OK, "degraded": WARN}.get(link.state, BAD))
+        return Part(prefix + t("link.token") + (f" ({detail})" if detail else ""), BAD)
+    state = link.state.value
+    text = prefix + t_opt(f"link.{state}", state)
+    text += " " + t("status.since", at=link.since.astimezone().strftime("%H:%M"))
+    if detail and state != "up":
+        text += f" ({detail})"
+    return Part(text, {"up": OK, "degraded": WARN}.get(state, BAD))
 
 
 #: The station's clock is worth a word when it is off by more than this
@@ -168,25 +115,20 @@ def with_clock(part: Part, offset_s: object) -> Part:
 
 # -- power, blanks, printer ------------------------------------------------------------
 
-def power_part(power: PowerInfo | None, detail: str, *, held: bool = False) -> Part:
+def power_part(power: PowerStatus | None, *, held: bool = False) -> Part:
     """``held``: the engine holds printing for power (the part is then bad)."""
     prefix = t("status.power") + ": "
     if power is None:
-        known = one_line(detail)
-        if known == "mains":
-            return Part(prefix + t("power.mains"))
-        if not known:
-            return Part(prefix + t("power.unknown"), WARN)
-        return Part(prefix + known, BAD if held else WARN)
+        return Part(prefix + t("power.unknown"), WARN)
     if power.source == "mains":
         return Part(prefix + t("power.mains"))
     if power.source == "battery":
         minutes = (power.runtime_s or 0) // 60
         text = t("power.battery", charge=power.charge if power.charge is not None else "?",
                  minutes=minutes if power.runtime_s is not None else "?")
-        if power.low:
+        if power.low_battery:
             text += " " + t("power.low")
-        return Part(prefix + text, BAD if held or power.low else WARN)
+        return Part(prefix + text, BAD if held or power.low_battery else WARN)
     return Part(prefix + t("power.unknown") + (f" ({one_line(power.detail)})"
                                                if power.detail else ""), WARN)
 
@@ -233,7 +175,7 @@ def printer_part(ready: bool, busy: bool, message: str, reasons: Any = (),
 
 # -- the gate line -----------------------------------------------------------------------
 
-def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | None = None,
+def gate_line(status: StationStatus, *, paused: dict[str, Any] | None = None,
               printing: str = "") -> Part:
     """Can we print right now, and if not, why: one line.
 
@@ -241,6 +183,7 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
     the card in the printer is for (name or masked NIK)."""
     gate = str(status.gate.value)
     level = _GATE_LEVEL.get(gate, WARN)
+    link = status.link
     match gate:
         case "printing" if status.current_job:
             text = t("gate.printing_job", job=status.current_job[:8])
@@ -252,17 +195,17 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
             if paused.get("note"):
                 text += f" ({one_line(str(paused['note']))})"
         case "token":
-            text = _detail(t("gate.token"), link.error)
+            text = _detail(t("gate.token"), link.detail)
         case "printer":
-            text = _detail(t("gate.printer"),
-                           printer_words(status.printer_reasons, "reason") or status.printer)
+            text = _detail(t("gate.printer"), printer_words(status.printer.reasons, "reason")
+                           or status.printer.message)
         case "link":
-            text = t("gate.link" if link.state == "down" else "gate.link_busy")
-            if link.state != "down" and link.error:
-                text = _detail(text, link.error)
+            down = link.state.value == "down"
+            text = t("gate.link" if down else "gate.link_busy")
+            if not down and link.detail:
+                text = _detail(text, link.detail)
         case "interrupted":
-            text = interrupted_text(status.interrupted_job, status.interrupted_holder,
-                                    status.interrupted_started_at, status.interrupted_count)
+            text = interrupted_text(status.interrupted)
         case "printing" | "idle" | "waiting" | "blanks" | "power" | "stopping" | "session":
             text = t(f"gate.{gate}")
         case _:  # a gate this TUI does not know yet: the core's own words
@@ -270,29 +213,30 @@ def gate_line(status: EngineStatus, link: LinkInfo, *, paused: dict[str, Any] | 
     return Part(text, level)
 
 
-def interrupted_text(job: object, holder: object, started_at: object, count: object) -> str:
+def interrupted_text(card: InterruptedCard | None) -> str:
     """Which card to look for: job, the holder's name when known, and when it
-    was sent to the printer (local time). Values as the engine published them."""
-    short = one_line(str(job or "?"))[:8]
-    name = one_line(str(holder or ""))
-    at = local_time(started_at if isinstance(started_at, str) else None, with_date=True)
+    was sent to the printer (local time)."""
+    if card is None:
+        return t("gate.interrupted", job="?", at=local_time(None, with_date=True))
+    short = one_line(card.job)[:8]
+    name = one_line(card.holder or "")
+    at = local_time(card.started_at, with_date=True)
     text = (t("gate.interrupted_name", job=short, name=name, at=at) if name
             else t("gate.interrupted", job=short, at=at))
-    more = (count if isinstance(count, int) else 1) - 1
+    more = card.count - 1
     return text + (f" ({t('gate.interrupted_more', n=more)})" if more > 0 else "")
 
 
-def engine_lines(status: EngineStatus, blanks: BlanksInfo, power: PowerInfo | None,
-                 link: LinkInfo | None = None, *, paused: dict[str, Any] | None = None,
-                 printing: str = "") -> StatusLines:
-    link = link or link_from_text(status.link_detail, status.link, status.at)
+def engine_lines(status: StationStatus, blanks: BlanksInfo, *,
+                 paused: dict[str, Any] | None = None, printing: str = "") -> StatusLines:
+    printer = status.printer
     return StatusLines(
-        gate=gate_line(status, link, paused=paused, printing=printing),
-        link=with_clock(link_part(link), getattr(status, "clock_offset_s", None)),
-        power=power_part(power, status.power, held=status.gate == "power"),
+        gate=gate_line(status, paused=paused, printing=printing),
+        link=with_clock(link_part(status.link), status.clock_offset_s),
+        power=power_part(status.power, held=status.gate == "power"),
         blanks=blanks_part(blanks),
-        printer=printer_part(status.printer_ready, status.current_job is not None,
-                             status.printer, status.printer_reasons, status.printer_warnings),
+        printer=printer_part(printer.ready, status.printer_busy, printer.message,
+                             printer.reasons, printer.warnings),
     )
 
 
@@ -303,47 +247,42 @@ def holder_text(holder: Any) -> str:
     return f"{holder.role} ({holder.user}, pid {holder.pid})"
 
 
-def standby_lines(who: str | None, other: dict[str, Any] | None, blanks: BlanksInfo, *,
+def standby_lines(who: str | None, other: StationStatus | None, blanks: BlanksInfo, *,
                   paused: dict[str, Any] | None = None) -> StatusLines:
-    """This process does not print: say who does, and what it last published."""
-    other = other or {}
+    """This process does not print: say who does, and what it last published
+    (``other``: the store's status record, read back typed)."""
     if not who:
         gate = Part(t("gate.standby_none"), WARN)
     else:
         text = t("gate.standby", who=who)
-        other_gate = str(other.get("gate", "") or "")
+        other_gate = "" if other is None else other.gate.value
         if other_gate == "paused":
             text += " | " + t("gate.other", what=t("gate.paused", by=(paused or {}).get("by")
                                                    or "?"))
-        elif other_gate == "interrupted":
-            card = other.get("interrupted")
-            card = card if isinstance(card, dict) else {}
-            text += " | " + t("gate.other", what=interrupted_text(
-                card.get("job"), card.get("holder"), card.get("started_at"), card.get("count")))
+        elif other_gate == "interrupted" and other is not None:
+            text += " | " + t("gate.other", what=interrupted_text(other.interrupted))
         elif other_gate in _GATE_LEVEL:
             text += " | " + t("gate.other", what=t(f"gate.{other_gate}"))
         gate = Part(text, WARN)
-    link_detail = str(other.get("link", "") or "")
-    link = (link_part(link_from_text(link_detail)) if link_detail
-            else Part(f"{t('status.link')}: {t('status.unknown')}", WARN))
-    link = with_clock(link, other.get("clock_offset_s"))
-    printer = str(other.get("printer", "") or "")
-    if "printer_ready" in other:  # published with codes: the same words as when printing
-        printer_line = printer_part(bool(other["printer_ready"]), False, printer,
-                                    other.get("printer_reasons"), other.get("printer_warnings"))
-        printer_line = Part(printer_line.text, WARN if printer_line.level == BAD
-                            else printer_line.level)
-    else:
-        printer_line = Part(f"{t('status.printer')}: " + (
-            t("status.printer_ready") if printer == "ready"
-            else one_line(printer) or t("status.unknown")), OK if printer == "ready" else WARN)
+    if other is None:
+        unknown = t("status.unknown")
+        return StatusLines(
+            gate=gate,
+            link=Part(f"{t('status.link')}: {unknown}", WARN),
+            power=Part(f"{t('status.power')}: {unknown}", WARN),
+            blanks=blanks_part(blanks),
+            printer=Part(f"{t('status.printer')}: {unknown}", WARN),
+        )
+    printer = other.printer
+    printer_line = printer_part(printer.ready, False, printer.message, printer.reasons,
+                                printer.warnings)
     return StatusLines(
         gate=gate,
-        link=link,
-        power=power_part(None, str(other.get("power", "") or ""),
-                         held=other.get("gate") == "power"),
+        link=with_clock(link_part(other.link), other.clock_offset_s),
+        power=power_part(other.power, held=other.gate == "power"),
         blanks=blanks_part(blanks),
-        printer=printer_line,
+        printer=Part(printer_line.text, WARN if printer_line.level == BAD
+                     else printer_line.level),
     )
 
 

@@ -8,7 +8,7 @@ note. So "add an urgent card for a damaged e-KTP" is ``a``, NIK, ``F5``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,10 +19,8 @@ from textual.widgets import Input, Label, Static
 from ... import actions, nik
 from ...i18n import t
 from ...model import Job, Reason
+from ..desk import AtDesk, Desk
 from ..keys import translate
-
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
 #: One key per reason (the order of the reason line).
 REASON_KEYS: list[tuple[str, Reason]] = [
@@ -55,7 +53,7 @@ def nik_message(text: str) -> tuple[str, bool]:
     return message, state == OK
 
 
-class AddJobScreen(ModalScreen[Job | None]):
+class AddJobScreen(AtDesk, ModalScreen[Job | None]):
     CSS_PATH = "add_job.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_none", "key.back"),
@@ -115,10 +113,7 @@ class AddJobScreen(ModalScreen[Job | None]):
         self.submit()
 
     def submit(self) -> None:
-        from ..app import KtpApp
-
-        app = self.app
-        assert isinstance(app, KtpApp)
+        app = self.ktp
         field = self.query_one("#nik", Input)
         text = field.value.strip()
         if not nik_message(text)[1]:
@@ -130,7 +125,7 @@ class AddJobScreen(ModalScreen[Job | None]):
             app.notify(t("add.queued", nik=nik.mask(job.nik)))
             self.dismiss(job)
 
-    def _add(self, app: KtpApp, text: str, reason: Reason) -> Job | None:
+    def _add(self, app: Desk, text: str, reason: Reason) -> Job | None:
         return app.act(actions.add, text, reason=reason, urgent=self.urgent,
                        note=self.query_one("#note", Input).value.strip())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,22 +14,13 @@ from ... import actions, fmt
 from ...fmt import one_line, window_start
 from ...i18n import t
 from ...store import ledger
+from ..desk import AtDesk, BlanksKnown, StoreChanged
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core
 
-if TYPE_CHECKING:
-    from ..app import KtpApp
-
 #: The ledger the screen lists: the last month, not five years of entries.
 LEDGER_DAYS = 31
-
-
-def _ktp(screen: Screen[Any]) -> KtpApp:
-    from ..app import KtpApp
-
-    assert isinstance(screen.app, KtpApp)
-    return screen.app
 
 
 def entry_line(e: ledger.Entry) -> str:
@@ -39,7 +30,7 @@ def entry_line(e: ledger.Entry) -> str:
             f"{e.operator}{job} {one_line(e.note)}")
 
 
-class BlankForm(ModalScreen[bool]):
+class BlankForm(AtDesk, ModalScreen[bool]):
     """Receive (count + note), spoiled (note) or adjust (+/-N + reason)."""
 
     CSS_PATH = "blanks.tcss"
@@ -76,7 +67,7 @@ class BlankForm(ModalScreen[bool]):
         if event.input.id == "number":  # Enter on the count goes on to the note
             self.query_one("#note", Input).focus()
             return
-        app = _ktp(self)
+        app = self.ktp
         note = self.query_one("#note", Input).value.strip()
         count = 0
         if self.kind != "spoil":
@@ -101,7 +92,7 @@ class BlankForm(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class BlanksScreen(Screen[None]):
+class BlanksScreen(AtDesk, Screen[None]):
     CSS_PATH = "blanks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "form('receive')", "key.receive"),
@@ -135,7 +126,7 @@ class BlanksScreen(Screen[None]):
         """The totals are carried (no history read): shown at once. The
         forecast's rate is the App's (its worker); the month's entries come
         from a worker of this screen, with a loading line meanwhile."""
-        app = _ktp(self)
+        app = self.ktp
         store = app.store
         totals = store.ledger_totals()
         summary = self.query_one("#summary", Static)
@@ -157,7 +148,7 @@ class BlanksScreen(Screen[None]):
 
     def blanks_known(self) -> None:
         """The forecast line, from the App's rate (called again when it comes in)."""
-        app = _ktp(self)
+        app = self.ktp
         info = app.blanks
         lines = [t("common.loading") if info.loading
                  else t("blanks.forecast", per_day=fmt.number(app.blanks_per_day or 0.0, 1),
@@ -179,6 +170,9 @@ class BlanksScreen(Screen[None]):
     def action_form(self, kind: str) -> None:
         self.app.push_screen(BlankForm(kind), lambda done: self.load() if done else None)
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
-        if reloaded or "ledger" in other:
+    def on_blanks_known(self, message: BlanksKnown) -> None:
+        self.blanks_known()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if message.reloaded or "ledger" in message.other:
             self.load()

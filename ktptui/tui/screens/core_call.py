@@ -18,7 +18,7 @@ from ...errors import KtpError
 
 if TYPE_CHECKING:
     from ...model import Job
-    from ..app import KtpApp
+    from ..desk import Desk
 
 log = logging.getLogger("ktptui.tui")
 
@@ -50,7 +50,7 @@ def call_core(screen: Screen[Any], tag: str, fn: Callable[[], object]) -> None:
     screen.run_worker(run, name=tag, group=f"office-{tag}", thread=True, exit_on_error=False)
 
 
-def resync(app: KtpApp) -> None:
+def resync(app: Desk) -> None:
     """After a core call: what it picked up of other processes' commits (the
     App's poll), and what it committed itself (session, Suket events, ledger)."""
     with contextlib.suppress(LookupError, NoMatches):
@@ -58,7 +58,7 @@ def resync(app: KtpApp) -> None:
         app.apply_changes((), {"ledger", "meta", "events"})
 
 
-def selected_job(app: KtpApp, below: Screen[Any] | None = None) -> Job | None:
+def selected_job(app: Desk, below: Screen[Any] | None = None) -> Job | None:
     """The job selected on the nearest screen with a job table (the queue, or
     the finished jobs), looking down the stack from ``below`` (exclusive)."""
     from ..widgets.job_table import JobTable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,11 +12,9 @@ from textual.widgets import Footer, Static
 from ...fmt import one_line, reason_label, stamp, state_label
 from ...i18n import t, t_opt
 from ...model import Job
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..widgets.lines_view import LinesView
-
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
 
 def field_lines(job: Job) -> list[str]:
@@ -55,7 +53,7 @@ def history_lines(job: Job) -> list[str]:
     ]
 
 
-class DetailsScreen(Screen[None]):
+class DetailsScreen(AtDesk, Screen[None]):
     CSS_PATH = "details.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,d", "app.pop_screen", "key.back"),
@@ -68,13 +66,6 @@ class DetailsScreen(Screen[None]):
         #: An archived job (from the finished list) is not in the hot set:
         #: shown as given, not looked up in the archive on the UI thread.
         self.given = job
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", markup=False)
@@ -95,6 +86,6 @@ class DetailsScreen(Screen[None]):
         self.query_one("#fields", Static).update("\n".join(field_lines(job)))
         self.query_one(LinesView).set_lines(history_lines(job))
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
-        if reloaded or self.job_id in jobs:
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if message.reloaded or self.job_id in message.jobs:
             self.show()

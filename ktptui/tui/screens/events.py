@@ -13,13 +13,13 @@ from textual.widgets import Footer, Static
 from ...fmt import one_line, stamp, window_start
 from ...i18n import t
 from ...store import Event
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core
 
 if TYPE_CHECKING:
     from ...model import Job
-    from ..app import KtpApp
 
 #: The whole log is years of events: the screen lists the last week (one
 #: job's events are listed whole: found through the archive's index).
@@ -31,7 +31,7 @@ def event_line(e: Event) -> str:
     return f"{stamp(e.at, seconds=True)} {e.kind:8} {e.operator}{job} {one_line(e.detail)}"
 
 
-class EventsScreen(Screen[None]):
+class EventsScreen(AtDesk, Screen[None]):
     CSS_PATH = "events.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "job_filter(True)", "key.job_only"),
@@ -48,13 +48,6 @@ class EventsScreen(Screen[None]):
         self._seq = 0
         self._want = ""
         self._view = ""
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(t("events.title"), id="title", markup=False)
@@ -117,6 +110,6 @@ class EventsScreen(Screen[None]):
         assert isinstance(lines, list)
         self.query_one(LinesView).set_lines(lines or [t("events.empty")])
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
-        if reloaded or "events" in other:
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if message.reloaded or "events" in message.other:
             self.load()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,12 +13,10 @@ from ...fmt import number, window_start
 from ...i18n import t
 from ...model import FINAL_STATES, Job
 from ...store import JobNotFound, Store
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..widgets.job_table import JobHeader, JobTable
 from .core_call import CoreDone, call_core
-
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
 #: Jobs finished in the last week: the hot set holds the last day's, the
 #: archive the rest (years of them: the screen does not list those).
@@ -41,7 +39,7 @@ def recent_archived(store: Store, since: str) -> list[Job]:
     return found
 
 
-class FinishedScreen(Screen[None]):
+class FinishedScreen(AtDesk, Screen[None]):
     CSS_PATH = "finished.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,d", "details", "key.details", key_display="↵"),
@@ -57,13 +55,6 @@ class FinishedScreen(Screen[None]):
         self._want = ""
         self._loading = False
         self._count = ""
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(t("queue.finished_title"), id="title", markup=False)
@@ -118,12 +109,12 @@ class FinishedScreen(Screen[None]):
     def on_job_table_resized(self, message: JobTable.Resized) -> None:
         self.query_one("#finished-header", JobHeader).refresh()
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
+    def on_store_changed(self, message: StoreChanged) -> None:
         store = self.ktp.store
-        if reloaded:
+        if message.reloaded:
             self._load()
             return
-        upserts = [j for j in (store.job(i) for i in jobs) if j is not None and j.is_final]
+        upserts = [j for j in (store.job(i) for i in message.jobs) if j is not None and j.is_final]
         if upserts:
             self.table.apply(upserts)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,13 +12,11 @@ from textual.widgets import Footer, Input, Static
 
 from ...i18n import t
 from ...model import Job, Outcome, Priority, State
+from ..desk import AtDesk
 from ..keys import translate
 from ..status import StatusLines
 from ..widgets.job_table import JobHeader, JobTable
 from ..widgets.status_bar import StatusBar
-
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
 #: What ``f`` steps through (None: every active job).
 FILTERS: list[frozenset[State] | None] = [
@@ -30,7 +28,7 @@ FILTERS: list[frozenset[State] | None] = [
 ]
 
 
-class MainScreen(Screen[None]):
+class MainScreen(AtDesk, Screen[None]):
     CSS_PATH = "main.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "key.add"),
@@ -64,13 +62,6 @@ class MainScreen(Screen[None]):
         self._interrupted_count = 0
         self._keys_for: tuple[State, Priority] | None = None
         self._session = ""
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")

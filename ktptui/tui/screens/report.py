@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -27,20 +27,18 @@ from textual.widgets import Footer, Label, Static
 from ... import fmt
 from ...i18n import t
 from ...office import reports
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..widgets.digits_input import DigitsInput
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core, resync
-
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
 DAILY, BLANKS = "daily", "blanks"
 #: Today's report follows the printer, at most this often (it reads the archive too).
 FOLLOW_S = 5.0
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(AtDesk, Screen[None]):
     CSS_PATH = "report.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority: the report's scroll view binds the arrows too (and would
@@ -68,13 +66,6 @@ class ReportScreen(Screen[None]):
         #: The report on screen (what ``s`` / ``c`` save), None while loading.
         self.shown: reports.Report | None = None
         self._saves = 0
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", markup=False)
@@ -235,11 +226,12 @@ class ReportScreen(Screen[None]):
             error = message.error or str(value)
             self.notify(t("report.not_saved", error=error), severity="error", timeout=10)
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
+    def on_store_changed(self, message: StoreChanged) -> None:
         """Today's figures follow the printer (a past day's do not change)."""
         if self._syncing or self._follow is not None or self.view != DAILY:
             return
-        if self.day not in (None, self.today) or not (reloaded or other & {"ledger", "events"}):
+        if self.day not in (None, self.today) or not (
+                message.reloaded or message.other & {"ledger", "events"}):
             return
         self._follow = self.set_timer(FOLLOW_S, self._follow_today)
 

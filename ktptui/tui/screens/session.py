@@ -9,7 +9,7 @@ is not a copy of what the program expects.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,17 +20,15 @@ from textual.widgets import Footer, Label, Static
 from ...i18n import t
 from ...model import from_text
 from ...office import sessions
+from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..office import last_summary_line, local_text, num, summary_lines
 from ..widgets.digits_input import DigitsInput
 from ..widgets.lines_view import LinesView
 from .core_call import CoreDone, call_core, resync
 
-if TYPE_CHECKING:
-    from ..app import KtpApp
 
-
-class SessionScreen(Screen[None]):
+class SessionScreen(AtDesk, Screen[None]):
     CSS_PATH = "session.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,o", "close", "key.back"),
@@ -42,13 +40,6 @@ class SessionScreen(Screen[None]):
         self.open_doc: dict[str, Any] | None = None
         self.busy = False
         self.summary: sessions.Summary | None = None
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(t("session.title"), id="title", markup=False)
@@ -171,8 +162,8 @@ class SessionScreen(Screen[None]):
             return
         self.dismiss(None)
 
-    def store_changed(self, jobs: set[str], other: set[str], reloaded: bool) -> None:
-        if self.busy or not (reloaded or "meta" in other):
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if self.busy or not (message.reloaded or "meta" in message.other):
             return
         doc = self.ktp.store.meta(sessions.OPEN_KEY)
         if (dict(doc) if doc else None) != self.open_doc and not self.has_class("-summary"):

@@ -21,6 +21,7 @@ from textual.widgets import Footer, Input, Label, Static
 from ...i18n import t
 from ...nik import mask
 from ...office import suket
+from ..desk import AtDesk
 from ..keys import translate
 from ..office import suket_filename, suket_target
 from ..widgets.lines_view import LinesView
@@ -28,12 +29,11 @@ from .core_call import CoreDone, call_core, resync
 
 if TYPE_CHECKING:
     from ...model import Job
-    from ..app import KtpApp
 
 FILE, PRINTER = "file", "printer"
 
 
-class SuketScreen(Screen[None]):
+class SuketScreen(AtDesk, Screen[None]):
     CSS_PATH = "suket.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "save_default", "key.suket_save", key_display="↵"),
@@ -51,13 +51,6 @@ class SuketScreen(Screen[None]):
         self.refused = ""
         self.asking = ""  # FILE / PRINTER while the destination is typed
         self.busy = False
-
-    @property
-    def ktp(self) -> KtpApp:
-        from ..app import KtpApp
-
-        assert isinstance(self.app, KtpApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Static(t("suket.title", job=self.job.short_id, nik=mask(self.job.nik)),
