@@ -115,6 +115,11 @@ class OfficeConfig:
     #: No card is started without an open print session (a shift with its
     #: counts of blanks): ``ktptui session open --count N`` first.
     require_session: bool = False
+    #: Members of this Unix group are supervisors (kepala seksi): they may
+    #: adjust the blank stock and approve count differences (ktptui/roles.py).
+    supervisor_group: str = "ktptui-supervisors"
+    #: The group whose members may reach the station service's socket.
+    operator_group: str = "ktptui-operators"
 
 
 @dataclass(frozen=True)

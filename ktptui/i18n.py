@@ -546,6 +546,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "action.engine_restart": ("Mesin cetak berhenti ({error}); dijalankan lagi ({n} dari {max})",
                               "The print engine stopped ({error}); starting it again "
                               "({n} of {max})"),
+    # --- roles (ktptui/roles.py) ---
+    "roles.not_supervisor": ("hanya supervisor (anggota grup {group}) yang boleh {what}; {user} "
+                             "bukan supervisor: minta supervisor, atau minta IT menambahkan "
+                             "Anda ke grup {group}",
+                             "only a supervisor (a member of group {group}) may {what}; {user} "
+                             "is not: ask one, or have IT add you to group {group}"),
 }
 
 _language = "id"
