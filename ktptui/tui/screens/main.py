@@ -95,7 +95,7 @@ class MainScreen(Screen[None]):
     def tick_ages(self) -> None:
         self.table.tick_ages()
 
-    # -- which keys apply now (the footer shows only those) ----------------------------
+    # -- which keys apply now (the key bar shows only those) ---------------------------
     def now(self) -> keymap.Now:
         """What the action table's rules look at."""
         job = self.selected if self.is_mounted else None
@@ -133,7 +133,7 @@ class MainScreen(Screen[None]):
         getattr(self, f"action_{entry.name}")(*entry.args)
 
     def on_job_table_highlighted(self, message: JobTable.Highlighted) -> None:
-        # Recompose the footer only when the keys that apply change.
+        # Redraw the key bar only when the keys that apply change.
         job = message.job
         keys = (job.state, job.priority) if job is not None else None
         if keys != self._keys_for:
