@@ -214,6 +214,15 @@ def test_key_bar_too_narrow_keeps_the_help_key() -> None:
     assert lines == [[("a", "Tambah")], [("?", "Bantu")]]
 
 
+def test_key_bar_is_one_line_at_80_columns_with_the_most_keys() -> None:
+    """A queued job selected and an interrupted card waiting: every key that
+    applies, in one line of 78 columns (80, less the bar's padding)."""
+    job = new_job(demo_nik(67, 95), operator="t")
+    items = keymap.bar_items(keymap.Now(job, 1, False))
+    assert [key for key, _ in items] == ["a", "h", "c", "u", "x", "b", "/", "?", "q"]
+    assert fit(items, 78) == [items]
+
+
 # -- key counts (docs/tui.md) -----------------------------------------------------------------
 
 class Keys:

@@ -142,8 +142,11 @@ ACTIONS: tuple[KeyAction, ...] = (
               why_not=_resolve, primary=True),
     KeyAction("details", "enter,d", "Enter", "help.details", "key.details", "cmd.details",
               why_not=_needs_job),
+    # Pausing is rare: one ? away, so the key bar fits 80 columns in one line
+    # (an interrupted card and a queued job selected: 76 characters); resume
+    # is on it while paused.
     KeyAction("pause", "p", "p", "help.pause", "key.pause", "cmd.pause", args=(True,),
-              why_not=_pause, primary=True),
+              why_not=_pause),
     KeyAction("pause", "p", "p", "help.pause", "key.resume", "cmd.resume", args=(False,),
               why_not=_unpause, primary=True),
     KeyAction("blanks", "b", "b", "help.blanks", "key.blanks", "cmd.blanks", primary=True),

@@ -60,10 +60,10 @@ class KeyBar(Static):
     @property
     def lines(self) -> list[list[tuple[str, str]]]:
         """What the bar shows, line by line (for tests)."""
-        return fit(self._items, max(self.size.width - 2, 10))
+        return fit(self._items, max(self.size.width, 10))
 
     def _draw(self) -> None:
-        width = max(self.size.width - 2, 10)  # padding 0 1
+        width = max(self.size.width, 10)  # the content's: without the padding
         if self._drawn == (width, self._items):
             return
         self._drawn = (width, list(self._items))
