@@ -24,7 +24,7 @@ from ktptui.tui.app import KtpApp
 from ktptui.tui.commands import station_commands
 from ktptui.tui.launch import make_app
 from ktptui.tui.screens.help import HelpScreen
-from ktptui.tui.screens.reason import ReasonScreen
+from ktptui.tui.screens.reason import ReasonScreen, clean
 from ktptui.tui.screens.resolve import ResolveScreen
 from ktptui.tui.screens.suket import SuketScreen
 from ktptui.tui.widgets.key_bar import KeyBar, fit
@@ -165,6 +165,24 @@ async def test_the_palette_refuses_with_the_same_reason_as_the_key() -> None:
         app.store.refresh()
         found = app.store.job(job.id)
         assert found is not None and found.priority.value == "urgent"
+
+
+def test_a_reason_is_one_line_without_control_characters() -> None:
+    assert clean("  warga\x1b[31m minta\tbesok\n ") == "warga [31m minta besok"
+    assert clean("\x07") == ""
+
+
+def test_refusals_in_english() -> None:
+    set_language("en")
+    try:
+        job = new_job(demo_nik(68, 94), operator="t")
+        job = transition(job, State.HELD, operator="t")
+        why = keymap.find("hold", ())
+        assert why is not None
+        assert why.why_not(keymap.Now(job, 0, False)) == (
+            "the job is already held: it cannot be held")
+    finally:
+        set_language("id")
 
 
 # -- notifications and small terminals ---------------------------------------------------------
