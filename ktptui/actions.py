@@ -14,6 +14,7 @@ from typing import Any
 
 from . import model, nik
 from .errors import Kind, KtpError
+from .i18n import t
 from .model import (
     IllegalTransition,
     Job,
@@ -113,15 +114,23 @@ def cancel(store: Store, ref: str, *, operator: str, note: str = "") -> Job:
         return _move(tx, job, State.CANCELLED, operator, note)
 
 
-def make_urgent(store: Store, ref: str, *, operator: str) -> Job:
+def make_urgent(store: Store, ref: str, *, operator: str, note: str = "",
+                urgent: bool = True) -> Job:
+    """Print the job before normal ones; ``urgent=False`` undoes it. The
+    event records the operator's note."""
     with store.transaction() as tx:
         job = _job(tx, ref)
         if job.is_final:
             raise ActionRefused(f"job {job.short_id} is {job.state.value}; nothing to hurry")
-        urgent = job.changed(priority=Priority.URGENT)
-        tx.put_job(urgent)
-        tx.add_event(EventKind.JOB, operator, "made urgent", job_id=job.id)
-        return urgent
+        if (job.priority is Priority.URGENT) == urgent:
+            raise ActionRefused(t("why.already_urgent" if urgent else "why.not_urgent",
+                                  job=job.short_id))
+        moved = job.changed(priority=Priority.URGENT if urgent else Priority.NORMAL)
+        tx.put_job(moved)
+        detail = "made urgent" if urgent else "urgent undone"
+        tx.add_event(EventKind.JOB, operator, f"{detail}: {note}" if note else detail,
+                     job_id=job.id)
+        return moved
 
 
 def settle_card(tx: Transaction, job: Job, outcome: Outcome, *, operator: str,

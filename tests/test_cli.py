@@ -645,3 +645,18 @@ def test_status_says_a_print_session_is_required(run: Run, tmp_path: Path,
     sessions.open_session(store, 0, operator="siti")
     assert line not in run("status", config=cfg).out
     assert json.loads(run("status", "--json", config=cfg).out)["session_open"] is True
+
+
+def test_urgent_records_its_note_and_can_be_undone(run: Run, store: Store) -> None:
+    job_id = add(run)
+    short = job_id[:8]
+    assert run("urgent", short, "--note", "lansia").out == f"job {short}: queued (urgent)\n"
+    r = run("urgent", short)
+    assert (r.rc, r.err) == (1, f"ktptui: pekerjaan {short} sudah mendesak\n")
+    assert run("urgent", short, "--undo", "--note", "salah pilih").out == (
+        f"job {short}: queued (normal)\n")
+    r = run("urgent", short, "--undo")
+    assert (r.rc, r.err) == (1, f"ktptui: pekerjaan {short} tidak mendesak\n")
+    store.refresh()
+    assert [e.detail for e in store.events(job_id=job_id)][1:] == [
+        "made urgent: lansia", "urgent undone: salah pilih"]

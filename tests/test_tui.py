@@ -37,6 +37,7 @@ from ktptui.tui.screens.details import DetailsScreen
 from ktptui.tui.screens.events import EventsScreen
 from ktptui.tui.screens.finished import FinishedScreen
 from ktptui.tui.screens.help import HelpScreen
+from ktptui.tui.screens.reason import ReasonScreen
 from ktptui.tui.screens.resolve import ResolveScreen
 from ktptui.tui.widgets.lines_view import LinesView
 
@@ -253,21 +254,35 @@ async def test_hold_release_urgent_cancel() -> None:
         jobs = app.main.table.rows()
         first, last = jobs[0], jobs[-1]
         await select(app, pilot, first.id)
-        await pilot.press("h")
+        await pilot.press("h")  # asks a reason: typed, Enter
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "warga minta")
+        await pilot.press("enter")
         assert state_of(station, first.id) is State.HELD
+        job = station.store.job(first.id)
+        assert job is not None and job.history[-1].note == "warga minta"
         await pilot.press("r")
         assert state_of(station, first.id) is State.QUEUED
         await select(app, pilot, last.id)
         await pilot.press("u")
         app.store.refresh()
         assert app.main.table.rows()[0].id == last.id  # urgent goes to the top
+        await pilot.press("u")  # the same key undoes it
+        station.store.refresh()
+        undone = station.store.job(last.id)
+        assert undone is not None and undone.priority.value == "normal"
+        assert app.main.table.rows()[-1].id == last.id
         await select(app, pilot, first.id)
         await pilot.press("c")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "salah")
+        await pilot.press("escape")  # Escape: not cancelled
+        assert not isinstance(app.screen, ReasonScreen)
         assert state_of(station, first.id) is State.QUEUED
-        await pilot.press("c", "y")
+        await pilot.press("c", "enter")  # Enter with no reason: cancelled, no note
         assert state_of(station, first.id) is State.CANCELLED
+        cancelled = station.store.job(first.id)
+        assert cancelled is not None and cancelled.history[-1].note == ""
         assert first.id not in {j.id for j in app.main.table.rows()}
         await pilot.press("s")
         assert isinstance(app.screen, FinishedScreen)

@@ -386,7 +386,7 @@ async def test_event_log_of_the_selected_job() -> None:
         await until(pilot, lambda: app.main.table.total == 2)
         job = app.main.table.rows()[1]
         await until(pilot, lambda: app.main.table.select_job(job.id))
-        await pilot.press("h")  # a held job: its own events
+        await pilot.press("h", "enter")  # a held job (no reason): its own events
         await pilot.press("e")
         assert isinstance(app.screen, EventsScreen)
         everything = await loaded(pilot, app.screen.query_one(LinesView))

@@ -1,4 +1,4 @@
-"""Snapshots of the main screen at 80x24 (pytest-textual-snapshot).
+"""Snapshots of the main screen at 80x24 and 60x20 (pytest-textual-snapshot).
 
 Deterministic by construction: a store built with fixed job ids, NIKs, names
 and times, a fixed EngineStatus (no live engine), a fixed clock for ages and
@@ -26,7 +26,7 @@ from ktptui.store import Store
 from ktptui.tui.app import KtpApp
 
 NOW = datetime(2030, 1, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
-NIKS = [f"351505{10 + i:02d}0385{i + 1:04d}" for i in range(10)]
+NIKS = [f"351505{10 + i:02d}0385{i + 1:04d}" for i in range(20)]
 NAMES = ["SITI AMINAH", "BUDI SANTOSO", "DEWI LESTARI", "AGUS SALIM", "RINA WATI",
          "JOKO SUSILO", "NUR HAYATI", "ANDI WIJAYA", "SRI MULYANI", "HENDRA GUNAWAN"]
 
@@ -41,7 +41,7 @@ def _job(i: int, state: State, *, minutes_ago: int, urgent: bool = False, name: 
          error: str = "") -> Job:
     at = NOW - timedelta(minutes=minutes_ago)
     job = new_job(NIKS[i], operator="siti", reason=list(Reason)[i % 4], urgent=urgent, at=at)
-    job = job.changed(id=f"0000000{i}-0000-4000-8000-00000000000{i}")
+    job = job.changed(id=f"{i:08d}-0000-4000-8000-{i:012d}")
     step = at + timedelta(minutes=1)
     auth: dict[str, Any] = {
             "authorization_id": f"auth-{i}", "holder_name": NAMES[i] if name else None,
@@ -140,3 +140,42 @@ def test_interrupted_job(snap_compare: Any, tmp_path: Path) -> None:
     store = _store(tmp_path, jobs)
     status = _status(Gate.PRINTING, "Printing")
     assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)
+
+
+def _full_queue() -> list[Job]:
+    """More jobs than rows: the queue fills the screen."""
+    return [*_queue(), *(_job(i, State.QUEUED, minutes_ago=2 + i) for i in range(6, 20))]
+
+
+def test_small_terminal_60x20(snap_compare: Any, tmp_path: Path) -> None:
+    """A queued job selected: the key bar takes two lines, with every key that
+    applies, and ?."""
+    store = _store(tmp_path, _full_queue())
+    status = _status(Gate.PRINTING, "Printing job 00000000", current_job=_queue()[0].id)
+
+    async def select_queued(pilot: Pilot[Any]) -> None:
+        await _forecast_in(pilot)
+        app = pilot.app
+        assert isinstance(app, KtpApp)
+        await until(pilot, lambda: app.main.table.select_job(_queue()[3].id))
+        await pilot.pause()
+
+    assert snap_compare(_app(store, status), terminal_size=(60, 20), run_before=select_queued)
+
+
+def test_notification_at_80x24_leaves_the_queue_visible(snap_compare: Any,
+                                                        tmp_path: Path) -> None:
+    """A job held with a reason: the notice is over the status bar, the rows stay."""
+    store = _store(tmp_path, _full_queue())
+    status = _status(Gate.PRINTING, "Printing job 00000000", current_job=_queue()[0].id)
+
+    async def hold_one(pilot: Pilot[Any]) -> None:
+        await _forecast_in(pilot)
+        app = pilot.app
+        assert isinstance(app, KtpApp)
+        await until(pilot, lambda: app.main.table.select_job(_queue()[3].id))
+        await pilot.press("h", *"warga minta", "enter")
+        await until(pilot, lambda: bool(app._notifications))
+        await pilot.pause()
+
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=hold_one)

@@ -84,6 +84,9 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
         c = cmd(name, what)
         c.add_argument("job", help="job id or a unique prefix of it")
         c.add_argument("--note", default="")
+        if name == "urgent":
+            c.add_argument("--undo", action="store_true",
+                           help="make an urgent job normal again")
 
     for name, what in (("pause", "pause printing: no new card starts (one in progress "
                                  "finishes)"),
@@ -252,9 +255,9 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
 
         fn: Any = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
                    "urgent": actions.make_urgent}[action]
-        kwargs: dict[str, Any] = {"operator": ctx.operator}
-        if action != "urgent":
-            kwargs["note"] = args.note
+        kwargs: dict[str, Any] = {"operator": ctx.operator, "note": args.note}
+        if action == "urgent":
+            kwargs["urgent"] = not args.undo
         job = fn(ctx.store, args.job, **kwargs)
         _out(f"job {job.short_id}: {job.state.value} ({job.priority.value})")
         return EXIT_OK

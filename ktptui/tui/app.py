@@ -591,16 +591,18 @@ class KtpApp(DeskApp):
         self.apply_changes(ids, {"ledger", "meta", "events"})
         return result
 
-    def job_action(self, name: str, job: Job | None) -> Job | None:
+    def job_action(self, name: str, job: Job | None, note: str = "") -> Job | None:
         if job is None:
             self.notify(t("action.no_job"), severity="warning")
             return None
-        fn = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
-              "urgent": actions.make_urgent}[name]
-        done = self.act(fn, job.id)
+        fn, kwargs = {"hold": (actions.hold, {}), "release": (actions.release, {}),
+                      "cancel": (actions.cancel, {}), "urgent": (actions.make_urgent, {}),
+                      "unurgent": (actions.make_urgent, {"urgent": False})}[name]
+        done = self.act(fn, job.id, note=note, **kwargs)
         if done is not None:
             key = {"hold": "action.held", "release": "action.released",
-                   "cancel": "action.cancelled", "urgent": "action.urgent"}[name]
+                   "cancel": "action.cancelled", "urgent": "action.urgent",
+                   "unurgent": "action.not_urgent"}[name]
             self.notify(t(key, job=done.short_id))
         return done
 

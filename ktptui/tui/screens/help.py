@@ -1,4 +1,4 @@
-"""``?``: every key, one line each."""
+"""``?`` / F1: every key, one line each, from the action table."""
 
 from __future__ import annotations
 
@@ -7,47 +7,17 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from ...i18n import t
+from ..keymap import help_lines
 from ..keys import translate
 from ..widgets.lines_view import LinesView
-
-#: (keys, catalogue key of what they do), in the order an operator needs them.
-KEYS: list[tuple[str, str]] = [
-    ("a", "help.add"),
-    ("h", "help.hold"),
-    ("r", "help.release"),
-    ("c", "help.cancel"),
-    ("u", "help.urgent"),
-    ("x", "help.resolve"),
-    ("Enter, d", "help.details"),
-    ("p", "help.pause"),
-    ("b", "help.blanks"),
-    ("e", "help.events"),
-    ("f", "help.filter"),
-    ("/", "help.search"),
-    ("s", "help.finished"),
-    ("l", "help.report"),
-    ("o", "help.session"),
-    ("k", "help.suket"),
-    ("↑ ↓", "help.move"),
-    ("Ctrl+P", "help.palette"),
-    ("Esc", "help.escape"),
-    ("?", "help.help"),
-    ("q", "help.quit"),
-]
-
-
-def help_lines() -> list[str]:
-    width = max(len(keys) for keys, _ in KEYS)
-    return [f"{keys:>{width}}  {t(what)}" for keys, what in KEYS]
 
 
 class HelpScreen(ModalScreen[None]):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "app.pop_screen", "key.back"),
+        Binding("escape,q,question_mark,f1", "app.pop_screen", "key.back"),
     ]
 
     def __init__(self) -> None:
@@ -55,8 +25,10 @@ class HelpScreen(ModalScreen[None]):
         translate(self)
 
     def compose(self) -> ComposeResult:
-        yield Static(t("help.title"), id="title", markup=False)
-        yield LinesView(help_lines(), id="keys")
+        # The title in the border: every key fits 80x24 without scrolling.
+        view = LinesView(help_lines(), id="keys")
+        view.border_title = t("help.title")
+        yield view
 
     def on_mount(self) -> None:
         self.query_one(LinesView).focus()

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ...i18n import t
 from ...model import Job, Outcome, Priority, State
+from .. import keymap
 from ..desk import AtDesk
 from ..keys import translate
 from ..status import StatusLines
 from ..widgets.job_table import JobHeader, JobTable
+from ..widgets.key_bar import KeyBar
 from ..widgets.status_bar import StatusBar
 
 #: What ``f`` steps through (None: every active job).
@@ -30,28 +33,8 @@ FILTERS: list[frozenset[State] | None] = [
 
 class MainScreen(AtDesk, Screen[None]):
     CSS_PATH = "main.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "key.add"),
-        Binding("h", "hold", "key.hold"),
-        Binding("r", "release", "key.release"),
-        Binding("c", "cancel", "key.cancel"),
-        Binding("u", "urgent", "key.urgent"),
-        Binding("x", "resolve", "key.resolve"),
-        Binding("enter,d", "details", "key.details", key_display="↵", show=False),
-        Binding("p", "pause(True)", "key.pause"),
-        Binding("p", "pause(False)", "key.resume"),
-        Binding("b", "blanks", "key.blanks"),
-        Binding("slash", "search", "key.search", key_display="/"),
-        Binding("f", "filter", "key.filter", show=False),
-        Binding("e", "events", "key.events", show=False),
-        Binding("s", "finished", "key.finished", show=False),
-        Binding("l", "report", "key.report", show=False),
-        Binding("o", "session", "key.session", show=False),
-        Binding("k", "suket", "key.suket", show=False),
-        Binding("escape", "clear_filter", show=False),
-        Binding("question_mark", "help", "key.help", key_display="?"),
-        Binding("q", "quit", "key.quit"),
-    ]
+    #: Generated from the one action table (``keymap.ACTIONS``).
+    BINDINGS: ClassVar[list[BindingType]] = keymap.bindings()
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,7 +53,7 @@ class MainScreen(AtDesk, Screen[None]):
         yield JobHeader(table, id="queue-header")
         yield table
         yield Input(placeholder=t("queue.search_placeholder"), id="search", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(id="keys")
 
     @property
     def table(self) -> JobTable:
@@ -103,30 +86,45 @@ class MainScreen(AtDesk, Screen[None]):
     def tick_ages(self) -> None:
         self.table.tick_ages()
 
-    # -- which keys apply now (the footer shows only those) ----------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    # -- which keys apply now (the key bar shows only those) ---------------------------
+    def now(self) -> keymap.Now:
+        """What the action table's rules look at."""
         job = self.selected if self.is_mounted else None
-        state = job.state if job is not None else None
-        match action:
-            case "hold":
-                return state in (State.QUEUED, State.AUTHORIZED)
-            case "release":
-                return state is State.HELD
-            case "cancel":
-                return state in (State.QUEUED, State.HELD, State.AUTHORIZED)
-            case "urgent":
-                return state in (State.QUEUED, State.HELD, State.AUTHORIZED) and (
-                    job is not None and job.priority is not Priority.URGENT)
-            case "resolve":
-                return self._interrupted
-            case "details":
-                return job is not None
-            case "pause":
-                return bool(parameters and parameters[0]) != self.ktp.paused
-        return True
+        return keymap.Now(job, self._interrupted_count, self.ktp.paused)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        entry = keymap.find(action, parameters)
+        if entry is None:
+            return True
+        return not entry.why_not(self.now())
+
+    def refresh_bindings(self) -> None:
+        super().refresh_bindings()
+        if self.is_mounted:
+            self.query_one(KeyBar).show(keymap.bar_items(self.now()))
+
+    def on_key(self, event: events.Key) -> None:
+        """A table key that reached here was refused by ``check_action``
+        (the bound ones that apply never get this far): say why."""
+        entries = keymap.for_key(event.key)
+        if not entries:
+            return
+        now = self.now()
+        reasons = [why for why in (e.why_not(now) for e in entries) if why]
+        if len(reasons) == len(entries):
+            event.stop()
+            self.notify(reasons[0], title=t("action.refused"), severity="warning")
+
+    def run_entry(self, entry: keymap.KeyAction) -> None:
+        """Run a table action from the palette: refused, it says why."""
+        why = entry.why_not(self.now())
+        if why:
+            self.notify(why, title=t("action.refused"), severity="warning")
+            return
+        getattr(self, f"action_{entry.name}")(*entry.args)
 
     def on_job_table_highlighted(self, message: JobTable.Highlighted) -> None:
-        # Recompose the footer only when the keys that apply change.
+        # Redraw the key bar only when the keys that apply change.
         job = message.job
         keys = (job.state, job.priority) if job is not None else None
         if keys != self._keys_for:
@@ -187,29 +185,34 @@ class MainScreen(AtDesk, Screen[None]):
         self.app.push_screen(AddJobScreen(), added)
 
     def action_hold(self) -> None:
-        self.ktp.job_action("hold", self.selected)
+        self._with_reason("hold", "reason.hold")
 
     def action_release(self) -> None:
         self.ktp.job_action("release", self.selected)
 
-    def action_urgent(self) -> None:
-        self.ktp.job_action("urgent", self.selected)
+    def action_urgent(self, urgent: bool = True) -> None:
+        self.ktp.job_action("urgent" if urgent else "unurgent", self.selected)
 
     def action_cancel(self) -> None:
+        self._with_reason("cancel", "reason.cancel")
+
+    def _with_reason(self, name: str, question: str) -> None:
+        """Ask a one-line reason (Enter with none skips it, Escape drops the
+        action), then do it with the reason as the job's history note."""
         from ...nik import mask
-        from .confirm import ConfirmScreen
+        from .reason import ReasonScreen
 
         job = self.selected
         if job is None:
-            self.ktp.job_action("cancel", None)
+            self.ktp.job_action(name, None)
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.ktp.job_action("cancel", job)
+        def answered(note: str | None) -> None:
+            if note is not None:
+                self.ktp.job_action(name, job, note=note)
 
-        self.app.push_screen(ConfirmScreen(t("confirm.cancel", job=job.short_id,
-                                             nik=mask(job.nik))), confirmed)
+        self.app.push_screen(ReasonScreen(t(question, job=job.short_id, nik=mask(job.nik))),
+                             answered)
 
     def action_resolve(self) -> None:
         from .resolve import ResolveScreen
@@ -268,9 +271,20 @@ class MainScreen(AtDesk, Screen[None]):
 
         self.app.push_screen(SessionScreen())
 
+    def action_job_log(self) -> None:
+        from .events import EventsScreen
+
+        job = self.selected
+        if job is None:
+            self.notify(t("action.no_job"), severity="warning")
+            return
+        self.app.push_screen(EventsScreen(job))
+
     def action_suket(self) -> None:
         from .suket import SuketScreen
 
+        if self.has_class("-searching"):  # F7 from the search line: keep the match
+            self._end_search()
         job = self.selected
         if job is None:
             self.notify(t("action.no_job"), severity="warning")
