@@ -148,14 +148,6 @@ def duration(seconds: float) -> str:
     return t("fmt.days", n=days) + (f" {t('fmt.hours', n=hours)}" if hours else "")
 
 
-def local_time(stamp: str | None, *, with_date: bool = False) -> str:
-    when = parse(stamp)
-    if when is None:
-        return "-"
-    local = when.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M")
-
-
 def state_label(state: State) -> str:
     return t(f"state.{state.value}")
 

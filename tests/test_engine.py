@@ -494,7 +494,7 @@ def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(
 
 def test_the_status_line_says_which_card_to_look_for() -> None:
     from ktptui import i18n
-    from ktptui.fmt import local_time
+    from ktptui.fmt import stamp
     from ktptui.tui.status import (
         BAD,
         WARN,
@@ -504,7 +504,7 @@ def test_the_status_line_says_which_card_to_look_for() -> None:
     )
 
     started = "2026-11-28T02:14:00.000+00:00"
-    at = local_time(started, with_date=True)
+    at = stamp(started)  # the operator's date, e.g. 28-11-2026 09:14
     card = InterruptedCard("0123456789abcdef", "SITI AMINAH", started, 2)
     status = EngineStatus(Gate.INTERRUPTED, "Not printing: card ...", blanks=40,
                           interrupted=card)
@@ -528,6 +528,7 @@ def test_the_status_line_says_which_card_to_look_for() -> None:
         bar = standby_lines("ktptui --resume (siti, pid 1)", other, BlanksInfo(40, 10, None))
         assert f"kartu 01234567 terputus (dikirim ke printer {at})" in bar.gate.text
         i18n.set_language("en")
+        at = stamp(started)  # 2026-11-28 09:14 in English
         assert gate_line(nameless).text == (
             f"STOPPED: card 01234567 was interrupted (sent to the printer at {at}); check the "
             "printer, then resolve it")

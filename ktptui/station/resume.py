@@ -96,7 +96,7 @@ def count_words(counts: dict[str, int]) -> str:
 
 def _summary(log: logging.Logger, store: Store, end: ExitSummary) -> int:
     """The last words and the exit code. No holder names: this is the journal."""
-    from ..fmt import local_time
+    from ..fmt import stamp
     from ..i18n import t
     from ..model import State, started_printing
     store.refresh()
@@ -108,7 +108,7 @@ def _summary(log: logging.Logger, store: Store, end: ExitSummary) -> int:
         log.warning("%s", t("resume.operator", counts=counts))
         for job in stuck:
             log.warning("%s", t("resume.card", job=job.short_id,
-                                at=local_time(started_printing(job), with_date=True)))
+                                at=stamp(started_printing(job))))
         if no_session:
             log.warning("%s", t("resume.session"))
         return EXIT_OPERATOR

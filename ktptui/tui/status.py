@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..fmt import local_time, one_line
+from .. import fmt
+from ..fmt import one_line
 from ..i18n import t, t_opt
 
 if TYPE_CHECKING:
@@ -134,11 +135,11 @@ def power_part(power: PowerStatus | None, *, held: bool = False) -> Part:
 
 
 def blanks_part(info: BlanksInfo) -> Part:
-    text = f"{t('status.blanks')}: {info.balance}"
+    text = f"{t('status.blanks')}: {fmt.number(info.balance)}"
     if info.loading and info.balance > 0:
         text += " " + t("status.blanks_loading")
     elif info.days_left is not None and info.balance > 0:
-        text += " " + t("status.blanks_days", days=f"{info.days_left:.0f}")
+        text += " " + t("status.blanks_days", days=fmt.number(round(info.days_left)))
     if info.balance <= 0:
         return Part(f"{text} {t('status.blanks_out')}", BAD)
     if info.balance < info.low_threshold:
@@ -217,10 +218,10 @@ def interrupted_text(card: InterruptedCard | None) -> str:
     """Which card to look for: job, the holder's name when known, and when it
     was sent to the printer (local time)."""
     if card is None:
-        return t("gate.interrupted", job="?", at=local_time(None, with_date=True))
+        return t("gate.interrupted", job="?", at=fmt.stamp(None))
     short = one_line(card.job)[:8]
     name = one_line(card.holder or "")
-    at = local_time(card.started_at, with_date=True)
+    at = fmt.stamp(card.started_at)
     text = (t("gate.interrupted_name", job=short, name=name, at=at) if name
             else t("gate.interrupted", job=short, at=at))
     more = card.count - 1

@@ -11,6 +11,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from ... import fmt
 from ...i18n import t
 from ...model import Job, Outcome, Priority, State
 from .. import keymap
@@ -154,7 +155,8 @@ class MainScreen(AtDesk, Screen[None]):
         if total == 0:
             text = t("queue.empty")
         else:
-            parts = [t("queue.title"), t("queue.count", shown=shown, total=total)]
+            parts = [t("queue.title"),
+                     t("queue.count", shown=fmt.number(shown), total=fmt.number(total))]
             states = FILTERS[self._filter]
             name = t("queue.filter_all") if states is None else ", ".join(
                 t(f"state.{s.value}") for s in sorted(states))
