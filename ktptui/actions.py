@@ -287,6 +287,8 @@ def interrupted(tx: Transaction, job: Job, *, operator: str, note: str,
                 last_error: str | None = None) -> Job:
     """The card's outcome is unknown: an operator checks the printer and resolves it."""
     fields: dict[str, Any] = {} if last_error is None else {"last_error": last_error}
+    count = tx.store.meta(MetaKey.CARDS_INTERRUPTED, 0)  # for monitoring: a counter
+    tx.set_meta(MetaKey.CARDS_INTERRUPTED, (count if isinstance(count, int) else 0) + 1)
     return _move(tx, job, State.INTERRUPTED, operator, note, **fields)
 
 

@@ -122,6 +122,24 @@ class OfficeConfig:
     operator_group: str = "ktptui-operators"
 
 
+def _prom_file(value: Path | None) -> str:
+    if value is not None and value.suffix != ".prom":
+        return "must end in .prom (node_exporter's textfile collector reads only *.prom)"
+    return ""
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    #: Prometheus text for node_exporter's textfile collector (None: off).
+    textfile: Path | None = field(default=None, metadata={"check": _prom_file})
+
+
+@dataclass(frozen=True)
+class NoticeConfig:
+    #: A one-page Indonesian status for a lobby screen or website (None: off).
+    html: Path | None = None
+
+
 @dataclass(frozen=True)
 class UiConfig:
     language: str = _choice("id", "en")
@@ -138,6 +156,8 @@ class Config:
     blanks: BlanksConfig = field(default_factory=BlanksConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)
+    notice: NoticeConfig = field(default_factory=NoticeConfig)
     #: The file this came from (None: built-in defaults).
     source: Path | None = None
 

@@ -583,6 +583,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why.state.done": ("pekerjaan sudah selesai", "the job is done"),
     "why.state.rejected": ("pekerjaan ditolak pusat", "central rejected the job"),
     "why.state.cancelled": ("pekerjaan sudah dibatalkan", "the job is cancelled"),
+    # --- the public notice (station/exports.py; Indonesian always) ---
+    "notice.title": ("Status layanan KTP-el", "e-KTP service status"),
+    "notice.unknown": ("Status pencetakan belum diketahui", "Printing status not known yet"),
+    "notice.printing": ("Pencetakan KTP-el berjalan", "e-KTP cards are being printed"),
+    "notice.not_printing": ("Pencetakan KTP-el sedang berhenti",
+                            "e-KTP printing has stopped for now"),
+    "notice.link_down": ("Jaringan ke pusat putus sejak pukul {since}",
+                         "The link to central has been down since {since}"),
+    "notice.accepting": ("Permohonan tetap diterima", "Requests are still accepted"),
+    "notice.waiting": ("Kartu menunggu dicetak: {n}", "Cards waiting to be printed: {n}"),
+    "notice.blanks_yes": ("Blangko tersedia", "Blank cards available"),
+    "notice.blanks_no": ("Blangko habis", "No blank cards left"),
+    "notice.updated": ("Diperbarui {at}", "Updated {at}"),
 }
 
 _language = "id"
@@ -601,8 +614,14 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language, formatted with ``values``."""
+    return t_in(_language, key, **values)
+
+
+def t_in(language: str, key: str, **values: object) -> str:
+    """The text for ``key`` in ``language`` whatever the operator's (the public
+    notice is Indonesian always)."""
     indonesian, english = CATALOGUE[key]
-    text = english if _language == "en" else indonesian
+    text = english if language == "en" else indonesian
     return text.format(**values) if values else text
 
 

@@ -15,6 +15,7 @@ from ..printers import make_printer
 from ..printers.base import Printer
 from ..store import Store
 from .engine import Engine, EngineStatus
+from .exports import exporter_for
 
 
 def build_engine(
@@ -38,6 +39,9 @@ def build_engine(
         health_interval_s=central.health_interval_s,
         backoff=Backoff(central.retry_min_s, central.retry_max_s),
     )
+    exporter = exporter_for(config)  # [monitor] textfile, [notice] html
+    if exporter is not None:
+        on_status = _also(exporter.update, on_status)
     return Engine(
         store,
         config,
@@ -49,3 +53,12 @@ def build_engine(
         operator=operator,
         on_status=on_status,
     )
+
+
+def _also(first: Callable[[EngineStatus], None],
+          then: Callable[[EngineStatus], None] | None) -> Callable[[EngineStatus], None]:
+    def both(status: EngineStatus) -> None:
+        first(status)
+        if then is not None:
+            then(status)
+    return both

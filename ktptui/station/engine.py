@@ -421,6 +421,7 @@ class Engine:
     def _reported(self, item: OutboxItem) -> None:
         with self.store.transaction() as tx:
             tx.remove_outbox(item.key)
+            tx.set_meta(MetaKey.LAST_REPORT_AT, to_text(now_utc()))  # for monitoring
             job = tx.job(item.job_id)
             if (job is not None and item.outcome == "printed" and job.state is State.PRINTED
                     and job.attempt == item.attempt):

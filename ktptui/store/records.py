@@ -45,6 +45,10 @@ class MetaKey(enum.StrEnum):
     ENGINE_STATUS = "engine_status"
     PRINT_SESSION = "print_session"
     PRINT_SESSION_LAST = "print_session_last"
+    #: Cards interrupted mid-print, ever (a counter for monitoring).
+    CARDS_INTERRUPTED = "cards_interrupted"
+    #: When central last accepted an outcome report (RFC 3339).
+    LAST_REPORT_AT = "last_report_at"
 
 
 class StoreCorrupt(StoreError):
