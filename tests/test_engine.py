@@ -4,6 +4,7 @@ loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import subprocess
 import sys
 import threading
@@ -201,6 +202,31 @@ def test_link_down_jobs_wait_with_the_reason_then_print(tmp_path: Path, sim: Cen
     sim.faults.down = False
     until(lambda: st.store.count([State.DONE]) == 3)
     assert_printed_once_everywhere(st, ids)
+
+
+def test_the_journal_hears_link_lost_as_a_warning_and_its_return_as_a_notice(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object],
+        caplog: pytest.LogCaptureFixture) -> None:
+    from ktptui.logs import NOTICE
+
+    sim.faults.down = True
+    st = make_station(tmp_path, sim)
+    ids = st.add(10)
+    with caplog.at_level(logging.INFO, logger="ktptui.engine"):
+        running(st.engine)
+        until(lambda: st.engine.status().gate is Gate.LINK)
+        sim.faults.down = False
+        until(lambda: st.store.count([State.DONE]) == 1)
+    records = [r for r in caplog.records if r.name == "ktptui.engine"]
+    lost = [r for r in records if r.getMessage().startswith("link down")]
+    back = [r for r in records if r.getMessage() == "link up"]
+    assert lost and all(r.levelno == logging.WARNING for r in lost)
+    assert back and back[-1].levelno == NOTICE  # recovered
+    printing = [r for r in records if r.getMessage().startswith("printing job")]
+    assert printing and printing[0].ktptui_fields["job"] == ids[0][:8]  # type: ignore[attr-defined]
+    nik = st.store.job(ids[0]).nik  # type: ignore[union-attr]
+    assert not any(nik[:6] in r.getMessage() or nik[-4:] in r.getMessage()
+                   for r in records)  # no NIK, not even masked
 
 
 def test_token_refused_stops_network_work_until_fixed(tmp_path: Path, sim: CentralSimulator,

@@ -41,6 +41,7 @@ from ..central.clock import CentralClock, boot_id
 from ..config import Config
 from ..fsutil import DiskFull
 from ..locks import StoreBusy
+from ..logs import NOTICE, fields
 from ..model import (
     Job,
     Outcome,
@@ -51,7 +52,6 @@ from ..model import (
     started_printing,
     to_text,
 )
-from ..nik import mask
 from ..office import sessions
 from ..office.retention import purge
 from ..power import PowerSource, PowerStatus, may_start_card
@@ -64,6 +64,12 @@ from .status import OPERATOR_GATES, STATUS_KEY, Gate, InterruptedCard, StationSt
 __all__ = ["OPERATOR_GATES", "Engine", "EngineStatus", "Gate", "StationStatus"]
 
 log = logging.getLogger("ktptui.engine")
+#: How loud each gate is in the journal: the printer in trouble or a card to
+#: check is an error; what the station waits out by itself, a warning.
+_GATE_LEVEL = {Gate.PRINTER: logging.ERROR, Gate.INTERRUPTED: logging.ERROR,
+               Gate.TOKEN: logging.ERROR, Gate.LINK: logging.WARNING,
+               Gate.POWER: logging.WARNING, Gate.BLANKS: logging.WARNING,
+               Gate.SESSION: logging.WARNING}
 
 #: Give an authorisation back this long before it expires rather than risk
 #: printing on one that lapses mid-card.
@@ -127,6 +133,7 @@ class Engine:
                                      low_threshold=config.blanks.low_threshold)
         self.status_at_end = self._status
         self._published: tuple[object, ...] = ()
+        self._trouble = False  # the last gate logged was a warning or worse
         self._link_state: LinkState | None = None
         self._power_kind = ""
         self._purged_at: float | None = None
@@ -278,7 +285,13 @@ class Engine:
         if key != self._published:
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
-                log.info("%s", status.reason)
+                level = _GATE_LEVEL.get(status.gate, logging.INFO)
+                if level == logging.INFO and self._trouble:
+                    level = NOTICE  # back from trouble: recovered
+                self._trouble = level >= logging.WARNING
+                log.log(level, "%s", status.reason,
+                        extra=fields(state=status.gate.value, job=status.job,
+                                     printer=self.printer_name))
             try:
                 with self.store.transaction() as tx:
                     tx.set_meta(STATUS_KEY, status.to_json())
@@ -292,12 +305,15 @@ class Engine:
     # -- network side --------------------------------------------------------
     def _note_link(self) -> None:
         if self.link.state is not self._link_state:
-            self._link_state = self.link.state
+            before, self._link_state = self._link_state, self.link.state
             detail = self.link.state.value
             if self.link.state is LinkState.DOWN:
                 detail += f": {self.link.last_error}"
             self._event(EventKind.LINK, detail)
-            log.info("link %s", detail)
+            # Link lost: a warning; back up: recovered (notice).
+            level = (logging.WARNING if self.link.state is not LinkState.UP
+                     else NOTICE if before is not None else logging.INFO)
+            log.log(level, "link %s", detail, extra=fields(state=self.link.state.value))
 
     def _adopt(self, client: CentralClient | None) -> CentralClient | None:
         if client is not None:
@@ -481,7 +497,8 @@ class Engine:
                     if current is not None and current.state is State.QUEUED:
                         actions.rejected(tx, current, operator=self.operator, code=e.code or "",
                                          status=e.status, why=str(e))
-                log.info("job %s (NIK %s) rejected: %s", job.short_id, mask(job.nik), e.code)
+                log.info("job %s rejected: %s", job.short_id, e.code,
+                         extra=fields(job=job.short_id, state="rejected"))
                 did = True
                 continue
             except (TransientError, TokenRefused) as e:
@@ -574,7 +591,9 @@ class Engine:
                                           printer=self.printer_name)
         self._current = job.id
         self.evaluate()
-        log.info("printing job %s (NIK %s) attempt %d", job.short_id, mask(job.nik), job.attempt)
+        log.info("printing job %s attempt %d", job.short_id, job.attempt,
+                 extra=fields(job=job.short_id, state="printing", printer=self.printer_name,
+                              operator=self.operator))
         try:
             try:
                 if not (job.document and job.document_sha256):
@@ -615,12 +634,19 @@ class Engine:
             if result is PrintResult.UNKNOWN:
                 actions.interrupted(tx, job, operator=self.operator,
                                     note=reason or "printer outcome unknown", last_error=reason)
-                log.warning("job %s interrupted: %s", job.short_id, reason)
+                log.error("job %s interrupted: %s", job.short_id, reason,
+                          extra=fields(job=job.short_id, state="interrupted",
+                                       printer=self.printer_name, operator=self.operator))
                 return
             outcome = {PrintResult.PRINTED: _PRINTED, PrintResult.SPOILED: _SPOILED}.get(
                 result, _NOT_PRINTED)
             actions.settle_card(tx, job, outcome, operator=self.operator, note=reason)
-        log.info("job %s: %s%s", job_id[:8], outcome.value, f" ({reason})" if reason else "")
+        # A spoiled card is a printer error; one not printed is worth a look.
+        level = {_SPOILED: logging.ERROR, _NOT_PRINTED: logging.WARNING}.get(outcome, logging.INFO)
+        log.log(level, "job %s: %s%s", job_id[:8], outcome.value,
+                f" ({reason})" if reason else "",
+                extra=fields(job=job_id[:8], state=outcome.value, printer=self.printer_name,
+                             operator=self.operator))
 
     # -- running -----------------------------------------------------------------
     def idle(self) -> bool:
