@@ -16,6 +16,7 @@ from tuikit import SIZE, until
 
 from ktptui import actions
 from ktptui.demo import DemoStation, demo_nik, demo_station
+from ktptui.fmt import one_line
 from ktptui.i18n import set_language, t
 from ktptui.model import Job, State, new_job, now_utc, to_text, transition
 from ktptui.store import Store
@@ -24,7 +25,7 @@ from ktptui.tui.app import KtpApp
 from ktptui.tui.commands import station_commands
 from ktptui.tui.launch import make_app
 from ktptui.tui.screens.help import HelpScreen
-from ktptui.tui.screens.reason import ReasonScreen, clean
+from ktptui.tui.screens.reason import ReasonScreen
 from ktptui.tui.screens.resolve import ResolveScreen
 from ktptui.tui.screens.suket import SuketScreen
 from ktptui.tui.widgets.key_bar import KeyBar, fit
@@ -168,8 +169,8 @@ async def test_the_palette_refuses_with_the_same_reason_as_the_key() -> None:
 
 
 def test_a_reason_is_one_line_without_control_characters() -> None:
-    assert clean("  warga\x1b[31m minta\tbesok\n ") == "warga [31m minta besok"
-    assert clean("\x07") == ""
+    assert one_line("  warga\x1b[31m minta\tbesok\n ") == "warga minta besok"
+    assert one_line("\x07") == ""
 
 
 def test_refusals_in_english() -> None:

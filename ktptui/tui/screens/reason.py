@@ -11,17 +11,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from ...fmt import one_line  # a paste is the outside world: one clean line
 from ...i18n import t
 from ..keys import translate
 
 #: A history note is one short line.
 MAX_REASON = 120
-
-
-def clean(text: str) -> str:
-    """One line without control characters (the Input lets none in, but a
-    paste is the outside world)."""
-    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 class ReasonScreen(ModalScreen[str | None]):
@@ -49,7 +44,7 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(clean(event.value))
+        self.dismiss(one_line(event.value))
 
     def action_abort(self) -> None:
         self.dismiss(None)
