@@ -122,6 +122,16 @@ class OfficeConfig:
     operator_group: str = "ktptui-operators"
 
 
+DEFAULT_SOCKET = Path("/run/ktptui/ktptui.sock")
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    #: The station service's socket (``ktptui serve``); the systemd unit's
+    #: ``RuntimeDirectory=ktptui`` makes its folder.
+    socket: Path = DEFAULT_SOCKET
+
+
 @dataclass(frozen=True)
 class UiConfig:
     language: str = _choice("id", "en")
@@ -138,6 +148,7 @@ class Config:
     blanks: BlanksConfig = field(default_factory=BlanksConfig)
     ui: UiConfig = field(default_factory=UiConfig)
     office: OfficeConfig = field(default_factory=OfficeConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
     #: The file this came from (None: built-in defaults).
     source: Path | None = None
 
