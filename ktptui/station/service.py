@@ -430,7 +430,8 @@ class StationService:
         """Listen, start the runner and the watcher (threads); returns at once."""
         self._sock = make_socket(self.path, self.config.office.operator_group)
         self._sock.settimeout(0.5)
-        threading.Thread(target=self._accept_loop, name="ktptui-accept", daemon=True).start()
+        threading.Thread(target=self._accept_loop, args=(self._sock,), name="ktptui-accept",
+                         daemon=True).start()
         threading.Thread(target=self._watch_loop, name="ktptui-watch", daemon=True).start()
         self.runner.start()
         log.info("station service on %s", self.path)
@@ -456,11 +457,10 @@ class StationService:
             client.close()
         return done
 
-    def _accept_loop(self) -> None:
-        assert self._sock is not None
+    def _accept_loop(self, listener: socket.socket) -> None:
         while not self._stop.is_set():
             try:
-                conn, _ = self._sock.accept()
+                conn, _ = listener.accept()
             except TimeoutError:
                 continue
             except OSError:
