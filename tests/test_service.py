@@ -7,6 +7,7 @@ under /tmp (a Unix socket path has at most 107 bytes)."""
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import json
 import os
@@ -160,7 +161,7 @@ def test_fuzz_bad_messages_get_error_replies_and_never_stop_the_service(
         assert read_reply(f) == {"v": 1, "type": "ok", "id": "after",
                                  "result": {"protocol": 1, "pid": os.getpid(), "user": ME,
                                             "role": "supervisor" if os.getuid() == 0
-                                            else "operator"}}
+                                            else "operator", "clients": 1}}
     # Half a message, then gone; a client that floods and never reads.
     with raw(service.path) as s:
         s.sendall(b"{\"v\": 1, \"type\": \"hel")
@@ -442,3 +443,88 @@ def test_killed_mid_card_the_restarted_service_recovers_it_as_resume_does(
             assert proc.wait(60) == 0, log.read_text()[-2000:]
         assert central.printed_count(job) == 1
         assert store.ledger_totals().printed == 1 and store.reconcile().ok
+
+
+def test_a_tui_killed_mid_card_leaves_the_services_card_alone(
+        tmp_path: Path, sock_dir: Path) -> None:
+    """``serve`` prints; a TUI in a pseudo-terminal attaches (one more
+    client), is killed while the card is in the printer, and the card
+    completes and is recorded once."""
+    with CentralSimulator(port=0, token="tok", seed=1) as central:
+        cfg, data = write_config(tmp_path, central.base_url, seconds_per_card=3.0)
+        sock, log = sock_dir / "ktptui.sock", tmp_path / "serve.log"
+        with_service(cfg, sock)
+        store = Store(data)
+        actions.receive_blanks(store, 3, operator="t")
+        proc = serve(cfg, log)
+        tui: subprocess.Popen[bytes] | None = None
+        master = -1
+        try:
+            probe = attach_when_up(sock, log)
+            master, slave = os.openpty()
+            tui = subprocess.Popen([sys.executable, "-m", "ktptui", "--config", str(cfg)],
+                                   stdin=slave, stdout=slave, stderr=slave,
+                                   env={**os.environ, "TERM": "xterm-256color"},
+                                   start_new_session=True, close_fds=True)
+            os.close(slave)
+            os.set_blocking(master, False)
+
+            def attached() -> bool:
+                with contextlib.suppress(OSError):
+                    os.read(master, 65536)  # keep the terminal drained
+                return bool(probe.call("hello")["clients"] >= 2)
+
+            assert wait_for(attached, 60), "the TUI never attached"
+            job = probe.call("add", nik=demo_nik(15, 16))["job"]["id"]
+
+            def state() -> State | None:
+                with contextlib.suppress(OSError):
+                    os.read(master, 65536)
+                store.refresh()
+                found = store.job(job)
+                return found.state if found else None
+
+            assert wait_for(lambda: state() is State.PRINTING, 30), state()
+            tui.kill()  # mid-card
+            assert tui.wait(30) == -signal.SIGKILL
+            assert wait_for(lambda: state() is State.DONE, 30), state()
+            assert probe.call("hello")["clients"] == 1  # the TUI is gone, the service is not
+            probe.close()
+        finally:
+            if tui is not None and tui.poll() is None:
+                tui.kill()
+                tui.wait(30)
+            if master >= 0:
+                os.close(master)
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(60) == 0, log.read_text()[-2000:]
+        assert central.printed_count(job) == 1
+        assert store.ledger_totals().printed == 1
+        done = store.job(job)
+        assert done is not None
+        assert [h.to_state for h in done.history].count(State.PRINTED.value) == 1
+
+
+async def test_the_tui_attached_shows_what_the_service_pushes_and_runs_no_engine(
+        station: tuple[StationService, Store]) -> None:
+    from ktptui.station.client import ServiceRunner
+    from ktptui.tui.launch import make_app
+
+    service, store = station
+    runner = ServiceRunner(service.path)
+    assert runner.attach()
+    app = make_app(service.config, Store(service.config.store.data_dir), None, runner=runner)
+    app.refresh_s = 600  # no disk poll in this test: only pushes can show the job
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        job = actions.add(store, demo_nik(17, 18), operator="elsewhere").id
+        for _ in range(100):  # bounded: 10 s
+            await pilot.pause(0.1)
+            if app.main.table.get(job) is not None and app.status is not None:
+                break
+        assert app.main.table.get(job) is not None
+        assert app.status is not None and app.engine is None
+        assert not app.printing_now  # quitting never waits for (or stops) the service's card
+        await pilot.press("q")
+        await pilot.pause(0.5)
+    assert service.runner.running  # the service prints on

@@ -13,12 +13,18 @@ import contextlib
 import errno
 import json
 import socket
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Kind, KtpError
 from . import protocol
+from .runner import RunnerEvent, Standby, Started, StatusChanged, Stopped
+from .status import StationStatus
+
+if TYPE_CHECKING:
+    from .engine import Engine
 
 
 class RemoteError(KtpError):
@@ -141,3 +147,103 @@ class Remote:
             while self._pending:
                 yield self._pending.pop(0)
             yield self._read()
+
+
+class ServiceRunner:
+    """A ``runner.Runner`` for a front attached to the service: the station
+    runs there, and this tells the front what the service pushes. It runs no
+    engine (``running`` False, nothing ``printing_now`` of its own), so a
+    front that quits, crashes or loses its terminal leaves the card alone.
+
+    A store commit pushed by the service is told as the last status again:
+    a front re-reads the store with a status (the TUI does)."""
+
+    def __init__(self, path: Path, *, group: str = "") -> None:
+        self.path, self.group = path, group
+        self.on_event: Callable[[RunnerEvent], None] | None = None
+        self._status: StationStatus | None = None
+        self._remote: Remote | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    @property
+    def engine(self) -> Engine | None:
+        return None
+
+    @property
+    def status(self) -> StationStatus | None:
+        return self._status
+
+    @property
+    def holder(self) -> str | None:
+        return None
+
+    @property
+    def printing_now(self) -> bool:
+        return False
+
+    @property
+    def running(self) -> bool:
+        return False
+
+    def _emit(self, event: RunnerEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def attach(self) -> bool:
+        """Connect and subscribe now; False when no service answers."""
+        remote = Remote.attach(self.path, group=self.group)
+        if remote is None:
+            return False
+        remote.subscribe()
+        self._remote = remote
+        return True
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._listen, name="ktptui-service-push",
+                                            daemon=True)
+            self._thread.start()
+
+    def _listen(self) -> None:
+        error = ""
+        try:
+            if self._remote is None and not self.attach():
+                raise ServiceGone(self.path, "not running")
+            remote = self._remote
+            if remote is None:
+                return
+            remote.sock.settimeout(None)  # pushes come when something changes
+            for message in remote.pushes():
+                self._on_push(message)
+        except KtpError as e:
+            if not self._stopping.is_set():
+                error = e.message()
+        finally:
+            self._emit(Stopped(error))
+
+    def _on_push(self, message: dict[str, Any]) -> None:
+        match message.get("type"):
+            case "status":
+                status = StationStatus.from_json(message.get("status"))
+                if status is not None:
+                    self._status = status
+                    self._emit(StatusChanged(status))
+            case "changed" if self._status is not None:
+                self._emit(StatusChanged(self._status))
+            case "station" if message.get("phase") == "standby":
+                holder = message.get("holder")
+                self._emit(Standby(holder if isinstance(holder, str) else None))
+            case "station" if message.get("phase") == "running":
+                self._emit(Started(False))
+
+    def stop(self, wait: float | None = None) -> bool:
+        """Detach (the service prints on)."""
+        self._stopping.set()
+        if self._remote is not None:
+            with contextlib.suppress(OSError):
+                self._remote.sock.shutdown(socket.SHUT_RDWR)
+        thread = self._thread
+        if thread is not None and wait is not None:
+            thread.join(wait)
+        return thread is None or not thread.is_alive()

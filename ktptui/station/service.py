@@ -86,6 +86,8 @@ class Call:
     config: Config
     who: Who
     operator: str
+    #: Clients attached to the service (0: a local command).
+    clients: int = 0
 
 
 REQUIRED = object()
@@ -224,7 +226,7 @@ def station_summary(store: Store, config: Config) -> dict[str, Any]:
 
 def _hello(c: Call, a: dict[str, Any]) -> dict[str, Any]:
     return {"protocol": protocol.VERSION, "pid": os.getpid(), "user": c.who.user,
-            "role": c.who.role.value}
+            "role": c.who.role.value, "clients": c.clients}
 
 
 _NOTE: tuple[type, object] = (str, "")
@@ -509,7 +511,9 @@ class StationService:
             if kind == "subscribe":
                 self._subscribe(client)
                 return protocol.reply(ref, {"subscribed": True})
-            call = Call(self.store, self.config, client.who, client.who.user)
+            with self._clients_mu:
+                clients = len(self._clients)
+            call = Call(self.store, self.config, client.who, client.who.user, clients)
             with self._mu:
                 return protocol.reply(ref, run_request(call, kind, body))
         except KtpError as e:
