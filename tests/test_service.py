@@ -528,3 +528,16 @@ async def test_the_tui_attached_shows_what_the_service_pushes_and_runs_no_engine
         await pilot.press("q")
         await pilot.pause(0.5)
     assert service.runner.running  # the service prints on
+
+
+def test_serve_with_a_config_it_cannot_run_exits_2_and_leaves_no_socket(
+        tmp_path: Path, sock_dir: Path) -> None:
+    cfg, _ = write_config(tmp_path, "http://127.0.0.1:9")
+    (tmp_path / "token").unlink()  # [central] token_file is gone
+    sock = sock_dir / "ktptui.sock"
+    with_service(cfg, sock)
+    out = subprocess.run([sys.executable, "-m", "ktptui", "serve", "--config", str(cfg)],
+                         capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert out.returncode == 2, out.stderr  # the unit's RestartPreventExitStatus: no loop
+    assert "token_file" in out.stderr and "Traceback" not in out.stderr
+    assert not sock.exists()

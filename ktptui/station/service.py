@@ -292,8 +292,8 @@ def make_socket(path: Path, group: str) -> socket.socket:
     try:
         gid: int | None = grp.getgrnam(group).gr_gid
     except KeyError:
-        log.warning("group %s does not exist: only %s reaches %s (sudo groupadd %s)",
-                    group, os.getuid(), path, group)
+        log.warning("group %s does not exist: only this account reaches %s "
+                    "(sudo groupadd %s)", group, path, group)
         gid = None
     folder = path.parent
     try:
@@ -609,10 +609,11 @@ def run_serve(config_path: Path | None) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, on_signal)
     service.wait()
+    asked = service._stop.is_set()  # a signal, not the runner giving up
     service.stop(wait=None)
     service.runner.stop(wait=600)
     summary = service.runner.summary()
-    if summary is not None and summary.error and not service._stop.is_set():
+    if summary is not None and summary.error and not asked:
         log.error("the station cannot run: %s", summary.error)
         return 2  # the factory refused the config: a restart cannot fix it
     return 0
