@@ -291,6 +291,12 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _blanks_summary(store: Any) -> dict[str, Any]:
+    from ..station.service import blanks_summary  # the service's, for one summary
+
+    return blanks_summary(store)
+
+
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
     match args.blanks_command:
         case "receive":
