@@ -541,3 +541,23 @@ def test_serve_with_a_config_it_cannot_run_exits_2_and_leaves_no_socket(
     assert out.returncode == 2, out.stderr  # the unit's RestartPreventExitStatus: no loop
     assert "token_file" in out.stderr and "Traceback" not in out.stderr
     assert not sock.exists()
+
+
+def test_jobs_and_show_through_the_service(station: tuple[StationService, Store]) -> None:
+    service, store = station
+    actions.pause(store, operator="t")
+    held = actions.hold(store, actions.add(store, demo_nik(19, 20), operator="t").id,
+                        operator="t")
+    with Remote.attach(service.path) as remote:  # type: ignore[union-attr]
+        listed = remote.call("jobs", states=["held"])["jobs"]
+        assert [j["id"] for j in listed] == [held.id]
+        assert remote.call("jobs", states=["queued"])["jobs"] == []
+        shown = remote.call("show", job=held.short_id)["job"]
+        assert shown["state"] == "held" and len(shown["history"]) == 2
+        for bad in ({"states": [5]}, {"states": ["lost"]}, {"states": "held"}):
+            with pytest.raises(KtpError) as refused:
+                remote.call("jobs", **bad)
+            assert refused.value.error_kind is Kind.BAD_INPUT
+        with pytest.raises(KtpError) as missing:
+            remote.call("show", job="ffffffff")
+        assert missing.value.error_kind is Kind.REFUSED

@@ -207,9 +207,8 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
-    from ..model import State, queue_order
+    from ..model import State
 
-    store = ctx.store
     try:
         states = {State(s) for s in args.state} if args.state else None
     except ValueError:
@@ -220,12 +219,12 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
 
     from ..model import Job
 
-    jobs: Iterator[Job] = iter(queue_order(
-        store.jobs(states) if states or args.all else store.active_jobs()))
+    hot = ctx.act("jobs", states=args.state, all=args.all)["jobs"]
+    jobs: Iterator[Job] = (Job.from_dict(d) for d in hot)
     if args.all:
         # Then the archive, oldest month first, streamed: years of history
         # are written as they are read, never held in memory at once.
-        jobs = itertools.chain(jobs, (j for j in store.iter_archived_jobs()
+        jobs = itertools.chain(jobs, (j for j in ctx.store.iter_archived_jobs()
                                       if states is None or j.state in states))
     if args.json:
         sep = "[\n"
@@ -247,7 +246,9 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
-    job = ctx.store.find_job(args.job)
+    from ..model import Job
+
+    job = Job.from_dict(ctx.act("show", job=args.job)["job"])
     if args.json:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK

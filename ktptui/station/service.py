@@ -224,6 +224,23 @@ def station_summary(store: Store, config: Config) -> dict[str, Any]:
     }
 
 
+def _jobs(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+    """The hot set in queue order: active jobs, or with ``states`` / ``all``
+    every job of the last day in those states (the archive is not sent)."""
+    from ..model import State, queue_order
+
+    names = a["states"]
+    if names is not None and not all(isinstance(n, str) for n in names):
+        raise protocol.BadMessage("argument 'states' must be a list of state names")
+    try:
+        states = {State(n) for n in names} if names else None
+    except ValueError:
+        raise protocol.BadMessage("unknown state in 'states'; known: "
+                                  + ", ".join(s.value for s in State)) from None
+    jobs = c.store.jobs(states) if states or a["all"] else c.store.active_jobs()
+    return {"jobs": [j.to_dict() for j in queue_order(jobs)]}
+
+
 def _hello(c: Call, a: dict[str, Any]) -> dict[str, Any]:
     return {"protocol": protocol.VERSION, "pid": os.getpid(), "user": c.who.user,
             "role": c.who.role.value, "clients": c.clients}
@@ -236,6 +253,8 @@ _JOB: tuple[type, object] = (str, REQUIRED)
 REQUESTS: dict[str, Request] = {
     "hello": Request(_hello),
     "status": Request(lambda c, a: station_summary(c.store, c.config)),
+    "jobs": Request(_jobs, {"states": ((list, type(None)), None), "all": (bool, False)}),
+    "show": Request(lambda c, a: {"job": c.store.find_job(a["job"]).to_dict()}, {"job": _JOB}),
     "add": Request(_add, {"nik": (str, REQUIRED), "reason": (str, "new"),
                           "urgent": (bool, False), "note": _NOTE}),
     "hold": Request(_job_action(actions.hold), {"job": _JOB, "note": _NOTE}),
@@ -515,6 +534,7 @@ class StationService:
                 clients = len(self._clients)
             call = Call(self.store, self.config, client.who, client.who.user, clients)
             with self._mu:
+                self.store.refresh()  # reads see every commit, as a new process would
                 return protocol.reply(ref, run_request(call, kind, body))
         except KtpError as e:
             return protocol.error_reply(ref, e)
