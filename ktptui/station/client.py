@@ -91,8 +91,13 @@ class Remote:
         return cls(sock, path)
 
     def close(self) -> None:
+        # Shut down first: a thread blocked reading pushes wakes up (closing
+        # the reader alone would wait for its lock until the read times out).
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
         with contextlib.suppress(OSError):
             self._reader.close()
+        with contextlib.suppress(OSError):
             self.sock.close()
 
     def __enter__(self) -> Remote:
