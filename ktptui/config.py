@@ -139,6 +139,15 @@ class NoticeConfig:
     #: A one-page Indonesian status for a lobby screen or website (None: off).
     html: Path | None = None
 
+DEFAULT_SOCKET = Path("/run/ktptui/ktptui.sock")
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    #: The station service's socket (``ktptui serve``); the systemd unit's
+    #: ``RuntimeDirectory=ktptui`` makes its folder.
+    socket: Path = DEFAULT_SOCKET
+
 
 @dataclass(frozen=True)
 class UiConfig:
@@ -158,6 +167,7 @@ class Config:
     office: OfficeConfig = field(default_factory=OfficeConfig)
     monitor: MonitorConfig = field(default_factory=MonitorConfig)
     notice: NoticeConfig = field(default_factory=NoticeConfig)
+    service: ServiceConfig = field(default_factory=ServiceConfig)
     #: The file this came from (None: built-in defaults).
     source: Path | None = None
 

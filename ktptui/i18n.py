@@ -596,6 +596,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.blanks_yes": ("Blangko tersedia", "Blank cards available"),
     "notice.blanks_no": ("Blangko habis", "No blank cards left"),
     "notice.updated": ("Diperbarui {at}", "Updated {at}"),
+    # --- serve: the station service and its socket (issue 15) ---
+    "service.gone": ("layanan stasiun di {path} berhenti menjawab ({why}); periksa "
+                     "`systemctl status ktptui` lalu coba lagi",
+                     "the station service on {path} stopped answering ({why}); check "
+                     "`systemctl status ktptui` and try again"),
+    "service.not_allowed": ("layanan stasiun berjalan tetapi Anda tidak boleh memakai {path}; "
+                            "minta IT menambahkan Anda ke grup {group}, lalu masuk lagi",
+                            "the station service runs but you may not reach {path}; have IT "
+                            "add you to group {group}, then log in again"),
+    "service.resume_skipped": ("layanan stasiun (pid {pid}) sudah berjalan dan mencetak "
+                               "antrean; --resume tidak perlu",
+                               "the station service (pid {pid}) runs and prints the queue; "
+                               "--resume has nothing to do"),
 }
 
 _language = "id"

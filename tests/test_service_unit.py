@@ -3,6 +3,7 @@ down by the real systemd-analyze, written and loaded."""
 
 from __future__ import annotations
 
+import grp
 import os
 import re
 import shutil
@@ -20,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "contrib" / "systemd" / "ktptui.service"
 #: The plan contrib's example is written from (a venv in /opt, user ktp).
 EXAMPLE_PLAN = unit.UnitPlan(
-    user="ktp", group="ktp", python=Path("/opt/ktptui/venv/bin/python3"),
+    user="ktp", group="ktptui-operators", python=Path("/opt/ktptui/venv/bin/python3"),
     writable=(Path("/home/ktp/.local/share/ktptui"), Path("/home/ktp/.local/state/ktptui")),
     config=None, docs="file:///opt/ktptui/venv/lib/python3.11/site-packages/ktptui/docs/service.md")
 ANALYZE = shutil.which("systemd-analyze")
@@ -55,7 +56,7 @@ def test_the_printed_unit_runs_this_install_and_passes_systemd_analyze_verify(
     assert ANALYZE, "systemd-analyze missing: .ci/run installs the systemd package"
     unit_text = printed.read_text(encoding="utf-8")
     conf = settings(unit_text)
-    assert conf["ExecStart"] == [f"{sys.executable} -m ktptui --resume --max-wait 3600"]
+    assert conf["ExecStart"] == [f"{sys.executable} -m ktptui serve"]
     assert conf["User"] == ["root"]
     docs = urlsplit(conf["Documentation"][0])
     assert docs.scheme == "file" and Path(url2pathname(docs.path)).is_file(), conf["Documentation"]
@@ -77,8 +78,24 @@ def test_the_unit_is_locked_down_to_an_exposure_of_at_most_3_5(printed: Path) ->
 def test_the_boot_unit_never_restarts_what_a_restart_cannot_fix(printed: Path) -> None:
     conf = settings(printed.read_text(encoding="utf-8"))
     assert conf["Restart"] == ["on-failure"]
-    assert set(conf["SuccessExitStatus"][0].split()) == {"0", "3"}  # 3: an operator's turn
+    assert conf["SuccessExitStatus"] == ["0"]
     assert conf["RestartPreventExitStatus"] == ["2"]  # config error
+
+
+def test_the_unit_makes_the_socket_folder_for_the_operator_group(tmp_path: Path) -> None:
+    conf = settings(unit.render(EXAMPLE_PLAN))
+    assert conf["RuntimeDirectory"] == ["ktptui"] and conf["RuntimeDirectoryMode"] == ["0750"]
+    assert conf["Group"] == ["ktptui-operators"]
+    # The group named in the config, when it exists; else the user's own, said in one line.
+    mine = grp.getgrgid(os.getgid()).gr_name
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[office]\noperator_group = "{mine}"\n', encoding="utf-8")
+    out = ktptui("install-service", "--print", "--user", "root", "--config", str(cfg))
+    assert out.returncode == 0 and settings(out.stdout)["Group"] == [mine], out.stderr
+    cfg.write_text('[office]\noperator_group = "no-such-group-here"\n', encoding="utf-8")
+    out = ktptui("install-service", "--print", "--user", "root", "--config", str(cfg))
+    assert out.returncode == 0 and settings(out.stdout)["Group"] == ["root"]
+    assert out.stderr.count("\n") == 1 and "sudo groupadd no-such-group-here" in out.stderr
 
 
 def test_contrib_example_is_what_install_service_writes() -> None:
@@ -112,12 +129,17 @@ def test_install_service_says_what_failed_in_one_line(tmp_path: Path) -> None:
                     encoding="utf-8")
     fake.chmod(0o755)
     path_env = {"PATH": f"{bin_dir}:{os.environ['PATH']}"}
-    out = ktptui("install-service", "--user", "root", "--unit-dir", str(tmp_path), env=path_env)
+    cfg = tmp_path / "c.toml"  # an operator group that exists: no note about it
+    cfg.write_text(f'[office]\noperator_group = "{grp.getgrgid(os.getgid()).gr_name}"\n',
+                   encoding="utf-8")
+    out = ktptui("install-service", "--user", "root", "--unit-dir", str(tmp_path),
+                 "--config", str(cfg), env=path_env)
     assert out.returncode == 1
     assert out.stderr.count("\n") == 1 and "daemon-reload failed" in out.stderr, out.stderr
     out = ktptui("install-service", "--user", "no-such-user-here", "--print")
     assert out.returncode == 2 and out.stderr.count("\n") == 1
     assert "no user 'no-such-user-here'" in out.stderr
-    out = ktptui("install-service", "--user", "root", "--unit-dir", str(tmp_path / "missing"))
+    out = ktptui("install-service", "--user", "root", "--unit-dir", str(tmp_path / "missing"),
+                 "--config", str(cfg))
     assert out.returncode == 1 and out.stderr.count("\n") == 1, out.stderr
     assert "cannot write" in out.stderr and "Traceback" not in out.stderr

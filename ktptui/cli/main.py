@@ -120,6 +120,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
 
     office_cli.add_parsers(cmd, common, _Parser)  # report, suket, session, log, purge
     service.add_parser(cmd)  # install-service
+    cmd("serve", "run the station as a service: print the queue and stay up; the TUI and "
+                 "every command attach through its socket ([service] socket)")
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
     if with_sim:
@@ -168,6 +170,22 @@ class Context:
             self._store = open_store(self.config.store.data_dir)
         return self._store
 
+    def act(self, kind: str, **args: Any) -> dict[str, Any]:
+        """One request of the service's table: through the station service
+        when its socket answers (it acts as this account), else here."""
+        from ..roles import who_runs_this
+        from ..station import service as station_service
+        from ..station.client import Remote
+
+        office = self.config.office
+        remote = Remote.attach(self.config.service.socket, group=office.operator_group)
+        if remote is not None:
+            with remote:
+                return remote.call(kind, **args)
+        who = who_runs_this(supervisor_group=office.supervisor_group)
+        call = station_service.Call(self.store, self.config, who, self.operator)
+        return station_service.run_request(call, kind, args)
+
 
 def _job_row(job: Any) -> dict[str, Any]:
     return {
@@ -182,19 +200,15 @@ def _job_row(job: Any) -> dict[str, Any]:
 # -- commands ----------------------------------------------------------------------
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-    from ..model import Reason
-
-    job = actions.add(ctx.store, args.nik, operator=ctx.operator, reason=Reason(args.reason),
-                      urgent=args.urgent, note=args.note)
-    _out(job.id)
+    job = ctx.act("add", nik=args.nik, reason=args.reason, urgent=args.urgent,
+                  note=args.note)["job"]
+    _out(job["id"])
     return EXIT_OK
 
 
 def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
-    from ..model import State, queue_order
+    from ..model import State
 
-    store = ctx.store
     try:
         states = {State(s) for s in args.state} if args.state else None
     except ValueError:
@@ -205,12 +219,12 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
 
     from ..model import Job
 
-    jobs: Iterator[Job] = iter(queue_order(
-        store.jobs(states) if states or args.all else store.active_jobs()))
+    hot = ctx.act("jobs", states=args.state, all=args.all)["jobs"]
+    jobs: Iterator[Job] = (Job.from_dict(d) for d in hot)
     if args.all:
         # Then the archive, oldest month first, streamed: years of history
         # are written as they are read, never held in memory at once.
-        jobs = itertools.chain(jobs, (j for j in store.iter_archived_jobs()
+        jobs = itertools.chain(jobs, (j for j in ctx.store.iter_archived_jobs()
                                       if states is None or j.state in states))
     if args.json:
         sep = "[\n"
@@ -232,7 +246,9 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
-    job = ctx.store.find_job(args.job)
+    from ..model import Job
+
+    job = Job.from_dict(ctx.act("show", job=args.job)["job"])
     if args.json:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -251,74 +267,52 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
     def run(ctx: Context, args: argparse.Namespace) -> int:
-        from .. import actions
-
-        fn: Any = {"hold": actions.hold, "release": actions.release, "cancel": actions.cancel,
-                   "urgent": actions.make_urgent}[action]
-        kwargs: dict[str, Any] = {"operator": ctx.operator, "note": args.note}
+        kwargs: dict[str, Any] = {"job": args.job, "note": args.note}
         if action == "urgent":
             kwargs["urgent"] = not args.undo
-        job = fn(ctx.store, args.job, **kwargs)
-        _out(f"job {job.short_id}: {job.state.value} ({job.priority.value})")
+        job = ctx.act(action, **kwargs)["job"]
+        _out(f"job {job['short_id']}: {job['state']} ({job['priority']})")
         return EXIT_OK
 
     return run
 
 
 def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-
+    ctx.act(args.command, note=args.note)
     if args.command == "pause":
-        actions.pause(ctx.store, operator=ctx.operator, note=args.note)
         _out("printing paused: no new card starts until `ktptui unpause`")
     else:
-        actions.unpause(ctx.store, operator=ctx.operator, note=args.note)
         _out("printing resumed")
     return EXIT_OK
 
 
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-    from ..printers import still_queued_check
-
-    job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
-                          operator=ctx.operator, note=args.note,
-                          still_queued=still_queued_check(ctx.config.printer))
-    _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
+    job = ctx.act("resolve", job=args.job, outcome=args.outcome, note=args.note)["job"]
+    _out(f"job {job['short_id']}: {job['state']} (attempt {job['attempt']})")
     return EXIT_OK
 
 
 def _blanks_summary(store: Any) -> dict[str, Any]:
-    from ..office import reports
+    from ..station.service import blanks_summary  # the service's, for one summary
 
-    rec = store.reconcile()
-    fc = reports.blanks_forecast(store, rec.carried.balance)
-    return {
-        **rec.carried.to_dict(),
-        "reconciled": rec.ok,
-        "reconciliation": rec.describe(),
-        "used_per_day_7d": round(fc.per_day, 2),
-        "days_left": None if fc.days_left is None else round(fc.days_left, 1),
-    }
+    return blanks_summary(store)
 
 
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-
-    store, op = ctx.store, ctx.operator
     match args.blanks_command:
         case "receive":
-            actions.receive_blanks(store, args.count, operator=op, note=args.note)
+            result = ctx.act("blanks_receive", count=args.count, note=args.note)
         case "spoil":
-            job_id = store.find_job(args.job).id if args.job else None
-            actions.spoil_blank(store, operator=op, note=args.note, job_id=job_id)
+            result = ctx.act("blanks_spoil", note=args.note, job=args.job)
         case "adjust":
             try:
                 delta = int(args.delta)
             except ValueError:
                 raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
-            actions.adjust_blanks(store, delta, operator=op, reason=args.reason)
-    summary = _blanks_summary(store)
+            result = ctx.act("blanks_adjust", delta=delta, reason=args.reason)
+        case _:
+            result = ctx.act("blanks_show")
+    summary = result["blanks"]
     if getattr(args, "json", False):
         _out(json.dumps(summary, indent=1))
     else:
@@ -330,36 +324,19 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
-    from ..actions import PAUSED_KEY
-    from ..model import State, started_printing
-    from ..office import sessions
-    from ..station.status import SCHEMA, STATUS_KEY, StationStatus
+    from ..station.status import StationStatus
 
-    store = ctx.store
-    totals = store.ledger_totals()
-    session = sessions.current(store)
     # Read from the store, not the engine's last word: true with no engine running.
-    stuck = sorted(store.jobs([State.INTERRUPTED]), key=lambda j: started_printing(j) or "")
-    engine = StationStatus.from_json(store.meta(STATUS_KEY))
-    status: dict[str, Any] = {
-        "schema": SCHEMA,
-        "jobs": store.counts(),
-        "blanks": totals.to_dict(),
-        "outbox": len(store.outbox()),
-        "engine": None if engine is None else engine.to_json(),
-        "paused": store.meta(PAUSED_KEY),
-        "interrupted": [{"job": j.id, "holder": j.holder_name,
-                         "started_at": started_printing(j)} for j in stuck],
-        "session_required": ctx.config.office.require_session,
-        "session_open": session is not None,
-    }
+    status = ctx.act("status")
+    engine = StationStatus.from_json(status["engine"])
     if args.json:
         _out(json.dumps(status, indent=1))
         return EXIT_OK
     counts = ", ".join(f"{k} {v}" for k, v in status["jobs"].items() if v)
+    totals = status["blanks"]
     _out(f"jobs: {counts or 'none'}")
-    _out(f"blanks: {totals.balance} left (received {totals.received}, printed {totals.printed}, "
-         f"spoiled {totals.spoiled}, adjusted {totals.adjusted:+d})")
+    _out(f"blanks: {totals['balance']} left (received {totals['received']}, printed "
+         f"{totals['printed']}, spoiled {totals['spoiled']}, adjusted {totals['adjusted']:+d})")
     _out(f"reports waiting for central: {status['outbox']}")
     for row in status["interrupted"]:
         holder = f" ({row['holder']})" if row["holder"] else ""
@@ -369,7 +346,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         note = status["paused"].get("note")
         _out(f"printing: paused by {status['paused'].get('by', '?')}"
              + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
-    if status["session_required"] and session is None:
+    if status["session_required"] and not status["session_open"]:
         _out("print session: none open, and one is required to print "
              "(`ktptui session open --count N`)")
     if engine is not None:
@@ -446,6 +423,10 @@ def _run(args: argparse.Namespace) -> int:
             return cmd_sim(None, args)
         if args.command == "install-service":  # no store: works before the first run
             return service.run(args)
+        if args.command == "serve":
+            from ..station.service import run_serve
+
+            return run_serve(getattr(args, "config", None))
         if args.resume:
             from ..station.resume import run_resume
 

@@ -32,7 +32,8 @@ class ServiceError(KtpError):
 
 
 def add_parser(cmd: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    s = cmd("install-service", "write and load the systemd unit that runs the station at boot")
+    s = cmd("install-service", "write and load the systemd unit that runs the station service "
+                               "(ktptui serve)")
     s.add_argument("--user", metavar="USER",
                    help="the account that runs the station and owns its store "
                         "(default: the one that ran sudo)")
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         path = args.unit_dir / unit.UNIT_NAME
         _write(path, text)
-        what = (f"wrote {path}: runs {plan.python} -m ktptui --resume as {plan.user} "
+        what = (f"wrote {path}: runs {plan.python} -m ktptui serve as {plan.user} "
                 f"(ktptui installed in a {unit.installed_as()})")
         print(f"ktptui: {what}")
         _daemon_reload()
@@ -83,10 +84,19 @@ def _plan(user: str | None, config: Path | None) -> unit.UnitPlan:
     except ConfigError as e:
         raise _Usage(str(e)) from None
     writable = [cfg.store.data_dir, home / ".local" / "state" / "ktptui"]
+    group = cfg.office.operator_group
+    try:
+        grp.getgrnam(group)
+    except KeyError:  # systemd would refuse to start the unit with a missing group
+        sys.stderr.write(for_terminal(
+            f"ktptui: group {group} ([office] operator_group) does not exist: the unit runs "
+            f"with {name}'s own group and only {name} reaches the socket; to let operators "
+            f"in: sudo groupadd {group}, add them, and run install-service again") + "\n")
+        group = grp.getgrgid(account.pw_gid).gr_name
     if cfg.printer.backend == "spool" and cfg.printer.spool_dir is not None:
         writable.append(cfg.printer.spool_dir)
     return unit.UnitPlan(
-        user=account.pw_name, group=grp.getgrgid(account.pw_gid).gr_name,
+        user=account.pw_name, group=group,
         python=Path(sys.executable), writable=tuple(p.resolve() for p in writable),
         config=config.resolve() if config else None, docs=unit.docs_url())
 

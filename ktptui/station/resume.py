@@ -54,6 +54,11 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
     from ..i18n import set_language
 
     set_language(config.ui.language)
+    if (pid := _service_pid(config.service.socket)) is not None:
+        from ..i18n import t
+
+        log.info("%s", t("service.resume_skipped", pid=pid))  # it recovered at its start
+        return EXIT_DRAINED
     try:
         store = open_store(config.store.data_dir)
     except StoreError as e:
@@ -84,6 +89,25 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
         log.error("%s", e)
         return EXIT_CONFIG
     return _summary(log, store, end)
+
+
+def _service_pid(socket_path: Path) -> int | str | None:
+    """The station service's pid when one answers on ``socket_path``."""
+    from ..errors import KtpError
+    from .client import Remote
+
+    try:
+        remote = Remote.attach(socket_path, timeout=5.0)
+    except KtpError:  # there, but not ours to reach: it runs all the same
+        return "?"
+    if remote is None:
+        return None
+    with remote:
+        try:
+            pid = remote.call("hello").get("pid")
+        except KtpError:
+            return "?"
+    return pid if isinstance(pid, int) else "?"
 
 
 def count_words(counts: dict[str, int]) -> str:

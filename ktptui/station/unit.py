@@ -1,4 +1,5 @@
-"""The systemd unit that runs the station at boot, written for this install.
+"""The systemd unit that runs the station service (``ktptui serve``), written
+for this install.
 
 The unit runs ktptui with the interpreter it was installed with (a venv,
 pipx's venv or the system's), so no path is guessed. It is locked down
@@ -15,16 +16,16 @@ from importlib import resources
 from pathlib import Path
 
 UNIT_NAME = "ktptui.service"
-#: The exit codes a boot run may end with (README's table): 0 and 3 are done;
-#: 2 (config) and 78 cannot be fixed by a restart.
-SUCCESS_EXIT = "0 3"
+#: ``ktptui serve`` exits 0 when stopped; 2 (config) cannot be fixed by a
+#: restart. It never exits because a TUI holds the printer: it waits on standby.
+SUCCESS_EXIT = "0"
 NO_RESTART_EXIT = "2"
 
 
 @dataclass(frozen=True)
 class UnitPlan:
     user: str
-    group: str
+    group: str  # the unit's Group=: [office] operator_group, which reaches the socket
     python: Path
     writable: tuple[Path, ...]  # the store, the state folder, a spool folder
     config: Path | None  # None: the user's XDG default
@@ -55,7 +56,7 @@ def render(plan: UnitPlan) -> str:
     return f"""\
 # Written by `ktptui install-service`; edit with `systemctl edit ktptui`.
 [Unit]
-Description=ktptui: the e-KTP print station (recover and print after boot)
+Description=ktptui: the e-KTP print station service (recover, print, serve operators)
 Documentation={plan.docs}
 Wants=network-online.target
 After=network-online.target cups.service nut-monitor.service nut-server.service
@@ -64,11 +65,13 @@ After=network-online.target cups.service nut-monitor.service nut-server.service
 Type=exec
 User={plan.user}
 Group={plan.group}
-ExecStart={_quote(str(plan.python))} -m ktptui --resume --max-wait 3600{config}
+ExecStart={_quote(str(plan.python))} -m ktptui serve{config}
 Environment=PYTHONUNBUFFERED=1
-# 3 = cards wait for an operator: done, a restart would stop at the same card.
-# 75 = work left (link down, --max-wait): try again in a minute.
-# 2 = config error: a restart cannot fix it.
+# The socket's folder, /run/ktptui: the group's members reach the socket.
+RuntimeDirectory=ktptui
+RuntimeDirectoryMode=0750
+# 2 = config error: a restart cannot fix it. A crashed engine restarts
+# inside the service, and a TUI holding the printer is waited for on standby.
 Restart=on-failure
 RestartSec=60
 SuccessExitStatus={SUCCESS_EXIT}

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..demo import DemoStation
     from ..station.engine import Engine, EngineStatus
+    from ..station.runner import Runner
     from ..store import Store
     from .app import KtpApp
 
@@ -33,8 +34,10 @@ def setup_logging(data_dir: Path) -> None:
 
 
 def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
-             station: DemoStation | None = None, operator: str | None = None) -> KtpApp:
-    """The App wired to a station; ``engine_store`` None means queue-only."""
+             station: DemoStation | None = None, operator: str | None = None,
+             runner: Runner | None = None) -> KtpApp:
+    """The App wired to a station; ``engine_store`` None means queue-only, or
+    attached to the station service (``runner``: what it pushes)."""
     from ..i18n import set_language
     from ..identity import operator_label
     from .app import KtpApp
@@ -57,7 +60,7 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
     return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
                   still_queued=still_queued_check(config.printer),
                   data_dir=config.store.data_dir, engine_factory=factory, demo=station,
-                  office=OfficeSettings.from_config(config))
+                  office=OfficeSettings.from_config(config), runner=runner)
 
 
 def run_tui(config_path: Path | None, demo: bool = False) -> int:
@@ -77,16 +80,28 @@ def run_tui(config_path: Path | None, demo: bool = False) -> int:
     except ConfigError as e:
         _err(str(e))
         return EXIT_CONFIG
+    from ..errors import KtpError
+    from ..station.client import ServiceRunner
+
+    # The station service runs the printer: attach to it (its pushes drive
+    # the screen) and run no engine here, so closing this TUI, or losing its
+    # SSH session, never touches the card being printed.
+    service = ServiceRunner(config.service.socket, group=config.office.operator_group)
+    try:
+        attached = service.attach()
+    except KtpError as e:
+        _err(e.message())
+        return EXIT_STORE
     try:
         # Two instances on one folder: the engine's commits reach the UI
         # through refresh() like any other process's (see app.py).
-        engine_store = open_store(config.store.data_dir)
+        engine_store = None if attached else open_store(config.store.data_dir)
         ui_store = open_store(config.store.data_dir)
     except StoreError as e:
         _err(str(e))
         return EXIT_STORE
     setup_logging(config.store.data_dir)
-    app = make_app(config, ui_store, engine_store)
+    app = make_app(config, ui_store, engine_store, runner=service if attached else None)
     return _run(app, config.store.data_dir / "tui.log", "ktptui")
 
 
