@@ -426,7 +426,7 @@ def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> Non
     with store.transaction() as tx:
         tx.set_meta(STATUS_KEY, status.to_json())
     engine = json.loads(run("status", "--json").out)["engine"]
-    assert engine["schema"] == 1 and engine["gate"] == "link"
+    assert engine["schema"] == 2 and engine["gate"] == "link" and engine["printers"] == []
     assert engine["job"] == "0123456789abcdef"
     assert engine["link"] == {"state": "down", "since": since.isoformat(), "retry_in_s": 3.4,
                               "cause": "unreachable", "detail": "connection refused"}

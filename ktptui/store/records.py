@@ -45,6 +45,8 @@ class MetaKey(enum.StrEnum):
     ENGINE_STATUS = "engine_status"
     PRINT_SESSION = "print_session"
     PRINT_SESSION_LAST = "print_session_last"
+    #: Printers paused one by one: {name: {"by": operator, "note": note}}.
+    PRINTERS_PAUSED = "printers_paused"
 
 
 class StoreCorrupt(StoreError):
