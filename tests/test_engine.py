@@ -4,6 +4,7 @@ loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 import threading
@@ -649,3 +650,54 @@ def test_three_printers_start_no_more_cards_than_there_are_blanks(
         [State.PRINTING]))
     assert sum(len(p.fed) for _, p in named) == 2
     assert st.store.ledger_totals().balance == 0 and st.store.reconcile().ok
+
+
+def test_cli_pauses_one_printer_of_a_running_station_and_status_lists_them(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main as cli
+
+    st = make_station(tmp_path, sim)
+    named = three_printers(st)
+    cfg = tmp_path / "cli.toml"
+    cfg.write_text(f'[station]\noperator = "budi"\n[store]\ndata_dir = "{tmp_path / "data"}"\n'
+                   + "".join(f'[[printers]]\nname = "{n}"\n' for n, _ in named),
+                   encoding="utf-8")
+    assert cli.main(["pause", "--config", str(cfg), "--printer", "p9"]) == 2
+    assert "no printer named 'p9'; this station's printers: p1, p2, p3" in capsys.readouterr().err
+    assert cli.main(["pause", "--config", str(cfg), "--printer", "p2", "--note", "ribbon"]) == 0
+    running(st.engine)
+    ids = st.add(*range(10, 19))
+    until(lambda: st.store.count([State.DONE]) == len(ids))
+    assert named[1][1].fed == [] and named[0][1].printed and named[2][1].printed
+    until(lambda: st.engine.status().printers[1].gate is Gate.PAUSED)
+    capsys.readouterr()
+    assert cli.main(["status", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "printer p2: paused by budi (ribbon); `ktptui unpause --printer p2` resumes it" in out
+    assert "printer p2: paused; ready" in out and "printer p1: " in out and "printer p3: " in out
+    assert cli.main(["status", "--config", str(cfg), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in data["engine"]["printers"]] == ["p1", "p2", "p3"]
+    assert data["engine"]["printers"][1]["paused_by"] == "budi"
+    assert data["printers_paused"] == {"p2": {"by": "budi", "note": "ribbon"}}
+    assert cli.main(["unpause", "--config", str(cfg), "--printer", "p2"]) == 0
+    more = st.add(30, 31, 32, 33, 34, 35)
+    until(lambda: st.store.count([State.DONE]) == len(ids) + len(more))
+    assert all(len(printed_where(named, i)) == 1 for i in [*ids, *more])
+
+
+def test_resolve_names_the_printer_the_card_was_sent_to(
+        tmp_path: Path, sim: CentralSimulator, capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main as cli
+
+    st = make_station(tmp_path, sim)
+    (first,) = st.add(10)
+    st.engine.network_step()
+    _interrupt(st, first, "p3")
+    cfg = tmp_path / "cli.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    assert cli.main(["status", "--config", str(cfg)]) == 0
+    assert f"INTERRUPTED: check the printer p3 for card {first[:8]}" in capsys.readouterr().out
+    assert cli.main(["resolve", "--config", str(cfg), first[:8], "not-printed"]) == 0
+    assert capsys.readouterr().out.endswith(": queued (attempt 2, printer p3)\n")

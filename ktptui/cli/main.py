@@ -93,6 +93,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
                        ("unpause", "resume printing after a pause")):
         c = cmd(name, what)
         c.add_argument("--note", default="", help="why (shown to the operators)")
+        c.add_argument("--printer", default=None, metavar="NAME",
+                       help="only this printer (a name from the config); the others go on")
 
     r = cmd("resolve", "settle an interrupted card after checking the printer")
     r.add_argument("job", help="job id or a unique prefix of it")
@@ -268,6 +270,21 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
 def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
     from .. import actions
 
+    if args.printer is not None:
+        names = [name for name, _ in ctx.config.printer_list()]
+        if args.printer not in names:
+            raise _Usage(f"no printer named {args.printer!r}; "
+                         f"this station's printers: {', '.join(names)}")
+        if args.command == "pause":
+            actions.pause_printer(ctx.store, args.printer, operator=ctx.operator,
+                                  note=args.note)
+            _out(f"printer {args.printer} paused: it starts no new card until "
+                 f"`ktptui unpause --printer {args.printer}`")
+        else:
+            actions.resume_printer(ctx.store, args.printer, operator=ctx.operator,
+                                   note=args.note)
+            _out(f"printer {args.printer} resumed")
+        return EXIT_OK
     if args.command == "pause":
         actions.pause(ctx.store, operator=ctx.operator, note=args.note)
         _out("printing paused: no new card starts until `ktptui unpause`")
@@ -283,8 +300,9 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
 
     job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
                           operator=ctx.operator, note=args.note,
-                          still_queued=still_queued_check(ctx.config.printer))
-    _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
+                          still_queued=still_queued_check(ctx.config))
+    printer = f", printer {job.printer}" if job.printer else ""
+    _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt}{printer})")
     return EXIT_OK
 
 
@@ -330,6 +348,7 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import actions
     from ..actions import PAUSED_KEY
     from ..model import State, started_printing
     from ..office import sessions
@@ -348,8 +367,9 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         "outbox": len(store.outbox()),
         "engine": None if engine is None else engine.to_json(),
         "paused": store.meta(PAUSED_KEY),
-        "interrupted": [{"job": j.id, "holder": j.holder_name,
+        "interrupted": [{"job": j.id, "holder": j.holder_name, "printer": j.printer,
                          "started_at": started_printing(j)} for j in stuck],
+        "printers_paused": actions.paused_printers(store),
         "session_required": ctx.config.office.require_session,
         "session_open": session is not None,
     }
@@ -363,12 +383,17 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     _out(f"reports waiting for central: {status['outbox']}")
     for row in status["interrupted"]:
         holder = f" ({row['holder']})" if row["holder"] else ""
-        _out(f"INTERRUPTED: check the printer for card {row['job'][:8]}{holder}, sent at "
+        which = f" {row['printer']}" if row["printer"] else ""
+        _out(f"INTERRUPTED: check the printer{which} for card {row['job'][:8]}{holder}, sent at "
              f"{row['started_at'] or '?'}; then `ktptui resolve {row['job'][:8]} ...`")
     if status["paused"]:
         note = status["paused"].get("note")
         _out(f"printing: paused by {status['paused'].get('by', '?')}"
              + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
+    for name, who in status["printers_paused"].items():
+        note = who.get("note")
+        _out(f"printer {name}: paused by {who.get('by', '?')}" + (f" ({note})" if note else "")
+             + f"; `ktptui unpause --printer {name}` resumes it")
     if status["session_required"] and session is None:
         _out("print session: none open, and one is required to print "
              "(`ktptui session open --count N`)")
@@ -398,6 +423,12 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
         if code == "error-policy-retry":
             text = text.replace("QUEUE", ctx.config.printer.queue)
         _out(f"WARNING: printer: {text}")
+    if len(engine.printers) > 1:
+        for line in engine.printers:
+            words = ("busy" if line.current_job else "ready" if line.printer.ready
+                     else line.printer.message or "not ready")
+            extra = "; ribbon low" if line.ribbon_low else ""
+            _out(f"printer {line.name}: {line.gate.value}; {words}{extra} ({line.reason})")
     offset = engine.clock_offset_s
     if offset is not None and abs(offset) > 120:
         _out(f"clock: the station's clock is {clock_words(offset)} central's")
