@@ -583,6 +583,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why.state.done": ("pekerjaan sudah selesai", "the job is done"),
     "why.state.rejected": ("pekerjaan ditolak pusat", "central rejected the job"),
     "why.state.cancelled": ("pekerjaan sudah dibatalkan", "the job is cancelled"),
+    # --- printers (issue 15: several printers in one station) ---
+    "printers.paused": ("Tidak mencetak: printer ini dijeda oleh {by}",
+                        "Not printing: this printer is paused by {by}"),
 }
 
 _language = "id"
