@@ -253,7 +253,7 @@ def paused_printers(store: Store) -> dict[str, dict[str, str]]:
         if isinstance(value, dict) else {}
 
 
-def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> None:
+def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> str:
     """``ktptui pause --printer NAME``: that printer starts no new card (its
     card in progress finishes); the others go on. The caller checks that the
     station has a printer of that name."""
@@ -267,9 +267,10 @@ def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> 
         tx.set_meta(PRINTERS_PAUSED_KEY, paused)
         tx.add_event(EventKind.PRINTING, operator, f"printer {name} paused"
                      + (f": {note}" if note else ""))
+    return name
 
 
-def resume_printer(store: Store, name: str, *, operator: str, note: str = "") -> None:
+def resume_printer(store: Store, name: str, *, operator: str, note: str = "") -> str:
     with store.transaction() as tx:
         paused = paused_printers(store)
         if name not in paused:
@@ -278,6 +279,7 @@ def resume_printer(store: Store, name: str, *, operator: str, note: str = "") ->
         tx.set_meta(PRINTERS_PAUSED_KEY, paused or None)
         tx.add_event(EventKind.PRINTING, operator, f"printer {name} resumed"
                      + (f": {note}" if note else ""))
+    return name
 
 
 # -- the engine's steps: the print loop moves jobs only through these -------------------------

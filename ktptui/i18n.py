@@ -586,6 +586,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- printers (issue 15: several printers in one station) ---
     "printers.paused": ("Tidak mencetak: printer ini dijeda oleh {by}",
                         "Not printing: this printer is paused by {by}"),
+    "printers.pick": ("Printer mana yang dijeda atau dilanjutkan?",
+                      "Which printer to pause or resume?"),
+    "printers.option_running": ("{name}: mencetak - Enter untuk menjeda",
+                                "{name}: running - Enter pauses it"),
+    "printers.option_paused": ("{name}: dijeda - Enter untuk melanjutkan",
+                               "{name}: paused - Enter resumes it"),
+    "printers.hint": ("Enter: pilih   Esc: batal", "Enter: choose   Esc: cancel"),
+    "printers.paused_now": ("Printer {name} dijeda; printer lain tetap mencetak",
+                            "Printer {name} paused; the other printers go on"),
+    "printers.resumed_now": ("Printer {name} dilanjutkan", "Printer {name} resumed"),
+    "key.pause_printer": ("Jeda printer", "Pause printer"),
+    "cmd.pause_printer": ("Jeda / lanjutkan satu printer", "Pause / resume one printer"),
+    "help.pause_printer": ("jeda / lanjutkan satu printer (yang lain tetap mencetak)",
+                           "pause / resume one printer (the others go on)"),
+    "why.one_printer": ("stasiun ini hanya punya satu printer (p: jeda pencetakan)",
+                        "this station has one printer (p: pause printing)"),
 }
 
 _language = "id"
