@@ -155,8 +155,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               why_not=_pause),
     KeyAction("pause", "p", "p", "help.pause", "key.resume", "cmd.resume", args=(False,),
               why_not=_unpause, primary=True),
+    # Named on the help's ``p`` line: the help fits 80x24.
     KeyAction("pause_printer", "P", "P", "help.pause_printer", "key.pause_printer",
-              "cmd.pause_printer", why_not=_several_printers),
+              "cmd.pause_printer", why_not=_several_printers, in_help=False),
     KeyAction("blanks", "b", "b", "help.blanks", "key.blanks", "cmd.blanks", primary=True),
     KeyAction("blanks", "t", "t", "help.receive", "key.receive", "cmd.receive",
               args=("receive",)),
