@@ -601,6 +601,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cmd.pause_printer": ("Jeda / lanjutkan satu printer", "Pause / resume one printer"),
     "help.pause_printer": ("jeda / lanjutkan satu printer (yang lain tetap mencetak)",
                            "pause / resume one printer (the others go on)"),
+    "resolve.question_printer": ("Periksa printer {printer}. Apa yang terjadi pada kartu ini?",
+                                 "Check printer {printer}. What became of this card?"),
     "why.one_printer": ("stasiun ini hanya punya satu printer (p: jeda pencetakan)",
                         "this station has one printer (p: pause printing)"),
 }
