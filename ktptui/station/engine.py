@@ -252,7 +252,8 @@ class Engine:
                              key=lambda j: (started_printing(j) or "", j.id))
         lines: list[PrinterLine] = []
         for slot in self.slots:
-            printer = self._read_printer(slot)
+            # A printer with a card in it is not asked (as with one printer).
+            printer = slot.status if slot.current else self._read_printer(slot)
             stuck = self._interrupted_here(slot, interrupted)
             card = None
             if stuck:
