@@ -1,6 +1,6 @@
 """Long kill-and-restart run of ``ktptui --resume`` (the CI test is the short one).
 
-    python bench/reliability_bench.py [--kills 1000] [--jobs 20] [--seed 1]
+    python bench/reliability_bench.py [--kills 1000] [--jobs 20] [--seed 1] [--printers 1]
 
 SIGKILLs ``ktptui --resume`` at random moments against the central simulator
 with faults on (see ``tests/chaos.py``), settles interrupted cards by the
@@ -29,17 +29,21 @@ def main() -> int:
                    help="requests added while each run prints")
     p.add_argument("--window", type=float, nargs=2, default=(0.3, 1.5),
                    metavar=("MIN_S", "MAX_S"), help="kill after a random delay in this range")
+    p.add_argument("--printers", type=int, default=1,
+                   help="spool printers in the station ([[printers]] p1..pN when > 1)")
     args = p.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="ktptui-reliability-") as tmp:
         result = run_chaos(Path(tmp), kills=args.kills, jobs=args.jobs, seed=args.seed,
                            kill_window=tuple(args.window),
-                           add_per_run=args.add_per_run)  # type: ignore[arg-type]
+                           add_per_run=args.add_per_run,
+                           printers=args.printers)  # type: ignore[arg-type]
     minutes = (time.monotonic() - started) / 60
     print(f"faults at central: {FAULTS}")
     print(f"kill window: {args.window[0]:g}-{args.window[1]:g} s after start; "
           f"{args.add_per_run} request(s) added per run")
-    print(f"kills: {result.kills}   jobs: {result.jobs}   run: {minutes:.1f} min")
+    print(f"printers: {args.printers}   kills: {result.kills}   jobs: {result.jobs}   "
+          f"run: {minutes:.1f} min")
     print(f"interrupted cards settled by the spool folder: printed {result.settled_printed}, "
           f"not printed {result.settled_not_printed}")
     print(f"exit codes seen: {dict(sorted(result.exit_codes.items()))}")

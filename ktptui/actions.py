@@ -243,6 +243,45 @@ def unpause(store: Store, *, operator: str, note: str = "") -> None:
     set_paused(store, False, operator=operator, note=note)
 
 
+PRINTERS_PAUSED_KEY = MetaKey.PRINTERS_PAUSED
+
+
+def paused_printers(store: Store) -> dict[str, dict[str, str]]:
+    """Printers paused one by one: name -> {"by", "note"}."""
+    value = store.meta(PRINTERS_PAUSED_KEY)
+    return {str(k): v for k, v in value.items() if isinstance(v, dict)} \
+        if isinstance(value, dict) else {}
+
+
+def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> str:
+    """``ktptui pause --printer NAME``: that printer starts no new card (its
+    card in progress finishes); the others go on. The caller checks that the
+    station has a printer of that name."""
+    with store.transaction() as tx:
+        paused = paused_printers(store)
+        if name in paused:
+            raise ActionRefused(f"printer {name} is already paused by "
+                                f"{paused[name].get('by', '?')}; "
+                                f"`ktptui unpause --printer {name}` resumes it")
+        paused[name] = {"by": operator, "note": note}
+        tx.set_meta(PRINTERS_PAUSED_KEY, paused)
+        tx.add_event(EventKind.PRINTING, operator, f"printer {name} paused"
+                     + (f": {note}" if note else ""))
+    return name
+
+
+def resume_printer(store: Store, name: str, *, operator: str, note: str = "") -> str:
+    with store.transaction() as tx:
+        paused = paused_printers(store)
+        if name not in paused:
+            raise ActionRefused(f"printer {name} is not paused")
+        del paused[name]
+        tx.set_meta(PRINTERS_PAUSED_KEY, paused or None)
+        tx.add_event(EventKind.PRINTING, operator, f"printer {name} resumed"
+                     + (f": {note}" if note else ""))
+    return name
+
+
 # -- the engine's steps: the print loop moves jobs only through these -------------------------
 # Each is one step of the state table inside the caller's transaction (its
 # history entry, and so its "job" event, come with ``tx.put_job``).

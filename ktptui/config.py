@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import socket
 import tomllib
 import types
@@ -74,9 +75,23 @@ class CentralConfig:
     health_interval_s: float = 30.0
 
 
+#: A printer's name: short, plain, safe on a screen and in a file name.
+PRINTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
+
+
+def _printer_name(value: str) -> str:
+    """What is wrong with a printer name, or "" (empty: the queue's name)."""
+    if not value or PRINTER_NAME.fullmatch(value):
+        return ""
+    return "must be 1 to 16 letters, digits, - or _ (e.g. \"p1\")"
+
+
 @dataclass(frozen=True)
 class PrinterConfig:
     backend: str = _choice("sim", "cups", "spool")
+    #: How screens, logs and the job history name this printer; empty: the
+    #: queue's name. Required and unique in ``[[printers]]`` tables.
+    name: str = field(default="", metadata={"check": _printer_name})
     queue: str = "ektp"
     #: CUPS server (host:port); empty means the system default.
     cups_server: str = ""
@@ -168,8 +183,17 @@ class Config:
     monitor: MonitorConfig = field(default_factory=MonitorConfig)
     notice: NoticeConfig = field(default_factory=NoticeConfig)
     service: ServiceConfig = field(default_factory=ServiceConfig)
+    #: ``[[printers]]`` tables: several printers in one station. Empty: the
+    #: one ``[printer]`` table is the station's only printer.
+    printers: tuple[PrinterConfig, ...] = ()
     #: The file this came from (None: built-in defaults).
     source: Path | None = None
+
+    def printer_list(self) -> tuple[tuple[str, PrinterConfig], ...]:
+        """Every printer this station drives, with its name, in config order."""
+        if self.printers:
+            return tuple((p.name, p) for p in self.printers)
+        return ((self.printer.name or self.printer.queue, self.printer),)
 
 
 #: The sane range of every numeric key, (section, key): (lowest, highest). A
@@ -221,14 +245,15 @@ def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
     return value
 
 
-def _section(cls: type, raw: Any, name: str, file: Path) -> Any:
+def _section(cls: type, raw: Any, name: str, file: Path, label: str = "") -> Any:
+    label = label or f"[{name}]"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{file}: [{name}] must be a table")
+        raise ConfigError(f"{file}: {label} must be a table")
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        where = f"{file}: [{name}] {key}"
+        where = f"{file}: {label} {key}"
         if key not in fields:
             known = ", ".join(fields)
             raise ConfigError(f"{where}: unknown key (known keys: {known})")
@@ -250,9 +275,13 @@ def parse(text: str, file: Path) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{file}: not valid TOML ({e}); fix the syntax there") from None
-    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "source"}
+    sections = {f.name: f for f in dataclasses.fields(Config)
+                if f.name not in ("source", "printers")}
     values: dict[str, Any] = {}
     for name, body in raw.items():
+        if name == "printers":
+            values[name] = _printers(body, "printer" in raw, file)
+            continue
         if name not in sections:
             raise ConfigError(
                 f"{file}: unknown section [{name}] (known: {', '.join(sections)})"
@@ -264,6 +293,31 @@ def parse(text: str, file: Path) -> Config:
             f"{file}: [central] retry_min_s ({central.retry_min_s:g}) must not be more "
             f"than retry_max_s ({central.retry_max_s:g})")
     return Config(**values, source=file)
+
+
+#: More printers than one station's engine is meant to drive is a typo.
+MAX_PRINTERS = 16
+
+
+def _printers(raw: Any, single: bool, file: Path) -> tuple[PrinterConfig, ...]:
+    """``[[printers]]``: each a ``[printer]`` table with a name of its own."""
+    if single:
+        raise ConfigError(f"{file}: both [printer] and [[printers]]; move the [printer] keys "
+                          "into a [[printers]] table with a name")
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_PRINTERS:
+        raise ConfigError(f"{file}: [[printers]] must be 1 to {MAX_PRINTERS} tables, "
+                          "each starting with a [[printers]] line")
+    printers: list[PrinterConfig] = []
+    for i, body in enumerate(raw, 1):
+        printer = _section(PrinterConfig, body, "printer", file, f"[[printers]] #{i}")
+        if not printer.name:
+            raise ConfigError(f"{file}: [[printers]] #{i} needs a name "
+                              "(e.g. name = \"p{i}\")")
+        if any(p.name == printer.name for p in printers):
+            raise ConfigError(f"{file}: [[printers]] #{i} name {printer.name!r} is used "
+                              "twice; give each printer its own name")
+        printers.append(printer)
+    return tuple(printers)
 
 
 def load(path: Path | None = None) -> Config:

@@ -196,7 +196,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "help.resolve": ("kartu terputus: 1 tercetak, 2 rusak, 3 tidak tercetak",
                      "interrupted card: 1 printed, 2 spoiled, 3 not printed"),
     "help.details": ("rincian dan riwayat pekerjaan", "job details and history"),
-    "help.pause": ("jeda / lanjutkan pencetakan (tercatat)", "pause / resume printing (logged)"),
+    "help.pause": ("jeda / lanjutkan pencetakan (tercatat); P: satu printer saja",
+                   "pause / resume printing (logged); P: one printer only"),
     "help.blanks": ("blangko: terima (r), rusak (s), koreksi (k), buku besar, perkiraan",
                     "blanks: receive (r), spoiled (s), adjust (k), ledger, forecast"),
     "help.events": ("log kejadian, terbaru di atas (j: hanya pekerjaan terpilih)",
@@ -609,6 +610,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "antrean; --resume tidak perlu",
                                "the station service (pid {pid}) runs and prints the queue; "
                                "--resume has nothing to do"),
+    # --- printers (issue 15: several printers in one station) ---
+    "printers.paused": ("Tidak mencetak: printer ini dijeda oleh {by}",
+                        "Not printing: this printer is paused by {by}"),
+    "printers.pick": ("Printer mana yang dijeda atau dilanjutkan?",
+                      "Which printer to pause or resume?"),
+    "printers.option_running": ("{name}: mencetak - Enter untuk menjeda",
+                                "{name}: running - Enter pauses it"),
+    "printers.option_paused": ("{name}: dijeda - Enter untuk melanjutkan",
+                               "{name}: paused - Enter resumes it"),
+    "printers.hint": ("Enter: pilih   Esc: batal", "Enter: choose   Esc: cancel"),
+    "printers.paused_now": ("Printer {name} dijeda; printer lain tetap mencetak",
+                            "Printer {name} paused; the other printers go on"),
+    "printers.resumed_now": ("Printer {name} dilanjutkan", "Printer {name} resumed"),
+    "key.pause_printer": ("Jeda printer", "Pause printer"),
+    "cmd.pause_printer": ("Jeda / lanjutkan satu printer", "Pause / resume one printer"),
+    "help.pause_printer": ("jeda / lanjutkan satu printer (yang lain tetap mencetak)",
+                           "pause / resume one printer (the others go on)"),
+    "resolve.question_printer": ("Periksa printer {printer}. Apa yang terjadi pada kartu ini?",
+                                 "Check printer {printer}. What became of this card?"),
+    "why.one_printer": ("stasiun ini hanya punya satu printer (p: jeda pencetakan)",
+                        "this station has one printer (p: pause printing)"),
 }
 
 _language = "id"

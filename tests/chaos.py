@@ -1,10 +1,13 @@
 """Kill-and-restart harness for ``ktptui --resume`` (used by tests and bench).
 
 A real central simulator (faults on) in this process; ``ktptui --resume`` as
-a real subprocess with the ``spool`` printer, SIGKILLed at random moments and
-restarted. After each kill, interrupted cards are settled the way an operator
-would: by looking at what actually reached the spool folder. At the end the
-queue is drained with no kills, and the invariants are checked.
+a real subprocess with the ``spool`` printer (or several: ``printers=3``
+gives ``[[printers]]`` p1..p3, each with its own spool folder), SIGKILLed at
+random moments and restarted. After each kill, interrupted cards are settled
+the way an operator would: by looking at what actually reached the spool
+folders. At the end the queue is drained with no kills, and the invariants
+are checked (with several printers also: each card is in the folder of the
+printer its job records).
 """
 
 from __future__ import annotations
@@ -46,7 +49,14 @@ def nik(i: int) -> str:
     return f"351505{day:02d}{month:02d}{year:02d}{1 + i % 8999:04d}"
 
 
-def write_config(root: Path, base_url: str) -> Path:
+def spool_dirs(root: Path, printers: int = 1) -> list[Path]:
+    """The spool folder of each printer (one printer: ``root/spool``)."""
+    if printers == 1:
+        return [root / "spool"]
+    return [root / "spool" / f"p{i}" for i in range(1, printers + 1)]
+
+
+def write_config(root: Path, base_url: str, printers: int = 1) -> Path:
     token = root / "token"
     token.write_text(TOKEN)
     token.chmod(0o600)
@@ -65,37 +75,49 @@ timeout_s = 5
 retry_min_s = 0.02
 retry_max_s = 0.2
 health_interval_s = 0.5
-[printer]
-backend = "spool"
-spool_dir = "{root / 'spool'}"
 [power]
 source = "none"
-""", encoding="utf-8")
+""" + ("".join(f"""[[printers]]
+name = "{d.name}"
+backend = "spool"
+spool_dir = "{d}"
+""" for d in spool_dirs(root, printers)) if printers > 1 else f"""[printer]
+backend = "spool"
+spool_dir = "{root / 'spool'}"
+"""), encoding="utf-8")
     return cfg
 
 
-def spool_cards(spool: Path) -> collections.Counter[str]:
-    """Cards that reached the printer, by job id (file name ``<job>-<attempt>.<ext>``)."""
-    if not spool.exists():
-        return collections.Counter()
-    return collections.Counter(p.name.rsplit("-", 1)[0] for p in spool.iterdir()
-                               if not p.name.startswith("."))
+def spool_cards(spool: Path | list[Path]) -> collections.Counter[str]:
+    """Cards that reached the printers, by job id (file name ``<job>-<attempt>.<ext>``)."""
+    counts: collections.Counter[str] = collections.Counter()
+    for folder in spool if isinstance(spool, list) else [spool]:
+        if folder.exists():
+            counts.update(p.name.rsplit("-", 1)[0] for p in folder.iterdir()
+                          if not p.name.startswith(".") and p.is_file())
+    return counts
 
 
-def settle(store: Store, spool: Path, result: ChaosResult) -> None:
+def reached(spool: Path | list[Path], job_id: str, attempt: int) -> bool:
+    return any((folder / f"{job_id}-{attempt}.{ext}").exists()
+               for folder in (spool if isinstance(spool, list) else [spool])
+               for ext in ("pdf", "bin"))
+
+
+def settle(store: Store, spool: Path | list[Path], result: ChaosResult) -> None:
     """The operator's part: every interrupted card, settled by the spool folder."""
     store.refresh()
     for job in store.jobs([State.INTERRUPTED]):
-        reached = any((spool / f"{job.id}-{job.attempt}.{ext}").exists() for ext in ("pdf", "bin"))
-        outcome = Outcome.PRINTED if reached else Outcome.NOT_PRINTED
+        came_out = reached(spool, job.id, job.attempt)
+        outcome = Outcome.PRINTED if came_out else Outcome.NOT_PRINTED
         actions.resolve(store, job.id, outcome, operator=OP, note="checked the spool folder")
-        if reached:
+        if came_out:
             result.settled_printed += 1
         else:
             result.settled_not_printed += 1
 
 
-def check(store: Store, spool: Path, result: ChaosResult) -> None:
+def check(store: Store, spool: Path | list[Path], result: ChaosResult) -> None:
     """What must hold after every kill."""
     twice = [j for j, n in spool_cards(spool).items() if n > 1]
     if twice:
@@ -127,14 +149,15 @@ def resume(cfg: Path, log: Path, max_wait: float) -> subprocess.Popen[bytes]:
 
 def run_chaos(root: Path, *, kills: int, jobs: int, seed: int = 1,
               kill_window: tuple[float, float] = (0.3, 1.5), add_per_run: int = 1,
-              faults: dict[str, Any] | None = None, final_wait: float = 120.0) -> ChaosResult:
+              faults: dict[str, Any] | None = None, final_wait: float = 120.0,
+              printers: int = 1) -> ChaosResult:
     rng = random.Random(seed)
     result = ChaosResult()
     with CentralSimulator(port=0, token=TOKEN, seed=seed) as sim:
         for key, value in (FAULTS if faults is None else faults).items():
             setattr(sim.faults, key, value)
-        cfg = write_config(root, sim.base_url)
-        spool, log = root / "spool", root / "resume.log"
+        cfg = write_config(root, sim.base_url, printers)
+        spool, log = spool_dirs(root, printers), root / "resume.log"
         store = Store(root / "data")
         total_jobs = jobs + kills * add_per_run
         actions.receive_blanks(store, total_jobs + 10, operator=OP, note="chaos shipment")
@@ -174,7 +197,8 @@ def run_chaos(root: Path, *, kills: int, jobs: int, seed: int = 1,
     return result
 
 
-def final_checks(store: Store, sim: CentralSimulator, spool: Path, result: ChaosResult) -> None:
+def final_checks(store: Store, sim: CentralSimulator, spool: list[Path],
+                 result: ChaosResult) -> None:
     store.refresh()
     all_jobs = store.jobs() + store.archived_jobs()
     if len({j.id for j in all_jobs}) != result.jobs:
@@ -186,6 +210,10 @@ def final_checks(store: Store, sim: CentralSimulator, spool: Path, result: Chaos
     for job in all_jobs:
         if cards[job.id] != 1:
             result.problems.append(f"job {job.short_id}: {cards[job.id]} cards in the spool")
+        if len(spool) > 1 and spool_cards([d for d in spool if d.name == job.printer])[
+                job.id] != 1:
+            result.problems.append(f"job {job.short_id}: recorded printer {job.printer}, "
+                                   "its card is not in that printer's folder")
         if sim.printed_count(job.id) != 1:
             result.problems.append(
                 f"job {job.short_id}: {sim.printed_count(job.id)} printed outcomes at central")

@@ -426,7 +426,7 @@ def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> Non
     with store.transaction() as tx:
         tx.set_meta(STATUS_KEY, status.to_json())
     engine = json.loads(run("status", "--json").out)["engine"]
-    assert engine["schema"] == 1 and engine["gate"] == "link"
+    assert engine["schema"] == 2 and engine["gate"] == "link" and engine["printers"] == []
     assert engine["job"] == "0123456789abcdef"
     assert engine["link"] == {"state": "down", "since": since.isoformat(), "retry_in_s": 3.4,
                               "cause": "unreachable", "detail": "connection refused"}
@@ -452,8 +452,8 @@ def test_status_json_shape(run: Run, store: Store) -> None:
     assert r.rc == 0 and r.err == ""
     data = json.loads(r.out)
     assert list(data) == ["schema", "jobs", "blanks", "outbox", "engine", "paused",
-                          "interrupted", "session_required", "session_open"]
-    assert data["schema"] == 1 and data["engine"] is None
+                          "interrupted", "printers_paused", "session_required", "session_open"]
+    assert data["schema"] == 2 and data["engine"] is None and data["printers_paused"] == {}
     assert (data["paused"], data["interrupted"]) == (None, [])
     assert (data["session_required"], data["session_open"]) == (False, False)
     assert list(data["jobs"]) == [s.value for s in State]
@@ -627,7 +627,7 @@ def test_status_names_the_interrupted_card_to_look_for(run: Run, store: Store) -
             f"{sent_at}; then `ktptui resolve {job_id[:8]} ...`\n") in out
     status = json.loads(run("status", "--json").out)
     assert status["interrupted"] == [{"job": job_id, "holder": "SITI AMINAH",
-                                      "started_at": sent_at}]
+                                      "printer": None, "started_at": sent_at}]
 
 
 def test_status_says_a_print_session_is_required(run: Run, tmp_path: Path,

@@ -16,7 +16,7 @@ from ktptui.config import Config, ConfigError
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "config.toml.example"
 SECTIONS = {f.name: typing.get_type_hints(Config)[f.name]
-            for f in dataclasses.fields(Config) if f.name != "source"}
+            for f in dataclasses.fields(Config) if f.name not in ("source", "printers")}
 ALL_KEYS = [(s, f.name) for s, cls in SECTIONS.items() for f in dataclasses.fields(cls)]
 
 
@@ -78,8 +78,8 @@ def test_unknown_key_names_file_key_and_the_known_keys() -> None:
 
 
 def test_unknown_section() -> None:
-    msg = error("[printers]\nbackend = \"cups\"\n")
-    assert msg.startswith("/etc/ktp/config.toml: unknown section [printers] (known: station,")
+    msg = error("[printr]\nbackend = \"cups\"\n")
+    assert msg.startswith("/etc/ktp/config.toml: unknown section [printr] (known: station,")
 
 
 def test_a_section_that_is_not_a_table() -> None:
@@ -281,3 +281,42 @@ def test_every_key_in_the_example_has_a_comment_above_it() -> None:
         if re.match(r"^#?[a-z_]+ = ", line):
             above = lines[i - 1]
             assert above.startswith("# ") or re.match(r"^[a-z_]+ = ", above), line
+
+
+# -- several printers (issue 15) ----------------------------------------------------------
+
+def test_one_printer_table_is_one_printer_named_by_its_queue_or_name() -> None:
+    assert [n for n, _ in parse("").printer_list()] == ["ektp"]
+    cfg = parse('[printer]\nqueue = "kartu"\n')
+    assert [(n, p.queue) for n, p in cfg.printer_list()] == [("kartu", "kartu")]
+    assert [n for n, _ in parse('[printer]\nname = "depan"\n').printer_list()] == ["depan"]
+
+
+def test_printers_tables_are_read_in_order() -> None:
+    cfg = parse("""
+        [[printers]]
+        name = "p1"
+        backend = "cups"
+        queue = "ektp1"
+        [[printers]]
+        name = "p2"
+        backend = "sim"
+        sim_seconds_per_card = 0.5
+    """)
+    assert [(n, p.backend) for n, p in cfg.printer_list()] == [("p1", "cups"), ("p2", "sim")]
+    assert cfg.printers[0].queue == "ektp1" and cfg.printers[1].sim_seconds_per_card == 0.5
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('[[printers]]\nbackend = "sim"\n', "[[printers]] #1 needs a name"),
+    ('[[printers]]\nname = "a"\n[[printers]]\nname = "a"\n', "name 'a' is used twice"),
+    ('[printer]\nbackend = "sim"\n[[printers]]\nname = "a"\n', "both [printer] and [[printers]]"),
+    ('[[printers]]\nname = "a b"\n', "[[printers]] #1 name must be 1 to 16 letters"),
+    ('[[printers]]\nname = "\\u001b[2J"\n', "[[printers]] #1 name must be 1 to 16 letters"),
+    ('[[printers]]\nname = "a"\nsim_jam_rate = 2\n', "[[printers]] #1 sim_jam_rate must be"),
+    ('[[printers]]\nname = "a"\nnope = 1\n', "[[printers]] #1 nope: unknown key"),
+    ('printers = 3\n', "[[printers]] must be 1 to 16 tables"),
+    ('[printers]\nname = "a"\n', "each starting with a [[printers]] line"),
+])
+def test_bad_printers_tables_are_one_line_errors(text: str, expected: str) -> None:
+    assert expected in error(text)

@@ -4,6 +4,7 @@ loopback HTTP, with the ``sim`` printer. Waits are bounded loops."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from ktptui.config import (
 )
 from ktptui.model import Outcome, State, started_printing, transition
 from ktptui.power import PowerSource, PowerStatus
-from ktptui.printers.base import PrintOutcome
+from ktptui.printers.base import PrintOutcome, PrintResult
 from ktptui.printers.sim import SimPrinter
 from ktptui.station.engine import Engine, EngineStatus, Gate
 from ktptui.station.status import InterruptedCard, StationStatus
@@ -560,3 +561,170 @@ def test_the_status_line_says_which_card_to_look_for() -> None:
             "printer, then resolve it")
     finally:
         i18n.set_language("id")
+
+
+# -- several printers in one station (issue 15) -------------------------------------------------
+
+class UnknownOnce(SimPrinter):
+    """A printer whose first card's outcome cannot be told (a jam mid-card)."""
+
+    def print_card(self, job_id: str, attempt: int, document: bytes,
+                   content_type: str) -> PrintOutcome:
+        if not self.fed:
+            self.fed.append((job_id, attempt))
+            return PrintOutcome(PrintResult.UNKNOWN, "printer stopped mid-card")
+        return super().print_card(job_id, attempt, document, content_type)
+
+
+def three_printers(st: Station, *printers: SimPrinter) -> list[tuple[str, SimPrinter]]:
+    """Replace the station's engine by one driving p1..p3."""
+    named = [(f"p{i}", p) for i, p in enumerate(printers or [SimPrinter(0.02) for _ in range(3)],
+                                                  1)]
+    config = st.engine.config
+
+    def factory() -> CentralClient:
+        return CentralClient.from_config(config.central, config.station)
+
+    st.engine = Engine(st.store, config, client=factory(), client_factory=factory,
+                       printers=named, power=st.power,
+                       link=LinkMonitor(health_interval_s=0.1, backoff=Backoff(0.02, 0.2)),
+                       operator=OP)
+    return named
+
+
+def printed_where(named: list[tuple[str, SimPrinter]], job_id: str) -> list[str]:
+    return [name for name, p in named for key in p.printed if key[0] == job_id]
+
+
+def test_three_printers_print_each_card_once_spread_over_them(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    named = three_printers(st)
+    ids = st.add(*range(10, 40))
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    for job_id in ids:
+        job = st.store.find_job(job_id)
+        assert job.state is State.DONE and sim.printed_count(job_id) == 1
+        assert printed_where(named, job_id) == [job.printer]
+    assert all(p.printed for _, p in named), [len(p.printed) for _, p in named]
+    assert sum(len(p.fed) for _, p in named) == len(ids)
+    assert st.store.ledger_totals().printed == len(ids) and st.store.reconcile().ok
+    assert st.store.outbox() == []
+    lines = st.engine.status().printers
+    assert [ln.name for ln in lines] == ["p1", "p2", "p3"]
+    assert [ln["name"] for ln in st.store.meta("engine_status")["printers"]] == ["p1", "p2", "p3"]
+
+
+def test_a_jam_on_one_printer_stops_only_that_printer(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    named = three_printers(st, SimPrinter(0.02), UnknownOnce(0.02), SimPrinter(0.02))
+    ids = st.add(*range(10, 25))
+    st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    (stuck,) = st.store.jobs([State.INTERRUPTED])
+    assert stuck.printer == "p2" and printed_where(named, stuck.id) == []
+    lines = {ln.name: ln for ln in st.engine.status_at_end.printers}
+    assert lines["p2"].gate is Gate.INTERRUPTED and lines["p2"].interrupted is not None
+    assert lines["p2"].interrupted.job == stuck.id
+    assert lines["p1"].gate is not Gate.INTERRUPTED and lines["p3"].gate is not Gate.INTERRUPTED
+    others = [i for i in ids if i != stuck.id]
+    assert all(st.store.find_job(i).state is State.DONE for i in others)
+    assert all(len(printed_where(named, i)) == 1 for i in others)
+    assert named[1][1].fed == [(stuck.id, stuck.attempt)]  # p2 took no new card
+
+
+def test_an_offline_printer_takes_no_card_while_the_others_drain(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    named = three_printers(st)
+    named[2][1].set_ready(False, "printer offline (simulated)")
+    ids = st.add(*range(10, 22))
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert named[2][1].fed == [] and all(len(printed_where(named, i)) == 1 for i in ids)
+    line = st.engine.status_at_end.printers[2]
+    assert line.gate is Gate.PRINTER and "offline" in line.reason
+
+
+def test_one_printer_paused_alone_while_the_others_go_on(
+        tmp_path: Path, sim: CentralSimulator) -> None:
+    st = make_station(tmp_path, sim)
+    named = three_printers(st)
+    actions.pause_printer(st.store, "p1", operator=OP, note="ribbon change")
+    with pytest.raises(actions.ActionRefused, match="already paused by tester"):
+        actions.pause_printer(st.store, "p1", operator=OP)
+    ids = st.add(*range(10, 22))
+    assert st.engine.run(until_idle=True, deadline=time.monotonic() + 60)
+    assert named[0][1].fed == [] and all(len(printed_where(named, i)) == 1 for i in ids)
+    line = st.engine.status_at_end.printers[0]
+    assert line.gate is Gate.PAUSED and line.paused_by == OP and "ribbon change" in line.reason
+    actions.resume_printer(st.store, "p1", operator=OP)
+    with pytest.raises(actions.ActionRefused, match="not paused"):
+        actions.resume_printer(st.store, "p1", operator=OP)
+    assert [e.detail for e in st.store.events() if e.kind == "printing"] == [
+        "printer p1 paused: ribbon change", "printer p1 resumed"]
+
+
+def test_three_printers_start_no_more_cards_than_there_are_blanks(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim, blanks=2)
+    named = three_printers(st, *(SimPrinter(0.3) for _ in range(3)))
+    st.add(*range(10, 16))
+    running(st.engine)
+    until(lambda: st.store.count([State.AUTHORIZED]) >= 4)  # more ready than blanks
+    until(lambda: st.engine.status().gate is Gate.BLANKS)
+    st.engine.stop()
+    until(lambda: st.engine.status().gate is Gate.STOPPING and not st.store.count(
+        [State.PRINTING]))
+    assert sum(len(p.fed) for _, p in named) == 2
+    assert st.store.ledger_totals().balance == 0 and st.store.reconcile().ok
+
+
+def test_cli_pauses_one_printer_of_a_running_station_and_status_lists_them(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main as cli
+
+    st = make_station(tmp_path, sim)
+    named = three_printers(st)
+    cfg = tmp_path / "cli.toml"
+    cfg.write_text(f'[station]\noperator = "budi"\n[store]\ndata_dir = "{tmp_path / "data"}"\n'
+                   + "".join(f'[[printers]]\nname = "{n}"\n' for n, _ in named),
+                   encoding="utf-8")
+    assert cli.main(["pause", "--config", str(cfg), "--printer", "p9"]) == 2
+    assert "no printer named 'p9'; this station's printers: p1, p2, p3" in capsys.readouterr().err
+    assert cli.main(["pause", "--config", str(cfg), "--printer", "p2", "--note", "ribbon"]) == 0
+    running(st.engine)
+    ids = st.add(*range(10, 19))
+    until(lambda: st.store.count([State.DONE]) == len(ids))
+    assert named[1][1].fed == [] and named[0][1].printed and named[2][1].printed
+    until(lambda: st.engine.status().printers[1].gate is Gate.PAUSED)
+    capsys.readouterr()
+    assert cli.main(["status", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "printer p2: paused by budi (ribbon); `ktptui unpause --printer p2` resumes it" in out
+    assert "printer p2: paused; ready" in out and "printer p1: " in out and "printer p3: " in out
+    assert cli.main(["status", "--config", str(cfg), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in data["engine"]["printers"]] == ["p1", "p2", "p3"]
+    assert data["engine"]["printers"][1]["paused_by"] == "budi"
+    assert data["printers_paused"] == {"p2": {"by": "budi", "note": "ribbon"}}
+    assert cli.main(["unpause", "--config", str(cfg), "--printer", "p2"]) == 0
+    more = st.add(30, 31, 32, 33, 34, 35)
+    until(lambda: st.store.count([State.DONE]) == len(ids) + len(more))
+    assert all(len(printed_where(named, i)) == 1 for i in [*ids, *more])
+
+
+def test_resolve_names_the_printer_the_card_was_sent_to(
+        tmp_path: Path, sim: CentralSimulator, capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli import main as cli
+
+    st = make_station(tmp_path, sim)
+    (first,) = st.add(10)
+    st.engine.network_step()
+    _interrupt(st, first, "p3")
+    cfg = tmp_path / "cli.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    assert cli.main(["status", "--config", str(cfg)]) == 0
+    assert f"INTERRUPTED: check the printer p3 for card {first[:8]}" in capsys.readouterr().out
+    assert cli.main(["resolve", "--config", str(cfg), first[:8], "not-printed"]) == 0
+    assert capsys.readouterr().out.endswith(": queued (attempt 2, printer p3)\n")

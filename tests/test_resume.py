@@ -34,6 +34,18 @@ def test_sigkill_at_random_moments_never_loses_or_duplicates_a_card(tmp_path: Pa
     assert result.exit_codes[0] >= 1  # and finally drained
 
 
+def test_sigkill_with_three_printers_never_loses_or_duplicates_a_card(tmp_path: Path) -> None:
+    """Issue 15: the same, with three printers sharing the queue and the ledger;
+    each card is also in the folder of the printer its job records."""
+    result = run_chaos(tmp_path, kills=KILLS, jobs=12, seed=7, printers=3)
+    assert result.problems == []
+    assert result.kills == KILLS and result.jobs == 12 + KILLS
+    assert result.exit_codes[-signal.SIGKILL] >= 1 and result.exit_codes[0] >= 1
+    store = Store(tmp_path / "data")
+    used = {j.printer for j in store.jobs() + store.archived_jobs()}
+    assert used <= {"p1", "p2", "p3"} and len(used) >= 2  # the queue went to several
+
+
 def test_drains_and_exits_0_with_journald_lines(tmp_path: Path) -> None:
     with CentralSimulator(port=0, token=TOKEN, seed=2) as sim:
         cfg = write_config(tmp_path, sim.base_url)

@@ -385,7 +385,7 @@ def test_sigkill_mid_card_with_clients_attached_loses_and_doubles_nothing(
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(60) == 0, log.read_text()[-2000:]
         result.jobs = added
-        final_checks(store, sim, spool, result)
+        final_checks(store, sim, [spool], result)
     assert result.problems == []
 
 

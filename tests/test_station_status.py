@@ -13,7 +13,7 @@ from ktptui.central.errors import TokenRefused, TransientError, Trouble
 from ktptui.central.monitor import LinkCause, LinkMonitor, LinkState
 from ktptui.power import PowerStatus, Supply
 from ktptui.printers.base import PrinterStatus
-from ktptui.station.status import SCHEMA, Gate, InterruptedCard, StationStatus
+from ktptui.station.status import SCHEMA, Gate, InterruptedCard, PrinterLine, StationStatus
 
 
 class Health:
@@ -63,7 +63,7 @@ def _full() -> StationStatus:
 def test_the_status_goes_to_json_and_back_unchanged() -> None:
     status = _full()
     data = status.to_json()
-    assert data["schema"] == SCHEMA == 1
+    assert data["schema"] == SCHEMA == 2
     assert data["job"] == "0123456789abcdef" and data["gate"] == "interrupted"
     assert data["link"]["cause"] == "bad_reply" and data["link"]["state"] == "degraded"
     assert data["power"] == {"source": "battery", "charge_percent": 62, "runtime_s": 1080,
@@ -73,7 +73,8 @@ def test_the_status_goes_to_json_and_back_unchanged() -> None:
 
 
 @pytest.mark.parametrize("change", [
-    {"schema": 2},
+    {"schema": 1},
+    {"printers": [{"name": "p1"}]},
     {"gate": "flying"},
     {"link": {"state": "up"}},
     {"power": "mains"},
@@ -90,3 +91,20 @@ def test_an_old_text_record_reads_as_no_status() -> None:
            "power": "mains", "printer": "ready", "at": "2026-11-23T03:10:00.000+00:00"}
     assert StationStatus.from_json(old) is None
     assert StationStatus.from_json(None) is None and StationStatus.from_json([1]) is None
+
+
+def test_printer_lines_go_to_json_and_back() -> None:
+    lines = (
+        PrinterLine("p1", Gate.PRINTING, PrinterStatus(True, "ready", (), ("marker-supply-low",)),
+                    current_job="0123456789abcdef", reason="Printing job 01234567"),
+        PrinterLine("p2", Gate.INTERRUPTED, PrinterStatus(False, "jam", ("media-jam",)),
+                    interrupted=InterruptedCard("fedcba9876543210", None, None, 1)),
+        PrinterLine("p3", Gate.PAUSED, PrinterStatus(True, "ready"), paused_by="siti"),
+    )
+    status = replace(_full(), printers=lines)
+    data = status.to_json()
+    assert [p["name"] for p in data["printers"]] == ["p1", "p2", "p3"]
+    assert data["printers"][0]["ribbon_low"] and data["printers"][0]["busy"]
+    assert data["printers"][2]["paused_by"] == "siti"
+    assert StationStatus.from_json(data) == status
+    assert lines[0].ribbon_low and not lines[1].ribbon_low and lines[2].paused

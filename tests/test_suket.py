@@ -259,6 +259,19 @@ def test_cli_suket_refuses_the_card_printer(st: Store, clock: Clock, tmp_path: P
     assert _suket_events(st) == []
 
 
+def test_cli_suket_refuses_every_card_printer_of_several(
+        st: Store, clock: Clock, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: with [[printers]], no card printer's queue takes a Suket."""
+    from ktptui.cli.main import main
+
+    job_id = _rejected(st, clock)
+    cfg = _config(tmp_path, st, "".join(f'[[printers]]\nname = "p{i}"\nbackend = "cups"\n'
+                                        f'queue = "ektp{i}"\n' for i in (1, 2)))
+    assert main(["suket", job_id[:8], "--printer", "ektp2", "--config", cfg]) == 1
+    assert "is the e-KTP card printer" in capsys.readouterr().err
+    assert _suket_events(st) == []
+
+
 def test_cli_suket_waiting_days_come_from_config(st: Store, clock: Clock, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     from ktptui.cli.main import main

@@ -22,7 +22,7 @@ from tuikit import SIZE, loaded, until
 
 from ktptui import actions
 from ktptui.demo import DemoStation, demo_nik, demo_station
-from ktptui.i18n import set_language
+from ktptui.i18n import set_language, t
 from ktptui.locks import EngineLock
 from ktptui.model import State, new_job, now_utc, to_text, transition
 from ktptui.station import engine as engine_module
@@ -306,7 +306,29 @@ async def test_refused_action_is_notified() -> None:
         assert any("cannot go from held" in n.message for n in app._notifications)
 
 
-def _interrupted(store: Store, i: int = 60) -> str:
+def _screen_text(screen: object) -> str:
+    from textual.widgets import Static
+
+    assert isinstance(screen, ResolveScreen)
+    return " ".join(str(w.render()) for w in screen.query(Static))
+
+
+async def test_resolve_names_the_printer_the_card_was_sent_to() -> None:
+    """Issue 15: with several printers the operator must know which to check."""
+    box: dict[str, str] = {}
+
+    def before(station: DemoStation) -> None:
+        box["id"] = _interrupted(station.store, printer="p2")
+
+    async with running(jobs=0, paused=True, before=before) as (_station, app, pilot):
+        await until(pilot, lambda: app.main.table.total == 1)
+        await pilot.press("x")
+        assert isinstance(app.screen, ResolveScreen)
+        assert t("resolve.question_printer", printer="p2") in _screen_text(app.screen)
+        await pilot.press("escape")
+
+
+def _interrupted(store: Store, i: int = 60, printer: str | None = None) -> str:
     job = new_job(demo_nik(i, 99), operator="t")
     with store.transaction() as tx:
         tx.put_job(job)
@@ -315,7 +337,7 @@ def _interrupted(store: Store, i: int = 60) -> str:
                          holder_name="SITI AMINAH",
                          expires_at=to_text(now_utc() + timedelta(hours=1)),
                          document=None, document_sha256=None, content_type="application/pdf")
-        job = transition(job, State.PRINTING, operator="engine")
+        job = transition(job, State.PRINTING, operator="engine", printer=printer)
         job = transition(job, State.INTERRUPTED, operator="engine", note="power cut")
         tx.put_job(job)
     return job.id
@@ -340,7 +362,10 @@ async def test_resolve_interrupted_printed() -> None:
         # Another one: no card came out, so it goes back to the queue (next attempt).
         other = _interrupted(app.store, 61)
         app.apply_changes({other})
-        await pilot.press("x", "3")
+        await pilot.press("x")
+        assert isinstance(app.screen, ResolveScreen)
+        assert t("resolve.question") in _screen_text(app.screen)  # no printer recorded
+        await pilot.press("3")
         station.store.refresh()
         job = station.store.job(other)
         assert job is not None and job.attempt == 2

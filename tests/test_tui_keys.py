@@ -100,6 +100,9 @@ async def test_key_bar_palette_help_and_bindings_list_the_same_actions_and_keys(
             # (``b s``) is named on the first key's line.
             first, *then = [a.shown] if a.in_help else a.shown.split(" ")
             lines = [line for line in help_text if line.strip().startswith(f"{first}  ")]
+            if not a.in_help and not then:  # named on a related key's line (``P`` on ``p``'s)
+                lines = [line for line in help_text if f"{a.shown}: " in line]
+                then = [""]
             assert lines, a
             if a.in_help:
                 assert any(line.endswith(t(a.help)) for line in lines), a
@@ -315,3 +318,34 @@ async def test_everyday_tasks_take_at_most_three_keys() -> None:
         counts["suket"] = keys.count
 
         assert counts == {"add": 2, "receive": 3, "resolve": 2, "suket": 3}
+
+
+async def test_shift_p_pauses_and_resumes_one_printer_of_several() -> None:
+    """Issue 15: with several printers, ``P`` picks one to pause; the others go on."""
+    from ktptui.printers.base import PrinterStatus
+    from ktptui.station.status import STATUS_KEY, Gate, PrinterLine, StationStatus
+    from ktptui.tui.screens.printers import PrinterPicker
+
+    async with running() as (station, app, pilot):
+        await pilot.press("P")
+        assert not isinstance(app.screen, PrinterPicker)
+        assert t("why.one_printer") in messages(app)
+        lines = tuple(PrinterLine(n, Gate.IDLE, PrinterStatus(True, "ready"))
+                      for n in ("p1", "p2", "p3"))
+        with station.store.transaction() as tx:  # as a printing process publishes it
+            tx.set_meta(STATUS_KEY, StationStatus(Gate.IDLE, printers=lines).to_json())
+        app.status = None
+        await until(pilot, lambda: app.printer_names() == ["p1", "p2", "p3"])
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PrinterPicker))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, PrinterPicker))
+        station.store.refresh()
+        assert set(actions.paused_printers(station.store)) == {"p2"}
+        assert t("printers.paused_now", name="p2") in messages(app)
+        await pilot.press("P")
+        await until(pilot, lambda: isinstance(app.screen, PrinterPicker))
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: not isinstance(app.screen, PrinterPicker))
+        station.store.refresh()
+        assert actions.paused_printers(station.store) == {}

@@ -179,3 +179,25 @@ def test_notification_at_80x24_leaves_the_queue_visible(snap_compare: Any,
         await pilot.pause()
 
     assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=hold_one)
+
+
+def test_three_printers_one_line_each(snap_compare: Any, tmp_path: Path) -> None:
+    """Issue 15: one line per printer (printing, an interrupted card, paused
+    alone with a low ribbon), all within 80x24."""
+    from ktptui.printers.base import PrinterStatus
+    from ktptui.station.status import InterruptedCard, PrinterLine
+
+    stuck = _job(6, State.INTERRUPTED, minutes_ago=15, name=True)
+    jobs = [*_queue(), stuck]
+    store = _store(tmp_path, jobs)
+    lines = (
+        PrinterLine("p1", Gate.PRINTING, PrinterStatus(True, "ready"), current_job=jobs[0].id),
+        PrinterLine("p2", Gate.INTERRUPTED, PrinterStatus(True, "ready"),
+                    interrupted=InterruptedCard(stuck.id, stuck.holder_name,
+                                                to_text(NOW - timedelta(minutes=14)))),
+        PrinterLine("p3", Gate.PAUSED, PrinterStatus(True, "ready", (), ("marker-supply-low",)),
+                    paused_by="budi"),
+    )
+    status = _status(Gate.PRINTING, "Printing job 00000000", current_job=jobs[0].id,
+                     printers=lines)
+    assert snap_compare(_app(store, status), terminal_size=(80, 24), run_before=_forecast_in)

@@ -93,6 +93,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
                        ("unpause", "resume printing after a pause")):
         c = cmd(name, what)
         c.add_argument("--note", default="", help="why (shown to the operators)")
+        c.add_argument("--printer", default=None, metavar="NAME",
+                       help="only this printer (a name from the config); the others go on")
 
     r = cmd("resolve", "settle an interrupted card after checking the printer")
     r.add_argument("job", help="job id or a unique prefix of it")
@@ -278,6 +280,23 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
 
 
 def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import actions
+
+    if args.printer is not None:
+        names = [name for name, _ in ctx.config.printer_list()]
+        if args.printer not in names:
+            raise _Usage(f"no printer named {args.printer!r}; "
+                         f"this station's printers: {', '.join(names)}")
+        if args.command == "pause":
+            actions.pause_printer(ctx.store, args.printer, operator=ctx.operator,
+                                  note=args.note)
+            _out(f"printer {args.printer} paused: it starts no new card until "
+                 f"`ktptui unpause --printer {args.printer}`")
+        else:
+            actions.resume_printer(ctx.store, args.printer, operator=ctx.operator,
+                                   note=args.note)
+            _out(f"printer {args.printer} resumed")
+        return EXIT_OK
     ctx.act(args.command, note=args.note)
     if args.command == "pause":
         _out("printing paused: no new card starts until `ktptui unpause`")
@@ -288,7 +307,8 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     job = ctx.act("resolve", job=args.job, outcome=args.outcome, note=args.note)["job"]
-    _out(f"job {job['short_id']}: {job['state']} (attempt {job['attempt']})")
+    printer = f", printer {job['printer']}" if job.get("printer") else ""
+    _out(f"job {job['short_id']}: {job['state']} (attempt {job['attempt']}{printer})")
     return EXIT_OK
 
 
@@ -340,12 +360,17 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     _out(f"reports waiting for central: {status['outbox']}")
     for row in status["interrupted"]:
         holder = f" ({row['holder']})" if row["holder"] else ""
-        _out(f"INTERRUPTED: check the printer for card {row['job'][:8]}{holder}, sent at "
+        which = f" {row['printer']}" if row["printer"] else ""
+        _out(f"INTERRUPTED: check the printer{which} for card {row['job'][:8]}{holder}, sent at "
              f"{row['started_at'] or '?'}; then `ktptui resolve {row['job'][:8]} ...`")
     if status["paused"]:
         note = status["paused"].get("note")
         _out(f"printing: paused by {status['paused'].get('by', '?')}"
              + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
+    for name, who in (status.get("printers_paused") or {}).items():
+        note = who.get("note")
+        _out(f"printer {name}: paused by {who.get('by', '?')}" + (f" ({note})" if note else "")
+             + f"; `ktptui unpause --printer {name}` resumes it")
     if status["session_required"] and not status["session_open"]:
         _out("print session: none open, and one is required to print "
              "(`ktptui session open --count N`)")
@@ -375,6 +400,12 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
         if code == "error-policy-retry":
             text = text.replace("QUEUE", ctx.config.printer.queue)
         _out(f"WARNING: printer: {text}")
+    if len(engine.printers) > 1:
+        for line in engine.printers:
+            words = ("busy" if line.current_job else "ready" if line.printer.ready
+                     else line.printer.message or "not ready")
+            extra = "; ribbon low" if line.ribbon_low else ""
+            _out(f"printer {line.name}: {line.gate.value}; {words}{extra} ({line.reason})")
     offset = engine.clock_offset_s
     if offset is not None and abs(offset) > 120:
         _out(f"clock: the station's clock is {clock_words(offset)} central's")

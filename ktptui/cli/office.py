@@ -162,13 +162,16 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
     cfg = ctx.config
     printer = None
     if args.printer:
-        if cfg.printer.backend == "cups" and args.printer == cfg.printer.queue:
+        # Every card printer's queue is refused (several with [[printers]]).
+        if any(p.backend == "cups" and args.printer == p.queue
+               for _, p in cfg.printer_list()):
             raise ActionRefused(
                 f"{args.printer} is the e-KTP card printer ([printer] queue): a Suket goes to "
                 "an office paper printer")
         from ..printers.cups import CupsPrinter
 
-        printer = CupsPrinter(args.printer, server=cfg.printer.cups_server, timeout_s=60.0)
+        printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,
+                              timeout_s=60.0)
     show = _out if args.out is None and printer is None else None
     got = suket.issue(ctx.store, args.job, operator=ctx.operator,
                       office_code=cfg.station.office_code, station_id=cfg.station.id,

@@ -9,16 +9,28 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from ..config import PrinterConfig
+from ..config import Config, PrinterConfig
 from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
 
 __all__ = ["PrintOutcome", "PrintResult", "Printer", "PrinterStatus", "make_printer",
            "still_queued_check"]
 
 
-def still_queued_check(cfg: PrinterConfig) -> Callable[[str], str] | None:
+def still_queued_check(cfg: PrinterConfig | Config) -> Callable[[str], str] | None:
     """For ``resolve``: the backend's ``still_queued``, or None for backends
-    that never hold a card after giving up on it (spool, sim)."""
+    that never hold a card after giving up on it (spool, sim). For a whole
+    station, every printer that may hold one is asked (a card is only ever
+    sent to one)."""
+    if isinstance(cfg, Config):
+        checks = [make_printer(p).still_queued for _, p in cfg.printer_list()
+                  if p.backend == "cups"]
+        if not checks:
+            return None
+
+        def any_printer(job_id: str) -> str:
+            return next((why for check in checks if (why := check(job_id))), "")
+
+        return any_printer
     if cfg.backend != "cups":
         return None
     return make_printer(cfg).still_queued

@@ -28,7 +28,8 @@ def build_engine(
     power: PowerSource | None = None,
 ) -> Engine:
     """Raises the central client's ``TokenFileError`` / ``ValueError`` when the
-    token file or base URL is unusable, so the caller can refuse to start."""
+    token file or base URL is unusable, so the caller can refuse to start.
+    ``printer`` replaces the first configured printer (tests, demo)."""
     central = config.central
 
     def client_factory() -> CentralClient:
@@ -47,7 +48,8 @@ def build_engine(
         config,
         client=client,
         client_factory=client_factory,
-        printer=printer or make_printer(config.printer),
+        printers=[(name, printer if printer is not None and i == 0 else make_printer(cfg))
+                  for i, (name, cfg) in enumerate(config.printer_list())],
         power=power or make_power(config.power),
         link=link,
         operator=operator,

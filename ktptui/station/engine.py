@@ -5,16 +5,21 @@ Two threads share one ``Store``:
 * the **network** thread probes central's health, reports outcomes from the
   outbox (in order), gives back expired authorisations, and authorises the next
   few jobs ahead of the printer so the printer never waits on the network;
-* the **printer** thread (the caller of ``run``) checks the gates before each
-  card (an interrupted card, paused, a print session, token, blanks, power,
-  printer, an authorised job ready), prints it and settles it: state, ledger
-  and outbox in one durable transaction.
+* one **printer** thread per printer (the first is the caller of ``run``)
+  checks the gates before each card (an interrupted card, paused, a print
+  session, token, blanks, power, printer, an authorised job ready), takes the
+  next authorised job, prints it and settles it: state, ledger and outbox in
+  one durable transaction. Printers share the queue and the blank ledger; a
+  job moves to ``printing`` on one printer in one transaction, under one
+  claim lock, so no card goes to two printers and no more cards start than
+  there are blanks.
 
 Neither thread knows about screens: front ends read ``status()`` or pass
 ``on_status``. At start, ``recover()`` turns every job found ``printing`` into
 ``interrupted``: a card may or may not have come out, and a second e-KTP for
 one citizen is a security incident, so only an operator decides. Until they
-do, that printer starts no new card (a half-printed one may still sit in it).
+do, the printer it was sent to starts no new card (a half-printed one may
+still sit in it); the station's other printers go on.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from .. import actions
@@ -59,9 +64,16 @@ from ..printers import PrintResult
 from ..printers.base import Printer, PrinterStatus
 from ..store import EventKind, MetaKey, OutboxItem, Store, StoreError
 from ..store.documents import DocumentError
-from .status import OPERATOR_GATES, STATUS_KEY, Gate, InterruptedCard, StationStatus
+from .status import (
+    OPERATOR_GATES,
+    STATUS_KEY,
+    Gate,
+    InterruptedCard,
+    PrinterLine,
+    StationStatus,
+)
 
-__all__ = ["OPERATOR_GATES", "Engine", "EngineStatus", "Gate", "StationStatus"]
+__all__ = ["OPERATOR_GATES", "Engine", "EngineStatus", "Gate", "PrinterLine", "StationStatus"]
 
 log = logging.getLogger("ktptui.engine")
 #: How loud each gate is in the journal: the printer in trouble or a card to
@@ -94,6 +106,20 @@ CLOCK_KEY = MetaKey.CENTRAL_CLOCK
 EngineStatus = StationStatus
 
 
+@dataclass
+class _Slot:
+    """One printer the engine drives, and what its thread last saw."""
+
+    name: str
+    printer: Printer
+    status: PrinterStatus
+    status_at: float = -1e9
+    #: The job whose card is in this printer now.
+    current: str | None = None
+    #: Set when a job may be ready for this printer (or on stop).
+    wake: threading.Event = field(default_factory=threading.Event)
+
+
 class Engine:
     def __init__(
         self,
@@ -101,35 +127,45 @@ class Engine:
         config: Config,
         *,
         client: CentralClient | None,
-        printer: Printer,
+        printer: Printer | None = None,
         power: PowerSource,
         link: LinkMonitor,
         operator: str,
         on_status: Callable[[EngineStatus], None] | None = None,
         client_factory: Callable[[], CentralClient] | None = None,
         clock: CentralClock | None = None,
+        printers: Sequence[tuple[str, Printer]] = (),
     ) -> None:
+        """``printer`` drives one printer named by the config's (only)
+        printer; ``printers`` (name, backend) pairs drive several."""
         self.store = store
         self.config = config
         #: Central's clock: every client this engine uses reads it from replies.
         self.clock = clock or (client.clock if client is not None else CentralClock())
         self.client = self._adopt(client)
         self.client_factory = client_factory
-        self.printer = printer
+        if not printers:
+            if printer is None:
+                raise ValueError("an engine needs a printer")
+            printers = ((config.printer_list()[0][0], printer),)
+        if len({name for name, _ in printers}) != len(printers):
+            raise ValueError("printer names must be unique")
+        self.slots = [_Slot(name, p, PrinterStatus(False, "printer not checked yet"))
+                      for name, p in printers]
+        #: Taking a job for a printer is one at a time: the blank check and
+        #: the move to ``printing`` must see the other printers' claims.
+        self._claim = threading.Lock()
+        self._evaluating = threading.RLock()
         self.power_source = power
         self.link = link
         self.operator = operator
         self.on_status = on_status
         self.stop_event = threading.Event()
-        self._wake = threading.Event()
         self._lock = threading.Lock()
         self._power = PowerStatus("unknown", None, None, False, "power not read yet")
         self._power_at = -1e9
-        self._printer_status = PrinterStatus(False, "printer not checked yet")
-        self._printer_at = -1e9
-        self._current: str | None = None
         self._status = StationStatus(Gate.IDLE, "starting", link.snapshot(),
-                                     self._power, self._printer_status,
+                                     self._power, self.slots[0].status,
                                      low_threshold=config.blanks.low_threshold)
         self.status_at_end = self._status
         self._published: tuple[object, ...] = ()
@@ -169,12 +205,21 @@ class Engine:
                 self._event(EventKind.POWER, self._power.detail)
         return self._power
 
-    def _read_printer(self, force: bool = False) -> PrinterStatus:
+    def _read_printer(self, slot: _Slot, force: bool = False) -> PrinterStatus:
         now = time.monotonic()
-        if force or now - self._printer_at >= PRINTER_EVERY_S:
-            self._printer_status = self.printer.status()
-            self._printer_at = now
-        return self._printer_status
+        if force or now - slot.status_at >= PRINTER_EVERY_S:
+            slot.status = slot.printer.status()
+            slot.status_at = now
+        return slot.status
+
+    @property
+    def printer(self) -> Printer:
+        """The first (with one printer: the only) printer."""
+        return self.slots[0].printer
+
+    @printer.setter
+    def printer(self, printer: Printer) -> None:
+        self.slots[0].printer = printer
 
     def _event(self, kind: EventKind, detail: str) -> None:
         try:
@@ -192,78 +237,115 @@ class Engine:
                                             and not self._lapsed(j.expires_at, central))]
 
     def evaluate(self) -> EngineStatus:
-        """The gates, in the order an operator would check them."""
+        """The gates, in the order an operator would check them, per printer;
+        the station's gate is a printing printer's, else the first one that
+        an operator need not open, else the first printer's. One thread at a
+        time, so statuses are published in the order they were made."""
+        with self._evaluating:
+            return self._evaluate()
+
+    def _evaluate(self) -> EngineStatus:
         self.store.refresh()
         power = self._read_power()
-        printer = self._read_printer()
         blanks = self.store.ledger_totals().balance
-        link = self.link
-        interrupted: InterruptedCard | None = None
         paused = self.store.meta(actions.PAUSED_KEY)
-        stuck = self._interrupted_here()
-        if stuck:
-            first = stuck[0]
-            interrupted = InterruptedCard(first.id, first.holder_name or None,
-                                          started_printing(first), len(stuck))
+        alone = self.store.meta(actions.PRINTERS_PAUSED_KEY) or {}
         ok, power_reason = may_start_card(power, self.config.power.min_runtime_s)
         queued = self.store.count([State.QUEUED])
-        if self._current:
-            gate, reason = Gate.PRINTING, f"Printing job {self._current[:8]}"
-        elif self.stop_event.is_set():
-            gate, reason = Gate.STOPPING, "Stopping: no new cards"
-        elif stuck:
-            gate, reason = Gate.INTERRUPTED, (
+        # Blanks not yet promised to a card in another printer.
+        free = blanks - sum(1 for s in self.slots if s.current)
+        ready = bool(self._ready_jobs())
+        interrupted = sorted(self.store.jobs([State.INTERRUPTED]),
+                             key=lambda j: (started_printing(j) or "", j.id))
+        lines: list[PrinterLine] = []
+        for slot in self.slots:
+            # A printer with a card in it is not asked (as with one printer).
+            printer = slot.status if slot.current else self._read_printer(slot)
+            stuck = self._interrupted_here(slot, interrupted)
+            card = None
+            if stuck:
+                card = InterruptedCard(stuck[0].id, stuck[0].holder_name or None,
+                                       started_printing(stuck[0]), len(stuck))
+            mine = alone.get(slot.name) if isinstance(alone, dict) else None
+            gate, reason = self._gate(slot, printer, stuck, paused, mine, ok, power_reason,
+                                      free, ready, queued)
+            lines.append(PrinterLine(slot.name, gate, printer, slot.current, card,
+                                     None if not isinstance(mine, dict)
+                                     else str(mine.get("by", "?")), reason))
+        line = next((ln for ln in lines if ln.gate is Gate.PRINTING),
+                    next((ln for ln in lines if ln.gate not in OPERATOR_GATES), lines[0]))
+        reason = line.reason
+        if len(lines) > 1:
+            reason = "; ".join(f"{ln.name}: {ln.reason}" for ln in lines)
+        current = line.current_job or next((ln.current_job for ln in lines if ln.current_job),
+                                           None)
+        card = line.interrupted or next((ln.interrupted for ln in lines if ln.interrupted),
+                                        None)
+        offset = self.clock.offset_s()
+        status = StationStatus(
+            line.gate, reason, self.link.snapshot(), power, line.printer, blanks,
+            self.config.blanks.low_threshold, self.store.counts(), current,
+            None if offset is None else round(offset, 1), card, printers=tuple(lines))
+        self._publish(status)
+        return status
+
+    def _gate(self, slot: _Slot, printer: PrinterStatus, stuck: list[Job], paused: object,
+              alone: object, power_ok: bool, power_reason: str, blanks: int, ready: bool,
+              queued: int) -> tuple[Gate, str]:
+        """One printer's gate and the English line saying why."""
+        link = self.link
+        if slot.current:
+            return Gate.PRINTING, f"Printing job {slot.current[:8]}"
+        if self.stop_event.is_set():
+            return Gate.STOPPING, "Stopping: no new cards"
+        if stuck:
+            return Gate.INTERRUPTED, (
                 f"Not printing: card {stuck[0].short_id} (sent to the printer at "
                 f"{started_printing(stuck[0]) or 'an unknown time'}) was interrupted; "
                 "check the printer, then resolve it" + (
                     f" ({len(stuck) - 1} more interrupted)" if len(stuck) > 1 else ""))
-        elif paused:
-            gate, reason = Gate.PAUSED, f"Not printing: paused by {paused.get('by', '?')}" + (
+        if isinstance(paused, dict):
+            return Gate.PAUSED, f"Not printing: paused by {paused.get('by', '?')}" + (
                 f" ({paused['note']})" if paused.get("note") else "")
-        elif self.config.office.require_session and not self.store.meta(sessions.OPEN_KEY):
-            gate, reason = Gate.SESSION, ("Not printing: no print session open; open one "
-                                          "(`ktptui session open --count N`)")
-        elif link.token_refused:
-            gate, reason = Gate.TOKEN, f"Not printing: {link.last_error}"
-        elif blanks <= 0:
-            gate, reason = Gate.BLANKS, "Not printing: no blanks left; record a shipment"
-        elif not ok:
-            gate, reason = Gate.POWER, f"Not printing: {power_reason}"
-        elif not printer.ready:
-            gate, reason = Gate.PRINTER, f"Not printing: {printer.message}"
-        elif self._ready_jobs():
-            gate, reason = Gate.PRINTING, "Printing"
-        elif self.clock.now() is None and self.store.count([State.AUTHORIZED]):
-            gate, reason = Gate.WAITING, ("Waiting for central's clock to check the "
-                                          "authorisations' lifetime")
-        elif queued and link.blocked():
-            gate, reason = Gate.LINK, f"Not printing: {link.describe()}"
-        elif queued:
-            gate, reason = Gate.WAITING, f"Waiting for central to authorise {queued} job(s)"
-        else:
-            gate, reason = Gate.IDLE, "Queue empty"
-        offset = self.clock.offset_s()
-        status = StationStatus(
-            gate, reason, link.snapshot(), power, printer, blanks,
-            self.config.blanks.low_threshold, self.store.counts(), self._current,
-            None if offset is None else round(offset, 1), interrupted)
-        self._publish(status)
-        return status
+        if isinstance(alone, dict):
+            return Gate.PAUSED, (f"Not printing: printer {slot.name} paused by "
+                                 f"{alone.get('by', '?')}" + (
+                                     f" ({alone['note']})" if alone.get("note") else ""))
+        if self.config.office.require_session and not self.store.meta(sessions.OPEN_KEY):
+            return Gate.SESSION, ("Not printing: no print session open; open one "
+                                  "(`ktptui session open --count N`)")
+        if link.token_refused:
+            return Gate.TOKEN, f"Not printing: {link.last_error}"
+        if blanks <= 0:
+            return Gate.BLANKS, "Not printing: no blanks left; record a shipment"
+        if not power_ok:
+            return Gate.POWER, f"Not printing: {power_reason}"
+        if not printer.ready:
+            return Gate.PRINTER, f"Not printing: {printer.message}"
+        if ready:
+            return Gate.PRINTING, "Printing"
+        if self.clock.now() is None and self.store.count([State.AUTHORIZED]):
+            return Gate.WAITING, ("Waiting for central's clock to check the "
+                                  "authorisations' lifetime")
+        if queued and link.blocked():
+            return Gate.LINK, f"Not printing: {link.describe()}"
+        if queued:
+            return Gate.WAITING, f"Waiting for central to authorise {queued} job(s)"
+        return Gate.IDLE, "Queue empty"
 
     @property
     def printer_name(self) -> str:
-        """This printer's name in the job history (the CUPS queue name)."""
-        return self.config.printer.queue
+        """The first printer's name in the job history (one printer: its
+        ``[printer] name``, else the CUPS queue name)."""
+        return self.slots[0].name
 
-    def _interrupted_here(self) -> list[Job]:
+    def _interrupted_here(self, slot: _Slot, interrupted: list[Job]) -> list[Job]:
         """Interrupted cards that stop this printer, oldest first: each one
-        unless it was sent to another printer this station drives (none yet:
-        one printer per station). An unrecorded printer (older records) or a
-        renamed queue stops this one too: the card may sit in it."""
-        others: set[str] = set()
-        return sorted((j for j in self.store.jobs([State.INTERRUPTED])
-                       if j.printer not in others),
-                      key=lambda j: (started_printing(j) or "", j.id))
+        unless it was sent to another printer this station drives. An
+        unrecorded printer (older records) or a renamed queue stops every
+        printer: the card may sit in any of them."""
+        others = {s.name for s in self.slots if s is not slot}
+        return [j for j in interrupted if j.printer not in others]
 
     def _publish(self, status: EngineStatus) -> None:
         with self._lock:
@@ -281,8 +363,11 @@ class Engine:
         key = (status.gate.value, link.state, link.since, link.cause,
                status.power.source, status.power.detail, status.printer,
                status.reason if status.gate is not Gate.LINK else "", shown_offset,
-               status.interrupted)
-        if key != self._published:
+               status.interrupted, tuple((ln.gate, ln.printer, ln.current_job, ln.paused_by)
+                                         for ln in status.printers))
+        with self._lock:
+            if key == self._published:
+                return
             self._published = key
             if status.gate is not Gate.PRINTING or status.current_job is None:
                 level = _GATE_LEVEL.get(status.gate, logging.INFO)
@@ -290,8 +375,7 @@ class Engine:
                     level = NOTICE  # back from trouble: recovered
                 self._trouble = level >= logging.WARNING
                 log.log(level, "%s", status.reason,
-                        extra=fields(state=status.gate.value, job=status.job,
-                                     printer=self.printer_name))
+                        extra=fields(state=status.gate.value, job=status.job))
             try:
                 with self.store.transaction() as tx:
                     tx.set_meta(STATUS_KEY, status.to_json())
@@ -480,7 +564,9 @@ class Engine:
     def _authorize_ahead(self, client: CentralClient) -> bool:
         did = False
         while not self.stop_event.is_set():
-            if self.store.count([State.AUTHORIZED]) >= self.config.engine.authorize_ahead:
+            # Each printer gets its own cards authorised ahead.
+            ahead = self.config.engine.authorize_ahead * len(self.slots)
+            if self.store.count([State.AUTHORIZED]) >= ahead:
                 return did
             candidates = self._authorizable()
             if not candidates:
@@ -536,7 +622,7 @@ class Engine:
                     tx, current, operator=self.operator, authorization_id=auth.authorization_id,
                     holder_name=auth.holder_name, expires_at=to_text(from_text(auth.expires_at)),
                     document=name, document_sha256=auth.sha256, content_type=auth.content_type)
-            self._wake.set()
+            self._wake_printers()
             did = True
         return did
 
@@ -571,28 +657,24 @@ class Engine:
             self.stop_event.wait(0.05 if did else 0.5)
 
     # -- printer side ----------------------------------------------------------
-    def print_step(self) -> bool:
-        """Print one card if every gate is open; True when a card was handled."""
+    def print_step(self, slot: _Slot | None = None) -> bool:
+        """Print one card on ``slot`` (default: the first printer) if its
+        gates are open; True when a card was handled."""
+        slot = slot or self.slots[0]
+        index = self.slots.index(slot)
         status = self.evaluate()
-        if status.gate is not Gate.PRINTING:
+        if status.printers[index].gate is not Gate.PRINTING:
             return False
-        printer = self._read_printer(force=True)
+        printer = self._read_printer(slot, force=True)
         if not printer.ready:
             self.evaluate()
             return False
-        ready = self._ready_jobs()
-        if not ready:
+        job = self._take(slot)
+        if job is None:
             return False
-        with self.store.transaction() as tx:
-            job = tx.job(ready[0])
-            if job is None or job.state is not State.AUTHORIZED:
-                return False
-            job = actions.sent_to_printer(tx, job, operator=self.operator,
-                                          printer=self.printer_name)
-        self._current = job.id
         self.evaluate()
-        log.info("printing job %s attempt %d", job.short_id, job.attempt,
-                 extra=fields(job=job.short_id, state="printing", printer=self.printer_name,
+        log.info("printing job %s attempt %d on %s", job.short_id, job.attempt, slot.name,
+                 extra=fields(job=job.short_id, state="printing", printer=slot.name,
                               operator=self.operator))
         try:
             try:
@@ -603,15 +685,35 @@ class Engine:
                 outcome_result, reason = PrintResult.NOT_PRINTED, f"card document unusable: {e}"
             else:
                 # No stop event: a card that has started always finishes.
-                out = self.printer.print_card(job.id, job.attempt, document,
+                out = slot.printer.print_card(job.id, job.attempt, document,
                                               job.content_type or "application/pdf")
                 outcome_result, reason = out.result, out.reason
             self._settle_until_recorded(job.id, outcome_result, reason)
         finally:
-            self._current = None
-        self._printer_at = -1e9
+            slot.current = None
+        slot.status_at = -1e9
         self.evaluate()
         return True
+
+    def _take(self, slot: _Slot) -> Job | None:
+        """The next authorised job, moved to ``printing`` on this printer;
+        None when another printer took the last one or no blank is left for
+        it (the others' cards in progress each hold one)."""
+        with self._claim:
+            self.store.refresh()
+            busy = sum(1 for s in self.slots if s.current)
+            if self.store.ledger_totals().balance - busy <= 0:
+                return None
+            for job_id in self._ready_jobs():
+                with self.store.transaction() as tx:
+                    job = tx.job(job_id)
+                    if job is None or job.state is not State.AUTHORIZED:
+                        continue
+                    job = actions.sent_to_printer(tx, job, operator=self.operator,
+                                                  printer=slot.name)
+                slot.current = job.id
+                return job
+        return None
 
     def _settle_until_recorded(self, job_id: str, result: PrintResult, reason: str) -> None:
         """The card is out: its outcome must be recorded even when another
@@ -636,7 +738,7 @@ class Engine:
                                     note=reason or "printer outcome unknown", last_error=reason)
                 log.error("job %s interrupted: %s", job.short_id, reason,
                           extra=fields(job=job.short_id, state="interrupted",
-                                       printer=self.printer_name, operator=self.operator))
+                                       printer=job.printer, operator=self.operator))
                 return
             outcome = {PrintResult.PRINTED: _PRINTED, PrintResult.SPOILED: _SPOILED}.get(
                 result, _NOT_PRINTED)
@@ -645,7 +747,7 @@ class Engine:
         level = {_SPOILED: logging.ERROR, _NOT_PRINTED: logging.WARNING}.get(outcome, logging.INFO)
         log.log(level, "job %s: %s%s", job_id[:8], outcome.value,
                 f" ({reason})" if reason else "",
-                extra=fields(job=job_id[:8], state=outcome.value, printer=self.printer_name,
+                extra=fields(job=job_id[:8], state=outcome.value, printer=job.printer,
                              operator=self.operator))
 
     # -- running -----------------------------------------------------------------
@@ -667,6 +769,11 @@ class Engine:
         (``waits_for_operator``), with the queue not drained."""
         net = threading.Thread(target=self._network_loop, name="ktptui-network", daemon=True)
         net.start()
+        others = [threading.Thread(target=self._printer_loop, args=(slot,), daemon=True,
+                                   name=f"ktptui-printer-{slot.name}")
+                  for slot in self.slots[1:]]
+        for thread in others:
+            thread.start()
         drained = False
         try:
             while not self.stop_event.is_set():
@@ -678,21 +785,40 @@ class Engine:
                 if deadline is not None and time.monotonic() >= deadline:
                     break
                 if not self.print_step():
-                    self._wake.wait(0.5)
-                    self._wake.clear()
+                    self.slots[0].wake.wait(0.5)
+                    self.slots[0].wake.clear()
         finally:
             #: Why printing stood when the loop ended (before "stopping").
             self.status_at_end = self.status()
             self.stop_event.set()
-            self._wake.set()
+            self._wake_printers()
+            for thread in others:
+                thread.join()  # each card in progress finishes and is settled
             net.join(timeout=30)
             self._save_clock()
             self.evaluate()
         return drained
 
+    def _wake_printers(self) -> None:
+        for slot in self.slots:
+            slot.wake.set()
+
+    def _printer_loop(self, slot: _Slot) -> None:
+        """Every printer but the first: its own thread, the same steps."""
+        while not self.stop_event.is_set():
+            try:
+                handled = self.print_step(slot)
+            except Exception:  # the other printers go on; say what broke
+                log.exception("printer %s: print step failed", slot.name)
+                handled = False
+                self.stop_event.wait(1.0)
+            if not handled:
+                slot.wake.wait(0.5)
+                slot.wake.clear()
+
     def stop(self) -> None:
         self.stop_event.set()
-        self._wake.set()
+        self._wake_printers()
 
 
 _PRINTED, _SPOILED, _NOT_PRINTED = Outcome.PRINTED, Outcome.SPOILED, Outcome.NOT_PRINTED

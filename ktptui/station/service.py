@@ -126,7 +126,7 @@ class Request:
 
 def job_summary(job: Any) -> dict[str, Any]:
     return {"id": job.id, "short_id": job.short_id, "state": job.state.value,
-            "priority": job.priority.value, "attempt": job.attempt}
+            "priority": job.priority.value, "attempt": job.attempt, "printer": job.printer}
 
 
 def _add(c: Call, a: dict[str, Any]) -> dict[str, Any]:
@@ -159,7 +159,7 @@ def _resolve(c: Call, a: dict[str, Any]) -> dict[str, Any]:
         raise protocol.BadMessage(f"unknown outcome {a['outcome']!r}; known: "
                                   + ", ".join(actions.RESOLUTIONS))
     job = actions.resolve(c.store, a["job"], outcome, operator=c.operator, note=a["note"],
-                          still_queued=still_queued_check(c.config.printer))
+                          still_queued=still_queued_check(c.config))
     return {"job": job_summary(job)}
 
 
@@ -217,8 +217,9 @@ def station_summary(store: Store, config: Config) -> dict[str, Any]:
         "outbox": len(store.outbox()),
         "engine": None if engine is None else engine.to_json(),
         "paused": store.meta(actions.PAUSED_KEY),
-        "interrupted": [{"job": j.id, "holder": j.holder_name,
+        "interrupted": [{"job": j.id, "holder": j.holder_name, "printer": j.printer,
                          "started_at": started_printing(j)} for j in stuck],
+        "printers_paused": actions.paused_printers(store),
         "session_required": config.office.require_session,
         "session_open": sessions.current(store) is not None,
     }

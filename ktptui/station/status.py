@@ -24,7 +24,8 @@ from ..printers.base import PrinterStatus
 from ..store import MetaKey
 
 #: The version of ``StationStatus.to_json``; a reader refuses other numbers.
-SCHEMA = 1
+#: 2: ``printers``, one entry per printer (issue 15).
+SCHEMA = 2
 #: Store meta: the engine's last published status (``to_json``).
 STATUS_KEY = MetaKey.ENGINE_STATUS
 
@@ -62,6 +63,66 @@ class InterruptedCard:
     count: int = 1
 
 
+#: The printer warning code of a low ribbon (IPP ``marker-supply-low``).
+RIBBON_LOW = "marker-supply-low"
+
+
+@dataclass(frozen=True)
+class PrinterLine:
+    """One printer of the station: its own gate (a jam or an offline printer
+    stops only this one), the card in it, and whether it alone is paused."""
+
+    name: str
+    gate: Gate
+    printer: PrinterStatus = field(default_factory=lambda: _not_checked())
+    current_job: str | None = None
+    interrupted: InterruptedCard | None = None
+    #: Who paused this printer alone (``ktptui pause --printer``); None: not paused.
+    paused_by: str | None = None
+    #: One line, English, for the log.
+    reason: str = ""
+
+    @property
+    def ribbon_low(self) -> bool:
+        return RIBBON_LOW in self.printer.warnings
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_by is not None
+
+    def to_json(self) -> dict[str, Any]:
+        card = self.interrupted
+        return {
+            "name": self.name, "gate": self.gate.value, "ready": self.printer.ready,
+            "busy": self.current_job is not None, "current_job": self.current_job,
+            "reasons": list(self.printer.reasons), "warnings": list(self.printer.warnings),
+            "message": self.printer.message, "ribbon_low": self.ribbon_low,
+            "paused_by": self.paused_by, "reason": self.reason,
+            "interrupted": None if card is None else _card_json(card),
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> PrinterLine:
+        card = data.get("interrupted")
+        return cls(str(data["name"]), Gate(data["gate"]),
+                   PrinterStatus(bool(data["ready"]), str(data["message"]),
+                                 tuple(str(c) for c in data["reasons"]),
+                                 tuple(str(c) for c in data["warnings"])),
+                   _opt_str(data.get("current_job")),
+                   None if card is None else _card(card),
+                   _opt_str(data.get("paused_by")), str(data.get("reason", "")))
+
+
+def _card_json(card: InterruptedCard) -> dict[str, Any]:
+    return {"job": card.job, "holder": card.holder, "started_at": card.started_at,
+            "count": card.count}
+
+
+def _card(card: Any) -> InterruptedCard:
+    return InterruptedCard(str(card["job"]), _opt_str(card.get("holder")),
+                           _opt_str(card.get("started_at")), int(card.get("count", 1)))
+
+
 def _not_read() -> PowerStatus:
     return PowerStatus(Supply.UNKNOWN, None, None, False, "power not read yet")
 
@@ -93,6 +154,9 @@ class StationStatus:
     clock_offset_s: float | None = None
     interrupted: InterruptedCard | None = None
     at: str = field(default_factory=lambda: to_text(now_utc()))
+    #: One line per printer, in config order (empty: not known, e.g. a
+    #: status made before the engine ran).
+    printers: tuple[PrinterLine, ...] = ()
 
     @property
     def printing(self) -> bool:
@@ -141,10 +205,8 @@ class StationStatus:
             "blanks": {"balance": self.blanks, "low_threshold": self.low_threshold,
                        "low": self.blanks_low},
             "queue": dict(self.queue),
-            "interrupted": None if card is None else {
-                "job": card.job, "holder": card.holder, "started_at": card.started_at,
-                "count": card.count,
-            },
+            "interrupted": None if card is None else _card_json(card),
+            "printers": [line.to_json() for line in self.printers],
         }
 
     @classmethod
@@ -175,10 +237,10 @@ class StationStatus:
                 queue={str(k): int(v) for k, v in dict(data.get("queue") or {}).items()},
                 current_job=_opt_str(data.get("current_job")),
                 clock_offset_s=None if offset is None else float(offset),
-                interrupted=None if card is None else InterruptedCard(
-                    str(card["job"]), _opt_str(card.get("holder")),
-                    _opt_str(card.get("started_at")), int(card.get("count", 1))),
+                interrupted=None if card is None else _card(card),
                 at=str(data["at"]),
+                printers=tuple(PrinterLine.from_json(line)
+                               for line in list(data.get("printers") or [])),
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None

@@ -49,6 +49,8 @@ class MetaKey(enum.StrEnum):
     CARDS_INTERRUPTED = "cards_interrupted"
     #: When central last accepted an outcome report (RFC 3339).
     LAST_REPORT_AT = "last_report_at"
+    #: Printers paused one by one: {name: {"by": operator, "note": note}}.
+    PRINTERS_PAUSED = "printers_paused"
 
 
 class StoreCorrupt(StoreError):

@@ -642,6 +642,24 @@ class KtpApp(DeskApp):
     def toggle_pause(self) -> None:
         self.set_paused(not self.paused)
 
+    def printer_names(self) -> list[str]:
+        """The station's printers when it has several: from the engine's
+        status (this process's, or the one the printing process published)."""
+        status = self.status if self.status is not None and self.status.printers else (
+            StationStatus.from_json(self.store.meta(STATUS_KEY)))
+        lines = status.printers if status is not None else ()
+        return [line.name for line in lines] if len(lines) > 1 else []
+
+    def paused_printers(self) -> set[str]:
+        return set(actions.paused_printers(self.store))
+
+    def toggle_printer_pause(self, name: str) -> None:
+        if name in self.paused_printers():
+            if self.act(actions.resume_printer, name) is not None:
+                self.notify(t("printers.resumed_now", name=name))
+        elif self.act(actions.pause_printer, name) is not None:
+            self.notify(t("printers.paused_now", name=name))
+
     async def action_quit(self) -> None:
         """ctrl+q (Textual's binding) quits like ``q``: asking while a card prints."""
         try:

@@ -30,6 +30,8 @@ class Now:
     job: Job | None
     interrupted: int
     paused: bool
+    #: The station's printers when it has several (issue 15), else none.
+    printers: tuple[str, ...] = ()
 
 
 #: "" when the action applies, else why not (already in the operator's words).
@@ -93,6 +95,10 @@ def _unpause(now: Now) -> str:
     return "" if now.paused else t("why.not_paused")
 
 
+def _several_printers(now: Now) -> str:
+    return "" if len(now.printers) > 1 else t("why.one_printer")
+
+
 @dataclass(frozen=True)
 class KeyAction:
     """One operator action.
@@ -149,6 +155,9 @@ ACTIONS: tuple[KeyAction, ...] = (
               why_not=_pause),
     KeyAction("pause", "p", "p", "help.pause", "key.resume", "cmd.resume", args=(False,),
               why_not=_unpause, primary=True),
+    # Named on the help's ``p`` line: the help fits 80x24.
+    KeyAction("pause_printer", "P", "P", "help.pause_printer", "key.pause_printer",
+              "cmd.pause_printer", why_not=_several_printers, in_help=False),
     KeyAction("blanks", "b", "b", "help.blanks", "key.blanks", "cmd.blanks", primary=True),
     KeyAction("blanks", "t", "t", "help.receive", "key.receive", "cmd.receive",
               args=("receive",)),

@@ -58,7 +58,7 @@ def make_app(config: Config, ui_store: Store, engine_store: Store | None, *,
     from ..printers import still_queued_check
 
     return KtpApp(ui_store, operator=who, low_threshold=config.blanks.low_threshold,
-                  still_queued=still_queued_check(config.printer),
+                  still_queued=still_queued_check(config),
                   data_dir=config.store.data_dir, engine_factory=factory, demo=station,
                   office=OfficeSettings.from_config(config), runner=runner)
 

@@ -38,6 +38,8 @@ class OfficeSettings:
     cups_server: str = ""
     #: The card printer's CUPS queue: a Suket never goes there.
     card_queue: str = ""
+    #: The other card printers' queues (``[[printers]]``): refused too.
+    card_queues: tuple[str, ...] = ()
     #: Makes the printer for a queue name (tests); None: CUPS.
     printer_factory: Callable[[str], Printer] | None = None
     last_queue: str = ""
@@ -49,14 +51,16 @@ class OfficeSettings:
     def from_config(cls, config: Config) -> OfficeSettings:
         return cls(office_code=config.station.office_code, station_id=config.station.id,
                    suket_after_days=config.office.suket_after_days,
-                   cups_server=config.printer.cups_server,
-                   card_queue=config.printer.queue if config.printer.backend == "cups" else "")
+                   cups_server=config.printer_list()[0][1].cups_server,
+                   card_queue=config.printer.queue if config.printer.backend == "cups" else "",
+                   card_queues=tuple(p.queue for _, p in config.printer_list()
+                                     if p.backend == "cups"))
 
     def printer(self, queue: str) -> Printer:
         """The office paper printer ``queue`` (refused: the card printer's queue)."""
         from ..actions import ActionRefused
 
-        if self.card_queue and queue == self.card_queue:
+        if self.card_queue and queue == self.card_queue or queue in self.card_queues:
             raise ActionRefused(t("suket.card_queue", queue=queue))
         if self.printer_factory is not None:
             return self.printer_factory(queue)

@@ -12,7 +12,7 @@ a status that changes every second would repaint every second.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from .. import fmt
@@ -22,7 +22,7 @@ from ..i18n import t, t_opt
 if TYPE_CHECKING:
     from ..central.monitor import LinkStatus
     from ..power import PowerStatus
-    from ..station.status import InterruptedCard, StationStatus
+    from ..station.status import InterruptedCard, PrinterLine, StationStatus
 
 OK, WARN, BAD = "ok", "warn", "bad"
 
@@ -56,6 +56,9 @@ class StatusLines:
     power: Part
     blanks: Part
     printer: Part
+    #: One line per printer when the station has several (else none: the
+    #: gate line and the printer part say it all).
+    printers: tuple[Part, ...] = ()
 
 
 def _detail(summary: str, detail: str) -> str:
@@ -228,6 +231,28 @@ def interrupted_text(card: InterruptedCard | None) -> str:
     return text + (f" ({t('gate.interrupted_more', n=more)})" if more > 0 else "")
 
 
+def printer_line(status: StationStatus, line: PrinterLine) -> Part:
+    """One printer of several: its name, its own gate, ribbon low."""
+    gate = str(line.gate.value)
+    if gate == "paused" and line.paused_by is not None:
+        part = Part(t("printers.paused", by=one_line(line.paused_by)), WARN)
+    else:
+        own = replace(status, gate=line.gate, printer=line.printer,
+                      current_job=line.current_job, interrupted=line.interrupted)
+        part = gate_line(own)
+    text = f"{one_line(line.name)}: {part.text}"
+    level = part.level
+    if line.ribbon_low:
+        text += f" - {t('printer.warn.marker-supply-low')}"
+        level = WARN if level == OK else level
+    return Part(text, level)
+
+
+def printer_lines(status: StationStatus) -> tuple[Part, ...]:
+    return tuple(printer_line(status, ln) for ln in status.printers) \
+        if len(status.printers) > 1 else ()
+
+
 def engine_lines(status: StationStatus, blanks: BlanksInfo, *,
                  paused: dict[str, Any] | None = None, printing: str = "") -> StatusLines:
     printer = status.printer
@@ -238,6 +263,7 @@ def engine_lines(status: StationStatus, blanks: BlanksInfo, *,
         blanks=blanks_part(blanks),
         printer=printer_part(printer.ready, status.printer_busy, printer.message,
                              printer.reasons, printer.warnings),
+        printers=printer_lines(status),
     )
 
 
@@ -284,6 +310,7 @@ def standby_lines(who: str | None, other: StationStatus | None, blanks: BlanksIn
         blanks=blanks_part(blanks),
         printer=Part(printer_line.text, WARN if printer_line.level == BAD
                      else printer_line.level),
+        printers=printer_lines(other),
     )
 
 

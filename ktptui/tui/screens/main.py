@@ -91,7 +91,8 @@ class MainScreen(AtDesk, Screen[None]):
     def now(self) -> keymap.Now:
         """What the action table's rules look at."""
         job = self.selected if self.is_mounted else None
-        return keymap.Now(job, self._interrupted_count, self.ktp.paused)
+        return keymap.Now(job, self._interrupted_count, self.ktp.paused,
+                          tuple(self.ktp.printer_names()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         entry = keymap.find(action, parameters)
@@ -247,6 +248,19 @@ class MainScreen(AtDesk, Screen[None]):
     def action_pause(self, paused: bool) -> None:
         self.ktp.set_paused(paused)
         self.refresh_bindings()
+
+    def action_pause_printer(self) -> None:
+        from .printers import PrinterPicker
+
+        paused = self.ktp.paused_printers()
+        names = self.ktp.printer_names()
+
+        def picked(name: str | None) -> None:
+            if name:
+                self.ktp.toggle_printer_pause(name)
+                self.refresh_bindings()
+
+        self.app.push_screen(PrinterPicker([(n, n in paused) for n in names]), picked)
 
     def action_blanks(self, form: str = "") -> None:
         from .blanks import BlanksScreen

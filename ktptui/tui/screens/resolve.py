@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ...fmt import one_line
 from ...i18n import t
 from ...model import Job, Outcome
 from ...nik import mask
@@ -34,7 +35,9 @@ class ResolveScreen(ModalScreen[Outcome | None]):
         with Vertical(id="dialog"):
             yield Static(t("resolve.title", job=self.job.short_id, nik=mask(self.job.nik)),
                          id="title", markup=False)
-            yield Static(t("resolve.question"), markup=False)
+            # The printer the card was sent to (several printers: look there).
+            yield Static(t("resolve.question_printer", printer=one_line(self.job.printer))
+                         if self.job.printer else t("resolve.question"), markup=False)
             yield Static(t("resolve.printed"), classes="choice", markup=False)
             yield Static(t("resolve.spoiled"), classes="choice", markup=False)
             yield Static(t("resolve.not_printed"), classes="choice", markup=False)

@@ -1,10 +1,11 @@
 """The status bar: can we print right now, and if not, why; link, power,
-blanks and printer. Each part repaints only when its text or level changes."""
+blanks and printer; with several printers, one line per printer. Each part
+repaints only when its text or level changes."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Grid
+from textual.containers import Grid, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -35,8 +36,17 @@ class StatusBar(Widget):
             yield StatusPart(id="power")
             yield StatusPart(id="blanks")
             yield StatusPart(id="printer")
+        yield Vertical(id="printers")
 
     def show(self, lines: StatusLines) -> None:
+        box = self.query_one("#printers", Vertical)
+        parts = list(box.query(StatusPart))
+        if len(parts) != len(lines.printers):  # printers come from the config: rarely
+            box.remove_children()
+            parts = [StatusPart(id=f"printer-{i}") for i in range(len(lines.printers))]
+            box.mount_all(parts)
+        for part, line in zip(parts, lines.printers, strict=True):
+            part.show(line)
         self.query_one("#gate", StatusPart).show(lines.gate)
         self.query_one("#link", StatusPart).show(lines.link)
         self.query_one("#power", StatusPart).show(lines.power)
