@@ -11,12 +11,15 @@ from pathlib import Path
 import pytest
 from officekit import count_decodes
 
-from ktptui import actions
+from ktptui import actions, roles
 from ktptui.model import Outcome, State, transition
 from ktptui.store import Store, ledger
 from ktptui.store.ledger import Entry, Kind, LedgerError, Totals, make_entry
 
 TODAY = date(2026, 11, 23)
+
+#: Root counts as a supervisor (the tests run as root).
+ROOT = roles.who_for_uid(0)
 
 
 def at_noon(day: date) -> datetime:
@@ -143,12 +146,12 @@ def test_store_ledger_is_append_only_and_refuses_going_negative(
     first = actions.receive_blanks(store, 3, operator="op", note="SJ-1")
     actions.spoil_blank(store, operator="op", note="jam")
     with pytest.raises(actions.ActionRefused, match="the ledger has 2 blank"):
-        actions.adjust_blanks(store, -3, operator="op", reason="count")
+        actions.adjust_blanks(store, -3, operator="op", reason="count", who=ROOT)
     with pytest.raises(actions.ActionRefused, match="needs a reason"):
-        actions.adjust_blanks(store, -1, operator="op", reason="")
+        actions.adjust_blanks(store, -1, operator="op", reason="", who=ROOT)
     with pytest.raises(actions.ActionRefused, match="at least one blank"):
         actions.receive_blanks(store, 0, operator="op")
-    actions.adjust_blanks(store, -2, operator="op", reason="count on 23 Nov")
+    actions.adjust_blanks(store, -2, operator="op", reason="count on 23 Nov", who=ROOT)
     entries = store.ledger_entries()
     assert [(e.kind, e.delta) for e in entries] == [
         (Kind.RECEIVED, 3), (Kind.SPOILED, -1), (Kind.ADJUSTED, -2)]
@@ -188,7 +191,7 @@ def test_totals_carry_over_compaction_and_a_tampered_carry_is_caught(
     actions.receive_blanks(store, 10, operator="op")
     actions.spoil_blank(store, operator="op", note="jam")
     store.compact()
-    actions.adjust_blanks(store, 2, operator="op", reason="found a box")
+    actions.adjust_blanks(store, 2, operator="op", reason="found a box", who=ROOT)
     assert store.ledger_totals() == Totals(received=10, spoiled=1, adjusted=2)
     assert store.reconcile().ok and len(store.ledger_entries()) == 3
     assert store.ledger_entries(include_archive=False)[0].kind is Kind.ADJUSTED

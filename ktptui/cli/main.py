@@ -104,7 +104,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
                             parser_class=_Parser)
     br = bsub.add_parser("receive", help="record a shipment of N blanks", parents=[common])
     br.add_argument("count", type=int)
-    br.add_argument("--note", default="", help="e.g. the shipment letter number")
+    br.add_argument("--ref", default="", help="the delivery letter number (surat pengantar)")
+    br.add_argument("--note", default="", help="anything else about the shipment")
     bs = bsub.add_parser("spoil", help="record one spoiled blank", parents=[common])
     bs.add_argument("--note", default="", help="what happened (required unless --job)")
     bs.add_argument("--job", default=None, help="the job whose print spoiled it")
@@ -114,6 +115,11 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
     bl = bsub.add_parser("show", help="ledger totals, reconciliation and forecast",
                          parents=[common])
     bl.add_argument("--json", action="store_true")
+    be = bsub.add_parser("entries", help="ledger entries with their ids, oldest first",
+                         parents=[common])
+    be.add_argument("--unapproved", action="store_true",
+                    help="only count differences no supervisor has approved")
+    be.add_argument("--json", action="store_true")
 
     st = cmd("status", "job counts, blanks, link and power")
     st.add_argument("--json", action="store_true", help="a JSON object (see README)")
@@ -308,7 +314,8 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
     store, op = ctx.store, ctx.operator
     match args.blanks_command:
         case "receive":
-            actions.receive_blanks(store, args.count, operator=op, note=args.note)
+            actions.receive_blanks(store, args.count, operator=op, note=args.note,
+                                   ref=args.ref)
         case "spoil":
             job_id = store.find_job(args.job).id if args.job else None
             actions.spoil_blank(store, operator=op, note=args.note, job_id=job_id)
@@ -317,7 +324,14 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
                 delta = int(args.delta)
             except ValueError:
                 raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
-            actions.adjust_blanks(store, delta, operator=op, reason=args.reason)
+            from .. import roles
+
+            group = ctx.config.office.supervisor_group
+            actions.adjust_blanks(store, delta, operator=op, reason=args.reason,
+                                  who=roles.who_runs_this(supervisor_group=group),
+                                  supervisor_group=group)
+        case "entries":
+            return _blanks_entries(store, args)
     summary = _blanks_summary(store)
     if getattr(args, "json", False):
         _out(json.dumps(summary, indent=1))
@@ -327,6 +341,28 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
              f"{summary['used_per_day_7d']}/day over 7 days"
              + (f", about {days} days of stock" if days is not None else ""))
     return EXIT_OK if summary["reconciled"] else EXIT_REFUSED
+
+
+def _blanks_entries(store: Any, args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..store import ledger
+
+    entries = store.ledger_entries()
+    open_ = {e.id for e in ledger.unapproved(entries)}
+    approved_by = {e.ref: e.operator for e in entries if e.kind is ledger.Kind.APPROVED}
+    shown = [e for e in entries if e.id in open_] if args.unapproved else entries
+    if args.json:
+        _out(json.dumps([{**e.to_dict(), "approved_by": approved_by.get(e.id)}
+                         for e in shown], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for e in shown:
+        flag = ""
+        if e.kind is ledger.Kind.COUNTED:
+            flag = "  [approved: " + approved_by[e.id] + "]" if e.id in approved_by \
+                else f"  [{t('summary.entry_unapproved')}]"
+        _out(f"{e.id}  {e.at}  {e.kind.value:<9} {e.delta:+5d}  {e.operator}"
+             + (f"  ref {e.ref}" if e.ref else "") + (f"  {e.note}" if e.note else "") + flag)
+    return EXIT_OK
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:

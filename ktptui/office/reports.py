@@ -276,7 +276,7 @@ def activity(records: Records, start: datetime, end: datetime) -> Activity:
         elif e.kind is ledger.Kind.SPOILED:
             spoiled += 1
             bump(e.operator, "spoiled")
-        elif e.kind is ledger.Kind.ADJUSTED:
+        elif e.kind in (ledger.Kind.ADJUSTED, ledger.Kind.COUNTED):
             adjustments.append(e)
 
     suket_at: dict[str, datetime] = {}  # job -> first Suket up to `end`

@@ -692,7 +692,7 @@ class Archive:
                 received=kinds.get("received", (0, 0))[1],
                 printed=kinds.get("printed", (0, 0))[0],
                 spoiled=kinds.get("spoiled", (0, 0))[0],
-                adjusted=kinds.get("adjusted", (0, 0))[1])
+                adjusted=kinds.get("adjusted", (0, 0))[1] + kinds.get("counted", (0, 0))[1])
             # Sorted here: an ORDER BY would make SQLite walk every printed job.
             twice = sorted(db.execute("SELECT job_id, n FROM printed WHERE n > 1"))
             printed: dict[str, int] = {}

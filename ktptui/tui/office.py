@@ -44,13 +44,16 @@ class OfficeSettings:
     last_folder: Path | None = None
     #: Where the report screen saves (None: ``reports.default_folder()``).
     reports_dir: Path | None = None
+    #: Who may adjust the blank count (``[office] supervisor_group``).
+    supervisor_group: str = "ktptui-supervisors"
 
     @classmethod
     def from_config(cls, config: Config) -> OfficeSettings:
         return cls(office_code=config.station.office_code, station_id=config.station.id,
                    suket_after_days=config.office.suket_after_days,
                    cups_server=config.printer.cups_server,
-                   card_queue=config.printer.queue if config.printer.backend == "cups" else "")
+                   card_queue=config.printer.queue if config.printer.backend == "cups" else "",
+                   supervisor_group=config.office.supervisor_group)
 
     def printer(self, queue: str) -> Printer:
         """The office paper printer ``queue`` (refused: the card printer's queue)."""

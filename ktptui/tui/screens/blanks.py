@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from ... import actions, fmt
+from ... import actions, fmt, roles
 from ...fmt import one_line, window_start
 from ...i18n import t
 from ...store import ledger
@@ -43,7 +43,7 @@ class BlankForm(AtDesk, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         title, number, note = {
-            "receive": ("blanks.receive_title", "blanks.count", "blanks.note"),
+            "receive": ("blanks.receive_title", "blanks.count", "blanks.ref"),
             "spoil": ("blanks.spoil_title", "", "blanks.spoil_note"),
             "adjust": ("blanks.adjust_title", "blanks.delta", "blanks.reason"),
         }[self.kind]
@@ -79,11 +79,14 @@ class BlankForm(AtDesk, ModalScreen[bool]):
                 self.query_one("#number", Input).focus()
                 return
         if self.kind == "receive":
-            done = app.act(actions.receive_blanks, count, note=note)
+            done = app.act(actions.receive_blanks, count, ref=note)
         elif self.kind == "spoil":
             done = app.act(actions.spoil_blank, note=note)
         else:
-            done = app.act(actions.adjust_blanks, count, reason=note)
+            group = app.office.supervisor_group
+            done = app.act(actions.adjust_blanks, count, reason=note,
+                           who=roles.who_runs_this(supervisor_group=group),
+                           supervisor_group=group)
         if done is not None:
             app.notify(t("blanks.recorded", balance=fmt.number(app.blanks.balance)))
             self.dismiss(True)
