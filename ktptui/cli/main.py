@@ -310,7 +310,14 @@ def _blanks_summary(store: Any) -> dict[str, Any]:
 
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
     from .. import actions
+    from ..i18n import t
 
+    from .. import roles
+
+    group = ctx.config.office.supervisor_group
+    who = roles.who_runs_this(supervisor_group=group)
+    if args.blanks_command == "adjust":  # refused before the store is even opened
+        roles.require_supervisor(who, t("role.adjust"), supervisor_group=group)
     store, op = ctx.store, ctx.operator
     match args.blanks_command:
         case "receive":
@@ -324,11 +331,7 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
                 delta = int(args.delta)
             except ValueError:
                 raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
-            from .. import roles
-
-            group = ctx.config.office.supervisor_group
-            actions.adjust_blanks(store, delta, operator=op, reason=args.reason,
-                                  who=roles.who_runs_this(supervisor_group=group),
+            actions.adjust_blanks(store, delta, operator=op, reason=args.reason, who=who,
                                   supervisor_group=group)
         case "entries":
             return _blanks_entries(store, args)

@@ -286,6 +286,7 @@ def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
     _speak(ctx)
     group = ctx.config.office.supervisor_group
     who = roles.who_runs_this(supervisor_group=group)
+    roles.require_supervisor(who, t("role.approve"), supervisor_group=group)  # before the store
     e = actions.approve_count(ctx.store, args.entry, operator=ctx.operator, who=who,
                               supervisor_group=group)
     _out(t("approve.done", ref=e.short_id, delta=fmt.number(e.delta, signed=True),
