@@ -309,10 +309,8 @@ def _blanks_summary(store: Any) -> dict[str, Any]:
 
 
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
+    from .. import actions, roles
     from ..i18n import t
-
-    from .. import roles
 
     group = ctx.config.office.supervisor_group
     who = roles.who_runs_this(supervisor_group=group)
