@@ -674,6 +674,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blanks.ref": ("No. surat pengantar kiriman", "Delivery letter number"),
     "role.adjust": ("mengoreksi jumlah blangko", "adjust the blank count"),
     "role.approve": ("menyetujui selisih hitung", "approve a count difference"),
+    "req.receipts": ("Kiriman diterima (tanggal, no. surat, jumlah)",
+                     "Shipments received (date, letter number, count)"),
+    "req.no_ref": ("TANPA NO. SURAT", "NO LETTER NUMBER"),
+    "req.no_receipts": ("  belum ada kiriman", "  no shipment yet"),
+    "req.per_day_since": ("Pemakaian/hari ({days} hari sejak mulai)",
+                          "Use per day ({days} days since start)"),
+    "report.count_diffs": ("Selisih hitung", "Count differences"),
     "gate.reserved": ("Tidak mencetak: blangko dicadangkan untuk KTP pemula",
                       "Not printing: blanks kept in reserve for first-time cards"),
 }

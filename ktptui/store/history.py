@@ -663,6 +663,19 @@ class Archive:
         where, args = _range("at", since, until)
         return self._read("ledger", self._located("ledger", where, args))
 
+    def ledger_of_kind(self, kind: str) -> Iterator[dict[str, Any]]:
+        """Archived ledger entries of one kind (e.g. every shipment), through
+        the index: not the printed entries around them."""
+        return self._read("ledger", self._located("ledger", "kind = ?", (kind,)))
+
+    def first_ledger_at(self) -> str | None:
+        """The time of the oldest archived ledger entry (the station's start)."""
+        def query(db: sqlite3.Connection) -> str | None:
+            self._catch_up(db, ("ledger",))
+            (at,) = db.execute("SELECT min(at) FROM ledger").fetchone()
+            return None if at is None else str(at)
+        return self._guarded(query)
+
     def ledger_ids(self, ids: Iterable[str]) -> set[str]:
         """Which of these ledger entries are archived (a crash between
         archiving and the new snapshot leaves some both archived and hot)."""

@@ -786,6 +786,21 @@ class Store:
         return self.history.ledger_change(since) + sum(
             int(d["delta"]) for d in hot if d["id"] not in archived)
 
+    def ledger_of_kind(self, kind: ledger.Kind) -> list[ledger.Entry]:
+        """Every ledger entry of one kind (e.g. the shipments), archived and
+        hot, in time order: the archive is read through its index."""
+        with self._mutex:
+            hot = {k: dict(v) for k, v in self._table("ledger").items() if v["kind"] == kind}
+        docs = {d["id"]: d for d in self.history.ledger_of_kind(kind.value)} | hot
+        return sorted((ledger.Entry.from_dict(d) for d in docs.values()), key=lambda e: e.at)
+
+    def first_ledger_at(self) -> str | None:
+        """When the ledger's first entry was made (the station's first day)."""
+        with self._mutex:
+            hot = [str(v["at"]) for v in self._table("ledger").values()]
+        times = [*hot, *filter(None, [self.history.first_ledger_at()])]
+        return min(times, default=None)
+
     def chain_heads(self) -> dict[str, chain.Head]:
         """Each chain's head as this process last saw the store."""
         with self._mutex:
