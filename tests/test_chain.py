@@ -105,6 +105,29 @@ def test_chains_are_continuous_across_compaction_and_processes(
     assert f"chain head: {chain.head_text(st.chain_heads())}" in out
 
 
+WRITER = """
+import sys
+from pathlib import Path
+from ktptui import actions
+from ktptui.store import Store
+store = Store(Path(sys.argv[1]), compact_after=7)  # compactions amid the other's commits
+for i in range(15):
+    actions.receive_blanks(store, 1, operator=sys.argv[2], ref=f"{sys.argv[2]}-{i}")
+"""
+
+
+def test_two_processes_writing_at_once_never_fork_the_chain(st: Store) -> None:
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(st.dir), name])
+               for name in ("a", "b")]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    again = Store(st.dir)
+    ledger_seqs = sorted(d["seq"] for d in again.chain_records("ledger"))
+    assert ledger_seqs == list(range(1, 31))
+    events = again.chain_records("events")
+    assert sorted(d["seq"] for d in events) == list(range(1, len(events) + 1))
+    assert verify_mod.verify(again).ok
+
+
 def test_a_torn_last_journal_line_is_a_crash_not_tampering(
         st: Store, clock: Clock, tmp_path: Path) -> None:
     _day(st, clock)

@@ -23,11 +23,20 @@ from .core_call import CoreDone, call_core
 LEDGER_DAYS = 31
 
 
-def entry_line(e: ledger.Entry) -> str:
+def entry_line(e: ledger.Entry, unapproved: frozenset[str] = frozenset()) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
+    ref = f" ({one_line(e.ref)})" if e.ref and e.kind is ledger.Kind.RECEIVED else ""
+    flag = f" [{t('summary.entry_unapproved')}]" if e.id in unapproved else ""
     return (f"{fmt.stamp(e.at, seconds=True)} {t(f'kind.{e.kind.value}'):8} "
             f"{fmt.number(e.delta, signed=True):>6} "
-            f"{e.operator}{job} {one_line(e.note)}")
+            f"{e.operator}{job}{ref} {one_line(e.note)}{flag}")
+
+
+def ledger_lines(entries: list[ledger.Entry]) -> list[str]:
+    """The month's entries, newest first, count differences not yet
+    approved by a supervisor flagged."""
+    open_ = frozenset(e.id for e in ledger.unapproved(entries))
+    return [entry_line(e, open_) for e in reversed(entries)]
 
 
 class BlankForm(AtDesk, ModalScreen[bool]):
@@ -146,8 +155,7 @@ class BlanksScreen(AtDesk, Screen[None]):
         if not view.lines:
             view.set_lines([t("common.loading")])
         since = window_start(app.clock().astimezone().date(), LEDGER_DAYS)
-        call_core(self, tag, lambda: [entry_line(e) for e in
-                                      reversed(store.ledger_entries(since=since))])
+        call_core(self, tag, lambda: ledger_lines(store.ledger_entries(since=since)))
 
     def blanks_known(self) -> None:
         """The forecast line, from the App's rate (called again when it comes in)."""
