@@ -241,12 +241,19 @@ def approve_count(store: Store, ref: str, *, operator: str, who: roles.Who,
     """A supervisor approves a count difference: an approval entry (0
     blanks) naming it, in the chained ledger. Returns the approved entry."""
     roles.require_supervisor(who, t("role.approve"), supervisor_group=supervisor_group)
+    prefix = ref.strip().lower()
     with store.transaction() as tx:
-        entries = store.ledger_entries()
-        target = find_entry(store, ref)
-        if target.kind is not ledger.Kind.COUNTED:
-            raise ActionRefused(t("approve.not_count", ref=target.short_id))
-        done = [e for e in entries if e.kind is ledger.Kind.APPROVED and e.ref == target.id]
+        # Count differences and approvals only, through the archive's index:
+        # not years of printed entries while holding the writer lock.
+        hits = [e for e in store.ledger_of_kind(ledger.Kind.COUNTED)
+                if len(prefix) >= 4 and e.id.startswith(prefix)]
+        if not hits:
+            other = find_entry(store, prefix)  # unknown (or ambiguous): said there
+            raise ActionRefused(t("approve.not_count", ref=other.short_id))
+        if len(hits) > 1:
+            raise ActionRefused(t("approve.ambiguous", n=len(hits), ref=prefix))
+        target = hits[0]
+        done = [e for e in store.ledger_of_kind(ledger.Kind.APPROVED) if e.ref == target.id]
         if done:
             raise ActionRefused(t("approve.already", ref=target.short_id, by=done[0].operator))
         by = f"{operator} ({who.user})"

@@ -681,6 +681,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "req.per_day_since": ("Pemakaian/hari ({days} hari sejak mulai)",
                           "Use per day ({days} days since start)"),
     "report.count_diffs": ("Selisih hitung", "Count differences"),
+    "blanks.approved_by": ("disetujui {by}", "approved by {by}"),
     "kind.counted": ("selisih", "counted"),
     "kind.approved": ("disetujui", "approved"),
     "gate.reserved": ("Tidak mencetak: blangko dicadangkan untuk KTP pemula",

@@ -479,7 +479,7 @@ def test_the_last_blanks_are_kept_for_first_time_cards(
                          urgent=True).id
     running(st.engine)
     until(lambda: st.engine.status().gate is Gate.RESERVED)
-    until(lambda: st.store.count([State.DONE]) == 2)
+    until(lambda: st.store.count([State.DONE]) == 2 and _settled(st))
     assert st.engine.status().gate is Gate.RESERVED
     assert "kept for new cards; 1 job(s) wait for the next shipment" in (
         st.engine.status().reason)
@@ -488,8 +488,13 @@ def test_the_last_blanks_are_kept_for_first_time_cards(
     assert held is not None and held.state is State.QUEUED  # never asked for
     assert not [k for k in st.printer.printed if k[0] == lost]
     actions.receive_blanks(st.store, 10, operator=OP, ref="471/2026")  # stock arrives
-    until(lambda: st.store.count([State.DONE]) == 3)
+    until(lambda: st.store.count([State.DONE]) == 3 and _settled(st))
     assert_printed_once_everywhere(st, [new, urgent, lost])
+
+
+def _settled(st: Station) -> bool:
+    """Every outcome reported and its card document gone (just after DONE)."""
+    return st.store.outbox() == [] and not list(st.store.documents.dir.iterdir())
 
 
 def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(

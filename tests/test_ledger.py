@@ -15,6 +15,7 @@ import pytest
 from officekit import count_decodes
 
 from ktptui import actions, roles
+from ktptui.i18n import set_language
 from ktptui.model import Outcome, State, transition
 from ktptui.store import Store, ledger
 from ktptui.store.ledger import Entry, Kind, LedgerError, Totals, make_entry
@@ -305,20 +306,26 @@ def test_blanks_entries_lists_ids_and_the_unapproved(
     cfg.write_text(f'[store]\ndata_dir = "{store.dir}"\n[ui]\nlanguage = "en"\n',
                    encoding="utf-8")
     c = ["--config", str(cfg)]
-    assert main(["blanks", "receive", "10", "--ref", "470/0123/35.12/2026", *c]) == 0
-    capsys.readouterr()
-    sessions.open_session(store, 9, operator="op", confirm=9, reason="one torn")
-    assert main(["blanks", "entries", "--unapproved", "--json", *c]) == 0
-    (shown,) = json.loads(capsys.readouterr().out)
-    assert (shown["kind"], shown["delta"], shown["approved_by"]) == ("counted", -1, None)
-    assert main(["blanks", "entries", *c]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert len(out) == 2 and "ref 470/0123/35.12/2026" in out[0]
-    assert out[1].startswith(shown["id"]) and out[1].endswith("[not approved]")
-    assert main(["approve", shown["id"][:8], *c]) == 0  # root: a supervisor
-    assert capsys.readouterr().out.startswith(f"count difference {shown['id'][:8]} (-1) "
-                                              "approved by root")
-    assert main(["blanks", "entries", "--unapproved", *c]) == 0
-    assert capsys.readouterr().out == ""
-    assert main(["approve", shown["id"][:8], *c]) == 1
-    assert "was already approved" in capsys.readouterr().err
+    try:
+        assert main(["blanks", "receive", "10", "--ref", "470/0123/35.12/2026", *c]) == 0
+        capsys.readouterr()
+        sessions.open_session(store, 9, operator="op", confirm=9, reason="one torn")
+        assert main(["blanks", "entries", "--unapproved", "--json", *c]) == 0
+        (shown,) = json.loads(capsys.readouterr().out)
+        assert (shown["kind"], shown["delta"], shown["approved_by"]) == ("counted", -1, None)
+        assert main(["blanks", "entries", *c]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert len(out) == 2 and "ref 470/0123/35.12/2026" in out[0]
+        assert out[1].startswith(shown["id"]) and out[1].endswith("[not approved]")
+        assert main(["approve", shown["id"][:8], *c]) == 0  # root: a supervisor
+        assert capsys.readouterr().out.startswith(f"count difference {shown['id'][:8]} (-1) "
+                                                  "approved by root")
+        assert main(["blanks", "entries", "--unapproved", *c]) == 0
+        assert capsys.readouterr().out == ""
+        assert main(["blanks", "entries", *c]) == 0
+        counted = capsys.readouterr().out.splitlines()[1]
+        assert "[approved by " in counted and counted.endswith(" (root)]")
+        assert main(["approve", shown["id"][:8], *c]) == 1
+        assert "was already approved" in capsys.readouterr().err
+    finally:
+        set_language("id")  # the CLI set the config's language for the process

@@ -348,10 +348,12 @@ def _blanks_entries(store: Any, args: argparse.Namespace) -> int:
     from ..i18n import t
     from ..store import ledger
 
-    entries = store.ledger_entries()
-    open_ = {e.id for e in ledger.unapproved(entries)}
-    approved_by = {e.ref: e.operator for e in entries if e.kind is ledger.Kind.APPROVED}
-    shown = [e for e in entries if e.id in open_] if args.unapproved else entries
+    approvals = store.ledger_of_kind(ledger.Kind.APPROVED)
+    approved_by = {e.ref: e.operator for e in approvals}
+    if args.unapproved:  # through the index: not every printed card of the years
+        shown = ledger.unapproved([*store.ledger_of_kind(ledger.Kind.COUNTED), *approvals])
+    else:
+        shown = store.ledger_entries()
     if args.json:
         _out(json.dumps([{**e.to_dict(), "approved_by": approved_by.get(e.id)}
                          for e in shown], ensure_ascii=False, indent=1))
@@ -359,8 +361,8 @@ def _blanks_entries(store: Any, args: argparse.Namespace) -> int:
     for e in shown:
         flag = ""
         if e.kind is ledger.Kind.COUNTED:
-            flag = "  [approved: " + approved_by[e.id] + "]" if e.id in approved_by \
-                else f"  [{t('summary.entry_unapproved')}]"
+            flag = (f"  [{t('blanks.approved_by', by=approved_by[e.id])}]"
+                    if e.id in approved_by else f"  [{t('summary.entry_unapproved')}]")
         _out(f"{e.id}  {e.at}  {e.kind.value:<9} {e.delta:+5d}  {e.operator}"
              + (f"  ref {e.ref}" if e.ref else "") + (f"  {e.note}" if e.note else "") + flag)
     return EXIT_OK

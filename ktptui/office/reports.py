@@ -418,7 +418,7 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
         opening_stock=closing - day_delta, closing_stock=closing,
         office_code=office_code, station_id=station_id,
         unapproved=tuple(e.id for e in ledger.unapproved(
-            store.ledger_entries(since=model.to_text(start)))),
+            [*act.adjustments, *store.ledger_of_kind(ledger.Kind.APPROVED)])),
         head=chain.head_text(store.chain_heads()),
     )
 

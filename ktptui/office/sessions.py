@@ -238,12 +238,12 @@ def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
     return _pinned(store, Summary(session, until, summarize(store, session, until)))
 
 
-def _unapproved(store: Store, s: Summary, *new: ledger.Entry) -> Summary:
-    """``s`` with its count differences no supervisor has approved (an
-    approval comes after the session opened: only its span is read)."""
-    entries = [*store.ledger_entries(since=s.session.opened_at), *new]
-    open_ = {e.id for e in ledger.unapproved(entries)}
-    return replace(s, unapproved=tuple(e.id for e in s.adjustments if e.id in open_))
+def _unapproved(store: Store, s: Summary) -> Summary:
+    """``s`` with its count differences no supervisor has approved (the
+    approvals read through the archive's index, not the span's entries)."""
+    approvals = store.ledger_of_kind(ledger.Kind.APPROVED)
+    return replace(s, unapproved=tuple(
+        e.id for e in ledger.unapproved([*s.adjustments, *approvals])))
 
 
 def _pinned(store: Store, s: Summary) -> Summary:
@@ -271,8 +271,7 @@ def close_session(store: Store, count: int, *, operator: str, confirm: int | Non
                 act.start, act.end, act.printed, act.spoiled, act.rejected,
                 act.not_recorded_with_suket, act.sukets_issued, act.suket_reprints,
                 (*act.adjustments, entry), act.operators)
-        summary = _unapproved(store, Summary(session, now, act, operator, count, balance),
-                              *([entry] if entry else []))
+        summary = _unapproved(store, Summary(session, now, act, operator, count, balance))
         tx.set_meta(OPEN_KEY, None)
         tx.set_meta(LAST_KEY, summary.to_dict())
         tx.add_event(EVENT_KIND, operator,
