@@ -459,10 +459,10 @@ class Engine:
             log.info("job %s: authorisation expired, asking again", job.short_id)
         return bool(expired)
 
-    def _authorizable(self, blanks: int | None = None) -> list[str]:
+    def _authorizable(self) -> list[str]:
         waiting_report = {i.job_id for i in self.store.outbox()}
         now = to_text(now_utc())
-        balance = self.store.ledger_totals().balance if blanks is None else blanks
+        balance = self.store.ledger_totals().balance
         return [j.id for j in queue_order(self.store.jobs([State.QUEUED]))
                 if j.id not in waiting_report and not self._rationed(j, balance)
                 and (j.next_retry_at is None or j.next_retry_at <= now)]

@@ -96,7 +96,7 @@ def walk(table: str, docs: Iterable[dict[str, Any]]) -> Walk:
     for d in docs:
         (chained if d.get("hash") is not None or d.get("seq") is not None else legacy).append(d)
     chained.sort(key=_seq_of)
-    first_at = min((str(d.get("at", "")) for d in chained), default=None)
+    first_at = min((_at_of(d) for d in chained), default=None)
     problem: Problem | None = None
     head = Head()
     hashes: set[str] = set()
@@ -104,29 +104,34 @@ def walk(table: str, docs: Iterable[dict[str, Any]]) -> Walk:
         seq = d.get("seq")
         rid = str(d.get("id", "?"))
         if type(seq) is not int or not isinstance(d.get("hash"), str):
-            problem = Problem("unchained", table, rid, None, str(d.get("at", "")))
+            problem = Problem("unchained", table, rid, None, _at_of(d))
             break
         if seq <= head.seq:
-            problem = Problem("repeated", table, rid, seq, str(d.get("at", "")))
+            problem = Problem("repeated", table, rid, seq, _at_of(d))
             break
         if seq > head.seq + 1:
             problem = Problem("removed", table, f"#{head.seq + 1}", head.seq + 1,
-                              str(d.get("at", "")))
+                              _at_of(d))
             break
         if digest(head.hash, d) != d["hash"]:
-            problem = Problem("changed", table, rid, seq, str(d.get("at", "")))
+            problem = Problem("changed", table, rid, seq, _at_of(d))
             break
         head = Head(seq, d["hash"])
         hashes.add(d["hash"])
     if problem is None and first_at is not None:
         # A record without a hash newer than the chain's start was put there
         # (or had its hash taken off) after chaining began.
-        late = sorted((d for d in legacy if str(d.get("at", "")) > first_at),
-                      key=lambda d: str(d.get("at", "")))
+        late = sorted((d for d in legacy if _at_of(d) > first_at),
+                      key=_at_of)
         if late:
             problem = Problem("inserted", table, str(late[0].get("id", "?")), None,
-                              str(late[0].get("at", "")))
+                              _at_of(late[0]))
     return Walk(table, len(chained), len(legacy), first_at, head, frozenset(hashes), problem)
+
+
+def _at_of(d: dict[str, Any]) -> str:
+    """A record's time as stored (cut short: a file edited by hand may hold anything)."""
+    return str(d.get("at", ""))[:40]
 
 
 def _seq_of(d: dict[str, Any]) -> int:

@@ -239,6 +239,8 @@ class Store:
         counts: Counter[str] = Counter(raw.get("archived_counts", {}))
         if not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
             raise ValueError("archived_counts is not a table of numbers")
+        # The chains' heads go aside for ``_load`` (a snapshot from before
+        # the chains has none: they start at the genesis).
         heads = raw.get("chain_heads", {})
         if not isinstance(heads, dict):
             raise ValueError("chain_heads is not a table")
