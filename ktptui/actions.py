@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import model, nik
+from . import model, nik, roles
 from .errors import Kind, KtpError
 from .i18n import t
 from .model import (
@@ -190,20 +190,26 @@ def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: st
 
 
 def _ledger_entry(store: Store, kind: ledger.Kind, delta: int, *, operator: str,
-                  note: str, job_id: str | None = None) -> ledger.Entry:
+                  note: str, job_id: str | None = None, ref: str = "") -> ledger.Entry:
     try:
-        entry = ledger.make_entry(kind, delta, operator=operator, note=note, job_id=job_id)
+        entry = ledger.make_entry(kind, delta, operator=operator, note=note, job_id=job_id,
+                                  ref=ref)
         with store.transaction() as tx:
             tx.add_ledger(entry)
             tx.add_event(EventKind.BLANKS, operator,
-                         f"{kind.value} {delta:+d}: {note}".rstrip(": "))
+                         f"{kind.value} {delta:+d}: {note}".rstrip(": ")
+                         + (f" (ref {ref})" if ref else ""))
     except ledger.LedgerError as e:
         raise ActionRefused(str(e)) from None
     return entry
 
 
-def receive_blanks(store: Store, count: int, *, operator: str, note: str = "") -> ledger.Entry:
-    return _ledger_entry(store, ledger.Kind.RECEIVED, count, operator=operator, note=note)
+def receive_blanks(store: Store, count: int, *, operator: str, note: str = "",
+                   ref: str = "") -> ledger.Entry:
+    """A shipment; ``ref`` is its delivery letter number (the requisition
+    report lists receipts without one)."""
+    return _ledger_entry(store, ledger.Kind.RECEIVED, count, operator=operator, note=note,
+                         ref=" ".join(ref.split()))
 
 
 def spoil_blank(store: Store, *, operator: str, note: str = "",
@@ -212,8 +218,50 @@ def spoil_blank(store: Store, *, operator: str, note: str = "",
                          job_id=job_id)
 
 
-def adjust_blanks(store: Store, delta: int, *, operator: str, reason: str) -> ledger.Entry:
+def adjust_blanks(store: Store, delta: int, *, operator: str, reason: str, who: roles.Who,
+                  supervisor_group: str = roles.DEFAULT_SUPERVISOR_GROUP) -> ledger.Entry:
+    """Supervisor only (``who``: the Unix account acting, not the label)."""
+    roles.require_supervisor(who, t("role.adjust"), supervisor_group=supervisor_group)
     return _ledger_entry(store, ledger.Kind.ADJUSTED, delta, operator=operator, note=reason)
+
+
+def find_entry(store: Store, ref: str) -> ledger.Entry:
+    """A ledger entry by id or a unique prefix of it (at least 4 characters)."""
+    ref = ref.strip().lower()
+    hits = [e for e in store.ledger_entries() if len(ref) >= 4 and e.id.startswith(ref)]
+    if not hits:
+        raise ActionRefused(t("approve.unknown", ref=ref[:40]))
+    if len(hits) > 1:
+        raise ActionRefused(t("approve.ambiguous", n=len(hits), ref=ref))
+    return hits[0]
+
+
+def approve_count(store: Store, ref: str, *, operator: str, who: roles.Who,
+                  supervisor_group: str = roles.DEFAULT_SUPERVISOR_GROUP) -> ledger.Entry:
+    """A supervisor approves a count difference: an approval entry (0
+    blanks) naming it, in the chained ledger. Returns the approved entry."""
+    roles.require_supervisor(who, t("role.approve"), supervisor_group=supervisor_group)
+    prefix = ref.strip().lower()
+    with store.transaction() as tx:
+        # Count differences and approvals only, through the archive's index:
+        # not years of printed entries while holding the writer lock.
+        hits = [e for e in store.ledger_of_kind(ledger.Kind.COUNTED)
+                if len(prefix) >= 4 and e.id.startswith(prefix)]
+        if not hits:
+            other = find_entry(store, prefix)  # unknown (or ambiguous): said there
+            raise ActionRefused(t("approve.not_count", ref=other.short_id))
+        if len(hits) > 1:
+            raise ActionRefused(t("approve.ambiguous", n=len(hits), ref=prefix))
+        target = hits[0]
+        done = [e for e in store.ledger_of_kind(ledger.Kind.APPROVED) if e.ref == target.id]
+        if done:
+            raise ActionRefused(t("approve.already", ref=target.short_id, by=done[0].operator))
+        by = f"{operator} ({who.user})"
+        tx.add_ledger(ledger.make_entry(ledger.Kind.APPROVED, 0, operator=by,
+                                        note=target.note, ref=target.id))
+        tx.add_event(EventKind.BLANKS, by, f"approved count difference {target.short_id} "
+                     f"({target.delta:+d})")
+    return target
 
 
 PAUSED_KEY = MetaKey.PRINTING_PAUSED

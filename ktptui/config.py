@@ -32,6 +32,16 @@ def _choice(*values: str) -> Any:
     return field(metadata={"choices": values}, default=values[0])
 
 
+def _reasons(value: tuple[str, ...]) -> str:
+    """What is wrong with a list of job reasons, or ""."""
+    from .model import Reason
+
+    known = [r.value for r in Reason]
+    if any(v not in known for v in value):
+        return f"must list reasons among {', '.join(known)}"
+    return ""
+
+
 def _printer_uri(value: str) -> str:
     """What is wrong with a printer URI, or "" (empty is allowed: not set)."""
     import urllib.parse
@@ -121,6 +131,11 @@ class EngineConfig:
 @dataclass(frozen=True)
 class BlanksConfig:
     low_threshold: int = 100
+    #: The last ``reserve`` blanks are kept for jobs of the ``reserve_for``
+    #: reasons (first-time cards): at or below it, other jobs wait for the
+    #: next shipment, unless urgent or already authorised. 0: off.
+    reserve: int = 0
+    reserve_for: tuple[str, ...] = field(default=("new",), metadata={"check": _reasons})
 
 
 @dataclass(frozen=True)
@@ -211,6 +226,7 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("power", "min_runtime_s"): (0, 86400),
     ("engine", "authorize_ahead"): (1, 100),
     ("blanks", "low_threshold"): (0, 1_000_000),
+    ("blanks", "reserve"): (0, 1_000_000),
     ("office", "suket_after_days"): (0, 3650),
 }
 
@@ -236,6 +252,10 @@ def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
             raise ConfigError(f"{where} must be a path string, got {value!r}")
         p = Path(value).expanduser()
         return p if p.is_absolute() else base / p
+    if typing.get_origin(hint) is tuple:  # a list of strings in TOML
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+        return tuple(value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if hint is int and isinstance(value, bool) or not isinstance(value, hint):

@@ -631,6 +631,109 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "Check printer {printer}. What became of this card?"),
     "why.one_printer": ("stasiun ini hanya punya satu printer (p: jeda pencetakan)",
                         "this station has one printer (p: pause printing)"),
+    # --- blanks (issue 14): verify, count confirmation, approval, rationing ---
+    "verify.table.ledger": ("buku besar blangko", "blank ledger"),
+    "verify.table.events": ("jejak audit", "audit trail"),
+    "verify.changed": ("{what}: catatan {record} (no. {seq}, {at}) telah diubah",
+                       "{what}: entry {record} (no. {seq}, {at}) was changed"),
+    "verify.removed": ("{what}: catatan no. {seq} telah dihapus (sebelum catatan {at})",
+                       "{what}: entry no. {seq} was removed (before the entry at {at})"),
+    "verify.repeated": ("{what}: catatan {record} (no. {seq}, {at}) disisipkan: nomornya "
+                        "sudah dipakai",
+                        "{what}: entry {record} (no. {seq}, {at}) was inserted: its number "
+                        "is taken"),
+    "verify.unchained": ("{what}: catatan {record} ({at}) rusak rantainya (no. atau hash)",
+                         "{what}: entry {record} ({at}) has a broken chain number or hash"),
+    "verify.inserted": ("{what}: catatan {record} ({at}) disisipkan: tanpa hash setelah "
+                        "rantai dimulai",
+                        "{what}: entry {record} ({at}) was inserted: no hash after the "
+                        "chain began"),
+    "verify.head_missing": ("kepala rantai {head} tidak ada lagi: catatan sesudahnya dihapus "
+                            "atau rantai ditulis ulang",
+                            "chain head {head} is no longer in the chain: entries after it "
+                            "were removed or the chain was rewritten"),
+    "verify.unreconciled": ("saldo tidak cocok: {detail}",
+                            "the balance does not reconcile: {detail}"),
+    "verify.no_chain": ("{what}: belum ada rantai ({legacy} catatan lama tanpa hash)",
+                        "{what}: no chain yet ({legacy} older entries without a hash)"),
+    "verify.covers_from": ("{what}: {n} catatan berantai sejak {at}; {legacy} catatan lebih "
+                           "lama tanpa hash",
+                           "{what}: {n} chained entries from {at} on; {legacy} older "
+                           "entries carry no hash"),
+    "verify.covers_all": ("{what}: {n} catatan, semua berantai",
+                          "{what}: {n} entries, all chained"),
+    "verify.head": ("kepala rantai: {head}", "chain head: {head}"),
+    "verify.balance": ("saldo: {detail}", "balance: {detail}"),
+    "verify.ok": ("BAIK: tidak ada yang diubah, dihapus atau disisipkan",
+                  "OK: nothing changed, removed or inserted"),
+    "verify.failed": ("GAGAL: lihat baris pertama", "FAILED: see the first line"),
+    "verify.damaged": ("berkas rusak (bukan diubah dengan sengaja?): {detail}",
+                       "a file is damaged (not edited on purpose?): {detail}"),
+    "verify.bad_head": ("--head {head} bukan kepala rantai (angka heksa, min. 12 digit; "
+                        "salin dari laporan)",
+                        "--head {head} is not a chain head (hex digits, at least 12; copy "
+                        "it from the report)"),
+    "report.chain_head": ("Kepala rantai (ktptui verify --head)",
+                          "Chain head (ktptui verify --head)"),
+    "count.bad": ("jumlah blangko harus bilangan bulat >= 0, bukan {text}",
+                  "a count of blanks must be a whole number >= 0, not {text}"),
+    "count.differs": ("hitungan {count} berbeda dari buku besar {ledger} ({diff}): tidak ada "
+                      "yang dicatat. Hitung lagi; bila benar, ulangi dengan --confirm {count} "
+                      "--reason ALASAN",
+                      "count {count} differs from the ledger's {ledger} ({diff}): nothing "
+                      "was booked. Count again; if it is right, repeat with --confirm {count} "
+                      "--reason REASON"),
+    "count.confirm_differs": ("--confirm {confirm} tidak sama dengan --count {count}: tidak "
+                              "ada yang dicatat; hitung lagi",
+                              "--confirm {confirm} is not --count {count}: nothing was "
+                              "booked; count again"),
+    "count.needs_reason": ("selisih hitung {diff} perlu alasan (--reason): tidak ada yang "
+                           "dicatat",
+                           "a count difference of {diff} needs a reason (--reason): nothing "
+                           "was booked"),
+    "count.note": ("selisih hitung saat {what} sesi: hitungan {count}, buku besar {ledger}: "
+                   "{reason}",
+                   "count difference at session {what}: counted {count}, ledger {ledger}: "
+                   "{reason}"),
+    "count.what.open": ("buka", "open"),
+    "count.what.close": ("tutup", "close"),
+    "count.dialog_confirm": ("Hitungan {count} berbeda dari buku besar {ledger} ({diff}). "
+                             "Hitung lagi, ketik jumlahnya sekali lagi dan alasannya",
+                             "Count {count} differs from the ledger's {ledger} ({diff}). "
+                             "Count again, type the number once more and the reason"),
+    "count.dialog_again": ("Jumlah (sekali lagi)", "Count (once more)"),
+    "count.dialog_reason": ("Alasan selisih (wajib)", "Reason for the difference (required)"),
+    "summary.unapproved": ("BELUM DISETUJUI kepala seksi: {n} selisih hitung (ktptui approve)",
+                           "NOT YET APPROVED by a supervisor: {n} count difference(s) "
+                           "(ktptui approve)"),
+    "summary.entry_unapproved": ("belum disetujui", "not approved"),
+    "approve.unknown": ("tidak ada catatan buku besar {ref}: lihat ktptui blanks entries "
+                        "--unapproved",
+                        "no ledger entry {ref}: see ktptui blanks entries --unapproved"),
+    "approve.ambiguous": ("{n} catatan diawali {ref}: beri lebih banyak karakter",
+                          "{n} entries start with {ref}: give more characters"),
+    "approve.not_count": ("catatan {ref} bukan selisih hitung; hanya selisih hitung yang "
+                          "disetujui",
+                          "entry {ref} is not a count difference; only those are approved"),
+    "approve.already": ("selisih hitung {ref} sudah disetujui oleh {by}",
+                        "count difference {ref} was already approved by {by}"),
+    "approve.done": ("selisih hitung {ref} ({delta}) disetujui oleh {by}",
+                     "count difference {ref} ({delta}) approved by {by}"),
+    "blanks.ref": ("No. surat pengantar kiriman", "Delivery letter number"),
+    "role.adjust": ("mengoreksi jumlah blangko", "adjust the blank count"),
+    "role.approve": ("menyetujui selisih hitung", "approve a count difference"),
+    "req.receipts": ("Kiriman diterima (tanggal, no. surat, jumlah)",
+                     "Shipments received (date, letter number, count)"),
+    "req.no_ref": ("TANPA NO. SURAT", "NO LETTER NUMBER"),
+    "req.no_receipts": ("  belum ada kiriman", "  no shipment yet"),
+    "req.per_day_since": ("Pemakaian/hari ({days} hari sejak mulai)",
+                          "Use per day ({days} days since start)"),
+    "report.count_diffs": ("Selisih hitung", "Count differences"),
+    "blanks.approved_by": ("disetujui {by}", "approved by {by}"),
+    "kind.counted": ("selisih", "counted"),
+    "kind.approved": ("disetujui", "approved"),
+    "gate.reserved": ("Tidak mencetak: blangko dicadangkan untuk KTP pemula",
+                      "Not printing: blanks kept in reserve for first-time cards"),
 }
 
 _language = "id"

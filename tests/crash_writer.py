@@ -21,9 +21,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import ktptui.store
-from ktptui import actions
+from ktptui import actions, roles
 from ktptui.model import Outcome, State, transition
 from ktptui.store import Store
+
+#: Root counts as a supervisor (the tests run as root).
+ROOT = roles.who_for_uid(0)
 
 
 def nik_for(i: int) -> str:
@@ -74,7 +77,8 @@ def main() -> None:
         if store.ledger_totals().balance < 3:
             say("L", actions.receive_blanks(store, 5, operator="op", note=f"SJ-{i}").id)
         if i % 9 == 0:
-            say("L", actions.adjust_blanks(store, 1, operator="op", reason=f"count {i}").id)
+            say("L", actions.adjust_blanks(store, 1, operator="op", reason=f"count {i}",
+                                           who=ROOT).id)
         job = actions.add(store, nik_for(i), operator="op")
         say("J", job.id, "queued")
         match i % 4:

@@ -252,7 +252,7 @@ def test_purge_and_everything_else_leave_earlier_records_byte_identical(
     # Append more of everything: actions, a session, a purge, compactions.
     job = add(st, clock, "2026-11-25T01:00", NIKS[10], BUDI)
     actions.hold(st, job.id, operator=SITI)
-    sessions.open_session(st, 90, operator=SITI)
+    sessions.open_session(st, 90, operator=SITI, confirm=90, reason="recount")
     sessions.close_session(st, 90, operator=SITI)
     clock.at("2027-06-01T00:00")
     assert retention.purge(st, days=90, operator=BUDI) == 6  # B C E F G I

@@ -110,8 +110,20 @@ def test_every_key_refuses_a_wrong_type_naming_key_and_file(section: str, key: s
     where = f"/etc/ktp/config.toml: [{section}] {key}"
     if hint is str or hint in (int, float, bool):
         assert msg == f"{where} must be {hint.__name__}, got {type(value).__name__} {value!r}"
+    elif typing.get_origin(hint) is tuple:
+        assert msg == f"{where} must be a list of strings, got {value!r}"
     else:
         assert msg == f"{where} must be a path string, got {value!r}"
+
+
+def test_reserve_for_takes_known_reasons_only() -> None:
+    on = config.parse('[blanks]\nreserve = 50\nreserve_for = ["new", "damaged"]\n',
+                      Path("/etc/ktp/config.toml"))
+    assert (on.blanks.reserve, on.blanks.reserve_for) == (50, ("new", "damaged"))
+    assert config.Config().blanks.reserve_for == ("new",)
+    assert error('[blanks]\nreserve_for = ["pemula"]\n') == (
+        "/etc/ktp/config.toml: [blanks] reserve_for must list reasons among new, "
+        "data_change, damaged, lost, got ('pemula',)")
 
 
 def test_bool_is_not_an_int_and_negatives_are_refused() -> None:

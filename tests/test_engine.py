@@ -20,6 +20,7 @@ from ktptui import actions, model
 from ktptui.central import Backoff, CentralClient, LinkMonitor
 from ktptui.central.sim import CentralSimulator
 from ktptui.config import (
+    BlanksConfig,
     CentralConfig,
     Config,
     EngineConfig,
@@ -72,7 +73,7 @@ def sim() -> Iterator[CentralSimulator]:
 
 
 def make_station(tmp_path: Path, sim: CentralSimulator, *, blanks: int = 50,
-                 ahead: int = 3, require_session: bool = False) -> Station:
+                 ahead: int = 3, require_session: bool = False, reserve: int = 0) -> Station:
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)
     token_file.chmod(0o600)
@@ -83,6 +84,7 @@ def make_station(tmp_path: Path, sim: CentralSimulator, *, blanks: int = 50,
         power=PowerConfig(source="none", min_runtime_s=300),
         engine=EngineConfig(authorize_ahead=ahead),
         office=OfficeConfig(require_session=require_session),
+        blanks=BlanksConfig(reserve=reserve),
     )
     store = Store(tmp_path / "data")
     if blanks:
@@ -493,6 +495,33 @@ def test_no_card_without_an_open_session_when_required(
     sessions.open_session(st.store, 50, operator=OP)
     until(lambda: st.store.count([State.DONE]) == 1)
     assert_printed_once_everywhere(st, [job_id])
+
+
+def test_the_last_blanks_are_kept_for_first_time_cards(
+        tmp_path: Path, sim: CentralSimulator, running: Callable[[Engine], object]) -> None:
+    st = make_station(tmp_path, sim, blanks=3, reserve=3)
+    lost = actions.add(st.store, nik(20, 0), operator=OP, reason=model.Reason.LOST).id
+    new = actions.add(st.store, nik(21, 1), operator=OP).id  # a first-time card
+    urgent = actions.add(st.store, nik(22, 2), operator=OP, reason=model.Reason.DAMAGED,
+                         urgent=True).id
+    running(st.engine)
+    until(lambda: st.engine.status().gate is Gate.RESERVED)
+    until(lambda: st.store.count([State.DONE]) == 2 and _settled(st))
+    assert st.engine.status().gate is Gate.RESERVED
+    assert "kept for new cards; 1 job(s) wait for the next shipment" in (
+        st.engine.status().reason)
+    assert_printed_once_everywhere(st, [new, urgent])
+    held = st.store.job(lost)
+    assert held is not None and held.state is State.QUEUED  # never asked for
+    assert not [k for k in st.printer.printed if k[0] == lost]
+    actions.receive_blanks(st.store, 10, operator=OP, ref="471/2026")  # stock arrives
+    until(lambda: st.store.count([State.DONE]) == 3 and _settled(st))
+    assert_printed_once_everywhere(st, [new, urgent, lost])
+
+
+def _settled(st: Station) -> bool:
+    """Every outcome reported and its card document gone (just after DONE)."""
+    return st.store.outbox() == [] and not list(st.store.documents.dir.iterdir())
 
 
 def test_cli_pause_and_unpause_stop_and_restart_a_running_engine(

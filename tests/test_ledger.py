@@ -4,6 +4,9 @@ reconciliation, the forecast, and the ledger kept by the store."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -11,12 +14,16 @@ from pathlib import Path
 import pytest
 from officekit import count_decodes
 
-from ktptui import actions
+from ktptui import actions, roles
+from ktptui.i18n import set_language
 from ktptui.model import Outcome, State, transition
 from ktptui.store import Store, ledger
 from ktptui.store.ledger import Entry, Kind, LedgerError, Totals, make_entry
 
 TODAY = date(2026, 11, 23)
+
+#: Root counts as a supervisor (the tests run as root).
+ROOT = roles.who_for_uid(0)
 
 
 def at_noon(day: date) -> datetime:
@@ -143,12 +150,12 @@ def test_store_ledger_is_append_only_and_refuses_going_negative(
     first = actions.receive_blanks(store, 3, operator="op", note="SJ-1")
     actions.spoil_blank(store, operator="op", note="jam")
     with pytest.raises(actions.ActionRefused, match="the ledger has 2 blank"):
-        actions.adjust_blanks(store, -3, operator="op", reason="count")
+        actions.adjust_blanks(store, -3, operator="op", reason="count", who=ROOT)
     with pytest.raises(actions.ActionRefused, match="needs a reason"):
-        actions.adjust_blanks(store, -1, operator="op", reason="")
+        actions.adjust_blanks(store, -1, operator="op", reason="", who=ROOT)
     with pytest.raises(actions.ActionRefused, match="at least one blank"):
         actions.receive_blanks(store, 0, operator="op")
-    actions.adjust_blanks(store, -2, operator="op", reason="count on 23 Nov")
+    actions.adjust_blanks(store, -2, operator="op", reason="count on 23 Nov", who=ROOT)
     entries = store.ledger_entries()
     assert [(e.kind, e.delta) for e in entries] == [
         (Kind.RECEIVED, 3), (Kind.SPOILED, -1), (Kind.ADJUSTED, -2)]
@@ -188,7 +195,7 @@ def test_totals_carry_over_compaction_and_a_tampered_carry_is_caught(
     actions.receive_blanks(store, 10, operator="op")
     actions.spoil_blank(store, operator="op", note="jam")
     store.compact()
-    actions.adjust_blanks(store, 2, operator="op", reason="found a box")
+    actions.adjust_blanks(store, 2, operator="op", reason="found a box", who=ROOT)
     assert store.ledger_totals() == Totals(received=10, spoiled=1, adjusted=2)
     assert store.reconcile().ok and len(store.ledger_entries()) == 3
     assert store.ledger_entries(include_archive=False)[0].kind is Kind.ADJUSTED
@@ -233,3 +240,92 @@ def test_blanks_show_forecasts_from_the_hourly_counts_not_the_entries(
     assert shown["days_left"] == round(expected.days_left or 0, 1)
     assert shown["reconciled"] and shown["balance"] == 500 - 36 - 6 - 1
     assert decoded[0] == 0
+
+
+# -- roles, approvals, entries (issue 14) -----------------------------------------------
+
+NOBODY = roles.who_for_uid(65534)  # a real account that is no supervisor
+
+
+def test_only_a_supervisor_adjusts_or_approves(store: Store) -> None:
+    from ktptui.office import sessions
+
+    actions.receive_blanks(store, 10, operator="op", ref="470/0123/35.12/2026")
+    assert not NOBODY.supervisor and ROOT.supervisor
+    with pytest.raises(roles.NotSupervisor, match="member of group ktptui-supervisors"):
+        actions.adjust_blanks(store, -1, operator="op", reason="count", who=NOBODY)
+    sessions.open_session(store, 8, operator="op", confirm=8, reason="two torn")
+    (counted,) = ledger.unapproved(store.ledger_entries())
+    assert (counted.kind, counted.delta) == (Kind.COUNTED, -2)
+    with pytest.raises(roles.NotSupervisor, match="nobody"):
+        actions.approve_count(store, counted.id[:8], operator="op", who=NOBODY)
+    before = store.ledger_entries()
+    assert len(before) == 2  # nothing booked by the refusals
+
+    approved = actions.approve_count(store, counted.id[:8], operator="kasi", who=ROOT)
+    assert approved == counted and ledger.unapproved(store.ledger_entries()) == []
+    last = store.ledger_entries()[-1]
+    assert (last.kind, last.delta, last.ref, last.operator) == (
+        Kind.APPROVED, 0, counted.id, "kasi (root)")
+    assert store.ledger_totals().balance == 8  # an approval moves no blank
+    received = store.ledger_entries()[0]
+    with pytest.raises(actions.ActionRefused, match="sudah disetujui oleh kasi"):
+        actions.approve_count(store, counted.id, operator="kasi", who=ROOT)
+    with pytest.raises(actions.ActionRefused, match="bukan selisih hitung"):
+        actions.approve_count(store, received.id, operator="kasi", who=ROOT)
+    with pytest.raises(actions.ActionRefused, match="tidak ada catatan buku besar"):
+        actions.approve_count(store, "ffffffff", operator="kasi", who=ROOT)
+    assert len(store.ledger_entries()) == 3
+    assert received.ref == "470/0123/35.12/2026"
+
+
+def test_the_cli_refuses_a_non_supervisor_in_one_line(tmp_path: Path) -> None:
+    """``sudo -u root ktptui ...`` run by nobody: the role follows the account
+    that ran sudo (the interpreter lives under /root, closed to nobody, so
+    the child is root with sudo's variables rather than setuid nobody)."""
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n[ui]\nlanguage = "en"\n',
+                   encoding="utf-8")
+    for args in (["blanks", "adjust", "-3", "--reason", "count"], ["approve", "abcd1234"]):
+        p = subprocess.run([sys.executable, "-m", "ktptui", *args, "--config", str(cfg)],
+                           capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "SUDO_UID": "65534", "SUDO_USER": "nobody"})
+        assert p.returncode == 1 and p.stdout == ""
+        assert p.stderr.startswith("ktptui: only a supervisor (a member of group "
+                                   "ktptui-supervisors) may ") and p.stderr.count("\n") == 1
+        assert "nobody is not" in p.stderr
+    assert not (tmp_path / "data").exists()  # refused before the store was touched
+
+
+def test_blanks_entries_lists_ids_and_the_unapproved(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ktptui.cli.main import main
+    from ktptui.office import sessions
+
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\ndata_dir = "{store.dir}"\n[ui]\nlanguage = "en"\n',
+                   encoding="utf-8")
+    c = ["--config", str(cfg)]
+    try:
+        assert main(["blanks", "receive", "10", "--ref", "470/0123/35.12/2026", *c]) == 0
+        capsys.readouterr()
+        sessions.open_session(store, 9, operator="op", confirm=9, reason="one torn")
+        assert main(["blanks", "entries", "--unapproved", "--json", *c]) == 0
+        (shown,) = json.loads(capsys.readouterr().out)
+        assert (shown["kind"], shown["delta"], shown["approved_by"]) == ("counted", -1, None)
+        assert main(["blanks", "entries", *c]) == 0
+        out = capsys.readouterr().out.splitlines()
+        assert len(out) == 2 and "ref 470/0123/35.12/2026" in out[0]
+        assert out[1].startswith(shown["id"]) and out[1].endswith("[not approved]")
+        assert main(["approve", shown["id"][:8], *c]) == 0  # root: a supervisor
+        assert capsys.readouterr().out.startswith(f"count difference {shown['id'][:8]} (-1) "
+                                                  "approved by root")
+        assert main(["blanks", "entries", "--unapproved", *c]) == 0
+        assert capsys.readouterr().out == ""
+        assert main(["blanks", "entries", *c]) == 0
+        counted = capsys.readouterr().out.splitlines()[1]
+        assert "[approved by " in counted and counted.endswith(" (root)]")
+        assert main(["approve", shown["id"][:8], *c]) == 1
+        assert "was already approved" in capsys.readouterr().err
+    finally:
+        set_language("id")  # the CLI set the config's language for the process

@@ -30,7 +30,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
 from ktptui import actions
 from ktptui.i18n import set_language
 from ktptui.office import reports
-from ktptui.store import Store, ledger
+from ktptui.store import Store, chain, ledger
 
 
 def test_daily_report_figures(st: Store, clock: Clock) -> None:
@@ -117,6 +117,8 @@ def test_daily_json_shape(st: Store, clock: Clock) -> None:
         "link_down_hours": 2.0, "battery_hours": 0.75,
         "blanks": {"opening": 100, "received": 0, "printed": 3, "spoiled": 2, "adjusted": 0,
                    "closing": 95},
+        "count_differences": [],
+        "chain_head": chain.head_text(st.chain_heads()),
         "operators": {
             "budi": {"printed": 0, "spoiled": 0, "added": 5, "actions": 7},
             "ktp": {"printed": 3, "spoiled": 1, "added": 0, "actions": 17},
@@ -307,9 +309,11 @@ def test_requisition_figures(st: Store, clock: Clock) -> None:
     t = r.totals
     assert (t.received, t.printed, t.spoiled, t.adjusted, t.balance) == (
         10_000, 35, 2, -3, 9_960)
-    assert (r.window_days, r.used_in_window) == (7, 15)
-    assert round(r.per_day, 2) == 2.14
-    assert r.days_left == 4648.0
+    assert (r.window_days, r.days_counted, r.used_in_window) == (14, 14, 16)
+    assert round(r.per_day, 2) == 1.14
+    assert r.days_left == 8715.0
+    assert [(e.at, e.ref, e.delta) for e in r.receipts] == [
+        ("2026-11-01T02:00:00.000+00:00", "", 10_000)]
     assert (r.need, r.short) == (35_000, 25_000)
     assert r.reconciled
 
@@ -328,26 +332,53 @@ def test_requisition_text_csv_json(st: Store, clock: Clock) -> None:
     assert row("Received", "10,000") in lines
     assert row("Balance (on hand)", "9,960") in lines
     assert row("Adjusted", "-3") in lines
-    assert row("Average use per day (7 days)", "2.14") in lines
-    assert row("Days of stock left", "4,648.0") in lines
+    assert row("Average use per day (14 days)", "1.14") in lines
+    assert row("Days of stock left", "8,715.0") in lines
+    assert lines[-2:] == ["Shipments received (date, letter number, count)",
+                          f"  2026-11-01  {'NO LETTER NUMBER':30} {'10,000':>10}"]
     text = reports.requisition_text(r, WIB)  # Indonesian
     assert "kebutuhan 35.000, diterima 10.000, kurang 25.000" in text.splitlines()
     assert row("Sisa (di tangan)", "9.960") in text.splitlines()
-    assert row("Cukup untuk (hari)", "4.648,0") in text.splitlines()
+    assert row("Cukup untuk (hari)", "8.715,0") in text.splitlines()
     assert "per 24-11-2026 09:00 (UTC+07:00)" in text and not ISO_DATE.search(text)
     rows = list(csv.reader(io.StringIO(reports.requisition_csv(r))))
     assert rows == [
         list(reports.REQUISITION_CSV_COLUMNS),
         ["35.15", "ktp-01", "2026-11-24T02:00:00.000+00:00", "10000", "35", "2", "-3", "9960",
-         "2.14", "7", "4648.0", "0", "35000", "25000", "true"],
+         "1.14", "14", "8715.0", "0", "35000", "25000", "true"],
     ]
     assert json.loads(reports.requisition_json(r)) == {
         "office_code": "35.15", "station_id": "ktp-01",
         "as_of": "2026-11-24T02:00:00.000+00:00", "utc_offset": "+07:00",
         "received": 10000, "used": 35, "spoiled": 2, "adjusted": -3, "balance": 9960,
-        "used_per_day": 2.14, "window_days": 7, "days_left": 4648.0, "waiting": 0,
-        "need": 35000, "short": 25000, "reconciled": True,
+        "used_per_day": 1.14, "window_days": 14, "days_left": 8715.0, "waiting": 0,
+        "need": 35000, "short": 25000, "reconciled": True, "days_counted": 14,
+        "receipts": [{"at": "2026-11-01T02:00:00.000+00:00", "ref": "", "count": 10000}],
     }
+
+
+def test_a_young_station_paces_over_the_days_it_existed_and_names_its_shipments(
+        st: Store, clock: Clock) -> None:
+    clock.at("2026-11-20T02:00")  # 20 Nov WIB: the station's first day
+    actions.receive_blanks(st, 100, operator="admin", ref="470/0123/35.12/2026")
+    with st.transaction() as tx:
+        for day in (20, 21, 22, 23, 24):
+            for _ in range(4):
+                tx.add_ledger(ledger.make_entry(ledger.Kind.PRINTED, -1, operator=ENGINE,
+                                                at=utc(f"2026-11-{day}T03:00")))
+    clock.at("2026-11-24T02:00")
+    actions.receive_blanks(st, 50, operator="admin")  # no letter number
+    r = reports.requisition(st, tz=WIB)
+    assert (r.window_days, r.days_counted, r.used_in_window) == (14, 5, 20)
+    assert r.per_day == 4.0 and r.days_left == 130 / 4  # not 20/14 a day
+    set_language("en")
+    try:
+        lines = reports.requisition_text(r, WIB).splitlines()
+    finally:
+        set_language("id")
+    assert row("Use per day (5 days since start)", "4.00") in lines
+    assert lines[-2:] == [f"  2026-11-20  {'470/0123/35.12/2026':30} {'100':>10}",
+                          f"  2026-11-24  {'NO LETTER NUMBER':30} {'50':>10}"]
 
 
 def test_requisition_without_need_or_use(st: Store, clock: Clock) -> None:
@@ -458,7 +489,7 @@ def test_cli_report_out_saves_pdf_csv_and_text_with_their_modes(
 def test_requisition_window_matches_blanks_show_in_local_time(
         st: Store, clock: Clock, wib_local: None) -> None:
     _ledger_history(st, clock)
-    r = reports.requisition(st)  # station local time = WIB here
+    r = reports.requisition(st, window_days=7)  # station local time = WIB here
     fc = ledger.forecast(st.ledger_entries(), r.totals.balance, today=date(2026, 11, 24))
     assert (r.used_in_window, r.per_day, r.days_left) == (15, fc.per_day, fc.days_left)
 
@@ -534,14 +565,44 @@ def test_the_requisition_counts_use_from_the_hourly_totals_not_the_entries(
     st.compact()  # every entry archived
     decoded = count_decodes(monkeypatch)
     r = reports.requisition(st, need=35_000, tz=WIB)
-    assert (r.used_in_window, r.totals.balance, r.reconciled) == (15, 9_960, True)
-    assert decoded[0] == 0
+    assert (r.used_in_window, r.totals.balance, r.reconciled) == (16, 9_960, True)
+    assert decoded[0] == 1  # the one shipment, through the index
+    assert len(r.receipts) == 1
     # A zone whose days do not start on a UTC hour: counted from the entries.
     ist = timezone(timedelta(hours=5, minutes=30))
     entries = st.ledger_entries()
     fc = reports.requisition(st, tz=ist)
     last = reports.today(ist)
-    first = last - timedelta(days=6)
+    first = last - timedelta(days=13)
     assert fc.used_in_window == sum(
         1 for e in entries if e.kind in (ledger.Kind.PRINTED, ledger.Kind.SPOILED)
         and first <= reports.local(reports._at(e.at), ist).date() <= last) > 0
+
+
+def test_the_daily_report_shows_count_differences_and_pins_the_chain_head(
+        st: Store, clock: Clock) -> None:
+    from ktptui import roles
+    from ktptui.office import sessions
+
+    clock.at("2026-11-23T01:00")
+    actions.receive_blanks(st, 120, operator="admin", ref="470/0123/35.12/2026")
+    clock.at("2026-11-23T02:00")
+    sessions.open_session(st, 118, operator="siti", confirm=118, reason="two torn")
+    (diff,) = ledger.unapproved(st.ledger_entries())
+    clock.at("2026-11-23T10:00")
+    set_language("en")
+    try:
+        r = reports.daily(st, date(2026, 11, 23), tz=WIB)
+        lines = reports.daily_text(r, WIB).splitlines()
+        assert row("Count differences", "1") in lines
+        assert (f"  -2  {diff.id[:8]} {diff.note}  [not approved]") in lines
+        assert lines[-1] == f"Chain head (ktptui verify --head): {r.head}"
+        assert r.head == chain.head_text(st.chain_heads())
+        assert reports.daily(st, date(2026, 11, 23), tz=WIB).to_dict()["count_differences"][0][
+            "approved"] is False
+        actions.approve_count(st, diff.id, operator="kasi", who=roles.who_for_uid(0))
+        again = reports.daily(st, date(2026, 11, 23), tz=WIB)
+        assert f"  -2  {diff.id[:8]} {diff.note}" in reports.daily_text(again, WIB).splitlines()
+        assert again.head != r.head  # the approval moved the chain on
+    finally:
+        set_language("id")

@@ -125,7 +125,10 @@ def test_reports_and_trail_are_the_same_after_purge(st: Store, clock: Clock) -> 
     requisition = reports.requisition(st, need=500, tz=WIB).to_dict()
     assert retention.purge(st, days=90) == 6
     after = Store(st.dir)
-    assert reports.daily(after, day, tz=WIB).to_dict() == report
+    again = reports.daily(after, day, tz=WIB).to_dict()
+    # The purge's own event moved the audit chain on; the ledger's head stays.
+    assert again.pop("chain_head").split(".")[0] == report.pop("chain_head").split(".")[0]
+    assert again == report
     assert reports.requisition(after, need=500, tz=WIB).to_dict() == requisition
     new_trail = audit.trail(after)
     assert audit.to_json(new_trail[:-1]) == trail

@@ -38,7 +38,7 @@ from ktptui.store import Store, ledger
 def _adjustments(st: Store) -> list[tuple[int, str, str]]:
     st.refresh()
     return [(e.delta, e.operator, e.note) for e in st.ledger_entries()
-            if e.kind is ledger.Kind.ADJUSTED]
+            if e.kind is ledger.Kind.COUNTED]
 
 
 def _shift(st: Store, clock: Clock) -> sessions.Summary:
@@ -47,7 +47,7 @@ def _shift(st: Store, clock: Clock) -> sessions.Summary:
     clock.at("2026-11-23T00:30")
     actions.receive_blanks(st, 120, operator="admin", note="SP-001")
     clock.at("2026-11-23T01:00")
-    opened = sessions.open_session(st, 118, operator=SITI)
+    opened = sessions.open_session(st, 118, operator=SITI, confirm=118, reason="two torn")
     assert (opened.open_count, opened.open_ledger, opened.open_adjustment) == (118, 120, -2)
     assert opened.opened_at == "2026-11-23T01:00:00.000+00:00"
 
@@ -69,15 +69,14 @@ def _shift(st: Store, clock: Clock) -> sessions.Summary:
                 show=lambda text: None)
     assert st.ledger_totals().balance == 114
     clock.at("2026-11-23T09:30")
-    return sessions.close_session(st, 115, operator=BUDI)
+    return sessions.close_session(st, 115, operator=BUDI, confirm=115, reason="one found")
 
 
 def test_open_and_close_record_the_differences_and_summarise(st: Store, clock: Clock) -> None:
     summary = _shift(st, clock)
-    assert _adjustments(st) == [
-        (-2, SITI, f"session open count 118 vs ledger 120 (operator {SITI})"),
-        (1, BUDI, f"session close count 115 vs ledger 114 (operator {BUDI})"),
-    ]
+    open_note = "selisih hitung saat buka sesi: hitungan 118, buku besar 120: two torn"
+    close_note = "selisih hitung saat tutup sesi: hitungan 115, buku besar 114: one found"
+    assert _adjustments(st) == [(-2, SITI, open_note), (1, BUDI, close_note)]
     rec = st.reconcile()
     assert rec.ok and rec.totals.balance == 115  # the ledger now says what was counted
     assert summary.duration == timedelta(hours=8, minutes=30)
@@ -88,7 +87,8 @@ def test_open_and_close_record_the_differences_and_summarise(st: Store, clock: C
     assert summary.operators == ["budi", "ktp", "siti"]
     assert sessions.current(st) is None
     d = summary.to_dict()
-    assert d == sessions.last_closed(st)
+    # What is stored at close cannot hold its own chain head; the rest it does.
+    assert {**d, "chain_head": ""} == sessions.last_closed(st)
     assert {k: d[k] for k in ("open_count", "open_ledger", "open_adjustment", "close_count",
                               "close_ledger", "close_adjustment", "duration_s", "printed",
                               "spoiled", "sukets", "rejected", "adjusted", "closed",
@@ -116,10 +116,14 @@ def test_open_and_close_record_the_differences_and_summarise(st: Store, clock: C
         f"{'Sukets issued':40}{'1':>14}",
         f"{'Jobs rejected by central':40}{'1':>14}",
         f"{'Blank adjustments':40}{'2':>14}   (-1)",
-        f"  -2  session open count 118 vs ledger 120 (operator {SITI})",
-        f"  +1  session close count 115 vs ledger 114 (operator {BUDI})",
+        f"  -2  {open_note}  [not approved]",
+        f"  +1  {close_note}  [not approved]",
+        "NOT YET APPROVED by a supervisor: 2 count difference(s) (ktptui approve)",
         "operators: budi, ktp, siti",
+        f"Chain head (ktptui verify --head): {summary.head}",
     ]
+    assert summary.unapproved == tuple(e.id for e in summary.adjustments)
+    assert len(summary.head) == 33 and summary.head == d["chain_head"]
     # Indonesian (the default): its dates and words.
     assert sessions.summary_text(summary, WIB).splitlines()[:3] == [
         f"Sesi {summary.session.short_id} ditutup (8 jam 30 menit)",
@@ -145,7 +149,7 @@ def test_only_one_session_and_close_needs_one(st: Store, clock: Clock) -> None:
     sessions.close_session(st, 0, operator=BUDI)
     with pytest.raises(ActionRefused, match="no session is open"):
         sessions.close_session(st, 0, operator=BUDI)
-    with pytest.raises(ActionRefused, match="cannot be negative"):
+    with pytest.raises(sessions.BadCount, match="bilangan bulat >= 0"):
         sessions.open_session(st, -1, operator=BUDI)
     assert _adjustments(st) == []  # counts equal to the ledger: nothing to adjust
 
@@ -166,7 +170,7 @@ def test_show_the_open_session_so_far(st: Store, clock: Clock) -> None:
     clock.at("2026-11-23T00:30")
     actions.receive_blanks(st, 10, operator="admin")
     clock.at("2026-11-23T01:00")
-    sessions.open_session(st, 12, operator=SITI)
+    sessions.open_session(st, 12, operator=SITI, confirm=12, reason="box of 2 found")
     job = add(st, clock, "2026-11-23T01:10", NIKS[0], BUDI)
     authorize(st, job.id)
     print_card(st, job.id)
@@ -201,7 +205,19 @@ def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     assert capsys.readouterr().out == "Tidak ada sesi terbuka.\n"
     assert main(["session", "show", "--json", *c]) == 0
     assert capsys.readouterr().out == "null\n"
-    assert main(["session", "open", "--count", "118", *c]) == 0
+    # A count that differs books nothing until confirmed with a reason.
+    assert main(["session", "open", "--count", "4670", *c]) == 1
+    assert capsys.readouterr().err == (
+        "ktptui: hitungan 4670 berbeda dari buku besar 120 (+4.550): tidak ada yang dicatat. "
+        "Hitung lagi; bila benar, ulangi dengan --confirm 4670 --reason ALASAN\n")
+    assert main(["session", "open", "--count", "4670", "--confirm", "467", "--reason", "x",
+                 *c]) == 1
+    assert "--confirm 467 tidak sama dengan --count 4670" in capsys.readouterr().err
+    assert main(["session", "open", "--count", "118", "--confirm", "118", *c]) == 1
+    assert "perlu alasan (--reason)" in capsys.readouterr().err
+    assert sessions.current(st) is None and st.ledger_totals().balance == 120
+    assert main(["session", "open", "--count", "118", "--confirm", "118", "--reason",
+                 "dua sobek", *c]) == 0
     out = capsys.readouterr().out
     assert out.endswith(": hitungan 118, buku besar 120; selisih -2 dicatat sebagai koreksi\n")
     assert main(["session", "open", "--count", "118", *c]) == 1

@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from ktptui.model import TRANSITIONS, Job, State
+from ktptui.office.verify import verify
 from ktptui.store import Store
 from ktptui.store.ledger import Kind
 
@@ -144,6 +145,11 @@ def check(store: Store, acked: Acked, where: str) -> None:
     owed = {f"{j.id}/1": "printed" for j in jobs.values() if j.state is State.PRINTED}
     owed |= {f"{j}/1": "spoiled" for j in want_spoiled}
     assert {i.key: i.outcome for i in store.outbox()} == owed, where
+
+    # 6. The ledger and audit chains hold: a kill mid-append (a torn tail) or
+    #    mid-compaction is recovered, never reported as tampering.
+    result = verify(store)
+    assert result.ok, f"{where}: {result.lines()}"
 
 
 def test_sigkill_at_random_instants_loses_no_acknowledged_change(tmp_path: Path) -> None:

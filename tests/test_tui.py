@@ -437,9 +437,10 @@ async def test_blanks_receive_spoil_adjust() -> None:
         await type_text(pilot, "25")
         await pilot.press("enter")  # Enter on the count goes on to the note
         assert app.store.ledger_totals().balance == start
-        await type_text(pilot, "s12")
+        await type_text(pilot, "s12")  # the delivery letter number
         await pilot.press("enter")
         assert app.store.ledger_totals().balance == start + 25
+        assert app.store.ledger_entries()[-1].ref == "s12"
         await pilot.press("s")
         await type_text(pilot, "jam")
         await pilot.press("enter")

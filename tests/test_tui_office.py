@@ -257,14 +257,21 @@ async def test_session_open_and_close_record_counts_and_show_the_summary() -> No
         assert "Tidak ada sesi terbuka" in text_of(app, "#state")
         await pilot.press("enter")  # no count typed: asked for one, nothing recorded
         assert "Ketik jumlah" in text_of(app, "#error")
-        await pilot.press(*"38", "enter")  # the ledger says 40
+        await pilot.press(*"38", "enter")  # the ledger says 40: the count dialog asks again
+        await until(pilot, lambda: app.screen.has_class("-confirm"))
+        assert "Hitungan 38 berbeda dari buku besar 40 (-2)" in text_of(app, "#ask")
+        assert sessions.current(fresh(station)) is None  # nothing booked yet
+        await pilot.press(*"37", "enter", *"x", "enter")  # a second count that differs
+        await until(pilot, lambda: "--confirm 37 tidak sama" in text_of(app, "#error"))
+        assert sessions.current(fresh(station)) is None
+        await pilot.press(*"38", "enter", "backspace", *"dua sobek", "enter")
         await until(pilot, lambda: not isinstance(app.screen, SessionScreen))
         store = fresh(station)
         opened = sessions.current(store)
         assert opened is not None and opened.open_count == 38 and opened.open_ledger == 40
-        adj = [e for e in store.ledger_entries() if e.kind is ledger.Kind.ADJUSTED]
+        adj = [e for e in store.ledger_entries() if e.kind is ledger.Kind.COUNTED]
         assert [e.delta for e in adj] == [-2]
-        assert "session open count 38 vs ledger 40" in adj[0].note
+        assert adj[0].note.endswith("hitungan 38, buku besar 40: dua sobek")
         assert "selisih -2" in messages(app)
         await until(pilot, lambda: "sesi sejak" in text_of(app, "#queue-info"))
 
@@ -274,6 +281,8 @@ async def test_session_open_and_close_record_counts_and_show_the_summary() -> No
         await until(pilot, lambda: "rusak 1" in text_of(app, "#so-far"))
         assert "terbuka sejak" in text_of(app, "#state")
         await pilot.press(*"36", "enter")  # the ledger says 37
+        await until(pilot, lambda: app.screen.has_class("-confirm"))
+        await pilot.press(*"36", "enter", *"satu hilang", "enter")
         await until(pilot, lambda: app.screen.has_class("-summary"))
         found = lines(app)
         assert any("hitungan saat buka 38 (buku besar 40, koreksi -2)" in x for x in found)

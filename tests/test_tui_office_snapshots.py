@@ -41,7 +41,7 @@ from ktptui.central.monitor import LinkState, LinkStatus
 from ktptui.model import to_text
 from ktptui.office import sessions, suket
 from ktptui.station.status import Gate
-from ktptui.store import Store
+from ktptui.store import Store, chain
 from ktptui.tui.app import KtpApp
 from ktptui.tui.office import OfficeSettings
 
@@ -91,8 +91,11 @@ def _day_store(tmp_path: Path, clock: Clock) -> Store:
     return store
 
 
-def test_daily_report(snap_compare: Any, tmp_path: Path, clock: Clock) -> None:
+def test_daily_report(snap_compare: Any, tmp_path: Path, clock: Clock,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(_day_store(tmp_path, clock), clock)
+    # The chain head hashes random record ids: a fixed one for the picture.
+    monkeypatch.setattr(chain, "head_text", lambda heads: "0123456789abcdef.fedcba9876543210")
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("l")
@@ -122,7 +125,8 @@ def _session_store(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
     actions.receive_blanks(store, 120, operator="admin", note="SP-007/2030")
     with monkeypatch.context() as m:
         m.setattr(sessions.uuid, "uuid4", lambda: SESSION_ID)
-        sessions.open_session(store, 118, operator=SITI, now=utc("2030-01-15T01:00"))
+        sessions.open_session(store, 118, operator=SITI, confirm=118, reason="dua sobek",
+                              now=utc("2030-01-15T01:00"))
     a = add(store, clock, "2030-01-15T01:10", NIKS[0], SITI)
     authorize(store, a.id, "SITI AMINAH")
     print_card(store, a.id)
@@ -147,11 +151,15 @@ def _session_store(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 def test_session_close_summary(snap_compare: Any, tmp_path: Path, clock: Clock,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app(_session_store(tmp_path, clock, monkeypatch), clock)
+    # The chain head hashes random record ids: a fixed one for the picture.
+    monkeypatch.setattr(chain, "head_text", lambda heads: "0123456789abcdef.fedcba9876543210")
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await pilot.press("o")
         await _settle(pilot)
-        await pilot.press(*"114", "enter")  # the ledger says 115
+        await pilot.press(*"114", "enter")  # the ledger says 115: the count dialog
+        await _settle(pilot)
+        await pilot.press(*"114", "enter", *"satu hilang", "enter")
         await _settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -106,7 +106,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
                             parser_class=_Parser)
     br = bsub.add_parser("receive", help="record a shipment of N blanks", parents=[common])
     br.add_argument("count", type=int)
-    br.add_argument("--note", default="", help="e.g. the shipment letter number")
+    br.add_argument("--ref", default="", help="the delivery letter number (surat pengantar)")
+    br.add_argument("--note", default="", help="anything else about the shipment")
     bs = bsub.add_parser("spoil", help="record one spoiled blank", parents=[common])
     bs.add_argument("--note", default="", help="what happened (required unless --job)")
     bs.add_argument("--job", default=None, help="the job whose print spoiled it")
@@ -116,6 +117,11 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
     bl = bsub.add_parser("show", help="ledger totals, reconciliation and forecast",
                          parents=[common])
     bl.add_argument("--json", action="store_true")
+    be = bsub.add_parser("entries", help="ledger entries with their ids, oldest first",
+                         parents=[common])
+    be.add_argument("--unapproved", action="store_true",
+                    help="only count differences no supervisor has approved")
+    be.add_argument("--json", action="store_true")
 
     st = cmd("status", "job counts, blanks, link and power")
     st.add_argument("--json", action="store_true", help="a JSON object (see README)")
@@ -319,9 +325,16 @@ def _blanks_summary(store: Any) -> dict[str, Any]:
 
 
 def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import roles
+    from ..i18n import t
+
+    group = ctx.config.office.supervisor_group
+    if args.blanks_command == "adjust":  # refused before the store is even opened
+        roles.require_supervisor(roles.who_runs_this(supervisor_group=group), t("role.adjust"),
+                                 supervisor_group=group)
     match args.blanks_command:
         case "receive":
-            result = ctx.act("blanks_receive", count=args.count, note=args.note)
+            result = ctx.act("blanks_receive", count=args.count, note=args.note, ref=args.ref)
         case "spoil":
             result = ctx.act("blanks_spoil", note=args.note, job=args.job)
         case "adjust":
@@ -330,6 +343,8 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
             except ValueError:
                 raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
             result = ctx.act("blanks_adjust", delta=delta, reason=args.reason)
+        case "entries":
+            return _blanks_entries(ctx.store, args)
         case _:
             result = ctx.act("blanks_show")
     summary = result["blanks"]
@@ -341,6 +356,30 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
              f"{summary['used_per_day_7d']}/day over 7 days"
              + (f", about {days} days of stock" if days is not None else ""))
     return EXIT_OK if summary["reconciled"] else EXIT_REFUSED
+
+
+def _blanks_entries(store: Any, args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..store import ledger
+
+    approvals = store.ledger_of_kind(ledger.Kind.APPROVED)
+    approved_by = {e.ref: e.operator for e in approvals}
+    if args.unapproved:  # through the index: not every printed card of the years
+        shown = ledger.unapproved([*store.ledger_of_kind(ledger.Kind.COUNTED), *approvals])
+    else:
+        shown = store.ledger_entries()
+    if args.json:
+        _out(json.dumps([{**e.to_dict(), "approved_by": approved_by.get(e.id)}
+                         for e in shown], ensure_ascii=False, indent=1))
+        return EXIT_OK
+    for e in shown:
+        flag = ""
+        if e.kind is ledger.Kind.COUNTED:
+            flag = (f"  [{t('blanks.approved_by', by=approved_by[e.id])}]"
+                    if e.id in approved_by else f"  [{t('summary.entry_unapproved')}]")
+        _out(f"{e.id}  {e.at}  {e.kind.value:<9} {e.delta:+5d}  {e.operator}"
+             + (f"  ref {e.ref}" if e.ref else "") + (f"  {e.note}" if e.note else "") + flag)
+    return EXIT_OK
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:

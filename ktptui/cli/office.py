@@ -85,10 +85,12 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
                          help="open a session with the count of blanks on hand")
     so.add_argument("--count", type=_count, required=True, metavar="N",
                     help="blanks counted on hand")
+    _confirm_args(so)
     sc = ssub.add_parser("close", parents=[common],
                          help="close the session with the count of blanks on hand")
     sc.add_argument("--count", type=_count, required=True, metavar="N",
                     help="blanks counted on hand")
+    _confirm_args(sc)
     sc.add_argument("--json", action="store_true")
     ss = ssub.add_parser("show", parents=[common], help="the open session so far")
     ss.add_argument("--json", action="store_true")
@@ -103,6 +105,22 @@ def add_parsers(cmd: Callable[[str, str], argparse.ArgumentParser],
 
     cmd("purge", "data retention: reduce personal data of finished jobs older than "
                  "[store] retain_personal_days")
+
+    v = cmd("verify", "check the ledger and audit hash chains and the blank balance")
+    v.add_argument("--head", metavar="HASH",
+                   help="a chain head printed on a signed report: fail unless it is "
+                        "still in the chain")
+
+    ap = cmd("approve", "supervisor: approve a count difference (ktptui blanks entries "
+                        "--unapproved)")
+    ap.add_argument("entry", help="ledger entry id or a unique prefix of it")
+
+
+def _confirm_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--confirm", type=_count, metavar="N",
+                   help="when the count differs from the ledger: the same count again, "
+                        "after counting a second time")
+    p.add_argument("--reason", default="", help="why the count differs (required then)")
 
 
 # -- commands --------------------------------------------------------------------
@@ -199,13 +217,15 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     store, op = ctx.store, ctx.operator
     match args.session_command:
         case "open":
-            s = sessions.open_session(store, args.count, operator=op)
+            s = sessions.open_session(store, args.count, operator=op, confirm=args.confirm,
+                                      reason=args.reason)
             adj = s.open_adjustment
             _out(t("session.opened_adjusted" if adj else "session.opened", id=s.short_id,
                    count=fmt.number(s.open_count), ledger=fmt.number(s.open_ledger),
                    diff=adj))
         case "close":
-            summary = sessions.close_session(store, args.count, operator=op)
+            summary = sessions.close_session(store, args.count, operator=op,
+                                             confirm=args.confirm, reason=args.reason)
             _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
                  else sessions.summary_text(summary))
         case "show":
@@ -245,7 +265,39 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
+    """Exit 0 when both chains and the balance hold, 1 naming the first problem;
+    a damaged file (bad checksum) is a store error naming the file (exit 3)."""
+    from ..i18n import t
+    from ..office import verify
+    from ..store import chain
+
+    _speak(ctx)
+    if args.head is not None and not chain.valid_head(args.head):
+        _err(t("verify.bad_head", head=repr(args.head[:40])))
+        return EXIT_USAGE
+    result = verify.verify(ctx.store, head=args.head)
+    for line in result.lines():
+        _out(line)
+    return EXIT_OK if result.ok else EXIT_REFUSED
+
+
+def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
+    from .. import actions, fmt, roles
+    from ..i18n import t
+
+    _speak(ctx)
+    group = ctx.config.office.supervisor_group
+    who = roles.who_runs_this(supervisor_group=group)
+    roles.require_supervisor(who, t("role.approve"), supervisor_group=group)  # before the store
+    e = actions.approve_count(ctx.store, args.entry, operator=ctx.operator, who=who,
+                              supervisor_group=group)
+    _out(t("approve.done", ref=e.short_id, delta=fmt.number(e.delta, signed=True),
+           by=who.user))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "report": cmd_report, "suket": cmd_suket, "session": cmd_session, "log": cmd_log,
-    "purge": cmd_purge,
+    "purge": cmd_purge, "verify": cmd_verify, "approve": cmd_approve,
 }

@@ -51,11 +51,12 @@ from typing import Any
 from .. import fmt, model
 from ..central.errors import Rejection
 from ..errors import Kind, KtpError
+from ..fmt import one_line
 from ..fsutil import write_atomic
 from ..i18n import t, t_opt
 from ..model import Job, State, from_text
 from ..pdf import text_pdf
-from ..store import Event, EventKind, Store, ledger
+from ..store import Event, EventKind, Store, chain, ledger
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
@@ -276,7 +277,7 @@ def activity(records: Records, start: datetime, end: datetime) -> Activity:
         elif e.kind is ledger.Kind.SPOILED:
             spoiled += 1
             bump(e.operator, "spoiled")
-        elif e.kind is ledger.Kind.ADJUSTED:
+        elif e.kind in (ledger.Kind.ADJUSTED, ledger.Kind.COUNTED):
             adjustments.append(e)
 
     suket_at: dict[str, datetime] = {}  # job -> first Suket up to `end`
@@ -329,6 +330,15 @@ class DailyReport:
     closing_stock: int
     office_code: str = ""
     station_id: str = ""
+    #: The day's count differences no supervisor has approved (ids).
+    unapproved: tuple[str, ...] = ()
+    #: The ledger and audit chains' head when the report was made: a signed
+    #: report pins the log (``ktptui verify --head``).
+    head: str = ""
+
+    @property
+    def count_differences(self) -> tuple[ledger.Entry, ...]:
+        return tuple(e for e in self.activity.adjustments if e.kind is ledger.Kind.COUNTED)
 
     @property
     def oldest_waiting_hours(self) -> float | None:
@@ -364,7 +374,12 @@ class DailyReport:
             "blanks": {"opening": self.opening_stock, "received": a.received,
                        "printed": a.printed, "spoiled": a.spoiled, "adjusted": a.adjusted,
                        "closing": self.closing_stock},
+            "count_differences": [
+                {"id": e.id, "at": e.at, "delta": e.delta, "operator": e.operator,
+                 "note": e.note, "approved": e.id not in self.unapproved}
+                for e in self.count_differences],
             "operators": {name: c.to_dict() for name, c in a.operators.items()},
+            "chain_head": self.head,
         }
 
 
@@ -402,6 +417,9 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
                                    as_of),
         opening_stock=closing - day_delta, closing_stock=closing,
         office_code=office_code, station_id=station_id,
+        unapproved=tuple(e.id for e in ledger.unapproved(
+            [*act.adjustments, *store.ledger_of_kind(ledger.Kind.APPROVED)])),
+        head=chain.head_text(store.chain_heads()),
     )
 
 
@@ -438,6 +456,14 @@ def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
         row(t("report.spoiled"), fmt.number(a.spoiled)),
         row(t("report.adjusted"), fmt.number(a.adjusted, signed=bool(a.adjusted))),
         row(t("report.stock_close"), fmt.number(r.closing_stock)),
+    ]
+    diffs = r.count_differences
+    if diffs:
+        lines.append(row(t("report.count_diffs"), fmt.number(len(diffs))))
+        lines += [f"  {fmt.number(e.delta, signed=True)}  {e.id[:8]} {e.note}"
+                  + (f"  [{t('summary.entry_unapproved')}]" if e.id in r.unapproved else "")
+                  for e in diffs]
+    lines += [
         row(t("report.rejected"), fmt.number(a.rejected_total)),
     ]
     lines += [row(f"  {t_opt(f'code.{code}', code)}", fmt.number(n))
@@ -465,6 +491,8 @@ def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
                      f"{fmt.number(c.added):>13}{fmt.number(c.actions):>13}")
     if not a.operators:
         lines.append(t("report.no_operators"))
+    if r.head:
+        lines += ["", t("report.chain_head") + ": " + r.head]
     return "\n".join(lines)
 
 
@@ -483,7 +511,7 @@ DAILY_CSV_COLUMNS = ("date", "section", "key", "value")
 
 def daily_csv(r: DailyReport) -> str:
     """Long format: one figure per row (``date,section,key,value``)."""
-    d = r.to_dict()
+    d = r.to_dict()  # count differences and the chain head: in the text/PDF and JSON
     rows: list[tuple[str, str, Any]] = [
         ("printed", "", d["printed"]),
         ("spoiled", "", d["spoiled"]),
@@ -528,10 +556,15 @@ class Requisition:
     reconciliation: str
     office_code: str = ""
     station_id: str = ""
+    #: Every shipment, oldest first (date, delivery letter number, count).
+    receipts: tuple[ledger.Entry, ...] = ()
+    #: The days the pace is taken over: the window, or fewer for a station
+    #: younger than it (days it did not exist used no blanks).
+    days_counted: int = 0
 
     @property
     def per_day(self) -> float:
-        return self.used_in_window / self.window_days
+        return self.used_in_window / (self.days_counted or self.window_days)
 
     @property
     def days_left(self) -> float | None:
@@ -561,11 +594,13 @@ class Requisition:
             "need": self.need,
             "short": self.short,
             "reconciled": self.reconciled,
+            "days_counted": self.days_counted or self.window_days,
+            "receipts": [{"at": e.at, "ref": e.ref, "count": e.delta} for e in self.receipts],
         }
 
 
 def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = None,
-                now: datetime | None = None, window_days: int = 7, office_code: str = "",
+                now: datetime | None = None, window_days: int = 14, office_code: str = "",
                 station_id: str = "") -> Requisition:
     """Ledger totals, use per day over the last ``window_days`` local days (today
     included, printed + spoiled, as ``ledger.forecast``), and the shortfall."""
@@ -577,8 +612,12 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
     last = today(tz, now)
     used = blanks_used(store, last - timedelta(days=window_days - 1), last, tz)
     waiting = sum(1 for j in store.active_jobs() if j.state in WAITING_STATES)
+    first = store.first_ledger_at()
+    age = window_days if first is None else (last - local(_at(first), tz).date()).days + 1
     return Requisition(now, utc_offset(now, tz), rec.carried, window_days, used, waiting, need,
-                       rec.ok, rec.describe(), office_code, station_id)
+                       rec.ok, rec.describe(), office_code, station_id,
+                       tuple(store.ledger_of_kind(ledger.Kind.RECEIVED)),
+                       max(1, min(window_days, age)))
 
 
 def blanks_forecast(store: Store, balance: int, *, last: date | None = None,
@@ -615,7 +654,8 @@ def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:
         row(t("req.spoiled"), fmt.number(tot.spoiled)),
         row(t("req.adjusted"), fmt.number(tot.adjusted, signed=bool(tot.adjusted))),
         row(t("req.balance"), fmt.number(tot.balance)),
-        row(t("req.per_day", days=r.window_days), fmt.number(r.per_day, 2)),
+        row(t("req.per_day", days=r.window_days) if r.days_counted in (0, r.window_days)
+            else t("req.per_day_since", days=r.days_counted), fmt.number(r.per_day, 2)),
         row(t("req.days_left"), days),
         row(t("req.waiting"), fmt.number(r.waiting)),
     ]
@@ -629,6 +669,10 @@ def requisition_text(r: Requisition, tz: tzinfo | None = None) -> str:
         ]
     lines.append(t("req.ledger", text=r.reconciliation)
                  + ("" if r.reconciled else f"  -- {t('req.not_reconciled')}"))
+    lines += ["", t("req.receipts")]
+    lines += [f"  {fmt.day(local(_at(e.at), tz).date())}  "
+              f"{one_line(e.ref) if e.ref else t('req.no_ref'):30} {fmt.number(e.delta):>10}"
+              for e in r.receipts] or [t("req.no_receipts")]
     return "\n".join(lines)
 
 

@@ -1,9 +1,12 @@
 """Print sessions (shifts): a physical count of blanks at open and at close.
 
 ``open_session(store, count)`` and ``close_session(store, count)`` compare the
-count with the ledger balance; a difference becomes an explained ledger
-adjustment ("session open count 118 vs ledger 120 (operator budi)") in the same
-transaction, so every blank stays accounted for. One session at a time.
+count with the ledger balance. A count that differs books nothing until the
+same number is given again (``confirm``, a second count) with a reason; the
+difference is then its own ledger entry (``Kind.COUNTED``, "selisih hitung")
+in the same transaction, unapproved until a supervisor approves it
+(``actions.approve_count``). So a typo (4670 for 467) cannot slip in as
+thousands of phantom blanks. One session at a time.
 
 Storage uses the store's own mechanisms: meta key ``print_session`` holds the
 open session, ``print_session_last`` the last closed one's summary, and each
@@ -13,15 +16,16 @@ open and close is a ``session`` event in the audit trail.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from .. import fmt, model
 from ..actions import ActionRefused
+from ..errors import BadInput
 from ..i18n import t
 from ..model import from_text, to_text
-from ..store import EventKind, MetaKey, Store, Transaction, ledger
+from ..store import EventKind, MetaKey, Store, Transaction, chain, ledger
 from . import reports
 
 OPEN_KEY = MetaKey.PRINT_SESSION
@@ -65,6 +69,11 @@ class Summary:
     closed_by: str | None = None
     close_count: int | None = None
     close_ledger: int | None = None
+    #: Count differences (ids) in the span no supervisor has approved yet.
+    unapproved: tuple[str, ...] = ()
+    #: The ledger and audit chains' head when the summary was made (see
+    #: ``store.chain``): printed, so a signed summary pins the log.
+    head: str = ""
 
     @property
     def closed(self) -> bool:
@@ -115,6 +124,8 @@ class Summary:
                              "note": e.note} for e in self.adjustments],
             "adjusted": sum(e.delta for e in self.adjustments),
             "operators": self.operators,
+            "unapproved": list(self.unapproved),
+            "chain_head": self.head,
         }
 
 
@@ -136,25 +147,60 @@ def last_closed(store: Store) -> dict[str, Any] | None:
     return dict(doc) if doc else None
 
 
+class BadCount(BadInput):
+    """A count that is not a whole number >= 0."""
+
+
+class CountDiffers(ActionRefused):
+    """A count that differs from the balance, not (or wrongly) confirmed:
+    nothing was booked. ``count``/``ledger`` let a dialog ask again."""
+
+    def __init__(self, message: str, count: int, ledger_: int) -> None:
+        super().__init__(message)
+        self.count = count
+        self.ledger = ledger_
+
+
+def parse_count(text: str) -> int:
+    """A count typed by an operator (CLI argument, TUI field): a whole number >= 0."""
+    s = text.strip()
+    if not s.isascii() or not s.isdigit():
+        raise BadCount(t("count.bad", text=repr(text[:20])))
+    return int(s)
+
+
 def _check_count(count: int) -> None:
-    if count < 0:
-        raise ActionRefused(f"a count of blanks cannot be negative, got {count}")
+    if type(count) is not int or count < 0:
+        raise BadCount(t("count.bad", text=repr(str(count)[:20])))
 
 
 def _adjust(tx: Transaction, count: int, balance: int, what: str, operator: str,
-            at: datetime) -> ledger.Entry | None:
+            at: datetime, confirm: int | None, reason: str) -> ledger.Entry | None:
+    """The count difference, booked only when confirmed and explained."""
     if count == balance:
         return None
-    note = f"session {what} count {count} vs ledger {balance} (operator {operator})"
-    entry = ledger.make_entry(ledger.Kind.ADJUSTED, count - balance, operator=operator,
+    diff = fmt.number(count - balance, signed=True)
+    if confirm is None:
+        raise CountDiffers(t("count.differs", count=count, ledger=balance, diff=diff),
+                           count, balance)
+    if confirm != count:
+        raise CountDiffers(t("count.confirm_differs", confirm=confirm, count=count),
+                           count, balance)
+    if not reason.strip():
+        raise CountDiffers(t("count.needs_reason", diff=diff), count, balance)
+    note = t("count.note", what=t(f"count.what.{what}"), count=count, ledger=balance,
+             reason=reason.strip())
+    entry = ledger.make_entry(ledger.Kind.COUNTED, count - balance, operator=operator,
                               note=note, at=at)
     tx.add_ledger(entry)
     return entry
 
 
-def open_session(store: Store, count: int, *, operator: str,
-                 now: datetime | None = None) -> Session:
-    """Start a session with a physical count of the blanks on hand."""
+def open_session(store: Store, count: int, *, operator: str, confirm: int | None = None,
+                 reason: str = "", now: datetime | None = None) -> Session:
+    """Start a session with a physical count of the blanks on hand; a count
+    that differs from the balance needs ``confirm`` (the same count) and a
+    ``reason``, or ``CountDiffers`` says so and nothing is booked."""
     _check_count(count)
     now = _now(now)
     with store.transaction() as tx:
@@ -166,7 +212,7 @@ def open_session(store: Store, count: int, *, operator: str,
                 "open: close it first (ktptui session close --count N)")
         balance = store.ledger_totals().balance
         session = Session(str(uuid.uuid4()), to_text(now), operator, count, balance)
-        _adjust(tx, count, balance, "open", operator, now)
+        _adjust(tx, count, balance, "open", operator, now, confirm, reason)
         tx.set_meta(OPEN_KEY, session.to_dict())
         tx.add_event(EVENT_KIND, operator,
                      f"opened session {session.short_id}: count {count}, ledger {balance}"
@@ -189,12 +235,26 @@ def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
     if session is None:
         return None
     until = _now(now)
-    return Summary(session, until, summarize(store, session, until))
+    return _pinned(store, Summary(session, until, summarize(store, session, until)))
 
 
-def close_session(store: Store, count: int, *, operator: str,
-                  now: datetime | None = None) -> Summary:
-    """End the open session with a physical count; returns its summary."""
+def _unapproved(store: Store, s: Summary) -> Summary:
+    """``s`` with its count differences no supervisor has approved (the
+    approvals read through the archive's index, not the span's entries)."""
+    approvals = store.ledger_of_kind(ledger.Kind.APPROVED)
+    return replace(s, unapproved=tuple(
+        e.id for e in ledger.unapproved([*s.adjustments, *approvals])))
+
+
+def _pinned(store: Store, s: Summary) -> Summary:
+    """``s`` with its unapproved count differences and the chain head."""
+    return replace(_unapproved(store, s), head=chain.head_text(store.chain_heads()))
+
+
+def close_session(store: Store, count: int, *, operator: str, confirm: int | None = None,
+                  reason: str = "", now: datetime | None = None) -> Summary:
+    """End the open session with a physical count (confirmed as in
+    ``open_session`` when it differs); returns its summary."""
     _check_count(count)
     now = _now(now)
     with store.transaction() as tx:
@@ -205,13 +265,13 @@ def close_session(store: Store, count: int, *, operator: str,
         balance = store.ledger_totals().balance
         # What happened up to now (committed), then this close's own adjustment.
         act = summarize(store, session, now)
-        entry = _adjust(tx, count, balance, "close", operator, now)
+        entry = _adjust(tx, count, balance, "close", operator, now, confirm, reason)
         if entry is not None:
             act = reports.Activity(
                 act.start, act.end, act.printed, act.spoiled, act.rejected,
                 act.not_recorded_with_suket, act.sukets_issued, act.suket_reprints,
                 (*act.adjustments, entry), act.operators)
-        summary = Summary(session, now, act, operator, count, balance)
+        summary = _unapproved(store, Summary(session, now, act, operator, count, balance))
         tx.set_meta(OPEN_KEY, None)
         tx.set_meta(LAST_KEY, summary.to_dict())
         tx.add_event(EVENT_KIND, operator,
@@ -219,7 +279,8 @@ def close_session(store: Store, count: int, *, operator: str,
                      + (f", adjusted {count - balance:+d}" if count != balance else "")
                      + f"; printed {act.printed}, spoiled {act.spoiled}, "
                        f"Sukets {act.sukets_issued}, rejected {act.rejected_total}")
-    return summary
+    # The head after this close's own records: what its printed summary pins.
+    return replace(summary, head=chain.head_text(store.chain_heads()))
 
 
 def _count_line(key: str, count: int, ledger_: int) -> str:
@@ -254,6 +315,12 @@ def summary_text(s: Summary, tz: tzinfo | None = None) -> str:
         reports.row(t("summary.adjustments"), fmt.number(len(s.adjustments)),
                     f"   ({fmt.number(total, signed=True)})" if s.adjustments else ""),
     ]
-    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}" for e in s.adjustments]
+    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}"
+              + (f"  [{t('summary.entry_unapproved')}]" if e.id in s.unapproved else "")
+              for e in s.adjustments]
+    if s.unapproved:
+        lines.append(t("summary.unapproved", n=len(s.unapproved)))
     lines.append(t("summary.operators", names=", ".join(s.operators)))
+    if s.head:
+        lines.append(t("report.chain_head") + ": " + s.head)
     return "\n".join(lines)

@@ -50,6 +50,7 @@ from ..logs import NOTICE, fields
 from ..model import (
     Job,
     Outcome,
+    Priority,
     State,
     from_text,
     now_utc,
@@ -327,6 +328,11 @@ class Engine:
         if self.clock.now() is None and self.store.count([State.AUTHORIZED]):
             return Gate.WAITING, ("Waiting for central's clock to check the "
                                   "authorisations' lifetime")
+        if queued and all(self._rationed(j, blanks) for j in self.store.jobs([State.QUEUED])):
+            return Gate.RESERVED, (
+                f"Not printing: the last {self.config.blanks.reserve} blanks are kept for "
+                f"{', '.join(self.config.blanks.reserve_for)} cards; {queued} job(s) wait "
+                "for the next shipment")
         if queued and link.blocked():
             return Gate.LINK, f"Not printing: {link.describe()}"
         if queued:
@@ -557,9 +563,19 @@ class Engine:
     def _authorizable(self) -> list[str]:
         waiting_report = {i.job_id for i in self.store.outbox()}
         now = to_text(now_utc())
+        balance = self.store.ledger_totals().balance
         return [j.id for j in queue_order(self.store.jobs([State.QUEUED]))
-                if j.id not in waiting_report
+                if j.id not in waiting_report and not self._rationed(j, balance)
                 and (j.next_retry_at is None or j.next_retry_at <= now)]
+
+    def _rationed(self, job: Job, balance: int) -> bool:
+        """Held back by ``[blanks] reserve``: not asked for (so not printed)
+        while the blanks left are kept for other reasons. Urgent jobs go on;
+        already authorised ones are not asked for again, so print."""
+        cfg = self.config.blanks
+        return (cfg.reserve > 0 and balance <= cfg.reserve
+                and job.reason.value not in cfg.reserve_for
+                and job.priority is not Priority.URGENT)
 
     def _authorize_ahead(self, client: CentralClient) -> bool:
         did = False

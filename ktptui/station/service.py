@@ -190,13 +190,15 @@ def _blanks(kind: str) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
     def run(c: Call, a: dict[str, Any]) -> dict[str, Any]:
         match kind:
             case "receive":
-                actions.receive_blanks(c.store, a["count"], operator=c.operator, note=a["note"])
+                actions.receive_blanks(c.store, a["count"], operator=c.operator, note=a["note"],
+                                       ref=a["ref"])
             case "spoil":
                 job_id = c.store.find_job(a["job"]).id if a["job"] else None
                 actions.spoil_blank(c.store, operator=c.operator, note=a["note"], job_id=job_id)
             case "adjust":
                 actions.adjust_blanks(c.store, a["delta"], operator=c.operator,
-                                      reason=a["reason"])
+                                      reason=a["reason"], who=c.who,
+                                      supervisor_group=c.config.office.supervisor_group)
         return {"blanks": blanks_summary(c.store)}
 
     return run
@@ -266,7 +268,8 @@ REQUESTS: dict[str, Request] = {
     "resolve": Request(_resolve, {"job": _JOB, "outcome": (str, REQUIRED), "note": _NOTE}),
     "pause": Request(_pause(True), {"note": _NOTE}),
     "unpause": Request(_pause(False), {"note": _NOTE}),
-    "blanks_receive": Request(_blanks("receive"), {"count": (int, REQUIRED), "note": _NOTE}),
+    "blanks_receive": Request(_blanks("receive"), {"count": (int, REQUIRED), "note": _NOTE,
+                                                   "ref": (str, "")}),
     "blanks_spoil": Request(_blanks("spoil"), {"note": _NOTE, "job": ((str, type(None)), None)}),
     "blanks_adjust": Request(_blanks("adjust"), {"delta": (int, REQUIRED),
                                                  "reason": (str, REQUIRED)}),

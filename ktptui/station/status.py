@@ -45,6 +45,9 @@ class Gate(enum.StrEnum):
     STOPPING = "stopping"
     INTERRUPTED = "interrupted"  # a card on this printer waits for the operator's check
     SESSION = "session"  # ``[office] require_session`` and no print session open
+    #: ``[blanks] reserve``: the blanks left are kept for first-time cards
+    #: ("blangko dicadangkan untuk KTP pemula"); the jobs queued wait.
+    RESERVED = "reserved"
 
 
 #: Gates only an operator can open: ``--resume`` stops there (exit 3).

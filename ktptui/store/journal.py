@@ -73,7 +73,7 @@ from ..fsutil import (
 )
 from ..locks import FileLock, open_private
 from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, to_text
-from . import ledger
+from . import chain, ledger
 from .documents import Documents
 from .history import Archive
 from .records import (
@@ -162,6 +162,10 @@ class Store:
         self._snap_id: tuple[int, int] | None = None
         self._carry_ledger = ledger.Totals()
         self._carry_counts: Counter[str] = Counter()
+        #: Each chained table's last seq and hash (see ``chain``), carried in
+        #: the snapshot and moved on by every chained record applied.
+        self._heads: dict[str, chain.Head] = {t: chain.Head() for t in chain.CHAINED}
+        self._snap_heads = dict(self._heads)
         self._ledger_cache: ledger.Totals | None = None
         # Job objects by id, so polling 10k queued jobs does not rebuild them.
         self._job_cache: dict[str, Job] = {}
@@ -235,6 +239,13 @@ class Store:
         counts: Counter[str] = Counter(raw.get("archived_counts", {}))
         if not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
             raise ValueError("archived_counts is not a table of numbers")
+        # The chains' heads go aside for ``_load`` (a snapshot from before
+        # the chains has none: they start at the genesis).
+        heads = raw.get("chain_heads", {})
+        if not isinstance(heads, dict):
+            raise ValueError("chain_heads is not a table")
+        self._snap_heads = {t: chain.Head.from_list(heads[t]) if t in heads else chain.Head()
+                            for t in chain.CHAINED}
         return gen, tables, carry, counts, jobs, checked
 
     def _load(self, *, writer: bool = False, trusted: bool = False) -> None:
@@ -247,6 +258,7 @@ class Store:
         counts: Counter[str] = Counter()
         jobs: dict[str, Job] = {}
         self._rewrite = None
+        self._snap_heads = {t: chain.Head() for t in chain.CHAINED}
         if snap_id is None and os.path.lexists(self.previous_path):
             # Only a crash-free compaction leaves a previous copy, and always
             # with a snapshot: one gone missing must not read as a new store.
@@ -268,6 +280,7 @@ class Store:
         self._gen = self._jgen = gen
         self._carry_ledger = carry
         self._carry_counts = counts
+        self._heads = dict(self._snap_heads)
         self._snap_id = snap_id
         self._offset = 0
         self._records = 0
@@ -401,6 +414,12 @@ class Store:
                     docs.pop(op[2], None)
             if name == "ledger":
                 self._ledger_cache = None
+            if name in self._heads:
+                for op in table_ops:
+                    doc = op[3] if op[0] == "put" else {}
+                    seq = doc.get("seq")
+                    if type(seq) is int and seq > self._heads[name].seq:
+                        self._heads[name] = chain.Head(seq, str(doc.get("hash")))
             if name == "jobs":
                 changes.jobs.update(op[2] for op in table_ops)
                 for op in table_ops:
@@ -428,6 +447,12 @@ class Store:
                         log.error("store compaction postponed: %s", e)
 
     def _commit(self, ops: list[Op]) -> None:
+        # Chained here, under the exclusive lock and after catching up, so
+        # every process extends the same head.
+        heads = dict(self._heads)
+        for op in ops:
+            if op[0] == "put" and op[1] in heads:
+                heads[op[1]], op[3] = chain.stamp(heads[op[1]], op[3])
         path = self.journal_path()
         line = encode_line({"at": to_text(model.now_utc()), "ops": ops})
         new_file = not path.exists()
@@ -490,6 +515,7 @@ class Store:
             "tables": tables,
             "ledger_carry": asdict(carry),
             "archived_counts": dict(counts),
+            "chain_heads": {t: h.to_list() for t, h in self._heads.items()},
         }
         body = encode_snapshot(snapshot)
         # Under the exclusive lock no one else writes a snapshot: a temp file
@@ -761,6 +787,44 @@ class Store:
         archived = self.history.ledger_ids(d["id"] for d in hot)
         return self.history.ledger_change(since) + sum(
             int(d["delta"]) for d in hot if d["id"] not in archived)
+
+    def ledger_of_kind(self, kind: ledger.Kind) -> list[ledger.Entry]:
+        """Every ledger entry of one kind (e.g. the shipments), archived and
+        hot, in time order: the archive is read through its index."""
+        with self._mutex:
+            hot = {k: dict(v) for k, v in self._table("ledger").items() if v["kind"] == kind}
+        docs = {d["id"]: d for d in self.history.ledger_of_kind(kind.value)} | hot
+        return sorted((ledger.Entry.from_dict(d) for d in docs.values()), key=lambda e: e.at)
+
+    def first_ledger_at(self) -> str | None:
+        """When the ledger's first entry was made (the station's first day)."""
+        with self._mutex:
+            hot = [str(v["at"]) for v in self._table("ledger").values()]
+        times = [*hot, *filter(None, [self.history.first_ledger_at()])]
+        return min(times, default=None)
+
+    def chain_heads(self) -> dict[str, chain.Head]:
+        """Each chain's head as this process last saw the store."""
+        with self._mutex:
+            return dict(self._heads)
+
+    def chain_records(self, table: str) -> list[dict[str, Any]]:
+        """Every record of a chained table, read from the archive files
+        themselves (not the index, which could be rebuilt to match an edit)
+        and the hot set, one per id: for ``verify``. A damaged archive line
+        raises ``StoreCorrupt`` naming it; a torn tail was never acknowledged."""
+        self.refresh()
+        docs: dict[str, dict[str, Any]] = {}
+        for path in self.history.segments(table):
+            records, _, _ = read_lines(path, 0)
+            for d in records:
+                if not isinstance(d, dict):
+                    raise StoreCorrupt(f"{path} holds a line that is not a record")
+                docs.setdefault(str(d.get("id")), d)
+        with self._mutex:
+            for key, d in self._table(table).items():
+                docs.setdefault(key, dict(d))
+        return list(docs.values())
 
     def meta(self, key: str, default: Any = None) -> Any:
         with self._mutex:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,7 +23,12 @@ class Kind(enum.StrEnum):
     RECEIVED = "received"  # +N, a shipment (note: the shipment letter)
     PRINTED = "printed"  # -1, a good card (job id)
     SPOILED = "spoiled"  # -1, a blank lost to a bad print (job id or reason)
-    ADJUSTED = "adjusted"  # +/-N, a counted difference (reason required)
+    ADJUSTED = "adjusted"  # +/-N, a supervisor's correction (reason required)
+    #: +/-N, a session count that differed from the balance, confirmed and
+    #: explained ("selisih hitung"); unapproved until a supervisor approves it.
+    COUNTED = "counted"
+    #: 0, a supervisor's approval of the count difference ``ref`` names.
+    APPROVED = "approved"
 
 
 class LedgerError(KtpError, ValueError):
@@ -41,6 +46,16 @@ class Entry:
     operator: str
     job_id: str | None = None
     note: str = ""
+    #: A shipment's delivery letter number, or the entry an approval approves.
+    ref: str = ""
+    #: Its place in the ledger's chain and its hash (see ``chain``), stamped
+    #: by the store at commit; None on entries written before chains existed.
+    seq: int | None = field(default=None, compare=False)
+    hash: str | None = field(default=None, compare=False)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:8]
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -52,7 +67,8 @@ class Entry:
         """ValueError/TypeError/KeyError for a malformed record (a stored one
         is checked when read: a string delta would fail far away, in a sum)."""
         e = cls(**{**d, "kind": Kind(d["kind"])})
-        if type(e.delta) is not int or not isinstance(e.id, str) or not isinstance(e.at, str):
+        if (type(e.delta) is not int or not isinstance(e.id, str) or not isinstance(e.at, str)
+                or not isinstance(e.ref, str) or (e.seq is not None and type(e.seq) is not int)):
             raise ValueError(f"ledger entry {str(e.id)[:40]!r} has a bad id, time or delta")
         return e
 
@@ -64,6 +80,7 @@ def make_entry(
     operator: str,
     job_id: str | None = None,
     note: str = "",
+    ref: str = "",
     at: datetime | None = None,
 ) -> Entry:
     """Build an entry, checking the sign and the required note per kind."""
@@ -71,7 +88,9 @@ def make_entry(
         raise LedgerError(f"a shipment must add at least one blank, got {delta}")
     if kind in (Kind.PRINTED, Kind.SPOILED) and delta != -1:
         raise LedgerError(f"a {kind.value} entry uses exactly one blank, got {delta}")
-    if kind is Kind.ADJUSTED:
+    if kind is Kind.APPROVED and (delta != 0 or not ref):
+        raise LedgerError("an approval changes no blanks and names the entry it approves")
+    if kind in (Kind.ADJUSTED, Kind.COUNTED):
         if delta == 0:
             raise LedgerError("an adjustment of 0 changes nothing")
         if not note.strip():
@@ -79,7 +98,7 @@ def make_entry(
     if kind is Kind.SPOILED and not (job_id or note.strip()):
         raise LedgerError("a spoiled blank needs a job or a note saying what happened")
     return Entry(str(uuid.uuid4()), to_text(at or model.now_utc()), kind, delta, operator, job_id,
-                 note)
+                 note, ref)
 
 
 @dataclass(frozen=True)
@@ -101,8 +120,10 @@ class Totals:
                 return Totals(self.received, self.printed + 1, self.spoiled, self.adjusted)
             case Kind.SPOILED:
                 return Totals(self.received, self.printed, self.spoiled + 1, self.adjusted)
-            case Kind.ADJUSTED:
+            case Kind.ADJUSTED | Kind.COUNTED:
                 return Totals(self.received, self.printed, self.spoiled, self.adjusted + e.delta)
+            case Kind.APPROVED:
+                return self
 
     def to_dict(self) -> dict[str, int]:
         return {**asdict(self), "balance": self.balance}
@@ -196,3 +217,10 @@ def forecast_from_use(used: int, balance: int, *, window_days: int = 7) -> Forec
     counted elsewhere (the store keeps them per hour)."""
     rate = used / window_days
     return Forecast(rate, balance / rate if rate else None, window_days)
+
+
+def unapproved(entries: Iterable[Entry]) -> list[Entry]:
+    """Count differences no supervisor has approved yet, oldest first."""
+    entries = list(entries)
+    approved = {e.ref for e in entries if e.kind is Kind.APPROVED}
+    return [e for e in entries if e.kind is Kind.COUNTED and e.id not in approved]

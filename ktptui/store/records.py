@@ -99,6 +99,10 @@ class Event:
     operator: str
     detail: str = ""
     job_id: str | None = None
+    #: Its place in the audit chain and its hash (see ``chain``); None on
+    #: events written before chains existed.
+    seq: int | None = field(default=None, compare=False)
+    hash: str | None = field(default=None, compare=False)
 
 
 def encode_line(obj: Any) -> bytes:

@@ -46,6 +46,8 @@ class OfficeSettings:
     last_folder: Path | None = None
     #: Where the report screen saves (None: ``reports.default_folder()``).
     reports_dir: Path | None = None
+    #: Who may adjust the blank count (``[office] supervisor_group``).
+    supervisor_group: str = "ktptui-supervisors"
 
     @classmethod
     def from_config(cls, config: Config) -> OfficeSettings:
@@ -54,7 +56,8 @@ class OfficeSettings:
                    cups_server=config.printer_list()[0][1].cups_server,
                    card_queue=config.printer.queue if config.printer.backend == "cups" else "",
                    card_queues=tuple(p.queue for _, p in config.printer_list()
-                                     if p.backend == "cups"))
+                                     if p.backend == "cups"),
+                   supervisor_group=config.office.supervisor_group)
 
     def printer(self, queue: str) -> Printer:
         """The office paper printer ``queue`` (refused: the card printer's queue)."""

@@ -30,7 +30,7 @@ OK, WARN, BAD = "ok", "warn", "bad"
 _GATE_LEVEL = {
     "printing": OK, "idle": OK, "waiting": WARN, "paused": WARN, "stopping": WARN,
     "token": BAD, "blanks": BAD, "power": BAD, "printer": BAD, "link": BAD,
-    "interrupted": BAD, "session": WARN,
+    "interrupted": BAD, "session": WARN, "reserved": WARN,
 }
 
 
@@ -210,7 +210,8 @@ def gate_line(status: StationStatus, *, paused: dict[str, Any] | None = None,
                 text = _detail(text, link.detail)
         case "interrupted":
             text = interrupted_text(status.interrupted)
-        case "printing" | "idle" | "waiting" | "blanks" | "power" | "stopping" | "session":
+        case ("printing" | "idle" | "waiting" | "blanks" | "power" | "stopping" | "session"
+              | "reserved"):
             text = t(f"gate.{gate}")
         case _:  # a gate this TUI does not know yet: the core's own words
             text = one_line(status.reason)

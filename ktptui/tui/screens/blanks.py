@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from ... import actions, fmt
+from ... import actions, fmt, roles
 from ...fmt import one_line, window_start
 from ...i18n import t
 from ...store import ledger
@@ -23,11 +23,20 @@ from .core_call import CoreDone, call_core
 LEDGER_DAYS = 31
 
 
-def entry_line(e: ledger.Entry) -> str:
+def entry_line(e: ledger.Entry, unapproved: frozenset[str] = frozenset()) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
+    ref = f" ({one_line(e.ref)})" if e.ref and e.kind is ledger.Kind.RECEIVED else ""
+    flag = f" [{t('summary.entry_unapproved')}]" if e.id in unapproved else ""
     return (f"{fmt.stamp(e.at, seconds=True)} {t(f'kind.{e.kind.value}'):8} "
             f"{fmt.number(e.delta, signed=True):>6} "
-            f"{e.operator}{job} {one_line(e.note)}")
+            f"{e.operator}{job}{ref} {one_line(e.note)}{flag}")
+
+
+def ledger_lines(entries: list[ledger.Entry]) -> list[str]:
+    """The month's entries, newest first, count differences not yet
+    approved by a supervisor flagged."""
+    open_ = frozenset(e.id for e in ledger.unapproved(entries))
+    return [entry_line(e, open_) for e in reversed(entries)]
 
 
 class BlankForm(AtDesk, ModalScreen[bool]):
@@ -43,7 +52,7 @@ class BlankForm(AtDesk, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         title, number, note = {
-            "receive": ("blanks.receive_title", "blanks.count", "blanks.note"),
+            "receive": ("blanks.receive_title", "blanks.count", "blanks.ref"),
             "spoil": ("blanks.spoil_title", "", "blanks.spoil_note"),
             "adjust": ("blanks.adjust_title", "blanks.delta", "blanks.reason"),
         }[self.kind]
@@ -79,11 +88,14 @@ class BlankForm(AtDesk, ModalScreen[bool]):
                 self.query_one("#number", Input).focus()
                 return
         if self.kind == "receive":
-            done = app.act(actions.receive_blanks, count, note=note)
+            done = app.act(actions.receive_blanks, count, ref=note)
         elif self.kind == "spoil":
             done = app.act(actions.spoil_blank, note=note)
         else:
-            done = app.act(actions.adjust_blanks, count, reason=note)
+            group = app.office.supervisor_group
+            done = app.act(actions.adjust_blanks, count, reason=note,
+                           who=roles.who_runs_this(supervisor_group=group),
+                           supervisor_group=group)
         if done is not None:
             app.notify(t("blanks.recorded", balance=fmt.number(app.blanks.balance)))
             self.dismiss(True)
@@ -143,8 +155,7 @@ class BlanksScreen(AtDesk, Screen[None]):
         if not view.lines:
             view.set_lines([t("common.loading")])
         since = window_start(app.clock().astimezone().date(), LEDGER_DAYS)
-        call_core(self, tag, lambda: [entry_line(e) for e in
-                                      reversed(store.ledger_entries(since=since))])
+        call_core(self, tag, lambda: ledger_lines(store.ledger_entries(since=since)))
 
     def blanks_known(self) -> None:
         """The forecast line, from the App's rate (called again when it comes in)."""

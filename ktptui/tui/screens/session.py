@@ -15,8 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
+from ... import fmt
 from ...i18n import t
 from ...model import from_text
 from ...office import sessions
@@ -40,6 +41,9 @@ class SessionScreen(AtDesk, Screen[None]):
         self.open_doc: dict[str, Any] | None = None
         self.busy = False
         self.summary: sessions.Summary | None = None
+        #: The first count, while the count dialog asks for it again (it
+        #: differed from the ledger) with a reason.
+        self.pending: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(t("session.title"), id="title", markup=False)
@@ -49,6 +53,9 @@ class SessionScreen(AtDesk, Screen[None]):
         with Horizontal(id="count-row"):
             yield Label(t("session.count"), id="count-label")
             yield DigitsInput(id="count", max_length=7)
+        with Horizontal(id="reason-row"):
+            yield Label(t("count.dialog_reason"), id="reason-label")
+            yield Input(id="reason", max_length=200, compact=True)
         yield Static("", id="error", markup=False)
         yield Static("", id="summary-title", markup=False)
         yield LinesView(id="summary")
@@ -82,6 +89,10 @@ class SessionScreen(AtDesk, Screen[None]):
                 last = app.store.meta(sessions.LAST_KEY)
                 self._show_last(dict(last) if last else None)
         self.set_class(False, "-summary")
+        self.pending = None
+        self.set_class(False, "-confirm")
+        self.query_one("#reason", Input).value = ""
+        self.query_one("#count-label", Label).update(t("session.count"))
         count = self.query_one("#count", DigitsInput)
         count.value = ""
         count.focus()
@@ -92,25 +103,49 @@ class SessionScreen(AtDesk, Screen[None]):
         self.query_one(LinesView).set_lines([])
 
     # -- open / close --------------------------------------------------------------------
-    def on_input_submitted(self, event: DigitsInput.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         if self.busy:
             return
-        count = self.query_one("#count", DigitsInput).number
+        typed = self.query_one("#count", DigitsInput).number
         error = self.query_one("#error", Static)
-        if count is None:
+        if typed is None:
             error.update(t("session.empty"))
             return
+        if self.pending is not None and event.input.id == "count":
+            self.query_one("#reason", Input).focus()  # the second count, then the reason
+            return
         error.update("")
+        # First time: the count; in the dialog: the first count, this one to confirm it.
+        count, confirm = (typed, None) if self.pending is None else (self.pending, typed)
+        reason = self.query_one("#reason", Input).value
         app = self.ktp
         store, operator, now = app.store, app.operator, app.clock()
         self.busy = True
-        if self.open_doc:
-            call_core(self, "close",
-                      lambda: sessions.close_session(store, count, operator=operator, now=now))
-        else:
-            call_core(self, "open",
-                      lambda: sessions.open_session(store, count, operator=operator, now=now))
+        fn = sessions.close_session if self.open_doc else sessions.open_session
+
+        def call() -> object:
+            try:
+                return fn(store, count, operator=operator, confirm=confirm, reason=reason,
+                          now=now)
+            except sessions.CountDiffers as e:
+                return e  # the dialog asks again
+        call_core(self, "close" if self.open_doc else "open", call)
+
+    def _ask_again(self, e: sessions.CountDiffers) -> None:
+        """The count differs from the ledger: count again, type it once more
+        and say why; nothing is booked until then."""
+        first = self.pending is None
+        self.pending = e.count
+        self.set_class(True, "-confirm")
+        self.query_one("#ask", Static).update(t(
+            "count.dialog_confirm", count=num(e.count), ledger=num(e.ledger),
+            diff=fmt.number(e.count - e.ledger, signed=True)))
+        self.query_one("#count-label", Label).update(t("count.dialog_again"))
+        self.query_one("#error", Static).update("" if first else e.message())
+        count = self.query_one("#count", DigitsInput)
+        count.value = ""
+        count.focus()
 
     def on_core_done(self, message: CoreDone) -> None:
         message.stop()
@@ -127,6 +162,9 @@ class SessionScreen(AtDesk, Screen[None]):
                 self.query_one("#so-far", Static).update(message.error)
             return
         self.busy = False
+        if isinstance(message.value, sessions.CountDiffers):
+            self._ask_again(message.value)
+            return
         if message.error:
             self.query_one("#error", Static).update(message.error)
             app.notify(message.error, title=t("action.refused"), severity="error", timeout=8)
