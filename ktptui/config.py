@@ -120,6 +120,17 @@ class OfficeConfig:
     supervisor_group: str = "ktptui-supervisors"
     #: The group whose members may reach the station service's socket.
     operator_group: str = "ktptui-operators"
+    # --- lifecycle (issue 13) ---
+    #: "queued": jobs print as soon as central authorises them; "citizen_present":
+    #: a job waits (``waiting_citizen``) until ``ktptui arrive`` (urgent ones do not).
+    print_when: str = _choice("queued", "citizen_present")
+    #: The office and regency names and the office's address, printed on the
+    #: intake receipt and the Suket.
+    name: str = ""
+    regency: str = ""
+    address: str = ""
+    #: ``ktptui uncollected`` without ``--days``: cards older than this many days.
+    uncollected_days: int = 14
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("engine", "authorize_ahead"): (1, 100),
     ("blanks", "low_threshold"): (0, 1_000_000),
     ("office", "suket_after_days"): (0, 3650),
+    ("office", "uncollected_days"): (0, 3650),
 }
 
 

@@ -583,6 +583,55 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why.state.done": ("pekerjaan sudah selesai", "the job is done"),
     "why.state.rejected": ("pekerjaan ditolak pusat", "central rejected the job"),
     "why.state.cancelled": ("pekerjaan sudah dibatalkan", "the job is cancelled"),
+    # --- lifecycle (issue 13): intake, receipt, hand-over, call-back, arrival ---
+    "state.waiting_citizen": ("menunggu warga", "waiting for citizen"),
+    "why.state.waiting_citizen": ("pekerjaan menunggu warga datang",
+                                  "the job waits for the citizen"),
+    "phone.bad.digits": ("nomor HP hanya boleh berisi angka (boleh diawali +62); "
+                         "tulis misalnya 081234567890",
+                         "a phone number has digits only (it may start with +62); "
+                         "write e.g. 081234567890"),
+    "phone.bad.prefix": ("nomor HP harus nomor seluler Indonesia (08... atau +628...)",
+                         "the phone must be an Indonesian mobile number (08... or +628...)"),
+    "phone.bad.length": ("nomor HP harus {lo}-{hi} angka dalam bentuk 08... ({n} angka)",
+                         "the phone must have {lo}-{hi} digits in the 08... form "
+                         "(it has {n})"),
+    "name.bad.control": ("nama berisi karakter kendali; ketik ulang namanya",
+                         "the name holds control characters; type it again"),
+    "name.bad.empty": ("nama kosong; tulis nama warga atau lewati --name",
+                       "the name is empty; give the citizen's name or leave out --name"),
+    "name.bad.length": ("nama terlalu panjang ({n} huruf, paling banyak {limit})",
+                        "the name is too long ({n} characters, at most {limit})"),
+    "handover.not_printed": ("kartu pekerjaan {job} belum dicetak ({state}); "
+                             "tidak ada yang diserahkan",
+                             "job {job}'s card is not printed ({state}); nothing to hand over"),
+    "handover.twice": ("kartu pekerjaan {job} sudah diserahkan {at} oleh {by}",
+                       "job {job}'s card was already handed over {at} by {by}"),
+    "handover.archived": ("pekerjaan {job} tidak ada lagi di arsip; coba lagi",
+                          "job {job} is no longer in the archive; try again"),
+    "handover.done": ("kartu {job} diserahkan", "card {job} handed over"),
+    "arrive.not_waiting": ("pekerjaan {job} tidak menunggu warga ({state})",
+                           "job {job} is not waiting for the citizen ({state})"),
+    "pickup.ready": ("siap diambil", "ready for pickup"),
+    "pickup.collected": ("sudah diambil", "collected"),
+    "receipt.title": ("TANDA TERIMA PERMOHONAN KTP-EL", "E-KTP REQUEST RECEIPT"),
+    "receipt.office": ("Kantor", "Office"),
+    "receipt.job": ("Nomor pekerjaan", "Job number"),
+    "receipt.nik": ("NIK", "NIK"),
+    "receipt.name": ("Nama", "Name"),
+    "receipt.date": ("Tanggal", "Date"),
+    "receipt.reason": ("Alasan", "Reason"),
+    "receipt.pickup": ("Pengambilan", "Pickup"),
+    "receipt.how": ("Kartu diambil sendiri dengan membawa tanda terima ini. Petugas "
+                    "menyerahkan kartu setelah mencocokkan nomor pekerjaan.",
+                    "Collect the card in person with this receipt. The operator hands "
+                    "the card over after checking the job number."),
+    "receipt.how_arrive": ("Kartu dicetak saat Anda datang membawa tanda terima ini.",
+                           "The card is printed when you come with this receipt."),
+    "uncollected.none": ("tidak ada kartu yang belum diambil", "no uncollected cards"),
+    "find.none": ("tidak ditemukan", "nothing found"),
+    "find.short": ("teks pencarian terlalu pendek (paling sedikit {n} huruf)",
+                   "the search text is too short (at least {n} characters)"),
 }
 
 _language = "id"

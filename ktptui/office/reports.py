@@ -60,7 +60,8 @@ from ..store import Event, EventKind, Store, ledger
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
 WAITING_STATES = frozenset(
-    {State.QUEUED, State.HELD, State.AUTHORIZED, State.PRINTING, State.INTERRUPTED}
+    {State.QUEUED, State.HELD, State.AUTHORIZED, State.PRINTING, State.INTERRUPTED,
+     State.WAITING_CITIZEN}
 )
 #: Event kinds recorded by the monitors, not by people: not "actions".
 MONITOR_KINDS = frozenset({"link", "power"})

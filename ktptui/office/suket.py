@@ -32,7 +32,8 @@ NOT_RECORDED = Rejection.NOT_RECORDED
 DEFAULT_WAIT_DAYS = 14
 #: A citizen in these states is still waiting for a card (a card being
 #: printed right now, or already out, gets no Suket).
-WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED})
+WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED,
+                            State.WAITING_CITIZEN})
 EVENT_KIND = EventKind.SUKET
 
 STATEMENT_ID = (

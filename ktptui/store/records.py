@@ -34,6 +34,7 @@ class EventKind(enum.StrEnum):
     SESSION = "session"
     SUKET = "suket"
     RETENTION = "retention"
+    HANDOVER = "handover"  # a printed card handed over (the hand-over register)
 
 
 class MetaKey(enum.StrEnum):

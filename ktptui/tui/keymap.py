@@ -58,7 +58,7 @@ def _job_in(states: frozenset[State], refused: str) -> WhyNot:
 
 
 _WAITING = frozenset({State.QUEUED, State.AUTHORIZED})
-_NOT_STARTED = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED})
+_NOT_STARTED = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.WAITING_CITIZEN})
 _hold = _job_in(_WAITING, "why.hold")
 _cancel = _job_in(_NOT_STARTED, "why.cancel")
 _release = _job_in(frozenset({State.HELD}), "why.release")
