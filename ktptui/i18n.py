@@ -630,6 +630,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                            "The card is printed when you come with this receipt."),
     "uncollected.none": ("tidak ada kartu yang belum diambil", "no uncollected cards"),
     "find.none": ("tidak ditemukan", "nothing found"),
+    "report.handed_over": ("Kartu diserahkan", "Cards handed over"),
+    "report.uncollected": ("Kartu belum diambil", "Cards not collected"),
+    "report.age_days": ("{band} hari", "{band} days"),
     "find.short": ("teks pencarian terlalu pendek (paling sedikit {n} huruf)",
                    "the search text is too short (at least {n} characters)"),
 }

@@ -322,3 +322,23 @@ def test_cli_print_on_arrival_find_and_uncollected(run: Run) -> None:
     assert run("uncollected", "--csv").out == "name,phone,job,printed_at,days\n"
     assert run("uncollected", "--days", "-3").rc == 2
 
+
+
+def test_daily_report_counts_handed_over_and_uncollected_by_age(st: Store,
+                                                                clock: Clock) -> None:
+    from datetime import UTC, date
+
+    from ktptui.office import reports
+
+    actions.receive_blanks(st, 10, operator="admin")
+    a = _printed(st, clock, "2026-11-20T01:00", NIKS[0], "Siti")
+    _printed(st, clock, "2026-10-01T01:00", NIKS[1], "Dewi")
+    _printed(st, clock, "2026-06-01T01:00", NIKS[2], "Bambang")
+    clock.at("2026-11-23T05:00")
+    actions.handover(st, a.id, operator=BUDI)
+    clock.advance(minutes=1)
+    r = reports.daily(st, date(2026, 11, 23), tz=UTC)
+    assert r.handed_over == 1
+    assert r.uncollected == {"0-7": 0, "8-30": 0, "31-90": 1, ">90": 1}
+    text = reports.daily_text(r, UTC)
+    assert "Cards handed over" in text and "31-90 days" in text

@@ -94,11 +94,20 @@ def printed_since(store: Store, since: str) -> list[Job]:
 
 
 def age_counts(store: Store, *, now: datetime | None = None) -> dict[str, int]:
-    """Uncollected cards per ``AGE_BANDS`` label, by days since printing."""
+    """Cards not collected, printed by ``now``, per ``AGE_BANDS`` label (days
+    since printing): the hot set and the archive's index (no archived
+    record is read)."""
     at = now or model.now_utc()
+    until = model.to_text(at)
+    hot = store.jobs()
+    seen = {j.id for j in hot}
+    printed = [j.card_printed_at or "" for j in hot if j.awaiting_pickup]
+    printed += [p for job_id, p in store.history.uncollected_printed() if job_id not in seen]
     counts = dict.fromkeys((label for label, _, _ in AGE_BANDS), 0)
-    for job in uncollected(store, 0, now=at):
-        age = (at - from_text(job.card_printed_at or job.updated_at)).days
+    for stamp in printed:
+        if stamp > until:
+            continue  # printed after the report's moment
+        age = (at - from_text(stamp)).days
         for label, lo, hi in AGE_BANDS:
             if age >= lo and (hi is None or age <= hi):
                 counts[label] += 1

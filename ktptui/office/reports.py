@@ -56,6 +56,7 @@ from ..i18n import t, t_opt
 from ..model import Job, State, from_text
 from ..pdf import text_pdf
 from ..store import Event, EventKind, Store, ledger
+from . import pickup
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
@@ -330,6 +331,10 @@ class DailyReport:
     closing_stock: int
     office_code: str = ""
     station_id: str = ""
+    #: Cards handed over in the day, and the cards not collected at ``as_of``
+    #: by days since printing (``pickup.AGE_BANDS``; issue 13).
+    handed_over: int = 0
+    uncollected: dict[str, int] = field(default_factory=dict)
 
     @property
     def oldest_waiting_hours(self) -> float | None:
@@ -366,6 +371,8 @@ class DailyReport:
                        "printed": a.printed, "spoiled": a.spoiled, "adjusted": a.adjusted,
                        "closing": self.closing_stock},
             "operators": {name: c.to_dict() for name, c in a.operators.items()},
+            "handed_over": self.handed_over,
+            "uncollected": dict(self.uncollected),
         }
 
 
@@ -403,6 +410,8 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
                                    as_of),
         opening_stock=closing - day_delta, closing_stock=closing,
         office_code=office_code, station_id=station_id,
+        handed_over=pickup.handed_over(rec.jobs, model.to_text(start), model.to_text(as_of)),
+        uncollected=pickup.age_counts(store, now=as_of),
     )
 
 
@@ -450,7 +459,11 @@ def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
              f"   {t('report.reprints', n=fmt.number(a.suket_reprints))}"
              if a.suket_reprints else ""),
         row(t("report.waiting"), fmt.number(r.waiting)),
+        row(t("report.handed_over"), fmt.number(r.handed_over)),
+        row(t("report.uncollected"), fmt.number(sum(r.uncollected.values()))),
     ]
+    lines += [row(f"  {t('report.age_days', band=band)}", fmt.number(n))
+              for band, n in r.uncollected.items()]
     oldest = r.oldest_waiting_hours
     if r.oldest_waiting_job and oldest is not None:
         lines.append(t("report.oldest", job=r.oldest_waiting_job[:8], time=_hours(oldest)))
@@ -498,6 +511,8 @@ def daily_csv(r: DailyReport) -> str:
         ("outage", "link_down_hours", f"{d['link_down_hours']:.2f}"),
         ("outage", "battery_hours", f"{d['battery_hours']:.2f}"),
         *(("blanks", k, v) for k, v in d["blanks"].items()),
+        ("handover", "handed_over", d["handed_over"]),
+        *(("uncollected", band, n) for band, n in d["uncollected"].items()),
     ]
     for name, counts in d["operators"].items():
         rows += [(f"operator_{what}", name, n) for what, n in counts.items()]

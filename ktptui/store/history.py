@@ -626,6 +626,16 @@ class Archive:
             args = (printed_before,)
         return list(self._read("jobs", self._located("jobs", where, args)))
 
+    def uncollected_printed(self) -> list[tuple[str, str]]:
+        """(id, printed_at) of every archived card not collected, from the
+        index alone (no record is read: a report's figures)."""
+        def query(db: sqlite3.Connection) -> list[tuple[str, str]]:
+            self._catch_up(db, ("jobs",))
+            return [(r[0], r[1]) for r in db.execute(
+                "SELECT id, printed_at FROM jobs"
+                " WHERE printed_at IS NOT NULL AND collected_at IS NULL")]
+        return self._guarded(query)
+
     def amend_job(self, job_id: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
                   ) -> dict[str, Any] | None:
         """Replace one archived job record where it lies (e.g. a card handed
