@@ -44,13 +44,25 @@ class OfficeSettings:
     last_folder: Path | None = None
     #: Where the report screen saves (None: ``reports.default_folder()``).
     reports_dir: Path | None = None
+    #: ``[office] print_when = "citizen_present"``: new jobs wait for the citizen.
+    print_when_present: bool = False
+    #: The office's name, regency and address (the intake receipt).
+    office_name: str = ""
+    regency: str = ""
+    address: str = ""
+    #: When the last outage began (UTC text), set when the link came back:
+    #: the call-back list is of the cards printed since.
+    callback_since: str | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> OfficeSettings:
         return cls(office_code=config.station.office_code, station_id=config.station.id,
                    suket_after_days=config.office.suket_after_days,
                    cups_server=config.printer.cups_server,
-                   card_queue=config.printer.queue if config.printer.backend == "cups" else "")
+                   card_queue=config.printer.queue if config.printer.backend == "cups" else "",
+                   print_when_present=config.office.print_when == "citizen_present",
+                   office_name=config.office.name, regency=config.office.regency,
+                   address=config.office.address)
 
     def printer(self, queue: str) -> Printer:
         """The office paper printer ``queue`` (refused: the card printer's queue)."""
