@@ -144,3 +144,35 @@ async def test_link_back_offers_the_call_back_list() -> None:
         assert [j.id for j in app.screen.jobs] == [ids["job"]]
         lines = "\n".join(app.screen.query_one("#jobs").lines)  # type: ignore[attr-defined]
         assert "081234567890" in lines and "Ani" in lines
+
+
+async def test_everyday_lifecycle_tasks_take_at_most_three_keys() -> None:
+    """docs/tui.md's key counts: add with name and phone, hand a card over."""
+    from test_tui_keys import Keys
+
+    ids: dict[str, str] = {}
+
+    def before(station: DemoStation) -> None:
+        ids["job"] = _printed(station.store, NIK, "Dewi Lestari")
+
+    async with running(engine=False, before=before) as (station, app, pilot):
+        keys = Keys(pilot)  # add a citizen with name and phone
+        nik = demo_nik(46, 83)
+        await keys.press("a")
+        await keys.type(nik)  # a whole NIK moves on to the name by itself
+        await keys.type("Rina")
+        await keys.press("tab")
+        await keys.type("081234567890")
+        await keys.press("enter")
+        job = app.store.active_job_for_nik(nik)
+        assert job is not None and (job.name, job.phone) == ("Rina", "+6281234567890")
+        assert keys.count == 3
+
+        keys = Keys(pilot)  # hand over a card, the citizen found by name
+        await keys.press("s", "g")
+        assert isinstance(app.screen, HandoverScreen)
+        await keys.type("lestari")  # replaces what was there
+        await until(pilot, lambda: "Dewi" in str(app.screen.query_one("#found").render()))
+        await keys.press("enter")
+        await until(pilot, lambda: app.store.find_job(ids["job"]).collected_at is not None)
+        assert keys.count == 3
