@@ -108,6 +108,24 @@ class BlanksConfig:
     low_threshold: int = 100
 
 
+def _suket_number_format(value: str) -> str:
+    """What is wrong with a Suket number format, or ""."""
+    try:
+        value.format(seq=1, year=2026, office_code="35.12")
+    except (KeyError, IndexError, ValueError) as e:
+        return (f"must be a format with the fields {{seq}}, {{year}}, {{office_code}} "
+                f"(e.g. \"470/{{seq:04d}}/{{office_code}}/{{year}}\"): {e}")
+    return ""
+
+
+def _nip(value: str) -> str:
+    """A civil servant's NIP: 18 digits (or empty: not set)."""
+    digits = value.replace(" ", "")
+    if digits and not (len(digits) == 18 and digits.isascii() and digits.isdigit()):
+        return "must be the signatory's 18-digit NIP (spaces allowed), or empty"
+    return ""
+
+
 @dataclass(frozen=True)
 class OfficeConfig:
     #: A citizen whose card has waited longer than this may get a Suket.
@@ -131,6 +149,13 @@ class OfficeConfig:
     address: str = ""
     #: ``ktptui uncollected`` without ``--days``: cards older than this many days.
     uncollected_days: int = 14
+    #: The Suket's number from the yearly register, its validity, its signatory.
+    suket_number_format: str = field(default="470/{seq:04d}/{office_code}/{year}",
+                                     metadata={"check": _suket_number_format})
+    suket_valid_days: int = 180
+    signatory_name: str = ""
+    signatory_nip: str = field(default="", metadata={"check": _nip})
+    signatory_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +195,7 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("blanks", "low_threshold"): (0, 1_000_000),
     ("office", "suket_after_days"): (0, 3650),
     ("office", "uncollected_days"): (0, 3650),
+    ("office", "suket_valid_days"): (1, 3650),
 }
 
 

@@ -647,6 +647,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "key.receipt": ("Tanda terima", "Receipt"),
     "cmd.receipt": ("Tanda terima pekerjaan terpilih", "Receipt of the selected job"),
     "key.save": ("Simpan", "Save"),
+    "suket.no_name": ("pekerjaan {job} tanpa nama warga; Suket perlu nama "
+                      "(isi nama saat pendaftaran)",
+                      "job {job} has no citizen's name; a Suket needs one "
+                      "(take the name at intake)"),
+    "suket.number_taken": ("nomor {number} baru saja dipakai Suket lain; terbitkan lagi",
+                           "number {number} was just taken by another Suket; issue it again"),
     "field.citizen": ("Nama warga", "Citizen"),
     "field.phone": ("Nomor HP", "Phone"),
     "field.printed": ("Dicetak", "Printed"),

@@ -9,6 +9,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -342,3 +343,68 @@ def test_daily_report_counts_handed_over_and_uncollected_by_age(st: Store,
     assert r.uncollected == {"0-7": 0, "8-30": 0, "31-90": 1, ">90": 1}
     text = reports.daily_text(r, UTC)
     assert "Cards handed over" in text and "31-90 days" in text
+
+
+# -- the Suket an office can sign --------------------------------------------------------------
+
+def test_suket_has_the_register_number_birth_sex_office_and_signatory(
+        st: Store, clock: Clock, tmp_path: Path) -> None:
+    from ktptui.config import OfficeConfig
+    from ktptui.office import suket
+
+    office = OfficeConfig(name="UPT Dukcapil Kepanjen", regency="Kabupaten Malang",
+                          address="Jl. Panji 1", signatory_name="Drs. Hadi Purnomo",
+                          signatory_nip="196805121990031004", signatory_title="Kepala Dinas")
+    clock.at("2026-12-30T02:00")
+    # NIK day 41 = the 1st, a woman; born 01-01-90.
+    a = actions.add(st, "3512054101900002", operator=SITI, name="Renée Núñez")
+    b = actions.add(st, NIK, operator=SITI, name="Budi")
+    c = actions.add(st, NIKS[0], operator=SITI)  # no name
+    for job in (a, b, c):
+        actions.cancel(st, job.id, operator=SITI)  # (not eligible: made so below)
+    with st.transaction() as tx:  # rejected not_recorded: eligible for a Suket
+        for job in (a, b, c):
+            j = Job.from_dict({**st.find_job(job.id).to_dict(), "state": "rejected",
+                               "error_code": "not_recorded"})
+            tx.put_job(j)
+
+    def issue(ref: str, out: Path) -> suket.Issued:
+        return suket.issue(st, ref, operator=SITI, office_code="35.07", station_id="k1",
+                           out=out, office=office)
+
+    first = issue(a.id, tmp_path / "a.pdf")
+    slip = first.slip
+    assert slip.number == "470/0001/35.07/2026" and slip.holder_name == "Renée Núñez"
+    assert (slip.birth, slip.female) == (date(1990, 1, 1), True)
+    assert slip.valid_until == slip.issue_day + timedelta(days=180)
+    text = "\n".join(suket.lines(slip))
+    for needle in ("KABUPATEN MALANG", "UPT Dukcapil Kepanjen", "Jl. Panji 1",
+                   "1 Januari 1990", "Perempuan", "Drs. Hadi Purnomo",
+                   "NIP 196805121990031004", "Kepala Dinas", "Berlaku"):
+        assert needle in text, needle
+    assert "Renée Núñez" in _pdf_text((tmp_path / "a.pdf").read_bytes())
+    assert issue(b.id, tmp_path / "b.pdf").slip.number == "470/0002/35.07/2026"
+    copy = issue(a.id, tmp_path / "a2.pdf").slip
+    assert (copy.number, copy.copy) == ("470/0001/35.07/2026", 2)
+    assert "SALINAN" in "\n".join(suket.lines(copy))
+    with pytest.raises(actions.ActionRefused, match="no citizen's name"):
+        issue(c.id, tmp_path / "c.pdf")
+    assert not (tmp_path / "c.pdf").exists()
+    clock.at("2027-01-02T02:00")  # a new year: a new register
+    d = actions.add(st, NIKS[1], operator=SITI, name="Dewi")
+    with st.transaction() as tx:
+        tx.put_job(Job.from_dict({**d.to_dict(), "state": "rejected",
+                                  "error_code": "not_recorded"}))
+    assert issue(d.id, tmp_path / "d.pdf").slip.number == "470/0001/35.07/2027"
+
+
+def test_suket_config_is_checked(tmp_path: Path) -> None:
+    from ktptui import config
+
+    for line, words in [('suket_number_format = "470/{nomor}/{year}"', "suket_number_format"),
+                        ('signatory_nip = "12345"', "18-digit NIP"),
+                        ("suket_valid_days = 0", "suket_valid_days")]:
+        path = tmp_path / "c.toml"
+        path.write_text(f"[office]\n{line}\n", encoding="utf-8")
+        with pytest.raises(config.ConfigError, match=words):
+            config.load(path)

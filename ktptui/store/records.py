@@ -46,6 +46,7 @@ class MetaKey(enum.StrEnum):
     ENGINE_STATUS = "engine_status"
     PRINT_SESSION = "print_session"
     PRINT_SESSION_LAST = "print_session_last"
+    SUKET_REGISTER = "suket_register"  # {"year": 2026, "seq": 12}: the yearly Suket numbers
 
 
 class StoreCorrupt(StoreError):
