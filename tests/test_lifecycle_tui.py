@@ -104,13 +104,16 @@ async def test_search_goes_on_to_every_job_and_arrive_is_on_r() -> None:
     def before(station: DemoStation) -> None:
         ids["done"] = _printed(station.store, NIK, "Bambang Sutrisno")
         ids["wait"] = actions.add(station.store, demo_nik(45, 82), operator="t",
-                                  wait_for_citizen=True).id
+                                  name="Ratna Sari", wait_for_citizen=True).id
 
     async with running(engine=False, before=before) as (station, app, pilot):
         await until(pilot, lambda: app.main.table.select_job(ids["wait"]))
         await pilot.press("r")  # the citizen came back with the receipt
         await until(pilot, lambda: app.store.find_job(ids["wait"]).state is State.QUEUED)
         await pilot.press("slash")
+        await type_text(pilot, "ratna")  # the intake name filters the active view too
+        assert [j.id for j in app.main.table.rows()] == [ids["wait"]]
+        await pilot.press("escape", "slash")
         await type_text(pilot, "sutrisno")
         await pilot.press("enter")  # no active job matches: every job is searched
         assert isinstance(app.screen, JobListScreen)
