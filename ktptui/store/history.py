@@ -67,6 +67,10 @@ SCHEMA = (
     " PRIMARY KEY(seg, pos)) WITHOUT ROWID",
     "CREATE INDEX jobs_nik ON jobs(nik)",
     "CREATE INDEX jobs_phone ON jobs(phone) WHERE phone IS NOT NULL",
+    # A name fragment matches anywhere (``LIKE '%x%'``): scanned, but only
+    # over the names still held (retention removes them), from this
+    # covering index, never over the whole history.
+    "CREATE INDEX jobs_name ON jobs(name, seg, pos, len) WHERE name IS NOT NULL",
     # Cards printed and not collected (``ktptui uncollected``, the report's ages).
     "CREATE INDEX jobs_uncollected ON jobs(printed_at)"
     " WHERE printed_at IS NOT NULL AND collected_at IS NULL",
@@ -677,27 +681,29 @@ class Archive:
                   limit: int = 200) -> list[dict[str, Any]]:
         """Archived job records (up to ``limit``, newest first) whose id starts
         with ``prefix``, or whose NIK is ``nik``, phone is ``phone`` or name
-        holds ``name`` (case-insensitive): the index alone finds them."""
-        terms: list[str] = []
-        args: tuple[Any, ...] = ()
+        holds ``name`` (case-insensitive): each through its own index."""
+        queries: list[tuple[str, tuple[Any, ...]]] = []
         if prefix:
-            terms.append("(id >= ? AND id < ?)")
-            args += (prefix, prefix + "\U0010ffff")
+            queries.append(("id >= ? AND id < ?", (prefix, prefix + "\U0010ffff")))
         if nik:
-            terms.append("nik = ?")
-            args += (nik,)
+            queries.append(("nik = ?", (nik,)))
         if phone:
-            terms.append("phone = ?")
-            args += (phone,)
+            queries.append(("phone = ?", (phone,)))
+        places: set[tuple[int, int, int]] = set()
+        for where, args in queries:
+            places.update(self._located("jobs", where, args, order=f"seg DESC LIMIT {int(limit)}"))
         if name:
-            escaped = name.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            terms.append("name LIKE ? ESCAPE '\\'")
-            args += (f"%{escaped}%",)
-        if not terms:
-            return []
-        located = self._located("jobs", " OR ".join(terms), args,
-                                order=f"updated_at DESC LIMIT {int(limit)}")
-        return list(self._read("jobs", located))
+            # No ORDER BY: with one, SQLite walks the table in key order; without,
+            # it scans the covering ``jobs_name`` (the names still held) alone.
+            escaped = (name.casefold().replace("\\", "\\\\").replace("%", "\\%")
+                       .replace("_", "\\_"))
+            places.update(self._located(
+                "jobs", f"name IS NOT NULL AND name LIKE ? ESCAPE '\\' LIMIT {int(limit) * 5}",
+                (f"%{escaped}%",)))
+        newest = sorted(places, key=lambda p: (p[0], p[1]), reverse=True)[:limit]
+        docs = list(self._read("jobs", sorted(newest)))
+        docs.sort(key=lambda d: d.get("updated_at", ""), reverse=True)
+        return docs[:limit]
 
     def events(self, since: str | None = None, job_id: str | None = None,
                until: str | None = None, kind: str | None = None,
