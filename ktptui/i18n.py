@@ -684,8 +684,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "Enter: queue it   Tab: next field   Esc: cancel"),
     "report.uncollected": ("Kartu belum diambil", "Cards not collected"),
     "report.age_days": ("{band} hari", "{band} days"),
-    "find.short": ("teks pencarian terlalu pendek (paling sedikit {n} huruf)",
-                   "the search text is too short (at least {n} characters)"),
 }
 
 _language = "id"
