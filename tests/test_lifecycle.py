@@ -408,3 +408,11 @@ def test_suket_config_is_checked(tmp_path: Path) -> None:
         path.write_text(f"[office]\n{line}\n", encoding="utf-8")
         with pytest.raises(config.ConfigError, match=words):
             config.load(path)
+
+
+def test_switching_the_print_policy_keeps_every_job(run: Run) -> None:
+    waiting = run("add", NIK, office='print_when = "citizen_present"').out.strip()
+    queued = run("add", NIKS[0]).out.strip()  # back to "queued": only new jobs change
+    rows = {r["id"]: r["state"] for r in json.loads(run("jobs", "--json").out)}
+    assert rows == {waiting: "waiting_citizen", queued: "queued"}
+    assert run("arrive", waiting[:8]).rc == 0  # and it still arrives
