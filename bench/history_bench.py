@@ -62,6 +62,10 @@ def nik_for(i: int) -> str:
     return f"351505{day:02d}{month:02d}90{serial:04d}"
 
 
+def phone_for(i: int) -> str:
+    return f"+62812{i % 100_000_000:08d}"
+
+
 def templates(at: datetime) -> dict[str, dict[str, Any]]:
     """One finished job of each kind, built through the model."""
     base = new_job(nik_for(0), operator="loket", at=at, note="datang pagi")
@@ -97,8 +101,15 @@ def day_of_history(day: date, per_day: int, first: int, old: bool,
         job_id = str(uuid.uuid4())
         nik = t["nik"] if old else nik_for(first + n)
         history = [{**h, "at": at} for h in t["history"]]
-        jobs.append({**t, "id": job_id, "nik": nik, "created_at": at, "updated_at": at,
-                     "history": history})
+        job = {**t, "id": job_id, "nik": nik, "created_at": at, "updated_at": at,
+               "history": history}
+        if not old:
+            # Issue 13: the citizen's name and phone (retention removes them
+            # after 90 days); printed cards are collected but one in twenty.
+            job.update(name=f"Warga {first + n:07d}", phone=phone_for(first + n))
+            if kind == "done":
+                job.update(printed_at=at, collected_at=None if n % 20 == 3 else at)
+        jobs.append(job)
         for h in history:
             trail.append({"id": str(uuid.uuid4()), "at": at, "kind": "job",
                           "operator": h["operator"], "job_id": job_id,
@@ -145,7 +156,7 @@ def build(data_dir: Path, days: int, per_day: int, queued: int) -> dict[str, Any
     return {"dir": str(data_dir), "days": days, "per_day": per_day, "queued": queued,
             "archived_jobs": counts["jobs"], "ledger_entries": counts["ledger"],
             "events": counts["events"], "oldest_job": oldest, "queued_job": queued_id,
-            "suket_job": suket_id,
+            "suket_job": suket_id, "last_first": (days - 1) * per_day,
             "build_s": round(time.perf_counter() - t0, 1)}
 
 
@@ -184,6 +195,12 @@ def operations(info: dict[str, Any], n: int) -> list[tuple[str, list[str]]]:
         ("suket <rejected job> (reprint count)", ["suket", info["suket_job"]]),
         ("jobs --all --json", ["jobs", "--all", "--json"]),
         ("purge (nothing due)", ["purge"]),
+        # Issue 13: finding anyone through the archive index, and the
+        # uncollected cards (hot set + index), on a 5-year store.
+        ("find <name fragment>", ["find", f"warga {info['last_first']:07d}"[:-1]]),
+        ("find <nik>", ["find", nik_for(info["last_first"])]),
+        ("find <phone>", ["find", "0" + phone_for(info["last_first"])[3:]]),
+        ("uncollected --days 0", ["uncollected", "--days", "0", "--json"]),
     ]
 
 
@@ -349,6 +366,11 @@ def start_rows(stations: dict[str, tuple[Path, dict[str, Any]]], runs: int, work
     return rows
 
 
+#: Stand-in station facts: ``operations`` only for its names (``--only``).
+_NAMES: dict[str, Any] = {"queued_job": "", "oldest_job": "", "suket_job": "",
+                          "last_first": 0}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     p.add_argument("--build", type=Path, metavar="DIR", help="only build a store in DIR")
@@ -357,6 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queued", type=int, default=2000)
     p.add_argument("--runs", type=int, default=3, help="runs of each operation per station")
     p.add_argument("--dir", type=Path, help="work folder (default: a temporary one)")
+    p.add_argument("--only", default="", metavar="OPS",
+                   help="comma-separated operations to run alone, by the start of their name")
     p.add_argument("--skip", default="", metavar="OPS",
                    help="comma-separated operations not to run, by the start of their "
                         "name (e.g. 'jobs --all': it writes every job ever printed)")
@@ -366,6 +390,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="ktptui-history-", dir=args.dir) as tmp:
         skip = frozenset(s.strip() for s in args.skip.split(",") if s.strip())
+        if args.only:
+            only = [s.strip() for s in args.only.split(",") if s.strip()]
+            skip = frozenset(op for op, _ in operations(_NAMES, 0)
+                             if not any(op.startswith(o) for o in only)) | frozenset(
+                                 op for op in START_OPS if not any(op.startswith(o)
+                                                                  for o in only))
         rows = measure(args.days, args.per_day, args.queued, args.runs, Path(tmp), skip)
     for row in rows:
         print(json.dumps(row))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from . import model, nik, roles
+from . import model, nik, phone, roles
 from .errors import Kind, KtpError
 from .i18n import t
 from .model import (
@@ -52,11 +52,17 @@ def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "",
 
 
 def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.NEW,
-        urgent: bool = False, note: str = "") -> Job:
+        urgent: bool = False, note: str = "", name: str | None = None,
+        phone_text: str | None = None, wait_for_citizen: bool = False) -> Job:
     """Queue a citizen's card request (link or no link). A malformed NIK
-    raises ``nik.InvalidNik`` (bad input), the same words every front shows."""
+    raises ``nik.InvalidNik`` (bad input), the same words every front shows;
+    a bad name or phone ``phone.InvalidContact``. ``wait_for_citizen``
+    (``[office] print_when = "citizen_present"``): the job waits in
+    ``waiting_citizen`` until ``arrive``, unless it is urgent."""
     nik_text = nik_text.strip()
     nik.validate(nik_text)
+    name = phone.check_name(name) if name is not None else None
+    number = phone.normalize(phone_text) if phone_text else None
     with store.transaction() as tx:
         existing = store.active_job_for_nik(nik_text)
         if existing is not None:
@@ -65,7 +71,8 @@ def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.N
                 f"({existing.state.value}); see `ktptui show {existing.short_id}`"
             )
         job = new_job(nik_text, operator=operator, reason=reason, urgent=urgent, note=note,
-                      at=_after_last_request(store))
+                      at=_after_last_request(store), name=name, phone=number,
+                      waiting=wait_for_citizen and not urgent)
         tx.put_job(job)
         tx.set_meta(LAST_REQUEST_AT, job.created_at)
     return job
@@ -125,7 +132,12 @@ def make_urgent(store: Store, ref: str, *, operator: str, note: str = "",
         if (job.priority is Priority.URGENT) == urgent:
             raise ActionRefused(t("why.already_urgent" if urgent else "why.not_urgent",
                                   job=job.short_id))
-        moved = job.changed(priority=Priority.URGENT if urgent else Priority.NORMAL)
+        priority = Priority.URGENT if urgent else Priority.NORMAL
+        if urgent and job.state is State.WAITING_CITIZEN:
+            # The citizen is at the desk: an urgent job does not wait (issue 13).
+            return _move(tx, job, State.QUEUED, operator, note or "made urgent",
+                         priority=priority)
+        moved = job.changed(priority=priority)
         tx.put_job(moved)
         detail = "made urgent" if urgent else "urgent undone"
         tx.add_event(EventKind.JOB, operator, f"{detail}: {note}" if note else detail,
@@ -158,7 +170,10 @@ def _settle(tx: Transaction, job: Job, outcome: Outcome, *, operator: str, note:
     except ledger.LedgerError as e:
         raise ActionRefused(str(e)) from None
     to = State.PRINTED if outcome is Outcome.PRINTED else State.QUEUED
-    moved = _move(tx, job, to, operator, note or outcome.value, lapsed=lapsed)
+    printed: dict[str, Any] = {}
+    if outcome is Outcome.PRINTED:
+        printed["printed_at"] = model.to_text(model.now_utc())
+    moved = _move(tx, job, to, operator, note or outcome.value, lapsed=lapsed, **printed)
     tx.put_outbox(item)
     return moved
 
@@ -416,3 +431,61 @@ def lapses(job: Job) -> int:
                   and entry.from_state == State.QUEUED.value):
             break
     return count
+
+
+# -- the card's life after printing (issue 13) ----------------------------------------------
+
+def arrive(store: Store, ref: str, *, operator: str, note: str = "") -> Job:
+    """The citizen came back with the receipt: a job waiting for them
+    (``[office] print_when = "citizen_present"``) joins the print queue."""
+    with store.transaction() as tx:
+        job = _job(tx, ref)
+        if job.state is not State.WAITING_CITIZEN:
+            raise ActionRefused(t("arrive.not_waiting", job=job.short_id,
+                                  state=t(f"state.{job.state.value}")))
+        return _move(tx, job, State.QUEUED, operator, note or "citizen arrived")
+
+
+def handover(store: Store, ref: str, *, operator: str, to: str | None = None,
+             note: str = "") -> Job:
+    """Hand a printed card over in person: who collected it (``to``, else
+    the citizen's name), when and which operator, on the job and in the
+    hand-over register (a ``handover`` event). Refused for a card not
+    printed or handed over already. A job archived meanwhile is changed in
+    the archive (its record rewritten in place), then the event is added."""
+    to_name = phone.check_name(to) if to is not None else None
+    stamp = model.to_text(model.now_utc())
+
+    def check(job: Job) -> None:
+        if job.collected_at is not None:
+            raise ActionRefused(t("handover.twice", job=job.short_id, at=job.collected_at,
+                                  by=job.collected_by or "?"))
+        if not job.awaiting_pickup:
+            raise ActionRefused(t("handover.not_printed", job=job.short_id,
+                                  state=t(f"state.{job.state.value}")))
+
+    def collected(job: Job) -> Job:
+        return job.changed(collected_at=stamp, collected_by=operator,
+                           collected_to=to_name or job.name, updated_at=stamp)
+
+    detail = "handed over" + (f": {note}" if note else "")
+    with store.transaction() as tx:
+        job = _job(tx, ref)
+        check(job)
+        if tx.job(job.id) is not None:
+            moved = collected(job)
+            tx.put_job(moved)
+            # The register's line carries no name: events are read more widely than jobs.
+            tx.add_event(EventKind.HANDOVER, operator, detail, job_id=job.id)
+            return moved
+
+    def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+        check(Job.from_dict(doc))  # again under the lock: two desks, one card
+        return collected(Job.from_dict(doc)).to_dict()
+
+    amended = store.amend_archived_job(job.id, change)
+    if amended is None:  # it left the archive meanwhile (not possible today)
+        raise ActionRefused(t("handover.archived", job=job.short_id))
+    with store.transaction() as tx:
+        tx.add_event(EventKind.HANDOVER, operator, detail, job_id=job.id)
+    return amended

@@ -138,6 +138,24 @@ class BlanksConfig:
     reserve_for: tuple[str, ...] = field(default=("new",), metadata={"check": _reasons})
 
 
+def _suket_number_format(value: str) -> str:
+    """What is wrong with a Suket number format, or ""."""
+    try:
+        value.format(seq=1, year=2026, office_code="35.12")
+    except (KeyError, IndexError, ValueError) as e:
+        return (f"must be a format with the fields {{seq}}, {{year}}, {{office_code}} "
+                f"(e.g. \"470/{{seq:04d}}/{{office_code}}/{{year}}\"): {e}")
+    return ""
+
+
+def _nip(value: str) -> str:
+    """A civil servant's NIP: 18 digits (or empty: not set)."""
+    digits = value.replace(" ", "")
+    if digits and not (len(digits) == 18 and digits.isascii() and digits.isdigit()):
+        return "must be the signatory's 18-digit NIP (spaces allowed), or empty"
+    return ""
+
+
 @dataclass(frozen=True)
 class OfficeConfig:
     #: A citizen whose card has waited longer than this may get a Suket.
@@ -150,6 +168,24 @@ class OfficeConfig:
     supervisor_group: str = "ktptui-supervisors"
     #: The group whose members may reach the station service's socket.
     operator_group: str = "ktptui-operators"
+    # --- lifecycle (issue 13) ---
+    #: "queued": jobs print as soon as central authorises them; "citizen_present":
+    #: a job waits (``waiting_citizen``) until ``ktptui arrive`` (urgent ones do not).
+    print_when: str = _choice("queued", "citizen_present")
+    #: The office and regency names and the office's address, printed on the
+    #: intake receipt and the Suket.
+    name: str = ""
+    regency: str = ""
+    address: str = ""
+    #: ``ktptui uncollected`` without ``--days``: cards older than this many days.
+    uncollected_days: int = 14
+    #: The Suket's number from the yearly register, its validity, its signatory.
+    suket_number_format: str = field(default="470/{seq:04d}/{office_code}/{year}",
+                                     metadata={"check": _suket_number_format})
+    suket_valid_days: int = 180
+    signatory_name: str = ""
+    signatory_nip: str = field(default="", metadata={"check": _nip})
+    signatory_title: str = ""
 
 
 def _prom_file(value: Path | None) -> str:
@@ -228,6 +264,8 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("blanks", "low_threshold"): (0, 1_000_000),
     ("blanks", "reserve"): (0, 1_000_000),
     ("office", "suket_after_days"): (0, 3650),
+    ("office", "uncollected_days"): (0, 3650),
+    ("office", "suket_valid_days"): (1, 3650),
 }
 
 

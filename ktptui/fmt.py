@@ -31,6 +31,7 @@ MARKERS: dict[State, str] = {
     State.INTERRUPTED: "!",
     State.REJECTED: "x",
     State.CANCELLED: "/",
+    State.WAITING_CITIZEN: "~",
 }
 
 

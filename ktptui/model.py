@@ -28,6 +28,9 @@ class State(enum.StrEnum):
     INTERRUPTED = "interrupted"  # was printing when the process died
     REJECTED = "rejected"  # final answer from central (e.g. not_recorded -> Suket)
     CANCELLED = "cancelled"
+    #: ``[office] print_when = "citizen_present"``: the job waits, before
+    #: authorisation (nothing expires), until ``actions.arrive``.
+    WAITING_CITIZEN = "waiting_citizen"
 
 
 class Reason(enum.StrEnum):
@@ -79,6 +82,10 @@ TRANSITIONS: dict[tuple[State, State], bool] = {
     (State.INTERRUPTED, State.PRINTED): False,  # operator: the card came out
     (State.INTERRUPTED, State.QUEUED): True,  # operator: spoiled / not printed
     (State.PRINTED, State.DONE): False,
+    # Print on arrival: the citizen shows the receipt (or the job is made urgent).
+    (State.WAITING_CITIZEN, State.QUEUED): False,
+    (State.WAITING_CITIZEN, State.HELD): False,
+    (State.WAITING_CITIZEN, State.CANCELLED): False,
 }
 
 
@@ -160,6 +167,16 @@ class Job:
     #: card stops that printer until the operator resolves it.
     printer: str | None = None
     history: tuple[HistoryEntry, ...] = field(default_factory=tuple)
+    # -- the card's life after printing (issue 13); old records load without them --
+    #: The citizen's name and mobile number (+628...) taken at intake: personal data.
+    name: str | None = None
+    phone: str | None = None
+    #: When the card came out of the printer, and when it was handed over, by
+    #: which operator, to whom (the citizen or who collected for them).
+    printed_at: str | None = None
+    collected_at: str | None = None
+    collected_by: str | None = None
+    collected_to: str | None = None
 
     @property
     def short_id(self) -> str:
@@ -168,6 +185,21 @@ class Job:
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def card_printed_at(self) -> str | None:
+        """When the card was printed: ``printed_at``, or for records from
+        before that field, the history entry that moved it to printed."""
+        if self.printed_at is not None:
+            return self.printed_at
+        return next((h.at for h in reversed(self.history)
+                     if h.to_state == State.PRINTED.value), None)
+
+    @property
+    def awaiting_pickup(self) -> bool:
+        """Printed and not yet handed over ("siap diambil")."""
+        return (self.state in (State.PRINTED, State.DONE) and self.collected_at is None
+                and self.card_printed_at is not None)
 
     def changed(self, **fields: Any) -> Job:
         """A copy with some fields changed (no state change, no history)."""
@@ -211,20 +243,27 @@ def new_job(
     urgent: bool = False,
     note: str = "",
     at: datetime | None = None,
+    name: str | None = None,
+    phone: str | None = None,
+    waiting: bool = False,
 ) -> Job:
+    """``waiting``: print on arrival, the job starts in ``waiting_citizen``."""
     stamp = to_text(at or now_utc())
+    state = State.WAITING_CITIZEN if waiting else State.QUEUED
     return Job(
         id=str(uuid.uuid4()),
         nik=nik,
         reason=reason,
         priority=Priority.URGENT if urgent else Priority.NORMAL,
-        state=State.QUEUED,
+        state=state,
         attempt=1,
         created_at=stamp,
         updated_at=stamp,
         operator=operator,
         note=note,
-        history=(HistoryEntry(stamp, None, State.QUEUED.value, operator, note),),
+        history=(HistoryEntry(stamp, None, state.value, operator, note),),
+        name=name,
+        phone=phone,
     )
 
 

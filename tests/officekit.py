@@ -76,8 +76,9 @@ def st_fixture(tmp_path: Path) -> Store:
 # -- moving jobs ---------------------------------------------------------------------
 
 def add(s: Store, clock: Clock, at: str, nik: str, operator: str, note: str = "") -> Job:
+    """A request taken at ``at``, with a citizen's name (a Suket needs one)."""
     clock.at(at)
-    return actions.add(s, nik, operator=operator, note=note)
+    return actions.add(s, nik, operator=operator, note=note, name=f"Warga {nik[-6:]}")
 
 
 Step = Callable[..., Job]

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent / "ktptui"
 #: layer, never a higher one. Keep in step with docs/architecture.md.
 LAYERS: dict[str, int] = {
     **dict.fromkeys(("__init__", "paths", "text", "fsutil", "identity", "nik", "i18n", "errors",
-                     "model", "config", "crash", "pdf", "locks", "fmt", "logs", "roles"), 0),
+                     "model", "config", "crash", "pdf", "locks", "fmt", "logs", "roles",
+                     "phone"), 0),
     "store": 1,
     "actions": 2,
     **dict.fromkeys(("central", "printers", "power"), 3),

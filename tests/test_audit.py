@@ -204,8 +204,10 @@ def test_store_has_no_call_that_changes_an_event() -> None:
         names = _public(cls)
         about_events = {n for n in names if "event" in n}
         assert about_events <= {"events", "add_event"}, about_events
-    # The one rewriting call in the store is for the jobs archive (retention).
-    assert {n for n in _public(Store) if EDITING.search(n)} == {"rewrite_archived_jobs"}
+    # The rewriting calls in the store are for the jobs archive (retention;
+    # a hand-over recorded after archiving, issue 13).
+    assert {n for n in _public(Store) if EDITING.search(n)} == {"rewrite_archived_jobs",
+                                                                  "amend_archived_job"}
     assert {n for n in _public(Transaction) if EDITING.search(n)} == {
         "remove_outbox", "set_meta"}
 

@@ -23,7 +23,8 @@ from ktptui.store import Store
 
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 JOB_KEYS = ["id", "nik", "state", "attempt", "reason", "priority", "holder_name",
-            "created_at", "updated_at", "last_error", "error_code"]
+            "created_at", "updated_at", "last_error", "error_code",
+            "name", "phone", "printed_at", "collected_at"]
 NIK = "3515051503900011"
 
 
@@ -458,7 +459,7 @@ def test_status_json_shape(run: Run, store: Store) -> None:
     assert (data["session_required"], data["session_open"]) == (False, False)
     assert list(data["jobs"]) == [s.value for s in State]
     assert set(data["jobs"]) == {"queued", "held", "authorized", "printing", "printed", "done",
-                                 "interrupted", "rejected", "cancelled"}
+                                 "interrupted", "rejected", "cancelled", "waiting_citizen"}
     assert data["jobs"]["queued"] == 1 and data["jobs"]["cancelled"] == 1
     assert sum(data["jobs"].values()) == 2
     assert data["blanks"] == {"received": 200, "printed": 0, "spoiled": 0, "adjusted": 0,

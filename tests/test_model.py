@@ -45,6 +45,9 @@ EXPECTED: dict[tuple[State, State], bool] = {
     (S.INTERRUPTED, S.PRINTED): False,
     (S.INTERRUPTED, S.QUEUED): True,
     (S.PRINTED, S.DONE): False,
+    (S.WAITING_CITIZEN, S.QUEUED): False,
+    (S.WAITING_CITIZEN, S.HELD): False,
+    (S.WAITING_CITIZEN, S.CANCELLED): False,
 }
 ALL_PAIRS = list(itertools.product(State, State))
 LEGAL = [p for p in ALL_PAIRS if p in EXPECTED]

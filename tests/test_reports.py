@@ -124,6 +124,8 @@ def test_daily_json_shape(st: Store, clock: Clock) -> None:
             "ktp": {"printed": 3, "spoiled": 1, "added": 0, "actions": 17},
             "siti": {"printed": 0, "spoiled": 1, "added": 3, "actions": 6},
         },
+        # Issue 13: the three cards printed that day wait to be collected.
+        "handed_over": 0, "uncollected": {"0-7": 3, "8-30": 0, "31-90": 0, ">90": 0},
     }
 
 
@@ -149,7 +151,8 @@ def test_daily_csv_columns_and_rows(st: Store, clock: Clock) -> None:
     assert got[("operator_printed", "ktp")] == "3"
     assert got[("operator_added", "budi")] == "5"
     assert got[("operator_actions", "siti")] == "6"
-    assert len(rows) == 1 + 14 + 6 + 3 * 4
+    assert len(rows) == 1 + 14 + 6 + 3 * 4 + 1 + 4  # + handed over, uncollected by age
+    assert got[("handover", "handed_over")] == "0" and got[("uncollected", "0-7")] == "3"
     assert got[("blanks", "opening")] == "100" and got[("blanks", "closing")] == "95"
 
 

@@ -14,7 +14,6 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     SITI,
     WIB,
     Clock,
-    add,
     authorize,
     clock_fixture,
     count_decodes,
@@ -30,10 +29,17 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
 
 from ktptui import actions
 from ktptui.actions import ActionRefused
-from ktptui.model import State
+from ktptui.model import Job, State
 from ktptui.office import retention, suket
 from ktptui.printers.base import Printer, PrinterStatus, PrintOutcome, PrintResult
 from ktptui.store import Store
+
+
+def add(s: Store, clock: Clock, at: str, nik: str, operator: str, note: str = "",
+        name: str | None = "Rahmat Hidayat") -> Job:
+    """A request taken at ``at``, with the citizen's name (a Suket needs one)."""
+    clock.at(at)
+    return actions.add(s, nik, operator=operator, note=note, name=name)
 
 
 def _issue(st: Store, ref: str, **kw: object) -> suket.Issued:
@@ -75,23 +81,23 @@ def test_not_recorded_job_gets_a_suket_with_every_field(st: Store, clock: Clock)
     got = _issue(st, job.id[:8], show=shown.append)
     slip = got.slip
     assert (slip.basis, slip.copy, slip.nik, slip.holder_name) == (
-        "not_recorded", 1, NIKS[0], None)
-    assert slip.number == f"SKT/35.15/20261124/{job.short_id}"
+        "not_recorded", 1, NIKS[0], "Rahmat Hidayat")
+    assert slip.number == "470/0001/35.15/2026"
     assert got.outputs == ("screen",)
     text = shown[0]
     assert text == suket.text(slip)
     for needle in (NIKS[0], "35.15", "ktp-01", "24 November 2026 (2026-11-24)", job.short_id,
                    job.id, "Surat Keterangan pengganti KTP-el sementara",
                    "temporary substitute for the electronic identity card",
-                   "not_recorded", SITI, "belum diketahui"):
+                   "not_recorded", SITI, "Rahmat Hidayat"):
         assert needle in text, needle
     assert max(len(line) for line in text.splitlines()) <= 78
     assert _suket_events(st) == [
-        (SITI, job.id, f"issued SKT/35.15/20261124/{job.short_id} (not_recorded): screen")]
+        (SITI, job.id, "issued 470/0001/35.15/2026 (not_recorded): screen")]
 
 
 def test_long_wait_gets_a_suket_with_the_holder_name(st: Store, clock: Clock) -> None:
-    job = add(st, clock, "2026-11-01T02:00", NIKS[1], BUDI)
+    job = add(st, clock, "2026-11-01T02:00", NIKS[1], BUDI, name=None)
     authorize(st, job.id, "SITI AMINAH")
     clock.at("2026-11-16T03:00")  # waited 15 days and an hour
     slip = suket.prepare(st, job.short_id, operator=SITI, office_code="35.15",
@@ -179,7 +185,8 @@ def test_text_file_and_reprint_is_recorded(st: Store, clock: Clock, tmp_path: Pa
     clock.at("2026-11-23T04:00")
     again = _issue(st, job_id, out=out, as_text=True, operator=BUDI)
     assert again.slip.copy == 2 and again.slip.reprint
-    assert "CETAK ULANG ke-2 / REPRINT, copy 2" in out.read_text()
+    assert "SALINAN ke-1 / COPY 1" in out.read_text()
+    assert again.slip.number == first.slip.number
     number = first.slip.number
     assert _suket_events(st) == [
         (SITI, job_id, f"issued {number} (not_recorded): file {out}"),
@@ -236,12 +243,12 @@ def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     out = tmp_path / "slip.pdf"
     assert main(["suket", job_id[:8], "--out", str(out), "--config", cfg]) == 0
     assert capsys.readouterr().out == (
-        f"Suket SKT/35.15/20261123/{job_id[:8]} issued for job {job_id[:8]}: file {out}\n")
+        f"Suket 470/0001/35.15/2026 issued for job {job_id[:8]}: file {out}\n")
     assert out.read_bytes().startswith(b"%PDF-")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert main(["suket", job_id[:8], "--config", cfg]) == 0
     shown = capsys.readouterr().out
-    assert NIKS[4] in shown and "REPRINT, copy 2" in shown
+    assert NIKS[4] in shown and "SALINAN ke-1 / COPY 1" in shown
     assert main(["suket", young.short_id, "--config", cfg]) == 1
     assert "has waited 0 day(s)" in capsys.readouterr().err
     assert [(op, job) for op, job, _ in _suket_events(st)] == [

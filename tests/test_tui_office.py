@@ -84,7 +84,8 @@ def fresh(station: DemoStation) -> Store:
 
 
 def reject_not_recorded(store: Store, i: int = 30) -> Job:
-    job = actions.add(store, demo_nik(i, 9001), operator="demo")
+    # A Suket needs the citizen's name (issue 13).
+    job = actions.add(store, demo_nik(i, 9001), operator="demo", name="Siti Rahayu")
     with store.transaction() as tx:
         job = transition(job, State.REJECTED, operator="ktp", note="central: not_recorded",
                          error_code="not_recorded", last_error="not recorded at central")
@@ -325,7 +326,8 @@ async def test_suket_saved_to_a_file_then_reprinted_as_text() -> None:
         assert str(app.data_dir / "suket") in text_of(app, "#note")
         await pilot.press("enter")  # the offered file, without typing
         await until(pilot, lambda: not isinstance(app.screen, SuketScreen))
-        path = app.data_dir / "suket" / f"SKT-35.15-{_today(app)}-{job.short_id}.pdf"
+        # The number from the yearly register (issue 13), "/" made "-".
+        path = app.data_dir / "suket" / f"470-0001-35.15-{_today(app)[:4]}.pdf"
         assert path.read_bytes().startswith(b"%PDF")
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         events = [e for e in fresh(station).events(job_id=job.id) if e.kind == "suket"]
@@ -341,7 +343,7 @@ async def test_suket_saved_to_a_file_then_reprinted_as_text() -> None:
         await pilot.press("ctrl+u", *"kirim/slip.txt", "enter")
         await until(pilot, lambda: not isinstance(app.screen, SuketScreen))
         text = (app.data_dir / "kirim" / "slip.txt").read_text(encoding="utf-8")
-        assert "CETAK ULANG ke-2" in text and job.nik in text
+        assert "SALINAN ke-1" in text and job.nik in text
         events = [e for e in fresh(station).events(job_id=job.id) if e.kind == "suket"]
         assert len(events) == 2 and "reprinted (copy 2)" in events[1].detail
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
 from ..text import clean, for_terminal
+from . import lifecycle as lifecycle_cli
 from . import office as office_cli
 from . import service
 
@@ -68,6 +69,8 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
     a.add_argument("--reason", default="new", choices=["new", "data_change", "damaged", "lost"])
     a.add_argument("--urgent", action="store_true", help="print before normal jobs")
     a.add_argument("--note", default="")
+    a.add_argument("--name", help="the citizen's name (for the receipt and the call-back list)")
+    a.add_argument("--phone", help="the citizen's mobile number, 08... or +628...")
 
     j = cmd("jobs", "list jobs (active ones unless --all)")
     j.add_argument("--state", action="append", metavar="STATE",
@@ -130,6 +133,7 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
     service.add_parser(cmd)  # install-service
     cmd("serve", "run the station as a service: print the queue and stay up; the TUI and "
                  "every command attach through its socket ([service] socket)")
+    lifecycle_cli.add_parsers(cmd)  # receipt, handover, uncollected, arrive, find
 
     sim = cmd("sim", "run the built-in central simulator on 127.0.0.1")
     if with_sim:
@@ -196,20 +200,14 @@ class Context:
 
 
 def _job_row(job: Any) -> dict[str, Any]:
-    return {
-        "id": job.id, "nik": job.nik, "state": job.state.value, "attempt": job.attempt,
-        "reason": job.reason.value, "priority": job.priority.value,
-        "holder_name": job.holder_name, "created_at": job.created_at,
-        "updated_at": job.updated_at, "last_error": job.last_error,
-        "error_code": job.error_code,
-    }
+    return lifecycle_cli.job_row(job)
 
 
 # -- commands ----------------------------------------------------------------------
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     job = ctx.act("add", nik=args.nik, reason=args.reason, urgent=args.urgent,
-                  note=args.note)["job"]
+                  note=args.note, name=args.name, phone=args.phone)["job"]
     _out(job["id"])
     return EXIT_OK
 
@@ -235,12 +233,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         jobs = itertools.chain(jobs, (j for j in ctx.store.iter_archived_jobs()
                                       if states is None or j.state in states))
     if args.json:
-        sep = "[\n"
-        for j in jobs:
-            row = json.dumps(_job_row(j), ensure_ascii=False, indent=1)
-            sys.stdout.write(for_terminal(sep + " " + row.replace("\n", "\n ")))
-            sep = ",\n"
-        _out("[]" if sep == "[\n" else "\n]")
+        lifecycle_cli.write_json(jobs)
         return EXIT_OK
     first = next(jobs, None)
     if first is None:
@@ -465,6 +458,7 @@ COMMANDS: dict[str, Callable[[Context, argparse.Namespace], int]] = {
     "blanks": cmd_blanks, "status": cmd_status, "pause": cmd_pause, "unpause": cmd_pause,
     **{name: _simple(name) for name in ("hold", "release", "cancel", "urgent")},
     **office_cli.COMMANDS,
+    **lifecycle_cli.COMMANDS,
 }
 
 

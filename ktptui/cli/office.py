@@ -195,7 +195,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
                       office_code=cfg.station.office_code, station_id=cfg.station.id,
                       wait_days=cfg.office.suket_after_days, out=args.out,
                       as_text=args.text, printer=printer, printer_name=args.printer or "",
-                      show=show)
+                      show=show, office=cfg.office)
     slip = got.slip
     if show is None:
         what = "reprinted" if slip.reprint else "issued"

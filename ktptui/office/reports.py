@@ -57,11 +57,13 @@ from ..i18n import t, t_opt
 from ..model import Job, State, from_text
 from ..pdf import text_pdf
 from ..store import Event, EventKind, Store, chain, ledger
+from . import pickup
 
 #: A citizen is still waiting for a card in these states (a card that is out
 #: but not yet reported, ``printed``, is no longer waiting).
 WAITING_STATES = frozenset(
-    {State.QUEUED, State.HELD, State.AUTHORIZED, State.PRINTING, State.INTERRUPTED}
+    {State.QUEUED, State.HELD, State.AUTHORIZED, State.PRINTING, State.INTERRUPTED,
+     State.WAITING_CITIZEN}
 )
 #: Event kinds recorded by the monitors, not by people: not "actions".
 MONITOR_KINDS = frozenset({"link", "power"})
@@ -330,6 +332,10 @@ class DailyReport:
     closing_stock: int
     office_code: str = ""
     station_id: str = ""
+    #: Cards handed over in the day, and the cards not collected at ``as_of``
+    #: by days since printing (``pickup.AGE_BANDS``; issue 13).
+    handed_over: int = 0
+    uncollected: dict[str, int] = field(default_factory=dict)
     #: The day's count differences no supervisor has approved (ids).
     unapproved: tuple[str, ...] = ()
     #: The ledger and audit chains' head when the report was made: a signed
@@ -380,6 +386,8 @@ class DailyReport:
                 for e in self.count_differences],
             "operators": {name: c.to_dict() for name, c in a.operators.items()},
             "chain_head": self.head,
+            "handed_over": self.handed_over,
+            "uncollected": dict(self.uncollected),
         }
 
 
@@ -420,6 +428,8 @@ def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
         unapproved=tuple(e.id for e in ledger.unapproved(
             [*act.adjustments, *store.ledger_of_kind(ledger.Kind.APPROVED)])),
         head=chain.head_text(store.chain_heads()),
+        handed_over=pickup.handed_over(rec.jobs, model.to_text(start), model.to_text(as_of)),
+        uncollected=pickup.age_counts(store, now=as_of),
     )
 
 
@@ -475,7 +485,11 @@ def daily_text(r: DailyReport, tz: tzinfo | None = None) -> str:
              f"   {t('report.reprints', n=fmt.number(a.suket_reprints))}"
              if a.suket_reprints else ""),
         row(t("report.waiting"), fmt.number(r.waiting)),
+        row(t("report.handed_over"), fmt.number(r.handed_over)),
+        row(t("report.uncollected"), fmt.number(sum(r.uncollected.values()))),
     ]
+    lines += [row(f"  {t('report.age_days', band=band)}", fmt.number(n))
+              for band, n in r.uncollected.items()]
     oldest = r.oldest_waiting_hours
     if r.oldest_waiting_job and oldest is not None:
         lines.append(t("report.oldest", job=r.oldest_waiting_job[:8], time=_hours(oldest)))
@@ -525,6 +539,8 @@ def daily_csv(r: DailyReport) -> str:
         ("outage", "link_down_hours", f"{d['link_down_hours']:.2f}"),
         ("outage", "battery_hours", f"{d['battery_hours']:.2f}"),
         *(("blanks", k, v) for k, v in d["blanks"].items()),
+        ("handover", "handed_over", d["handed_over"]),
+        *(("uncollected", band, n) for band, n in d["uncollected"].items()),
     ]
     for name, counts in d["operators"].items():
         rows += [(f"operator_{what}", name, n) for what, n in counts.items()]

@@ -40,6 +40,9 @@ def redact(job: Job) -> Job:
         job,
         nik=mask_nik(job.nik),
         holder_name=None,
+        name=None,
+        phone=None,
+        collected_to=None,
         note="",
         last_error="",
         document=None,
@@ -91,4 +94,5 @@ def purge(store: Store, now: datetime | None = None, days: int = 90, *,
         # The last good copy (snapshot.prev.json and the journal after it) may
         # still hold old copies: one more compaction replaces it with this one.
         store.compact()
+        store.history.scrub()  # the archive index's copies of names and phones
     return len(changed)

@@ -15,24 +15,28 @@ holds no NIK or name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
-from .. import model, pdf
+from .. import model, nik, pdf
 from ..actions import ActionRefused
 from ..central.errors import Rejection
+from ..config import OfficeConfig
 from ..fsutil import DiskFull, write_atomic
+from ..i18n import t
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
-from ..store import EventKind, Store
+from ..store import EventKind, MetaKey, Store
 
 NOT_RECORDED = Rejection.NOT_RECORDED
 DEFAULT_WAIT_DAYS = 14
 #: A citizen in these states is still waiting for a card (a card being
 #: printed right now, or already out, gets no Suket).
-WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED})
+WAITING_STATES = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.INTERRUPTED,
+                            State.WAITING_CITIZEN})
 EVENT_KIND = EventKind.SUKET
 
 STATEMENT_ID = (
@@ -96,6 +100,7 @@ def basis(job: Job, *, now: datetime | None = None, wait_days: int = DEFAULT_WAI
 class Slip:
     job_id: str
     nik: str
+    #: The citizen's name: from intake, else the holder's name central gave.
     holder_name: str | None
     office_code: str
     station_id: str
@@ -103,17 +108,20 @@ class Slip:
     issue_day: date  # station local date
     basis: str  # "not_recorded" | "waiting"
     waited_days: int
-    copy: int  # 1 the first time, 2.. reprints
+    copy: int  # 1 the first time, 2.. copies (SALINAN), with the same number
     operator: str
+    #: The letter number from the yearly register (issue 13).
+    number: str = ""
+    #: The register's serial of a first issue (what ``record`` takes), else 0.
+    seq: int = 0
+    birth: date | None = None
+    female: bool | None = None
+    valid_until: date | None = None
+    office: OfficeConfig = OfficeConfig()
 
     @property
     def short_id(self) -> str:
         return self.job_id[:8]
-
-    @property
-    def number(self) -> str:
-        """The letter number: ``SKT/<office>/<YYYYMMDD>/<job>``."""
-        return f"SKT/{self.office_code}/{self.issue_day:%Y%m%d}/{self.short_id}"
 
     @property
     def reprint(self) -> bool:
@@ -127,20 +135,53 @@ class Slip:
                 f"(card waiting {self.waited_days} days)"]
 
 
+#: A first issue's event: ``issued <number> (<basis>): <outputs>``.
+ISSUED = re.compile(r"^issued (.+) \((?:not_recorded|waiting)\): ")
+
+
+def _register(store: Store, year: int) -> int:
+    """The last serial of ``year``'s Suket register (0: none yet)."""
+    reg = store.meta(MetaKey.SUKET_REGISTER) or {}
+    return int(reg.get("seq", 0)) if reg.get("year") == year else 0
+
+
 def prepare(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
             wait_days: int = DEFAULT_WAIT_DAYS, now: datetime | None = None,
-            tz: tzinfo | None = None) -> Slip:
-    """The slip for job ``ref`` (id or unique prefix); refuses an ineligible job."""
+            tz: tzinfo | None = None, office: OfficeConfig | None = None) -> Slip:
+    """The slip for job ``ref`` (id or unique prefix); refuses an ineligible
+    job or one without the citizen's name. A job that had one keeps its
+    number: the new slip is a copy (SALINAN)."""
+    office = office or OfficeConfig()
     now = _utc(now)
     store.refresh()
     job = store.find_job(ref)
     why = basis(job, now=now, wait_days=wait_days)
+    name = job.name or job.holder_name
+    if not name:
+        raise ActionRefused(t("suket.no_name", job=job.short_id))
     # Through the archive index: this job's Suket events only.
-    earlier = len(store.events(job_id=job.id, kind=EVENT_KIND))
+    earlier = store.events(job_id=job.id, kind=EVENT_KIND)
     day = now.astimezone(tz).date() if tz is not None else now.astimezone().date()
     waited = (now - from_text(job.created_at)).days
-    return Slip(job.id, job.nik, job.holder_name, office_code, station_id, now, day, why,
-                waited, earlier + 1, operator)
+    number, seq = "", 0
+    for e in earlier:
+        if (m := ISSUED.match(e.detail)) is not None:
+            number = m.group(1)
+            break
+    if not number:
+        seq = _register(store, day.year) + 1
+        number = office.suket_number_format.format(seq=seq, year=day.year,
+                                                   office_code=office_code)
+    try:
+        info = nik.validate(job.nik)
+        birth: date | None = nik.birth_date(info, day)
+        female: bool | None = info.female
+    except nik.InvalidNik:
+        birth, female = None, None
+    return Slip(job.id, job.nik, name, office_code, station_id, now, day, why, waited,
+                len(earlier) + 1, operator, number=number, seq=seq, birth=birth,
+                female=female, valid_until=day + timedelta(days=office.suket_valid_days),
+                office=office)
 
 
 def lines(slip: Slip) -> list[str]:
@@ -152,9 +193,17 @@ def lines(slip: Slip) -> list[str]:
     def row(label: str, value: str) -> str:
         return f"{label:22}: {value}"
 
+    office = slip.office
+    regency = office.regency.upper() if office.regency else "PEMERINTAH REPUBLIK INDONESIA"
     out = [
-        centre("PEMERINTAH REPUBLIK INDONESIA"),
+        centre(regency),
         centre("DINAS KEPENDUDUKAN DAN PENCATATAN SIPIL"),
+    ]
+    if office.name:
+        out.append(centre(office.name))
+    if office.address:
+        out.append(centre(office.address))
+    out += [
         centre(f"Kode kantor {slip.office_code} - stasiun {slip.station_id}"),
         "",
         centre("SURAT KETERANGAN"),
@@ -162,13 +211,21 @@ def lines(slip: Slip) -> list[str]:
         centre(f"Nomor: {slip.number}"),
     ]
     if slip.reprint:
-        out.append(centre(f"CETAK ULANG ke-{slip.copy} / REPRINT, copy {slip.copy}"))
+        out.append(centre(f"SALINAN ke-{slip.copy - 1} / COPY {slip.copy - 1}"))
     reason = slip.basis_text()
+    sex = ("-" if slip.female is None
+           else "Perempuan / Female" if slip.female else "Laki-laki / Male")
+    born = (f"{tanggal(slip.birth)} ({slip.birth.isoformat()})" if slip.birth else "-")
+    valid = (f"{tanggal(slip.valid_until)} ({slip.valid_until.isoformat()})"
+             if slip.valid_until else "-")
     out += [
         "",
         row("NIK", slip.nik),
         row("Nama / Name", slip.holder_name or "- (belum diketahui / not known)"),
+        row("Tanggal lahir / Born", born),
+        row("Jenis kelamin / Sex", sex),
         row("Tanggal / Date", f"{tanggal(slip.issue_day)} ({slip.issue_day.isoformat()})"),
+        row("Berlaku s.d. / Valid to", valid),
         row("Referensi / Job", slip.short_id),
         row("", slip.job_id),
         row("Keterangan / Basis", reason[0]),
@@ -179,12 +236,15 @@ def lines(slip: Slip) -> list[str]:
         *STATEMENT_EN,
         "",
         row("Petugas / Officer", slip.operator),
-        "Tanda tangan dan cap / Signature and stamp:",
+        f"{office.regency or '-'}, {tanggal(slip.issue_day)}",
+        office.signatory_title or "Tanda tangan dan cap / Signature and stamp:",
         "",
         "",
         "",
-        "______________________________",
+        office.signatory_name or "______________________________",
     ]
+    if office.signatory_nip:
+        out.append(f"NIP {office.signatory_nip}")
     return out
 
 
@@ -198,11 +258,25 @@ def to_pdf(slip: Slip) -> bytes:
 
 
 def record(store: Store, slip: Slip, outputs: list[str]) -> None:
-    """The audit record of an issue: a ``suket`` event with the job id."""
+    """The audit record of an issue: a ``suket`` event with the job id (a
+    first issue's number is read back from it for later copies)."""
     what = "issued" if not slip.reprint else f"reprinted (copy {slip.copy})"
     detail = f"{what} {slip.number} ({slip.basis}): {', '.join(outputs)}"
     with store.transaction() as tx:
         tx.add_event(EVENT_KIND, slip.operator, detail, job_id=slip.job_id)
+
+
+def reserve(store: Store, slip: Slip) -> None:
+    """Take a first issue's number in the yearly register before the slip
+    goes out, so two desks never print the same number: refused when
+    another issue took it meanwhile (issue again: the next number)."""
+    if slip.seq == 0:
+        return
+    year = slip.issue_day.year
+    with store.transaction() as tx:
+        if _register(store, year) != slip.seq - 1:
+            raise ActionRefused(t("suket.number_taken", number=slip.number))
+        tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq})
 
 
 @dataclass(frozen=True)
@@ -228,12 +302,13 @@ def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id
           wait_days: int = DEFAULT_WAIT_DAYS, out: Path | None = None, as_text: bool = False,
           printer: Printer | None = None, printer_name: str = "",
           show: Callable[[str], None] | None = None, now: datetime | None = None,
-          tz: tzinfo | None = None) -> Issued:
+          tz: tzinfo | None = None, office: OfficeConfig | None = None) -> Issued:
     """Make the slip and deliver it: to ``out`` (PDF, or text with ``as_text``),
     to ``printer`` (PDF), and/or as text to ``show`` (e.g. stdout). Records the
     issue once at least one of them took it; refuses otherwise."""
     slip = prepare(store, ref, operator=operator, office_code=office_code,
-                   station_id=station_id, wait_days=wait_days, now=now, tz=tz)
+                   station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
+    reserve(store, slip)
     outputs: list[str] = []
     problem = ""
     if out is not None:
@@ -254,6 +329,11 @@ def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id
         show(text(slip))
         outputs.append("screen")
     if not outputs:
+        if slip.seq:  # no slip carries the number: give it back if still the last
+            year = slip.issue_day.year
+            with store.transaction() as tx:
+                if _register(store, year) == slip.seq:
+                    tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq - 1})
         raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
                             f"{problem or 'nowhere to send it'}")
     record(store, slip, outputs)

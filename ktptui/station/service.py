@@ -137,9 +137,10 @@ def _add(c: Call, a: dict[str, Any]) -> dict[str, Any]:
     except ValueError:
         raise protocol.BadMessage(f"unknown reason {a['reason']!r}; known: "
                                   + ", ".join(r.value for r in Reason)) from None
-    return {"job": job_summary(actions.add(c.store, a["nik"], operator=c.operator,
-                                           reason=reason, urgent=a["urgent"],
-                                           note=a["note"]))}
+    return {"job": job_summary(actions.add(
+        c.store, a["nik"], operator=c.operator, reason=reason, urgent=a["urgent"],
+        note=a["note"], name=a["name"], phone_text=a["phone"],
+        wait_for_citizen=c.config.office.print_when == "citizen_present"))}
 
 
 def _job_action(fn: Callable[..., Any], **fixed: Any) -> Callable[[Call, dict[str, Any]],
@@ -259,7 +260,8 @@ REQUESTS: dict[str, Request] = {
     "jobs": Request(_jobs, {"states": ((list, type(None)), None), "all": (bool, False)}),
     "show": Request(lambda c, a: {"job": c.store.find_job(a["job"]).to_dict()}, {"job": _JOB}),
     "add": Request(_add, {"nik": (str, REQUIRED), "reason": (str, "new"),
-                          "urgent": (bool, False), "note": _NOTE}),
+                          "urgent": (bool, False), "note": _NOTE,
+                          "name": ((str, type(None)), None), "phone": ((str, type(None)), None)}),
     "hold": Request(_job_action(actions.hold), {"job": _JOB, "note": _NOTE}),
     "release": Request(_job_action(actions.release), {"job": _JOB, "note": _NOTE}),
     "cancel": Request(_job_action(actions.cancel), {"job": _JOB, "note": _NOTE}),

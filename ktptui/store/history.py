@@ -59,9 +59,21 @@ SCHEMA = (
     # Records are keyed by place: ``seg`` is the segment's month as YYYYMM
     # (the table says which kind), ``pos`` its byte position. Events need no
     # id column: they are found by time or job, and de-duplicated on reading.
+    # ``nik``, ``name`` and ``phone`` (issue 13: ``find``) are personal data:
+    # the index is private like the store, and a purge rewrites them too.
     "CREATE TABLE jobs(seg INTEGER NOT NULL, pos INTEGER NOT NULL, len INTEGER NOT NULL,"
     " id TEXT NOT NULL, state TEXT, updated_at TEXT, created_at TEXT,"
+    " nik TEXT, name TEXT, phone TEXT, printed_at TEXT, collected_at TEXT,"
     " PRIMARY KEY(seg, pos)) WITHOUT ROWID",
+    "CREATE INDEX jobs_nik ON jobs(nik)",
+    "CREATE INDEX jobs_phone ON jobs(phone) WHERE phone IS NOT NULL",
+    # A name fragment matches anywhere (``LIKE '%x%'``): scanned, but only
+    # over the names still held (retention removes them), from this
+    # covering index, never over the whole history.
+    "CREATE INDEX jobs_name ON jobs(name, seg, pos, len) WHERE name IS NOT NULL",
+    # Cards printed and not collected (``ktptui uncollected``, the report's ages).
+    "CREATE INDEX jobs_uncollected ON jobs(printed_at)"
+    " WHERE printed_at IS NOT NULL AND collected_at IS NULL",
     "CREATE UNIQUE INDEX jobs_id ON jobs(id)",
     # A day's report asks for the jobs alive in it (changed after its start,
     # created before its end): answered from this index alone.
@@ -116,7 +128,7 @@ SCHEMA = (
 #: Per table: the insert (a job archived twice: the later place wins; a ledger
 #: entry: the first, so the running totals count it once).
 INSERT = {
-    "jobs": "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?)",
+    "jobs": "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     "events": "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?)",
     "ledger": "INSERT OR IGNORE INTO ledger VALUES (?,?,?,?,?,?,?,?)",
 }
@@ -124,7 +136,9 @@ INSERT = {
 
 def _row(table: str, seg: int, pos: int, n: int, doc: dict[str, Any]) -> tuple[Any, ...]:
     if table == "jobs":
-        return (seg, pos, n, doc["id"], doc["state"], doc["updated_at"], doc["created_at"])
+        return (seg, pos, n, doc["id"], doc["state"], doc["updated_at"], doc["created_at"],
+                doc.get("nik"), (doc.get("name") or "").casefold() or None, doc.get("phone"),
+                doc.get("printed_at"), doc.get("collected_at"))
     if table == "events":
         kind = doc.get("kind")
         return (seg, pos, n, doc["at"], doc.get("job_id"), None if kind == "job" else kind)
@@ -295,7 +309,8 @@ class Archive:
                 raise
             fsync_dir(self.dir)
             new_ino = os.stat(path, follow_symlinks=False).st_ino
-            self._guarded(lambda db: self._moved(db, stem, moved, new_ino, older_than))
+            self._guarded(lambda db: self._moved(db, stem, moved, new_ino, older_than,
+                                                 new_docs))
         return len(new_docs)
 
     def _due_places(self, db: sqlite3.Connection, path: Path, older_than: str
@@ -402,15 +417,19 @@ class Archive:
         return tmp, moved
 
     def _moved(self, db: sqlite3.Connection, stem: str, moved: list[tuple[int, int, int]],
-               ino: int, cutoff: str) -> None:
-        """The index follows a rewritten segment: same records, new places."""
+               ino: int, cutoff: str, changed: dict[int, dict[str, Any]]) -> None:
+        """The index follows a rewritten segment: same records, new places;
+        the ``changed`` ones (by old place) indexed anew, so a purged name or
+        phone leaves the index too."""
         seg = _seg(stem)
         rows = {r[1]: r for r in db.execute("SELECT * FROM jobs WHERE seg = ?", (seg,))}
         end = moved[-1][1] + moved[-1][2] if moved else 0
         with db:
             db.execute("DELETE FROM jobs WHERE seg = ?", (seg,))
-            db.executemany(INSERT["jobs"], [(seg, new, n, *rows[old][3:])
-                                            for old, new, n in moved if old in rows])
+            db.executemany(INSERT["jobs"], [
+                _row("jobs", seg, new, n, changed[old]) if old in changed
+                else (seg, new, n, *rows[old][3:])
+                for old, new, n in moved if old in rows])
             db.execute("INSERT OR REPLACE INTO segments VALUES (?,?,?)", (stem, ino, end))
             db.execute("INSERT OR REPLACE INTO purged VALUES (?,?,?,?)", (stem, cutoff, ino, end))
 
@@ -424,6 +443,8 @@ class Archive:
         db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
+            # Deleted rows are zeroed: the index holds personal data (``find``).
+            db.execute("PRAGMA secure_delete=ON")
             # Derived data: a power cut may lose its last transactions (caught
             # up from the segments), not corrupt it.
             db.execute("PRAGMA synchronous=NORMAL")
@@ -601,6 +622,92 @@ class Archive:
         located = self._located("jobs", "id >= ? AND id < ?", (prefix, hi),
                                 order=f"id LIMIT {int(limit)}")
         return list(self._read("jobs", located))
+
+    def uncollected(self, printed_before: str | None = None) -> list[dict[str, Any]]:
+        """Archived jobs whose card was printed (at or before
+        ``printed_before``) and not collected (records from before printing
+        times were kept have no ``printed_at`` and are not listed)."""
+        where = "printed_at IS NOT NULL AND collected_at IS NULL"
+        args: tuple[Any, ...] = ()
+        if printed_before is not None:
+            where += " AND printed_at <= ?"
+            args = (printed_before,)
+        return list(self._read("jobs", self._located("jobs", where, args)))
+
+    def uncollected_printed(self) -> list[tuple[str, str]]:
+        """(id, printed_at) of every archived card not collected, from the
+        index alone (no record is read: a report's figures)."""
+        def query(db: sqlite3.Connection) -> list[tuple[str, str]]:
+            self._catch_up(db, ("jobs",))
+            return [(r[0], r[1]) for r in db.execute(
+                "SELECT id, printed_at FROM jobs"
+                " WHERE printed_at IS NOT NULL AND collected_at IS NULL")]
+        return self._guarded(query)
+
+    def amend_job(self, job_id: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+                  ) -> dict[str, Any] | None:
+        """Replace one archived job record where it lies (e.g. a card handed
+        over after its job was archived): its segment is rewritten (``rewrite``)
+        with ``change(record)``; None from ``change`` keeps it. Returns the new
+        record, or None. The caller holds the store's exclusive lock."""
+        def place(db: sqlite3.Connection) -> Any:
+            self._catch_up(db, ("jobs",))
+            return db.execute("SELECT seg FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self._guarded(place)
+        if row is None:
+            return None
+        new: list[dict[str, Any]] = []
+
+        def one(doc: dict[str, Any]) -> dict[str, Any] | None:
+            if doc.get("id") != job_id:
+                return None  # every copy of it changes: a crash may have left two
+            got = change(doc)
+            if got is not None:
+                new.append(got)
+            return got
+        self.rewrite(self.dir / f"{_stem('jobs', row[0])}.jsonl", one)
+        return new[-1] if new else None
+
+    def scrub(self) -> None:
+        """After a purge: no free page of the index, nor its write-ahead log,
+        still holds a removed NIK, name or phone (the index keeps them for
+        ``find``). Best effort: a reader busy in it leaves it for next time."""
+        with self._lock:
+            try:
+                db = self._connect()
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as e:
+                log.warning("archive index %s not scrubbed: %s", self.index_path, e)
+
+    def find_jobs(self, *, prefix: str = "", nik: str = "", phone: str = "", name: str = "",
+                  limit: int = 200) -> list[dict[str, Any]]:
+        """Archived job records (up to ``limit``, newest first) whose id starts
+        with ``prefix``, or whose NIK is ``nik``, phone is ``phone`` or name
+        holds ``name`` (case-insensitive): each through its own index."""
+        queries: list[tuple[str, tuple[Any, ...]]] = []
+        if prefix:
+            queries.append(("id >= ? AND id < ?", (prefix, prefix + "\U0010ffff")))
+        if nik:
+            queries.append(("nik = ?", (nik,)))
+        if phone:
+            queries.append(("phone = ?", (phone,)))
+        places: set[tuple[int, int, int]] = set()
+        for where, args in queries:
+            places.update(self._located("jobs", where, args, order=f"seg DESC LIMIT {int(limit)}"))
+        if name:
+            # No ORDER BY: with one, SQLite walks the table in key order; without,
+            # it scans the covering ``jobs_name`` (the names still held) alone.
+            escaped = (name.casefold().replace("\\", "\\\\").replace("%", "\\%")
+                       .replace("_", "\\_"))
+            places.update(self._located(
+                "jobs", f"name IS NOT NULL AND name LIKE ? ESCAPE '\\' LIMIT {int(limit) * 5}",
+                (f"%{escaped}%",)))
+        newest = sorted(places, key=lambda p: (p[0], p[1]), reverse=True)[:limit]
+        docs = list(self._read("jobs", sorted(newest)))
+        docs.sort(key=lambda d: d.get("updated_at", ""), reverse=True)
+        return docs[:limit]
 
     def events(self, since: str | None = None, job_id: str | None = None,
                until: str | None = None, kind: str | None = None,

@@ -595,6 +595,17 @@ class Store:
                 changed += self.history.rewrite(path, change)
         return changed
 
+    def amend_archived_job(self, job_id: str,
+                           change: Callable[[dict[str, Any]], dict[str, Any] | None]
+                           ) -> Job | None:
+        """Change one archived job record in place, under the store lock
+        (a hand-over recorded after the job was archived); ``change`` gets
+        the record and returns its replacement, or None to keep it. Returns
+        the changed job, or None (not archived, or kept)."""
+        with self._exclusive():
+            doc = self.history.amend_job(job_id, change)
+        return None if doc is None else Job.from_dict(doc)
+
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
         with self._mutex, FileLock(self._lock_path):

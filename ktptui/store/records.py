@@ -34,6 +34,7 @@ class EventKind(enum.StrEnum):
     SESSION = "session"
     SUKET = "suket"
     RETENTION = "retention"
+    HANDOVER = "handover"  # a printed card handed over (the hand-over register)
 
 
 class MetaKey(enum.StrEnum):
@@ -51,6 +52,7 @@ class MetaKey(enum.StrEnum):
     LAST_REPORT_AT = "last_report_at"
     #: Printers paused one by one: {name: {"by": operator, "note": note}}.
     PRINTERS_PAUSED = "printers_paused"
+    SUKET_REGISTER = "suket_register"  # {"year": 2026, "seq": 12}: the yearly Suket numbers
 
 
 class StoreCorrupt(StoreError):

@@ -40,7 +40,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
 
-from .. import actions
+from .. import actions, model
 from ..errors import KtpError
 from ..fmt import Clock, utc_now
 from ..i18n import t, t_opt
@@ -399,8 +399,25 @@ class KtpApp(DeskApp):
         # A new gate usually comes with a commit (a card started or settled):
         # show the rows with the bar, not up to a poll later.
         self.poll_store()
+        before = self.status
         self.status = message.status
         self.show_status()
+        self._offer_callback(before, message.status)
+
+    def _offer_callback(self, before: StationStatus | None, now: StationStatus) -> None:
+        """The link came back after an outage: offer the list of citizens
+        whose cards were printed since it began, to call (issue 13)."""
+        from ..central.monitor import LinkState
+        from ..office import pickup
+
+        if (before is None or before.link.state is not LinkState.DOWN
+                or now.link.state is LinkState.DOWN):
+            return
+        since = model.to_text(before.link.since)
+        jobs = pickup.printed_since(self.store, since)
+        self.office.callback_since = since
+        if jobs:
+            self.notify(t("callback.offer", n=len(jobs)), timeout=30)
 
     def on_engine_notes(self, message: EngineNotes) -> None:
         for note in message.notes:
@@ -597,12 +614,13 @@ class KtpApp(DeskApp):
             return None
         fn, kwargs = {"hold": (actions.hold, {}), "release": (actions.release, {}),
                       "cancel": (actions.cancel, {}), "urgent": (actions.make_urgent, {}),
-                      "unurgent": (actions.make_urgent, {"urgent": False})}[name]
+                      "unurgent": (actions.make_urgent, {"urgent": False}),
+                      "arrive": (actions.arrive, {})}[name]
         done = self.act(fn, job.id, note=note, **kwargs)
         if done is not None:
             key = {"hold": "action.held", "release": "action.released",
                    "cancel": "action.cancelled", "urgent": "action.urgent",
-                   "unurgent": "action.not_urgent"}[name]
+                   "unurgent": "action.not_urgent", "arrive": "action.arrived"}[name]
             self.notify(t(key, job=done.short_id))
         return done
 

@@ -60,10 +60,11 @@ def _job_in(states: frozenset[State], refused: str) -> WhyNot:
 
 
 _WAITING = frozenset({State.QUEUED, State.AUTHORIZED})
-_NOT_STARTED = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED})
+_NOT_STARTED = frozenset({State.QUEUED, State.HELD, State.AUTHORIZED, State.WAITING_CITIZEN})
 _hold = _job_in(_WAITING, "why.hold")
 _cancel = _job_in(_NOT_STARTED, "why.cancel")
 _release = _job_in(frozenset({State.HELD}), "why.release")
+_arrive = _job_in(frozenset({State.WAITING_CITIZEN}), "why.arrive")
 _hurry = _job_in(_NOT_STARTED, "why.urgent")
 
 
@@ -136,8 +137,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("add", "a", "a", "help.add", "key.add", "cmd.add", primary=True),
     KeyAction("hold", "h", "h", "help.hold", "key.hold", "cmd.hold", why_not=_hold,
               primary=True),
-    KeyAction("release", "r", "r", "help.release", "key.release", "cmd.release",
+    KeyAction("release", "r", "r", "help.release_arrive", "key.release", "cmd.release",
               why_not=_release, primary=True),
+    # A job waiting for its citizen (print on arrival) is let into the queue
+    # with the same key as a held one: one help line for both.
+    KeyAction("arrive", "r", "r", "help.release_arrive", "key.arrive", "cmd.arrive",
+              why_not=_arrive, primary=True),
     KeyAction("cancel", "c", "c", "help.cancel", "key.cancel", "cmd.cancel", why_not=_cancel,
               primary=True),
     KeyAction("urgent", "u", "u", "help.urgent", "key.urgent", "cmd.urgent", args=(True,),
@@ -146,7 +151,7 @@ ACTIONS: tuple[KeyAction, ...] = (
               args=(False,), why_not=_not_urgent, primary=True),
     KeyAction("resolve", "x", "x", "help.resolve", "key.resolve", "cmd.resolve",
               why_not=_resolve, primary=True),
-    KeyAction("details", "enter,d", "Enter", "help.details", "key.details", "cmd.details",
+    KeyAction("details", "enter,d", "Enter", "help.details_receipt", "key.details", "cmd.details",
               why_not=_needs_job),
     # Pausing is rare: one ? away, so the key bar fits 80 columns in one line
     # (an interrupted card and a queued job selected: 76 characters); resume
@@ -171,13 +176,20 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("events", "e", "e", "help.events", "key.events", "cmd.events"),
     KeyAction("job_log", "", "e j", "cmd.job_log", command="cmd.job_log", why_not=_needs_job,
               in_help=False),
-    KeyAction("finished", "s", "s", "help.finished", "key.finished", "cmd.finished"),
+    KeyAction("finished", "s", "s", "help.finished_handover", "key.finished", "cmd.finished"),
     KeyAction("report", "l", "l", "help.report", "key.report", "cmd.report"),
     KeyAction("report", "", "l b", "cmd.requisition", command="cmd.requisition",
               args=("blanks",), in_help=False),
     KeyAction("session", "o", "o", "help.session", "key.session", "cmd.session"),
     KeyAction("suket", "k,f7", "k", "help.suket", "key.suket", "cmd.suket",
               why_not=_needs_job),
+    # Issue 13, on the screens where the job is at hand (the help fits 80x24):
+    # a finished card is handed over from the finished list (the empty search
+    # lists every card not collected: the call-back list); the intake
+    # receipt is in the job's details.
+    KeyAction("handover", "", "s g", "cmd.handover", command="cmd.handover", in_help=False),
+    KeyAction("receipt", "", "Enter i", "cmd.receipt", command="cmd.receipt",
+              why_not=_needs_job, in_help=False),
     KeyAction("move", "", "↑ ↓", "help.move"),
     KeyAction("palette", "", "Ctrl+P", "help.palette"),
     KeyAction("help", "question_mark,f1", "?", "help.help", "key.help", "cmd.help",

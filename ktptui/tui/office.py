@@ -21,7 +21,7 @@ from .. import fmt
 from ..i18n import t
 
 if TYPE_CHECKING:
-    from ..config import Config
+    from ..config import Config, OfficeConfig
     from ..office.sessions import Summary
     from ..office.suket import Slip
     from ..printers.base import Printer
@@ -48,6 +48,17 @@ class OfficeSettings:
     reports_dir: Path | None = None
     #: Who may adjust the blank count (``[office] supervisor_group``).
     supervisor_group: str = "ktptui-supervisors"
+    #: ``[office] print_when = "citizen_present"``: new jobs wait for the citizen.
+    print_when_present: bool = False
+    #: The office's name, regency and address (the intake receipt).
+    office_name: str = ""
+    regency: str = ""
+    address: str = ""
+    #: The ``[office]`` section (the Suket's register format, signatory...).
+    config: OfficeConfig | None = None
+    #: When the last outage began (UTC text), set when the link came back:
+    #: the call-back list is of the cards printed since.
+    callback_since: str | None = None
 
     @classmethod
     def from_config(cls, config: Config) -> OfficeSettings:
@@ -57,7 +68,10 @@ class OfficeSettings:
                    card_queue=config.printer.queue if config.printer.backend == "cups" else "",
                    card_queues=tuple(p.queue for _, p in config.printer_list()
                                      if p.backend == "cups"),
-                   supervisor_group=config.office.supervisor_group)
+                   supervisor_group=config.office.supervisor_group,
+                   print_when_present=config.office.print_when == "citizen_present",
+                   office_name=config.office.name, regency=config.office.regency,
+                   address=config.office.address, config=config.office)
 
     def printer(self, queue: str) -> Printer:
         """The office paper printer ``queue`` (refused: the card printer's queue)."""
@@ -127,7 +141,7 @@ def session_badge(doc: dict[str, Any] | None, now: datetime) -> str:
 # -- Suket files ---------------------------------------------------------------------------
 
 def suket_filename(slip: Slip) -> str:
-    """``SKT-35.15-20301115-1a2b3c4d.pdf`` (``-2`` ... for reprints)."""
+    """``470-0012-35.15-2030.pdf`` (the number, ``/`` made ``-``; ``-2`` ... for copies)."""
     copy = f"-{slip.copy}" if slip.reprint else ""
     return f"{slip.number.replace('/', '-')}{copy}.pdf"
 

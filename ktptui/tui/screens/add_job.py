@@ -4,6 +4,12 @@ Keys: type the NIK, Enter queues it. Beyond the NIK every choice is one key
 that works from any field: F2 urgent on/off, F3-F6 the reason; Tab reaches the
 note. So "add an urgent card for a damaged e-KTP" is ``a``, NIK, ``F5``,
 ``F2``, ``Enter``.
+
+The citizen's name and mobile number follow the NIK (issue 13): a whole,
+valid NIK moves the cursor on to the name by itself, Tab to the phone, so
+"add a card with name and phone" is ``a``, NIK, name, ``Tab``, phone,
+``Enter``. Both may stay empty; a bad phone or name is refused in the
+core's words (``phone``) and nothing is queued.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from ... import actions, nik
+from ... import actions, nik, phone
 from ...i18n import t
 from ...model import Job, Reason
 from ..desk import AtDesk, Desk
@@ -74,11 +80,15 @@ class AddJobScreen(AtDesk, ModalScreen[Job | None]):
             yield Label(t("add.nik"))
             yield Input(id="nik", max_length=16, compact=True)
             yield Static(t("add.nik_empty"), id="nik-msg", markup=False)
+            yield Label(t("add.name"))
+            yield Input(id="name", max_length=phone.NAME_MAX, compact=True)
+            yield Label(t("add.phone"))
+            yield Input(id="phone", max_length=20, compact=True)
             yield Static(self._reason_text(), id="reason", markup=False)
             yield Static(self._urgent_text(), id="urgent", markup=False)
             yield Label(t("add.note"))
             yield Input(id="note", compact=True)
-            yield Static(t("add.hint"), id="hint", markup=False)
+            yield Static(t("add.hint_contact"), id="hint", markup=False)
 
     def _reason_text(self) -> str:
         choices = []
@@ -98,6 +108,8 @@ class AddJobScreen(AtDesk, ModalScreen[Job | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "nik":
             self._show_nik(event.value)
+            if nik_message(event.value)[1] and event.input.has_focus:
+                self.query_one("#name", Input).focus()  # the NIK is whole: on to the name
 
     def _show_nik(self, value: str, *, submitted: bool = False) -> None:
         text, state = nik_check(value)
@@ -126,8 +138,11 @@ class AddJobScreen(AtDesk, ModalScreen[Job | None]):
             self.dismiss(job)
 
     def _add(self, app: Desk, text: str, reason: Reason) -> Job | None:
+        name = self.query_one("#name", Input).value.strip() or None
+        number = self.query_one("#phone", Input).value.strip() or None
         return app.act(actions.add, text, reason=reason, urgent=self.urgent,
-                       note=self.query_one("#note", Input).value.strip())
+                       note=self.query_one("#note", Input).value.strip(), name=name,
+                       phone_text=number, wait_for_citizen=app.office.print_when_present)
 
     def action_toggle_urgent(self) -> None:
         self.urgent = not self.urgent

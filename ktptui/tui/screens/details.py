@@ -38,6 +38,16 @@ def field_lines(job: Job) -> list[str]:
         rows.append(("field.error", one_line(job.last_error)))
     if job.error_code:
         rows.append(("field.error_code", job.error_code))
+    # Issue 13: the citizen's contact and the card's pickup.
+    if job.name:
+        rows.append(("field.citizen", one_line(job.name)))
+    if job.phone:
+        rows.append(("field.phone", job.phone))
+    if job.card_printed_at:
+        rows.append(("field.printed", stamp(job.card_printed_at, seconds=True)))
+    if job.collected_at:
+        rows.append(("field.collected", f"{stamp(job.collected_at, seconds=True)} "
+                     f"({one_line(job.collected_to or '-')}; {job.collected_by or '-'})"))
     return [f"{t(key) + ':':24}{value}" for key, value in rows]
 
 
@@ -56,6 +66,7 @@ def history_lines(job: Job) -> list[str]:
 class DetailsScreen(AtDesk, Screen[None]):
     CSS_PATH = "details.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "receipt", "key.receipt"),
         Binding("escape,q,d", "app.pop_screen", "key.back"),
     ]
 
@@ -85,6 +96,14 @@ class DetailsScreen(AtDesk, Screen[None]):
         self.query_one("#title", Static).update(t("details.title", job=job.short_id))
         self.query_one("#fields", Static).update("\n".join(field_lines(job)))
         self.query_one(LinesView).set_lines(history_lines(job))
+
+    def action_receipt(self) -> None:
+        """The intake receipt (issue 13)."""
+        from .pickup import ReceiptScreen
+
+        job = self.ktp.store.job(self.job_id) or self.given
+        if job is not None:
+            self.app.push_screen(ReceiptScreen(job))
 
     def on_store_changed(self, message: StoreChanged) -> None:
         if message.reloaded or self.job_id in message.jobs:

@@ -44,6 +44,7 @@ class FinishedScreen(AtDesk, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,d", "details", "key.details", key_display="↵"),
         Binding("k", "suket", "key.suket"),
+        Binding("g", "handover", "key.handover"),
         Binding("e", "events", "key.events"),
         Binding("escape,q,s", "app.pop_screen", "key.back"),
     ]
@@ -132,6 +133,14 @@ class FinishedScreen(AtDesk, Screen[None]):
         job = self.table.selected
         if job is not None:
             self.app.push_screen(SuketScreen(job))
+
+    def action_handover(self) -> None:
+        """Hand a card over (issue 13): the selected job's, else type who."""
+        from .pickup import HandoverScreen
+
+        job = self.table.selected
+        text = job.short_id if job is not None and job.awaiting_pickup else ""
+        self.app.push_screen(HandoverScreen(text))
 
     def action_events(self) -> None:
         from .events import EventsScreen

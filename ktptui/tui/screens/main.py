@@ -109,7 +109,9 @@ class MainScreen(AtDesk, Screen[None]):
         """A table key that reached here was refused by ``check_action``
         (the bound ones that apply never get this far): say why."""
         entries = keymap.for_key(event.key)
-        if not entries:
+        if not entries or isinstance(self.focused, Input):
+            # Keys typed in the search line are its own (Enter with no active
+            # match goes on to every job, not to "no job selected").
             return
         now = self.now()
         reasons = [why for why in (e.why_not(now) for e in entries) if why]
@@ -307,6 +309,23 @@ class MainScreen(AtDesk, Screen[None]):
             return
         self.app.push_screen(SuketScreen(job))
 
+    def action_arrive(self) -> None:
+        self.ktp.job_action("arrive", self.selected)
+
+    def action_handover(self) -> None:
+        from .pickup import HandoverScreen
+
+        self.app.push_screen(HandoverScreen())
+
+    def action_receipt(self) -> None:
+        from .pickup import ReceiptScreen
+
+        job = self.selected
+        if job is None:
+            self.notify(t("action.no_job"), severity="warning")
+            return
+        self.app.push_screen(ReceiptScreen(job))
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
@@ -336,6 +355,14 @@ class MainScreen(AtDesk, Screen[None]):
         if event.input.id == "search":
             event.stop()
             self._end_search()
+            if event.value.strip() and not self.table.shown:
+                # No active job matches: search every job, finished ones
+                # included (the archive's index; issue 13).
+                from ...office import pickup
+                from .pickup import find_screen
+
+                self.app.push_screen(find_screen(event.value,
+                                                 pickup.find(self.ktp.store, event.value)))
 
     def _end_search(self) -> None:
         self.remove_class("-searching")

@@ -71,7 +71,8 @@ class SuketScreen(AtDesk, Screen[None]):
         operator, now = app.operator, app.clock()
         call_core(self, "prepare", lambda: suket.prepare(
             store, job_id, operator=operator, office_code=office.office_code,
-            station_id=office.station_id, wait_days=office.suket_after_days, now=now))
+            station_id=office.station_id, wait_days=office.suket_after_days, now=now,
+            office=office.config))
 
     # -- keys ----------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -145,7 +146,7 @@ class SuketScreen(AtDesk, Screen[None]):
                                    office_code=office.office_code,
                                    station_id=office.station_id,
                                    wait_days=office.suket_after_days, out=out, as_text=as_text,
-                                   now=now)
+                                   now=now, office=office.config)
         else:
             if not typed:
                 self.notify(t("suket.no_queue"), severity="warning")
@@ -157,7 +158,7 @@ class SuketScreen(AtDesk, Screen[None]):
                                    office_code=office.office_code,
                                    station_id=office.station_id,
                                    wait_days=office.suket_after_days, printer=printer,
-                                   printer_name=typed, now=now)
+                                   printer_name=typed, now=now, office=office.config)
         self.busy = True
         self.query_one("#where-hint", Static).update(t("suket.sending"))
         self.refresh_bindings()

@@ -284,7 +284,8 @@ class JobTable(ScrollView, can_focus=True):
             return False
         if self.search_text:
             needle = self.search_text
-            return needle in job.nik or needle in (job.holder_name or "").casefold()
+            return (needle in job.nik or needle in (job.holder_name or "").casefold()
+                    or needle in (job.name or "").casefold())  # the intake name (issue 13)
         return True
 
     def _rebuild_view(self) -> None:
@@ -426,7 +427,9 @@ class JobTable(ScrollView, can_focus=True):
         pos = "" if job.state in FINAL_STATES else (("^" if urgent else "") + str(position))
         text = fit(self._columns(width).join(
             # Stored texts from central may predate cleaning: never raw to the terminal.
-            pos, MARKERS[job.state], job.nik, clean(job.holder_name or ""), reason_label(job),
+            # The name column: central's holder name, else the one taken at intake.
+            pos, MARKERS[job.state], job.nik, clean(job.holder_name or job.name or ""),
+            reason_label(job),
             state_label(job.state), str(job.attempt), when, error_text(job)), width)
         style: Style = self.get_component_rich_style(f"job-table--{job.state.value}")
         if selected:
