@@ -4,9 +4,17 @@
 hold text of their own: they call ``t(key, **values)``. Details that come from
 the core (an engine reason, a refused action) are English one-liners and are
 appended after the translated summary.
+
+Texts that are stored (history notes, event details, ledger notes) are kept
+language-neutral: a ``Said`` (catalogue key and values) is stored beside its
+English line, and ``shown()`` renders it in the language of the moment the
+operator reads it; old records with the English line only show as stored.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 LANGUAGES = ("id", "en")
 
@@ -583,6 +591,158 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "why.state.done": ("pekerjaan sudah selesai", "the job is done"),
     "why.state.rejected": ("pekerjaan ditolak pusat", "central rejected the job"),
     "why.state.cancelled": ("pekerjaan sudah dibatalkan", "the job is cancelled"),
+    # --- catalogue (issue 12 item 7): stored texts, refusals, CLI ---------------
+    # Stored texts (i18n.Said): the English line is what older versions stored.
+    "event.moved": ("{frm} -> {to}", "{frm} -> {to}"),
+    "event.moved_note": ("{frm} -> {to}: {note}", "{frm} -> {to}: {note}"),
+    "event.state.queued": ("antre", "queued"),
+    "event.state.held": ("ditahan", "held"),
+    "event.state.authorized": ("siap cetak", "authorized"),
+    "event.state.printing": ("mencetak", "printing"),
+    "event.state.printed": ("tercetak", "printed"),
+    "event.state.done": ("selesai", "done"),
+    "event.state.interrupted": ("terputus", "interrupted"),
+    "event.state.rejected": ("ditolak", "rejected"),
+    "event.state.cancelled": ("dibatalkan", "cancelled"),
+    "event.urgent": ("dijadikan mendesak", "made urgent"),
+    "event.urgent_note": ("dijadikan mendesak: {note}", "made urgent: {note}"),
+    "event.not_urgent": ("tidak mendesak lagi", "urgent undone"),
+    "event.not_urgent_note": ("tidak mendesak lagi: {note}", "urgent undone: {note}"),
+    "event.paused": ("dijeda", "paused"),
+    "event.paused_note": ("dijeda: {note}", "paused: {note}"),
+    "event.resumed": ("dilanjutkan", "resumed"),
+    "event.resumed_note": ("dilanjutkan: {note}", "resumed: {note}"),
+    "event.blanks": ("{what} {delta}", "{what} {delta}"),
+    "event.blanks_note": ("{what} {delta}: {note}", "{what} {delta}: {note}"),
+    "event.blanks.received": ("diterima", "received"),
+    "event.blanks.printed": ("tercetak", "printed"),
+    "event.blanks.spoiled": ("rusak", "spoiled"),
+    "event.blanks.adjusted": ("koreksi", "adjusted"),
+    "event.held_lapsing": ("pekerjaan {job} ditahan: {note}", "job {job} held: {note}"),
+    "event.report_refused": ("pusat menolak laporan {outcome} untuk pekerjaan {job}: {why}",
+                             "central refused the {outcome} report for job {job}: {why}"),
+    "event.link.up": ("tersambung", "up"),
+    "event.link.degraded": ("tersendat", "degraded"),
+    "event.link.down": ("putus", "down"),
+    "event.link_down": ("{state}: {why}", "{state}: {why}"),
+    "event.power.mains": ("listrik PLN", "mains"),
+    "event.power.battery": ("baterai UPS ({charge}%)", "on battery ({charge}%)"),
+    "event.power.unknown": ("status daya tidak diketahui: {why}", "power state unknown: {why}"),
+    "note.authorised": ("diotorisasi", "authorised"),
+    "note.rejected": ("pusat: {code}", "central: {code}"),
+    "note.sent": ("dikirim ke printer {printer}", "sent to printer {printer}"),
+    "note.reported": ("hasil sudah dilaporkan ke pusat", "outcome reported to central"),
+    "note.lapsed": ("otorisasi kedaluwarsa sebelum dicetak",
+                    "authorisation expired before printing"),
+    "note.lapsing": ("otorisasi {n} kali berturut-turut kedaluwarsa tanpa dipakai; periksa jam "
+                     "stasiun, lalu lepas pekerjaan ini",
+                     "authorisation lapsed unused {n} times in a row; check the station "
+                     "clock, then release the job"),
+    "note.spoiled": ("cetakan rusak", "spoiled print"),
+    "note.outcome.printed": ("tercetak", "printed"),
+    "note.outcome.spoiled": ("rusak", "spoiled"),
+    "note.outcome.not_printed": ("tidak tercetak", "not_printed"),
+    "note.checked": ("operator memeriksa printer: {outcome}",
+                     "operator checked the printer: {outcome}"),
+    "note.stopped_printing": ("sedang mencetak saat ktptui berhenti: periksa printer",
+                              "was printing when ktptui stopped: check the printer"),
+    "note.outcome_unknown": ("hasil cetak dari printer tidak diketahui",
+                             "printer outcome unknown"),
+    "recover.interrupted": ("kartu {job} terputus: operator harus menyelesaikannya",
+                            "job {job} interrupted: an operator must resolve it"),
+    "recover.stale_document": ("dokumen kartu lama {name} dihapus",
+                               "removed stale card document {name}"),
+    # Refusals (KtpError.say: message() in the operator's language, str() English).
+    "refused.transition": ("pekerjaan {job} tidak bisa dari {frm} ke {to} (yang boleh dari "
+                           "{frm}: {allowed})",
+                           "job {job} cannot go from {frm} to {to} (allowed from {frm}: "
+                           "{allowed})"),
+    "refused.transition_final": ("pekerjaan {job} tidak bisa dari {frm} ke {to} ({frm} sudah "
+                                 "final)",
+                                 "job {job} cannot go from {frm} to {to} ({frm} is final)"),
+    # CLI human output (``--json`` stays English field names and codes).
+    "cli.no_jobs": ("tidak ada pekerjaan", "no jobs"),
+    "cli.none": ("tidak ada", "none"),
+    "cli.col.state": ("KEADAAN", "STATE"),
+    "cli.col.try": ("KE", "TRY"),
+    "cli.col.prio": ("PRIO", "PRIO"),
+    "cli.col.reason": ("ALASAN", "REASON"),
+    "cli.col.error": ("GALAT TERAKHIR", "LAST ERROR"),
+    "cli.field.id": ("id", "id"),
+    "cli.field.nik": ("NIK", "nik"),
+    "cli.field.holder_name": ("nama", "holder_name"),
+    "cli.field.state": ("keadaan", "state"),
+    "cli.field.attempt": ("percobaan", "attempt"),
+    "cli.field.priority": ("prioritas", "priority"),
+    "cli.field.reason": ("alasan", "reason"),
+    "cli.field.created_at": ("dibuat", "created_at"),
+    "cli.field.updated_at": ("diubah", "updated_at"),
+    "cli.field.last_error": ("galat", "last_error"),
+    "cli.field.error_code": ("kode galat", "error_code"),
+    "cli.field.note": ("catatan", "note"),
+    "cli.history": ("riwayat:", "history:"),
+    "cli.job_state": ("pekerjaan {job}: {state} ({more})", "job {job}: {state} ({more})"),
+    "cli.attempt": ("percobaan {n}", "attempt {n}"),
+    "cli.paused": ("pencetakan dijeda: tidak ada kartu baru sampai `ktptui unpause`",
+                   "printing paused: no new card starts until `ktptui unpause`"),
+    "cli.resumed": ("pencetakan dilanjutkan", "printing resumed"),
+    "cli.reconciliation": ("diterima {received} - tercetak {printed} - rusak {spoiled} "
+                           "{sign} koreksi {adjusted} = {n}",
+                           "received {received} - printed {printed} - spoiled {spoiled} "
+                           "{sign} adjusted {adjusted} = {n}"),
+    "cli.mismatch": ("TIDAK COCOK: saldo yang tersimpan {n}",
+                     "MISMATCH: the store carries a balance of {n}"),
+    "cli.printed_twice": ("pekerjaan tercetak dua kali: {jobs}", "jobs printed twice: {jobs}"),
+    "cli.blanks": ("blangko: sisa {n} ({rec}); {per_day}/hari selama 7 hari",
+                   "blanks: {n} left ({rec}); {per_day}/day over 7 days"),
+    "cli.blanks_days": (", cukup sekitar {days} hari", ", about {days} days of stock"),
+    "cli.status.jobs": ("pekerjaan: {counts}", "jobs: {counts}"),
+    "cli.status.blanks": ("blangko: sisa {n} (diterima {received}, tercetak {printed}, "
+                          "rusak {spoiled}, koreksi {adjusted})",
+                          "blanks: {n} left (received {received}, printed {printed}, "
+                          "spoiled {spoiled}, adjusted {adjusted})"),
+    "cli.status.outbox": ("laporan menunggu pusat: {n}", "reports waiting for central: {n}"),
+    "cli.status.interrupted": ("TERPUTUS: periksa printer untuk kartu {job}{holder}, dikirim "
+                               "{at}; lalu `ktptui resolve {job} ...`",
+                               "INTERRUPTED: check the printer for card {job}{holder}, sent at "
+                               "{at}; then `ktptui resolve {job} ...`"),
+    "cli.status.paused": ("pencetakan: dijeda oleh {by}{note}; `ktptui unpause` melanjutkannya",
+                          "printing: paused by {by}{note}; `ktptui unpause` resumes it"),
+    "cli.status.no_session": ("sesi cetak: belum ada, padahal wajib untuk mencetak "
+                              "(`ktptui session open --count N`)",
+                              "print session: none open, and one is required to print "
+                              "(`ktptui session open --count N`)"),
+    "event.kind.job": ("pekerjaan", "job"),
+    "event.kind.blanks": ("blangko", "blanks"),
+    "event.kind.printing": ("cetak", "printing"),
+    "event.kind.power": ("daya", "power"),
+    "event.kind.link": ("jaringan", "link"),
+    "event.kind.report": ("laporan", "report"),
+    "event.kind.session": ("sesi", "session"),
+    "event.kind.suket": ("suket", "suket"),
+    "event.kind.retention": ("retensi", "retention"),
+    "list.1": ("{a}", "{a}"),
+    "list.2": ("{a}, {b}", "{a}, {b}"),
+    "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),
+    "list.4": ("{a}, {b}, {c}, {d}", "{a}, {b}, {c}, {d}"),
+    "list.5": ("{a}, {b}, {c}, {d}, {e}", "{a}, {b}, {c}, {d}, {e}"),
+    "refused.active_job": ("NIK {nik} sudah punya pekerjaan aktif {job} ({state}); lihat "
+                           "`ktptui show {job}`",
+                           "NIK {nik} already has an active job {job} ({state}); see "
+                           "`ktptui show {job}`"),
+    "refused.hurry_final": ("pekerjaan {job} sudah {state}; tidak ada yang perlu didesak",
+                            "job {job} is {state}; nothing to hurry"),
+    "refused.not_in_progress": ("pekerjaan {job} {state}, bukan kartu yang sedang dicetak",
+                                "job {job} is {state}, not a card in progress"),
+    "refused.no_authorisation": ("pekerjaan {job} tidak punya otorisasi untuk dilaporkan",
+                                 "job {job} has no authorisation to report"),
+    "refused.still_queued": ("pekerjaan {job} belum diselesaikan: {why}",
+                             "job {job} not resolved: {why}"),
+    "refused.not_interrupted": ("pekerjaan {job} {state}; hanya kartu terputus yang "
+                                "diselesaikan",
+                                "job {job} is {state}; only interrupted jobs are resolved"),
+    "refused.paused_by": ("pencetakan sudah dijeda oleh {by}; `ktptui unpause` melanjutkannya",
+                          "printing is already paused by {by}; `ktptui unpause` resumes it"),
 }
 
 _language = "id"
@@ -601,9 +761,79 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language, formatted with ``values``."""
-    indonesian, english = CATALOGUE[key]
-    text = english if _language == "en" else indonesian
-    return text.format(**values) if values else text
+    return _render(key, values, english=False)
+
+
+def _render(key: str, values: dict[str, Any], english: bool) -> str:
+    """``key`` formatted with ``values``; a value that is itself a stored
+    ``Said`` (``[key, {values}]``) or a ``Said`` is rendered first."""
+    indonesian, eng = CATALOGUE[key]
+    done = {k: _value(v, english) for k, v in values.items()}
+    text = eng if english or _language == "en" else indonesian
+    return text.format(**done) if done else text
+
+
+def _value(v: Any, english: bool) -> Any:
+    if isinstance(v, Said):
+        return _render(v.key, v.values, english)
+    if (isinstance(v, list) and len(v) == 2 and isinstance(v[0], str)
+            and isinstance(v[1], dict)):
+        return _render(v[0], v[1], english)
+    return v
+
+
+@dataclass(frozen=True, eq=False)
+class Said:
+    """A catalogue text to be stored (a history note, an event detail, a
+    ledger note) and rendered when shown: ``str()`` is the English line kept
+    for logs, central and old readers; ``text()`` is the operator's."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _render(self.key, self.values, english=True)
+
+    def text(self) -> str:
+        return _render(self.key, self.values, english=False)
+
+    def stored(self) -> dict[str, Any]:
+        """The values as JSON (nested ``Said`` values as ``[key, {values}]``)."""
+        return {k: [v.key, Said(v.key, v.values).stored()] if isinstance(v, Said) else v
+                for k, v in self.values.items()}
+
+
+def say(key: str, **values: Any) -> Said:
+    """A stored text in the catalogue: ``key`` with ``values``."""
+    if key not in CATALOGUE:
+        raise KeyError(key)
+    return Said(key, values)
+
+
+def words(*items: Any) -> Said:
+    """A comma-separated list of (up to five) stored texts, as one ``Said``."""
+    return Said(f"list.{len(items)}", dict(zip("abcde", items, strict=False)))
+
+
+def shown(text: str, key: str | None = None, values: dict[str, Any] | None = None) -> str:
+    """A stored text in the operator's language: the catalogue's rendering of
+    ``key`` when the record has one (and it still renders), else ``text`` as
+    stored (old records, or a key a newer version wrote)."""
+    if key and key in CATALOGUE:
+        try:
+            return _render(key, values or {}, english=False)
+        except (KeyError, IndexError, ValueError, TypeError):
+            pass
+    return text
+
+
+def said_fields(note: str | Said, prefix: str) -> dict[str, Any]:
+    """The record fields for a stored text: the English line under ``prefix``
+    and, for a ``Said``, ``<prefix>_key``/``<prefix>_values`` beside it."""
+    if isinstance(note, Said):
+        return {prefix: str(note), f"{prefix}_key": note.key,
+                f"{prefix}_values": note.stored()}
+    return {prefix: note}
 
 
 def t_opt(key: str, fallback: str) -> str:

@@ -263,7 +263,7 @@ def test_a_card_printing_at_a_crash_becomes_interrupted_never_reprinted(
     with st.store.transaction() as tx:  # as if the process died mid-card
         tx.put_job(transition(job, State.PRINTING, operator=OP))
     notes = st.engine.recover()
-    assert any(job_id[:8] in n and "interrupted" in n for n in notes)
+    assert any(job_id[:8] in n and "interrupted" in n for n in map(str, notes))
     assert st.engine.run(until_idle=True, deadline=time.monotonic() + 10)
     assert st.printer.fed == [] and st.store.job(job_id).state is State.INTERRUPTED  # type: ignore[union-attr]
     # The operator saw the card: printed. Reported once, job done.

@@ -395,7 +395,7 @@ async def test_event_log_of_the_selected_job() -> None:
         only = await loaded(pilot, app.screen.query_one(LinesView))
         assert job.short_id in text_of(app, "#title")
         assert only and all(f"[{job.short_id}]" in x for x in only)
-        assert len(only) < len(everything) and any("queued -> held" in x for x in only)
+        assert len(only) < len(everything) and any("antre -> ditahan" in x for x in only)
         await pilot.press("j")
         await until(pilot, lambda: job.short_id not in text_of(app, "#title"))
         assert await loaded(pilot, app.screen.query_one(LinesView)) == everything

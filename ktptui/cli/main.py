@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
+from ..i18n import t
 from ..text import clean, for_terminal
 from . import office as office_cli
 from . import service
@@ -222,12 +223,14 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     first = next(jobs, None)
     if first is None:
-        _out("no jobs")
+        _out(t("cli.no_jobs"))
         return EXIT_OK
-    _out(f"{'ID':8}  {'NIK':16}  {'STATE':11}  {'TRY':>3}  {'PRIO':6}  {'REASON':11}  LAST ERROR")
+    _out(f"{'ID':8}  {'NIK':16}  {t('cli.col.state'):11}  {t('cli.col.try'):>3}  "
+         f"{t('cli.col.prio'):6}  {t('cli.col.reason'):11}  {t('cli.col.error')}")
     for j in itertools.chain([first], jobs):
-        _out(f"{j.short_id:8}  {j.nik:16}  {j.state.value:11}  {j.attempt:>3}  "
-             f"{j.priority.value:6}  {j.reason.value:11}  {j.last_error}")
+        _out(f"{j.short_id:8}  {j.nik:16}  {t(f'event.state.{j.state.value}'):11}  "
+             f"{j.attempt:>3}  {t(f'priority.{j.priority.value}'):6}  "
+             f"{t(f'reason.{j.reason.value}'):11}  {j.last_error}")
     return EXIT_OK
 
 
@@ -237,15 +240,20 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
     rows = _job_row(job)
+    rows.update(state=t(f"event.state.{job.state.value}"),
+                priority=t(f"priority.{job.priority.value}"),
+                reason=t(f"reason.{job.reason.value}"))
     for key in ("id", "nik", "holder_name", "state", "attempt", "priority", "reason",
                 "created_at", "updated_at", "last_error", "error_code"):
         if rows[key] not in (None, ""):
-            _out(f"{key:12} {rows[key]}")
+            _out(f"{t(f'cli.field.{key}'):12} {rows[key]}")
     if job.note:
-        _out(f"{'note':12} {job.note}")
-    _out("history:")
+        _out(f"{t('cli.field.note'):12} {job.note}")
+    _out(t("cli.history"))
     for h in job.history:
-        _out(f"  {h.at}  {h.from_state or '-':>11} -> {h.to_state:11} {h.operator}  {h.note}")
+        frm = t(f"event.state.{h.from_state}") if h.from_state else "-"
+        _out(f"  {h.at}  {frm:>11} -> {t(f'event.state.{h.to_state}'):11} {h.operator}  "
+             f"{h.shown_note()}")
     return EXIT_OK
 
 
@@ -259,7 +267,8 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
         if action == "urgent":
             kwargs["urgent"] = not args.undo
         job = fn(ctx.store, args.job, **kwargs)
-        _out(f"job {job.short_id}: {job.state.value} ({job.priority.value})")
+        _out(t("cli.job_state", job=job.short_id, state=t(f"event.state.{job.state.value}"),
+               more=t(f"priority.{job.priority.value}")))
         return EXIT_OK
 
     return run
@@ -270,10 +279,10 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
 
     if args.command == "pause":
         actions.pause(ctx.store, operator=ctx.operator, note=args.note)
-        _out("printing paused: no new card starts until `ktptui unpause`")
+        _out(t("cli.paused"))
     else:
         actions.unpause(ctx.store, operator=ctx.operator, note=args.note)
-        _out("printing resumed")
+        _out(t("cli.resumed"))
     return EXIT_OK
 
 
@@ -284,7 +293,8 @@ def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     job = actions.resolve(ctx.store, args.job, actions.RESOLUTIONS[args.outcome],
                           operator=ctx.operator, note=args.note,
                           still_queued=still_queued_check(ctx.config.printer))
-    _out(f"job {job.short_id}: {job.state.value} (attempt {job.attempt})")
+    _out(t("cli.job_state", job=job.short_id, state=t(f"event.state.{job.state.value}"),
+           more=t("cli.attempt", n=job.attempt)))
     return EXIT_OK
 
 
@@ -323,9 +333,19 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(summary, indent=1))
     else:
         days = summary["days_left"]
-        _out(f"blanks: {summary['balance']} left ({summary['reconciliation']}); "
-             f"{summary['used_per_day_7d']}/day over 7 days"
-             + (f", about {days} days of stock" if days is not None else ""))
+        got = store.reconcile()
+        tot = got.totals
+        rec = t("cli.reconciliation", received=tot.received, printed=tot.printed,
+                spoiled=tot.spoiled, sign="+" if tot.adjusted >= 0 else "-",
+                adjusted=abs(tot.adjusted), n=tot.balance)
+        if tot != got.carried:
+            rec += "; " + t("cli.mismatch", n=got.carried.balance)
+        if got.double_printed_jobs:
+            rec += "; " + t("cli.printed_twice",
+                            jobs=", ".join(j[:8] for j in got.double_printed_jobs))
+        _out(t("cli.blanks", n=summary["balance"], rec=rec,
+               per_day=summary["used_per_day_7d"])
+             + (t("cli.blanks_days", days=days) if days is not None else ""))
     return EXIT_OK if summary["reconciled"] else EXIT_REFUSED
 
 
@@ -356,22 +376,21 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(status, indent=1))
         return EXIT_OK
-    counts = ", ".join(f"{k} {v}" for k, v in status["jobs"].items() if v)
-    _out(f"jobs: {counts or 'none'}")
-    _out(f"blanks: {totals.balance} left (received {totals.received}, printed {totals.printed}, "
-         f"spoiled {totals.spoiled}, adjusted {totals.adjusted:+d})")
-    _out(f"reports waiting for central: {status['outbox']}")
+    counts = ", ".join(f"{t(f'event.state.{k}')} {v}" for k, v in status["jobs"].items() if v)
+    _out(t("cli.status.jobs", counts=counts or t("cli.none")))
+    _out(t("cli.status.blanks", n=totals.balance, received=totals.received,
+           printed=totals.printed, spoiled=totals.spoiled, adjusted=f"{totals.adjusted:+d}"))
+    _out(t("cli.status.outbox", n=status["outbox"]))
     for row in status["interrupted"]:
         holder = f" ({row['holder']})" if row["holder"] else ""
-        _out(f"INTERRUPTED: check the printer for card {row['job'][:8]}{holder}, sent at "
-             f"{row['started_at'] or '?'}; then `ktptui resolve {row['job'][:8]} ...`")
+        _out(t("cli.status.interrupted", job=row["job"][:8], holder=holder,
+               at=row["started_at"] or "?"))
     if status["paused"]:
         note = status["paused"].get("note")
-        _out(f"printing: paused by {status['paused'].get('by', '?')}"
-             + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
+        _out(t("cli.status.paused", by=status["paused"].get("by", "?"),
+               note=f" ({note})" if note else ""))
     if status["session_required"] and session is None:
-        _out("print session: none open, and one is required to print "
-             "(`ktptui session open --count N`)")
+        _out(t("cli.status.no_session"))
     if engine is not None:
         _print_engine(ctx, engine)
     return EXIT_OK

@@ -254,6 +254,6 @@ def summary_text(s: Summary, tz: tzinfo | None = None) -> str:
         reports.row(t("summary.adjustments"), fmt.number(len(s.adjustments)),
                     f"   ({fmt.number(total, signed=True)})" if s.adjustments else ""),
     ]
-    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}" for e in s.adjustments]
+    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.shown_note()}" for e in s.adjustments]
     lines.append(t("summary.operators", names=", ".join(s.operators)))
     return "\n".join(lines)

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import errors, model
 from ..errors import KtpError
+from ..i18n import Said, said_fields, shown
 from ..model import from_text, to_text
 
 
@@ -41,11 +42,21 @@ class Entry:
     operator: str
     job_id: str | None = None
     note: str = ""
+    #: The note as a catalogue key and values (``i18n.Said``); ``note`` keeps
+    #: its English line. Stored only when set.
+    note_key: str | None = None
+    note_values: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["kind"] = self.kind.value
+        if self.note_key is None:
+            del d["note_key"], d["note_values"]
         return d
+
+    def shown_note(self) -> str:
+        """The note in the operator's language (as stored for old records)."""
+        return shown(self.note, self.note_key, self.note_values)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:
@@ -63,10 +74,12 @@ def make_entry(
     *,
     operator: str,
     job_id: str | None = None,
-    note: str = "",
+    note: str | Said = "",
     at: datetime | None = None,
 ) -> Entry:
     """Build an entry, checking the sign and the required note per kind."""
+    said = said_fields(note, "note")
+    note = str(note)
     if kind is Kind.RECEIVED and delta <= 0:
         raise LedgerError(f"a shipment must add at least one blank, got {delta}")
     if kind in (Kind.PRINTED, Kind.SPOILED) and delta != -1:
@@ -79,7 +92,7 @@ def make_entry(
     if kind is Kind.SPOILED and not (job_id or note.strip()):
         raise LedgerError("a spoiled blank needs a job or a note saying what happened")
     return Entry(str(uuid.uuid4()), to_text(at or model.now_utc()), kind, delta, operator, job_id,
-                 note)
+                 **said)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def entry_line(e: ledger.Entry) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
     return (f"{fmt.stamp(e.at, seconds=True)} {t(f'kind.{e.kind.value}'):8} "
             f"{fmt.number(e.delta, signed=True):>6} "
-            f"{e.operator}{job} {one_line(e.note)}")
+            f"{e.operator}{job} {one_line(e.shown_note())}")
 
 
 class BlankForm(AtDesk, ModalScreen[bool]):

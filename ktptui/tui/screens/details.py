@@ -48,7 +48,7 @@ def _state(value: str | None) -> str:
 def history_lines(job: Job) -> list[str]:
     return [
         f"{stamp(h.at, seconds=True)}  {_state(h.from_state):>11} -> "
-        f"{_state(h.to_state):11} {h.operator}  {one_line(h.note)}"
+        f"{_state(h.to_state):11} {h.operator}  {one_line(h.shown_note())}"
         for h in job.history
     ]
 
