@@ -14,7 +14,7 @@ from typing import Any
 
 from . import model, nik
 from .errors import Kind, KtpError
-from .i18n import Said, say, words
+from .i18n import CATALOGUE, Said, say, words
 from .model import (
     IllegalTransition,
     Job,
@@ -287,7 +287,9 @@ def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: st
 def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int | str,
              why: str) -> Job:
     """Central's final answer about this request (e.g. ``not_recorded``)."""
-    return _move(tx, job, State.REJECTED, operator, say("note.rejected", code=code or status),
+    known = f"note.code.{code}" in CATALOGUE
+    return _move(tx, job, State.REJECTED, operator,
+                 say("note.rejected", code=say(f"note.code.{code}") if known else code or status),
                  error_code=code, last_error=why)
 
 

@@ -721,6 +721,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.kind.session": ("sesi", "session"),
     "event.kind.suket": ("suket", "suket"),
     "event.kind.retention": ("retensi", "retention"),
+    "note.code.not_recorded": ("belum rekam", "not_recorded"),
+    "note.code.not_verified": ("belum terverifikasi", "not_verified"),
+    "note.code.no_record": ("tidak ada data penduduk", "no_record"),
+    "note.code.active_card_exists": ("sudah punya e-KTP aktif", "active_card_exists"),
+    "note.code.attempt_conflict": ("percobaan bentrok", "attempt_conflict"),
+    "refused.no_job": ("tidak ada pekerjaan dengan id berawalan {ref} (lihat "
+                       "`ktptui jobs --all`)",
+                       "no job with id starting {ref} (see `ktptui jobs --all`)"),
+    "refused.ambiguous_job": ("{n} pekerjaan berawalan {ref}: tulis lebih banyak karakter",
+                              "{n} jobs start with {ref}: give more characters"),
     "list.1": ("{a}", "{a}"),
     "list.2": ("{a}, {b}", "{a}, {b}"),
     "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),
@@ -821,7 +831,10 @@ def shown(text: str, key: str | None = None, values: dict[str, Any] | None = Non
     stored (old records, or a key a newer version wrote)."""
     if key and key in CATALOGUE:
         try:
-            return _render(key, values or {}, english=False)
+            text_now = _render(key, values or {}, english=False)
+            if not values:
+                text_now.format()  # a template whose values the record lacks: as stored
+            return text_now
         except (KeyError, IndexError, ValueError, TypeError):
             pass
     return text

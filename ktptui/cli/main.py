@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
-from ..i18n import t
+from ..i18n import t, t_opt
 from ..text import clean, for_terminal
 from . import office as office_cli
 from . import service
@@ -230,7 +230,8 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
     for j in itertools.chain([first], jobs):
         _out(f"{j.short_id:8}  {j.nik:16}  {t(f'event.state.{j.state.value}'):11}  "
              f"{j.attempt:>3}  {t(f'priority.{j.priority.value}'):6}  "
-             f"{t(f'reason.{j.reason.value}'):11}  {j.last_error}")
+             f"{t(f'reason.{j.reason.value}'):11}  "
+             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.last_error}")
     return EXIT_OK
 
 
@@ -240,6 +241,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
     rows = _job_row(job)
+    if job.error_code:
+        rows["error_code"] = t_opt(f"code.{job.error_code}", job.error_code)
     rows.update(state=t(f"event.state.{job.state.value}"),
                 priority=t(f"priority.{job.priority.value}"),
                 reason=t(f"reason.{job.reason.value}"))

@@ -635,9 +635,9 @@ class Store:
                 return Job.from_dict(found[0])
             hits = [d["id"] for d in found]
         if not hits:
-            raise JobNotFound(f"no job with id starting {ref!r} (see `ktptui jobs --all`)")
+            raise JobNotFound.said("refused.no_job", ref=repr(ref))
         if len(hits) > 1:
-            raise JobNotFound(f"{len(hits)} jobs start with {ref!r}: give more characters")
+            raise JobNotFound.said("refused.ambiguous_job", n=len(hits), ref=repr(ref))
         job = self.job(hits[0])
         if job is None:  # it went (archived) between the index and the read
             raise JobNotFound(f"job {hits[0][:8]} moved meanwhile: try again")
