@@ -201,7 +201,7 @@ def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: st
 
 
 def _ledger_entry(store: Store, kind: ledger.Kind, delta: int, *, operator: str,
-                  note: str, job_id: str | None = None) -> ledger.Entry:
+                  note: str | Said, job_id: str | None = None) -> ledger.Entry:
     try:
         entry = ledger.make_entry(kind, delta, operator=operator, note=note, job_id=job_id)
         with store.transaction() as tx:
@@ -223,7 +223,8 @@ def _refused(e: KtpError) -> ActionRefused:
     return refused
 
 
-def receive_blanks(store: Store, count: int, *, operator: str, note: str = "") -> ledger.Entry:
+def receive_blanks(store: Store, count: int, *, operator: str,
+                   note: str | Said = "") -> ledger.Entry:
     return _ledger_entry(store, ledger.Kind.RECEIVED, count, operator=operator, note=note)
 
 

@@ -731,6 +731,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "no job with id starting {ref} (see `ktptui jobs --all`)"),
     "refused.ambiguous_job": ("{n} pekerjaan berawalan {ref}: tulis lebih banyak karakter",
                               "{n} jobs start with {ref}: give more characters"),
+    "refused.suket.redacted": ("pekerjaan {job}: data pribadinya sudah dihapus (retensi data); "
+                               "Suket tidak bisa dibuat darinya",
+                               "job {job}: its personal data was removed (data retention); "
+                               "no Suket can be made from it"),
+    "refused.suket.code": ("pekerjaan {job} ditolak dengan kode {code}, bukan 'belum rekam': "
+                           "Suket untuk penduduk yang belum rekam di pusat atau menunggu lebih "
+                           "dari {days} hari",
+                           "job {job} was rejected with code {code}, not 'not_recorded': a "
+                           "Suket is for citizens not recorded at central or waiting over "
+                           "{days} days"),
+    "refused.suket.early": ("pekerjaan {job} baru menunggu {waited} hari; Suket dibuat setelah "
+                            "{days} hari ([office] suket_after_days) atau bila pusat menjawab "
+                            "belum rekam",
+                            "job {job} has waited {waited} day(s); a Suket is issued after "
+                            "{days} days ([office] suket_after_days) or when central says "
+                            "not_recorded"),
+    "refused.suket.printing": ("pekerjaan {job}: kartunya sedang dicetak; tanpa Suket",
+                               "job {job}: its card is being printed now; no Suket"),
+    "refused.suket.printed": ("pekerjaan {job}: kartunya sudah dicetak ({state}); tanpa Suket",
+                              "job {job}: the card was printed ({state}); no Suket"),
+    "refused.suket.state": ("pekerjaan {job} {state}; tanpa Suket",
+                            "job {job} is {state}; no Suket"),
+    "demo.shipment": ("kiriman demo 001/2026", "demo shipment 001/2026"),
     "list.1": ("{a}", "{a}"),
     "list.2": ("{a}, {b}", "{a}, {b}"),
     "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),
