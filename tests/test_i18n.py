@@ -142,6 +142,50 @@ def every_state(store: Store) -> dict[State, str]:
     return ids
 
 
+def troubled_statuses() -> list[Any]:
+    """Engine statuses whose core details are English (an OS error, CUPS's
+    message, an unknown reason code, upsc's words)."""
+    from datetime import UTC, datetime
+
+    from ktptui.central.monitor import LinkCause, LinkState, LinkStatus
+    from ktptui.power import PowerStatus
+    from ktptui.printers.base import PrinterStatus
+    from ktptui.station.status import Gate, StationStatus
+
+    since = datetime(2030, 1, 15, 2, 18, tzinfo=UTC)
+    down = LinkStatus(LinkState.DOWN, since, 30.0, LinkCause.UNREACHABLE,
+                      "connection refused by the host")
+    busy = LinkStatus(LinkState.DEGRADED, since, 30.0, LinkCause.BUSY,
+                      "HTTP 503: the service is overloaded, try later")
+    token = LinkStatus(LinkState.DOWN, since, None, LinkCause.TOKEN, "the token is not valid")
+    power = PowerStatus("unknown", None, None, False, "power state unknown: Data stale")
+    printer = PrinterStatus(False, "Printer is offline and not accepting jobs",
+                            ("offline", "some-new-reason"), ("media-low", "some-new-warning"))
+    return [StationStatus(gate, "printer not ready: offline", link=link, power=power,
+                          printer=printer, clock_offset_s=4000.0)
+            for gate, link in ((Gate.PRINTER, down), (Gate.LINK, busy), (Gate.TOKEN, token),
+                               (Gate.LINK, down), (Gate.IDLE, down))]
+
+
+def test_status_lines_with_english_core_details_speak_indonesian() -> None:
+    from ktptui.tui.status import BlanksInfo, engine_lines
+
+    set_language("id")
+    leaks = {}
+    for status in troubled_statuses():
+        lines = engine_lines(status, BlanksInfo(10, 5, None))
+        for part in (lines.gate, lines.link, lines.power, lines.blanks, lines.printer):
+            if found := english_words(part.text):
+                leaks[f"{status.gate} {status.link.cause}: {part.text}"] = found
+    assert not leaks, leaks
+    try:
+        set_language("en")  # English keeps the core's words
+        english = engine_lines(troubled_statuses()[0], BlanksInfo(10, 5, None))
+    finally:
+        set_language("id")
+    assert "connection refused by the host" in english.link.text
+
+
 # -- the CLI ------------------------------------------------------------------------------------
 
 def _cli(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str]:
@@ -190,6 +234,14 @@ def test_the_cli_speaks_indonesian(tmp_path: Path, capsys: pytest.CaptureFixture
         assert text.strip(), args
         if found := english_words(text):
             leaks[args] = found
+    from ktptui.station.status import STATUS_KEY
+
+    for status in troubled_statuses():  # the engine's last word, with English details
+        with store.transaction() as tx:
+            tx.set_meta(STATUS_KEY, status.to_json())
+        _, text = _cli(capsys, config, "status")
+        if found := english_words(text):
+            leaks[("status", str(status.gate), str(status.link.cause))] = found
     rc, text = _cli(capsys, config, "pause")
     rc, text = _cli(capsys, config, "pause")  # already paused: refused
     assert rc == 1

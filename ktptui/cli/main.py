@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
-from ..i18n import t, t_opt
+from ..i18n import CATALOGUE, language, t, t_opt
 from ..text import clean, for_terminal
 from . import office as office_cli
 from . import service
@@ -404,6 +404,9 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
     from ..printers.base import warning_text
     from ..station.engine import clock_words
 
+    if language() != "en":
+        _print_engine_words(ctx, engine)
+        return
     link = engine.link
     since = link.since.astimezone().strftime("%H:%M")
     link_text = ("token refused" if link.token_refused
@@ -423,6 +426,44 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
     offset = engine.clock_offset_s
     if offset is not None and abs(offset) > 120:
         _out(f"clock: the station's clock is {clock_words(offset)} central's")
+
+
+def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
+    """The engine's status from the catalogue (the English lines above carry
+    the core's own words: OS errors, CUPS messages, for logs and support)."""
+    gate = engine.gate.value
+    key = f"gate.{gate}"
+    if gate in ("paused", "interrupted"):  # their lines above name who and which card
+        said = t("event.paused") if gate == "paused" else t("state.interrupted")
+    else:
+        said = t(key) if key in CATALOGUE and "{" not in CATALOGUE[key][0] else gate
+    link = engine.link
+    link_text = (t("link.token") if link.token_refused else
+                 t_opt(f"link.{link.state.value}", link.state.value) + " "
+                 + t("status.since", at=link.since.astimezone().strftime("%H:%M")))
+    if link.state.value != "up" and (cause := t_opt(f"link.cause.{link.cause.value}", "")):
+        link_text += f" ({cause})"
+    power = engine.power
+    power_text = (t("event.power.battery", charge="?" if power.charge is None else power.charge)
+                  if power.source == "battery" else t("power.mains")
+                  if power.source == "mains" else t("power.unknown"))
+    printer = engine.printer
+    printer_text = t("status.printer_busy" if engine.printer_busy else "status.printer_ready"
+                     if printer.ready else "status.printer_stopped")
+    reasons = [t_opt(f"printer.reason.{c}", "") for c in printer.reasons]
+    if not printer.ready and any(reasons):
+        printer_text += f" ({', '.join(r for r in reasons if r)})"
+    _out(t("cli.engine", at=engine.at, gate=said))
+    _out(t("cli.engine_parts", link=link_text, power=power_text, printer=printer_text))
+    for code in printer.warnings:
+        if text := t_opt(f"printer.warn.{code}", ""):
+            _out(t("cli.printer_warning", text=text.replace("QUEUE", ctx.config.printer.queue)))
+    offset = engine.clock_offset_s
+    if offset is not None and abs(offset) > 120:
+        size = abs(offset)
+        amount = (t("unit.hours", n=f"{size / 3600:.0f}") if size >= 5400
+                  else t("unit.minutes", n=f"{size / 60:.0f}"))
+        _out(t("status.clock_fast" if offset < 0 else "status.clock_slow", amount=amount))
 
 
 def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:
