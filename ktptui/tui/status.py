@@ -84,8 +84,13 @@ _UNREACHABLE = "central unreachable: "
 
 
 def link_cause(error: str) -> str:
-    """A job's last error without the transport's prefix (the job table, toasts)."""
-    return one_line(error).removeprefix(_UNREACHABLE)
+    """A job's last error without the transport's prefix (the job table,
+    toasts); in Indonesian, "no answer from central" says it (the OS error
+    stays in the journal)."""
+    error = one_line(error)
+    if error.startswith(_UNREACHABLE) and language() != "en":
+        return t("link.cause.unreachable")
+    return error.removeprefix(_UNREACHABLE)
 
 
 def link_part(link: LinkStatus) -> Part:
