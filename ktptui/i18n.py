@@ -1,9 +1,10 @@
 """Every string the TUI shows, Indonesian and English, in one catalogue.
 
-``[ui] language`` picks the language (Indonesian by default). Widgets never
-hold text of their own: they call ``t(key, **values)``. Details that come from
-the core (an engine reason, a refused action) are English one-liners and are
-appended after the translated summary.
+``[ui] language`` picks the language (Indonesian by default). Fronts never
+hold text of their own: they call ``t(key, **values)``; a refusal is a
+``KtpError`` with a key (``message()`` translated, ``str()`` English). Core
+details that are not ours (an OS error, CUPS's own message) are shown in
+English only (docs/architecture.md, "Every word in the operator's language").
 
 Texts that are stored (history notes, event details, ledger notes) are kept
 language-neutral: a ``Said`` (catalogue key and values) is stored beside its
