@@ -765,6 +765,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cli.engine_parts": ("jaringan: {link}; daya: {power}; printer: {printer}",
                          "link: {link}; power: {power}; printer: {printer}"),
     "cli.printer_warning": ("PERINGATAN: printer: {text}", "WARNING: printer: {text}"),
+    "cli.error_policy": ("antrean CUPS mengulang kartu gagal: atur printer-error-policy-nya ke "
+                         "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)",
+                         "the CUPS queue retries failed jobs: set its printer-error-policy to "
+                         "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)"),
     "list.1": ("{a}", "{a}"),
     "list.2": ("{a}, {b}", "{a}, {b}"),
     "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),

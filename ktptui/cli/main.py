@@ -456,8 +456,11 @@ def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
     _out(t("cli.engine", at=engine.at, gate=said))
     _out(t("cli.engine_parts", link=link_text, power=power_text, printer=printer_text))
     for code in printer.warnings:
-        if text := t_opt(f"printer.warn.{code}", ""):
-            _out(t("cli.printer_warning", text=text.replace("QUEUE", ctx.config.printer.queue)))
+        if code == "error-policy-retry":  # the fix names this station's queue
+            _out(t("cli.printer_warning",
+                   text=t("cli.error_policy", queue=ctx.config.printer.queue)))
+        elif text := t_opt(f"printer.warn.{code}", ""):
+            _out(t("cli.printer_warning", text=text))
     offset = engine.clock_offset_s
     if offset is not None and abs(offset) > 120:
         size = abs(offset)
