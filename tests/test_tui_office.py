@@ -371,7 +371,7 @@ async def test_suket_refused_shows_the_reason() -> None:
         await pilot.press("k")
         assert isinstance(app.screen, SuketScreen)
         await until(pilot, lambda: "tidak bisa dibuat" in text_of(app, "#note"))
-        assert "has waited 0 day(s)" in text_of(app, "#note")
+        assert "baru menunggu 0 hari" in text_of(app, "#note")
         await pilot.press("s")  # nothing to save
         assert not app.screen.has_class("-asking")
         await pilot.press("escape")
