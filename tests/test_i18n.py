@@ -211,6 +211,8 @@ def test_the_cli_speaks_indonesian(tmp_path: Path, capsys: pytest.CaptureFixture
     short = {s: i[:8] for s, i in ids.items()}
     runs: list[tuple[str, ...]] = [
         ("status",), ("jobs",), ("jobs", "--all"), ("blanks", "show"), ("log",),
+        ("report",), ("report", "blanks"), ("session", "show"),
+        ("suket", short[State.QUEUED]),  # refused (the slip itself is bilingual)
         *[("show", i) for i in short.values()],
         # Confirmations.
         ("urgent", short[State.QUEUED]), ("urgent", short[State.QUEUED], "--undo"),

@@ -336,16 +336,9 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(summary, indent=1))
     else:
         days = summary["days_left"]
-        got = store.reconcile()
-        tot = got.totals
-        rec = t("cli.reconciliation", received=tot.received, printed=tot.printed,
-                spoiled=tot.spoiled, sign="+" if tot.adjusted >= 0 else "-",
-                adjusted=abs(tot.adjusted), n=tot.balance)
-        if tot != got.carried:
-            rec += "; " + t("cli.mismatch", n=got.carried.balance)
-        if got.double_printed_jobs:
-            rec += "; " + t("cli.printed_twice",
-                            jobs=", ".join(j[:8] for j in got.double_printed_jobs))
+        from ..office.reports import reconciliation_text
+
+        rec = reconciliation_text(store.reconcile())
         _out(t("cli.blanks", n=summary["balance"], rec=rec,
                per_day=summary["used_per_day_7d"])
              + (t("cli.blanks_days", days=days) if days is not None else ""))

@@ -578,7 +578,22 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
     used = blanks_used(store, last - timedelta(days=window_days - 1), last, tz)
     waiting = sum(1 for j in store.active_jobs() if j.state in WAITING_STATES)
     return Requisition(now, utc_offset(now, tz), rec.carried, window_days, used, waiting, need,
-                       rec.ok, rec.describe(), office_code, station_id)
+                       rec.ok, reconciliation_text(rec), office_code, station_id)
+
+
+def reconciliation_text(rec: ledger.Reconciliation) -> str:
+    """``Reconciliation.describe`` in the operator's language (``blanks show``,
+    the requisition)."""
+    tot = rec.totals
+    text = t("cli.reconciliation", received=tot.received, printed=tot.printed,
+             spoiled=tot.spoiled, sign="+" if tot.adjusted >= 0 else "-",
+             adjusted=abs(tot.adjusted), n=tot.balance)
+    if tot != rec.carried:
+        text += "; " + t("cli.mismatch", n=rec.carried.balance)
+    if rec.double_printed_jobs:
+        twice = ", ".join(j[:8] for j in rec.double_printed_jobs)
+        text += "; " + t("cli.printed_twice", jobs=twice)
+    return text
 
 
 def blanks_forecast(store: Store, balance: int, *, last: date | None = None,
