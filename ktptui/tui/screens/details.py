@@ -14,6 +14,7 @@ from ...i18n import t, t_opt
 from ...model import Job
 from ..desk import AtDesk, StoreChanged
 from ..keys import translate
+from ..status import link_cause
 from ..widgets.lines_view import LinesView
 
 
@@ -35,9 +36,9 @@ def field_lines(job: Job) -> list[str]:
     if job.note:
         rows.append(("field.note", one_line(job.note)))
     if job.last_error:
-        rows.append(("field.error", one_line(job.last_error)))
+        rows.append(("field.error", link_cause(job.last_error)))
     if job.error_code:
-        rows.append(("field.error_code", job.error_code))
+        rows.append(("field.error_code", t_opt(f"code.{job.error_code}", job.error_code)))
     return [f"{t(key) + ':':24}{value}" for key, value in rows]
 
 
