@@ -769,6 +769,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)",
                          "the CUPS queue retries failed jobs: set its printer-error-policy to "
                          "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)"),
+    "refused.ledger.shipment": ("kiriman harus menambah sedikitnya satu blangko, bukan {delta}",
+                                "a shipment must add at least one blank, got {delta}"),
+    "refused.ledger.one": ("catatan {kind} memakai tepat satu blangko, bukan {delta}",
+                           "a {kind} entry uses exactly one blank, got {delta}"),
+    "refused.ledger.zero": ("koreksi 0 tidak mengubah apa pun",
+                            "an adjustment of 0 changes nothing"),
+    "refused.ledger.reason": ("koreksi perlu alasan (`--reason`)",
+                              "an adjustment needs a reason (--reason)"),
+    "refused.ledger.spoiled": ("blangko rusak perlu pekerjaan atau catatan apa yang terjadi",
+                               "a spoiled blank needs a job or a note saying what happened"),
+    "refused.ledger.negative": ("buku besar punya {n} blangko; catatan {kind} ini akan membuatnya "
+                                "negatif. Catat kiriman dulu (`ktptui blanks receive N`)",
+                                "the ledger has {n} blank(s); this {kind} entry would make it "
+                                "negative. Record the shipment first (ktptui blanks receive N)"),
     "list.1": ("{a}", "{a}"),
     "list.2": ("{a}, {b}", "{a}, {b}"),
     "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),

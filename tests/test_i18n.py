@@ -271,6 +271,11 @@ def test_every_refusal_of_every_action_speaks_indonesian(tmp_path: Path) -> None
         ("add active", lambda: actions.add(store, demo_nik(0), operator="siti")),
         ("add bad", lambda: actions.add(store, "12345", operator="siti")),
         ("show none", lambda: store.find_job("ffffffff")),
+        ("receive none", lambda: actions.receive_blanks(store, 0, operator="siti")),
+        ("adjust 0", lambda: actions.adjust_blanks(store, 0, operator="siti", reason="x")),
+        ("adjust no reason", lambda: actions.adjust_blanks(store, 1, operator="siti", reason="")),
+        ("spoil no note", lambda: actions.spoil_blank(store, operator="siti")),
+        ("below zero", lambda: actions.adjust_blanks(store, -999, operator="siti", reason="x")),
     ]
     refused = 0
     leaks = {}

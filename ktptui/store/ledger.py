@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import errors, model
 from ..errors import KtpError
-from ..i18n import Said, said_fields, shown
+from ..i18n import Said, said_fields, say, shown
 from ..model import from_text, to_text
 
 
@@ -81,16 +81,17 @@ def make_entry(
     said = said_fields(note, "note")
     note = str(note)
     if kind is Kind.RECEIVED and delta <= 0:
-        raise LedgerError(f"a shipment must add at least one blank, got {delta}")
+        raise LedgerError.said("refused.ledger.shipment", delta=delta)
     if kind in (Kind.PRINTED, Kind.SPOILED) and delta != -1:
-        raise LedgerError(f"a {kind.value} entry uses exactly one blank, got {delta}")
+        raise LedgerError.said("refused.ledger.one", kind=say(f"event.blanks.{kind.value}"),
+                               delta=delta)
     if kind is Kind.ADJUSTED:
         if delta == 0:
-            raise LedgerError("an adjustment of 0 changes nothing")
+            raise LedgerError.said("refused.ledger.zero")
         if not note.strip():
-            raise LedgerError("an adjustment needs a reason (--reason)")
+            raise LedgerError.said("refused.ledger.reason")
     if kind is Kind.SPOILED and not (job_id or note.strip()):
-        raise LedgerError("a spoiled blank needs a job or a note saying what happened")
+        raise LedgerError.said("refused.ledger.spoiled")
     return Entry(str(uuid.uuid4()), to_text(at or model.now_utc()), kind, delta, operator, job_id,
                  **said)
 
@@ -139,10 +140,8 @@ def check_balance(current: Totals, entry: Entry) -> None:
     """Refuse an entry that would take the balance below zero."""
     after = current.add(entry).balance
     if after < 0:
-        raise LedgerError(
-            f"the ledger has {current.balance} blank(s); this {entry.kind.value} entry "
-            "would make it negative. Record the shipment first (ktptui blanks receive N)"
-        )
+        raise LedgerError.said("refused.ledger.negative", n=current.balance,
+                               kind=say(f"event.blanks.{entry.kind.value}"))
 
 
 @dataclass(frozen=True)
