@@ -783,6 +783,38 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "negatif. Catat kiriman dulu (`ktptui blanks receive N`)",
                                 "the ledger has {n} blank(s); this {kind} entry would make it "
                                 "negative. Record the shipment first (ktptui blanks receive N)"),
+    "refused.session.negative": ("hitungan blangko tidak boleh negatif, bukan {count}",
+                                 "a count of blanks cannot be negative, got {count}"),
+    "refused.session.open": ("sesi {id} yang dibuka {by} pada {at} masih terbuka: tutup dulu "
+                             "(`ktptui session close --count N`)",
+                             "session {id} opened by {by} at {at} is still open: close it "
+                             "first (ktptui session close --count N)"),
+    "refused.session.none": ("belum ada sesi yang terbuka (`ktptui session open --count N`)",
+                             "no session is open (ktptui session open --count N)"),
+    "note.session.open": ("buka", "open"),
+    "note.session.close": ("tutup", "close"),
+    "note.session_count": ("hitungan {what} sesi {count} vs buku besar {balance} (operator "
+                           "{operator})",
+                           "session {what} count {count} vs ledger {balance} (operator "
+                           "{operator})"),
+    "event.session_opened": ("sesi {id} dibuka: hitungan {count}, buku besar {balance}",
+                             "opened session {id}: count {count}, ledger {balance}"),
+    "event.session_opened_adj": ("sesi {id} dibuka: hitungan {count}, buku besar {balance}, "
+                                 "koreksi {diff}",
+                                 "opened session {id}: count {count}, ledger {balance}, "
+                                 "adjusted {diff}"),
+    "event.session_closed": ("sesi {id} ditutup: hitungan {count}, buku besar {balance}; "
+                             "tercetak {printed}, rusak {spoiled}, Suket {sukets}, ditolak "
+                             "{rejected}",
+                             "closed session {id}: count {count}, ledger {balance}; printed "
+                             "{printed}, spoiled {spoiled}, Sukets {sukets}, rejected "
+                             "{rejected}"),
+    "event.session_closed_adj": ("sesi {id} ditutup: hitungan {count}, buku besar {balance}, "
+                                 "koreksi {diff}; tercetak {printed}, rusak {spoiled}, Suket "
+                                 "{sukets}, ditolak {rejected}",
+                                 "closed session {id}: count {count}, ledger {balance}, "
+                                 "adjusted {diff}; printed {printed}, spoiled {spoiled}, "
+                                 "Sukets {sukets}, rejected {rejected}"),
     "list.1": ("{a}", "{a}"),
     "list.2": ("{a}, {b}", "{a}, {b}"),
     "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),

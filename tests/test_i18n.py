@@ -137,6 +137,10 @@ def every_state(store: Store) -> dict[State, str]:
     actions.set_paused(store, True, operator="siti")
     actions.set_paused(store, False, operator="siti")
     actions.adjust_blanks(store, -1, operator="siti", reason="hitung ulang")
+    from ktptui.office import sessions
+
+    sessions.open_session(store, 35, operator="siti")  # a count off the ledger: adjusted
+    sessions.close_session(store, 36, operator="budi")
     store.refresh()
     assert {s: store.job(i).state for s, i in ids.items()} == {s: s for s in State}  # type: ignore[union-attr]
     return ids
@@ -221,7 +225,7 @@ def test_the_cli_speaks_indonesian(tmp_path: Path, capsys: pytest.CaptureFixture
         ("blanks", "receive", "5", "--note", "surat 002"),
         ("blanks", "adjust", "+1", "--reason", "hitung ulang"),
         # Refusals: each action on a job whose state does not allow it.
-        ("add", demo_nik(0)), ("unpause",),
+        ("add", demo_nik(0)), ("unpause",), ("session", "close", "--count", "3"),
         ("urgent", short[State.HELD]), ("urgent", short[State.HELD], "--undo"),
         *[(act, short[s]) for act in ("hold", "release", "cancel", "urgent")
           for s in (State.DONE, State.CANCELLED, State.REJECTED, State.PRINTING)],

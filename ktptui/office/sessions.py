@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import fmt, model
 from ..actions import ActionRefused
-from ..i18n import t
+from ..i18n import say, t
 from ..model import from_text, to_text
 from ..store import EventKind, MetaKey, Store, Transaction, ledger
 from . import reports
@@ -138,14 +138,15 @@ def last_closed(store: Store) -> dict[str, Any] | None:
 
 def _check_count(count: int) -> None:
     if count < 0:
-        raise ActionRefused(f"a count of blanks cannot be negative, got {count}")
+        raise ActionRefused.said("refused.session.negative", count=count)
 
 
 def _adjust(tx: Transaction, count: int, balance: int, what: str, operator: str,
             at: datetime) -> ledger.Entry | None:
     if count == balance:
         return None
-    note = f"session {what} count {count} vs ledger {balance} (operator {operator})"
+    note = say("note.session_count", what=say(f"note.session.{what}"), count=count,
+               balance=balance, operator=operator)
     entry = ledger.make_entry(ledger.Kind.ADJUSTED, count - balance, operator=operator,
                               note=note, at=at)
     tx.add_ledger(entry)
@@ -161,16 +162,15 @@ def open_session(store: Store, count: int, *, operator: str,
         doc = store.meta(OPEN_KEY)
         if doc:
             s = Session.from_dict(doc)
-            raise ActionRefused(
-                f"session {s.short_id} opened by {s.opened_by} at {s.opened_at} is still "
-                "open: close it first (ktptui session close --count N)")
+            raise ActionRefused.said("refused.session.open", id=s.short_id, by=s.opened_by,
+                                     at=s.opened_at)
         balance = store.ledger_totals().balance
         session = Session(str(uuid.uuid4()), to_text(now), operator, count, balance)
         _adjust(tx, count, balance, "open", operator, now)
         tx.set_meta(OPEN_KEY, session.to_dict())
-        tx.add_event(EVENT_KIND, operator,
-                     f"opened session {session.short_id}: count {count}, ledger {balance}"
-                     + (f", adjusted {count - balance:+d}" if count != balance else ""))
+        tx.add_event(EVENT_KIND, operator, say(
+            "event.session_opened_adj" if count != balance else "event.session_opened",
+            id=session.short_id, count=count, balance=balance, diff=f"{count - balance:+d}"))
     return session
 
 
@@ -200,7 +200,7 @@ def close_session(store: Store, count: int, *, operator: str,
     with store.transaction() as tx:
         doc = store.meta(OPEN_KEY)
         if not doc:
-            raise ActionRefused("no session is open (ktptui session open --count N)")
+            raise ActionRefused.said("refused.session.none")
         session = Session.from_dict(doc)
         balance = store.ledger_totals().balance
         # What happened up to now (committed), then this close's own adjustment.
@@ -214,11 +214,11 @@ def close_session(store: Store, count: int, *, operator: str,
         summary = Summary(session, now, act, operator, count, balance)
         tx.set_meta(OPEN_KEY, None)
         tx.set_meta(LAST_KEY, summary.to_dict())
-        tx.add_event(EVENT_KIND, operator,
-                     f"closed session {session.short_id}: count {count}, ledger {balance}"
-                     + (f", adjusted {count - balance:+d}" if count != balance else "")
-                     + f"; printed {act.printed}, spoiled {act.spoiled}, "
-                       f"Sukets {act.sukets_issued}, rejected {act.rejected_total}")
+        tx.add_event(EVENT_KIND, operator, say(
+            "event.session_closed_adj" if count != balance else "event.session_closed",
+            id=session.short_id, count=count, balance=balance, diff=f"{count - balance:+d}",
+            printed=act.printed, spoiled=act.spoiled, sukets=act.sukets_issued,
+            rejected=act.rejected_total))
     return summary
 
 
