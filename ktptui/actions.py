@@ -14,7 +14,7 @@ from typing import Any
 
 from . import model, nik, phone, roles
 from .errors import Kind, KtpError
-from .i18n import t
+from .i18n import CATALOGUE, Said, say, t, words
 from .model import (
     IllegalTransition,
     Job,
@@ -41,12 +41,19 @@ def _job(tx: Transaction, ref: str) -> Job:
     return tx.job(job.id) or job
 
 
-def _move(tx: Transaction, job: Job, to: State, operator: str, note: str = "",
+def _move(tx: Transaction, job: Job, to: State, operator: str, note: str | Said = "",
           lapsed: bool = False, **f: Any) -> Job:
     try:
         moved = transition(job, to, operator=operator, note=note, lapsed=lapsed, **f)
     except IllegalTransition as e:
-        raise ActionRefused(str(e)) from None
+        allowed = sorted(t.value for (f, t) in model.TRANSITIONS if f is job.state)
+        frm, state = say(f"event.state.{job.state.value}"), say(f"event.state.{to.value}")
+        if not allowed:
+            raise ActionRefused.said("refused.transition_final", job=job.short_id, frm=frm,
+                                     to=state) from e
+        raise ActionRefused.said("refused.transition", job=job.short_id, frm=frm, to=state,
+                                 allowed=words(*(say(f"event.state.{a}") for a in allowed))
+                                 ) from e
     tx.put_job(moved)
     return moved
 
@@ -66,10 +73,9 @@ def add(store: Store, nik_text: str, *, operator: str, reason: Reason = Reason.N
     with store.transaction() as tx:
         existing = store.active_job_for_nik(nik_text)
         if existing is not None:
-            raise ActionRefused(
-                f"NIK {nik.mask(nik_text)} already has an active job {existing.short_id} "
-                f"({existing.state.value}); see `ktptui show {existing.short_id}`"
-            )
+            raise ActionRefused.said("refused.active_job", nik=nik.mask(nik_text),
+                                     job=existing.short_id,
+                                     state=say(f"event.state.{existing.state.value}"))
         job = new_job(nik_text, operator=operator, reason=reason, urgent=urgent, note=note,
                       at=_after_last_request(store), name=name, phone=number,
                       waiting=wait_for_citizen and not urgent)
@@ -128,10 +134,11 @@ def make_urgent(store: Store, ref: str, *, operator: str, note: str = "",
     with store.transaction() as tx:
         job = _job(tx, ref)
         if job.is_final:
-            raise ActionRefused(f"job {job.short_id} is {job.state.value}; nothing to hurry")
+            raise ActionRefused.said("refused.hurry_final", job=job.short_id,
+                                     state=say(f"event.state.{job.state.value}"))
         if (job.priority is Priority.URGENT) == urgent:
-            raise ActionRefused(t("why.already_urgent" if urgent else "why.not_urgent",
-                                  job=job.short_id))
+            raise ActionRefused.said("why.already_urgent" if urgent else "why.not_urgent",
+                                     job=job.short_id)
         priority = Priority.URGENT if urgent else Priority.NORMAL
         if urgent and job.state is State.WAITING_CITIZEN:
             # The citizen is at the desk: an urgent job does not wait (issue 13).
@@ -139,26 +146,29 @@ def make_urgent(store: Store, ref: str, *, operator: str, note: str = "",
                          priority=priority)
         moved = job.changed(priority=priority)
         tx.put_job(moved)
-        detail = "made urgent" if urgent else "urgent undone"
-        tx.add_event(EventKind.JOB, operator, f"{detail}: {note}" if note else detail,
-                     job_id=job.id)
+        detail = "event.urgent" if urgent else "event.not_urgent"
+        tx.add_event(EventKind.JOB, operator,
+                     say(detail + "_note", note=note) if note else say(detail), job_id=job.id)
         return moved
 
 
 def settle_card(tx: Transaction, job: Job, outcome: Outcome, *, operator: str,
-                note: str = "") -> Job:
+                note: str | Said = "") -> Job:
     """Record what became of an authorised card: the job's state, one blank
     out of the ledger (printed or spoiled) and the report for central."""
     return _settle(tx, job, outcome, operator=operator, note=note)
 
 
-def _settle(tx: Transaction, job: Job, outcome: Outcome, *, operator: str, note: str = "",
+def _settle(tx: Transaction, job: Job, outcome: Outcome, *, operator: str,
+            note: str | Said = "",
             lapsed: bool = False) -> Job:
     if job.state not in (State.PRINTING, State.INTERRUPTED, State.AUTHORIZED):
-        raise ActionRefused(f"job {job.short_id} is {job.state.value}, not a card in progress")
+        raise ActionRefused.said("refused.not_in_progress", job=job.short_id,
+                                 state=say(f"event.state.{job.state.value}"))
     if job.authorization_id is None:
-        raise ActionRefused(f"job {job.short_id} has no authorisation to report")
-    item = OutboxItem(job.id, job.attempt, job.authorization_id, outcome.value, operator, note,
+        raise ActionRefused.said("refused.no_authorisation", job=job.short_id)
+    item = OutboxItem(job.id, job.attempt, job.authorization_id, outcome.value, operator,
+                      str(note),
                       document=job.document)
     try:
         if outcome is Outcome.PRINTED:
@@ -166,14 +176,15 @@ def _settle(tx: Transaction, job: Job, outcome: Outcome, *, operator: str, note:
                                             job_id=job.id, note=note))
         elif outcome is Outcome.SPOILED:
             tx.add_ledger(ledger.make_entry(ledger.Kind.SPOILED, -1, operator=operator,
-                                            job_id=job.id, note=note or "spoiled print"))
+                                            job_id=job.id, note=note or say("note.spoiled")))
     except ledger.LedgerError as e:
-        raise ActionRefused(str(e)) from None
+        raise _refused(e) from None
     to = State.PRINTED if outcome is Outcome.PRINTED else State.QUEUED
     printed: dict[str, Any] = {}
     if outcome is Outcome.PRINTED:
         printed["printed_at"] = model.to_text(model.now_utc())
-    moved = _move(tx, job, to, operator, note or outcome.value, lapsed=lapsed, **printed)
+    moved = _move(tx, job, to, operator, note or say(f"note.outcome.{outcome.value}"),
+                  lapsed=lapsed, **printed)
     tx.put_outbox(item)
     return moved
 
@@ -193,33 +204,43 @@ def resolve(store: Store, ref: str, outcome: Outcome, *, operator: str, note: st
     if still_queued is not None:
         job = store.find_job(ref)
         if job.state is State.INTERRUPTED and (why := still_queued(job.id)):
-            raise ActionRefused(f"job {job.short_id} not resolved: {why}")
+            raise ActionRefused.said("refused.still_queued", job=job.short_id, why=why)
     with store.transaction() as tx:
         job = _job(tx, ref)
         if job.state is not State.INTERRUPTED:
-            raise ActionRefused(
-                f"job {job.short_id} is {job.state.value}; only interrupted jobs are resolved"
-            )
+            raise ActionRefused.said("refused.not_interrupted", job=job.short_id,
+                                     state=say(f"event.state.{job.state.value}"))
         return settle_card(tx, job, outcome, operator=operator,
-                           note=note or f"operator checked the printer: {outcome.value}")
+                           note=note or say("note.checked",
+                                            outcome=say(f"note.outcome.{outcome.value}")))
 
 
 def _ledger_entry(store: Store, kind: ledger.Kind, delta: int, *, operator: str,
-                  note: str, job_id: str | None = None, ref: str = "") -> ledger.Entry:
+                  note: str | Said, job_id: str | None = None, ref: str = "") -> ledger.Entry:
     try:
         entry = ledger.make_entry(kind, delta, operator=operator, note=note, job_id=job_id,
                                   ref=ref)
         with store.transaction() as tx:
             tx.add_ledger(entry)
+            what = say(f"event.blanks.{kind.value}")
+            told = note if not ref else (f"{note} (ref {ref})" if str(note) else f"ref {ref}")
             tx.add_event(EventKind.BLANKS, operator,
-                         f"{kind.value} {delta:+d}: {note}".rstrip(": ")
-                         + (f" (ref {ref})" if ref else ""))
+                         say("event.blanks_note", what=what, delta=f"{delta:+d}", note=told)
+                         if told else say("event.blanks", what=what, delta=f"{delta:+d}"))
     except ledger.LedgerError as e:
-        raise ActionRefused(str(e)) from None
+        raise _refused(e) from None
     return entry
 
 
-def receive_blanks(store: Store, count: int, *, operator: str, note: str = "",
+def _refused(e: KtpError) -> ActionRefused:
+    """A core refusal passed on with its catalogue words (when it has them)."""
+    refused = ActionRefused(str(e))
+    if e.key is not None:
+        refused.say(e.key, **(e.values or {}))
+    return refused
+
+
+def receive_blanks(store: Store, count: int, *, operator: str, note: str | Said = "",
                    ref: str = "") -> ledger.Entry:
     """A shipment; ``ref`` is its delivery letter number (the requisition
     report lists receipts without one)."""
@@ -286,8 +307,9 @@ def set_paused(store: Store, paused: bool, *, operator: str, note: str = "") -> 
     """A deliberate operator hold on the whole queue (logged)."""
     with store.transaction() as tx:
         tx.set_meta(PAUSED_KEY, {"by": operator, "note": note} if paused else None)
-        tx.add_event(EventKind.PRINTING, operator, ("paused" if paused else "resumed")
-                     + (f": {note}" if note else ""))
+        what = "event.paused" if paused else "event.resumed"
+        tx.add_event(EventKind.PRINTING, operator,
+                     say(what + "_note", note=note) if note else say(what))
 
 
 def pause(store: Store, *, operator: str, note: str = "") -> None:
@@ -295,14 +317,13 @@ def pause(store: Store, *, operator: str, note: str = "") -> None:
     silently taken over."""
     paused = store.meta(PAUSED_KEY)
     if paused:
-        raise ActionRefused(f"printing is already paused by {paused.get('by', '?')}; "
-                            "`ktptui unpause` resumes it")
+        raise ActionRefused.said("refused.paused_by", by=paused.get("by", "?"))
     set_paused(store, True, operator=operator, note=note)
 
 
 def unpause(store: Store, *, operator: str, note: str = "") -> None:
     if not store.meta(PAUSED_KEY):
-        raise ActionRefused("printing is not paused")
+        raise ActionRefused.said("why.not_paused")
     set_paused(store, False, operator=operator, note=note)
 
 
@@ -359,7 +380,7 @@ def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: st
                document: str | None = None, document_sha256: str | None = None,
                content_type: str | None = None) -> Job:
     """Central authorised the card: its document is stored, ready to print."""
-    return _move(tx, job, State.AUTHORIZED, operator, "authorised",
+    return _move(tx, job, State.AUTHORIZED, operator, say("note.authorised"),
                  authorization_id=authorization_id, holder_name=holder_name,
                  expires_at=expires_at, document=document, document_sha256=document_sha256,
                  content_type=content_type, last_error="", next_retry_at=None)
@@ -368,7 +389,9 @@ def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: st
 def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int | str,
              why: str) -> Job:
     """Central's final answer about this request (e.g. ``not_recorded``)."""
-    return _move(tx, job, State.REJECTED, operator, f"central: {code or status}",
+    known = f"note.code.{code}" in CATALOGUE
+    return _move(tx, job, State.REJECTED, operator,
+                 say("note.rejected", code=say(f"note.code.{code}") if known else code or status),
                  error_code=code, last_error=why)
 
 
@@ -381,11 +404,11 @@ def ask_later(tx: Transaction, job: Job, *, why: str, at: str) -> Job:
 
 def sent_to_printer(tx: Transaction, job: Job, *, operator: str, printer: str) -> Job:
     """The card goes to ``printer``: from here on only its outcome settles it."""
-    return _move(tx, job, State.PRINTING, operator, f"sent to printer {printer}",
+    return _move(tx, job, State.PRINTING, operator, say("note.sent", printer=printer),
                  printer=printer)
 
 
-def interrupted(tx: Transaction, job: Job, *, operator: str, note: str,
+def interrupted(tx: Transaction, job: Job, *, operator: str, note: str | Said,
                 last_error: str | None = None) -> Job:
     """The card's outcome is unknown: an operator checks the printer and resolves it."""
     fields: dict[str, Any] = {} if last_error is None else {"last_error": last_error}
@@ -396,24 +419,25 @@ def interrupted(tx: Transaction, job: Job, *, operator: str, note: str,
 
 def reported(tx: Transaction, job: Job, *, operator: str) -> Job:
     """Central has the printed card's outcome: the job is done."""
-    return _move(tx, job, State.DONE, operator, "outcome reported to central")
+    return _move(tx, job, State.DONE, operator, say("note.reported"))
 
 
 def lapsed(tx: Transaction, job: Job, *, operator: str) -> Job:
     """The authorisation expired unused: given back (not printed), the job asks
     again; its history entry is marked so ``lapses`` can count it."""
-    return _settle(tx, job, Outcome.NOT_PRINTED, operator=operator, note=LAPSED_NOTE,
+    return _settle(tx, job, Outcome.NOT_PRINTED, operator=operator, note=say("note.lapsed"),
                    lapsed=True)
 
 
-def hold_lapsing(store: Store, ref: str, *, operator: str, note: str) -> Job:
+def hold_lapsing(store: Store, ref: str, *, operator: str, note: str | Said) -> Job:
     """Hold a job whose authorisations keep lapsing (asking again would only
     loop); the reason shows where lists show a job's last error."""
     with store.transaction() as tx:
         job = _job(tx, ref)
-        _give_back(tx, job, operator, note)
-        held = _move(tx, job, State.HELD, operator, note, last_error=note)
-        tx.add_event(EventKind.JOB, operator, f"job {job.short_id} held: {note}")
+        _give_back(tx, job, operator, str(note))
+        held = _move(tx, job, State.HELD, operator, note, last_error=str(note))
+        tx.add_event(EventKind.JOB, operator,
+                     say("event.held_lapsing", job=job.short_id, note=note))
         return held
 
 

@@ -27,6 +27,7 @@ from .config import (
     StoreConfig,
     UiConfig,
 )
+from .i18n import say
 from .model import Reason
 from .power import PowerSource, PowerStatus
 from .store import Store, forget_store
@@ -84,7 +85,7 @@ class DemoStation:
 
 def seed(store: Store, jobs: int = 12) -> None:
     """A blank shipment and a morning's worth of requests."""
-    actions.receive_blanks(store, 40, operator=DEMO_OPERATOR, note="demo shipment 001/2026")
+    actions.receive_blanks(store, 40, operator=DEMO_OPERATOR, note=say("demo.shipment"))
     for i in range(jobs):
         serial = {5: 9001, 9: 9002}.get(i, 10 + i)
         reason = (Reason.NEW, Reason.DAMAGED, Reason.LOST, Reason.DATA_CHANGE)[i % 4]

@@ -23,9 +23,9 @@ Anything that is not a ``KtpError`` is a bug: exit 70 (``crash``).
 from __future__ import annotations
 
 import enum
-from typing import ClassVar
+from typing import ClassVar, Self
 
-from .i18n import CATALOGUE, t
+from .i18n import Said, t
 
 
 class Kind(enum.StrEnum):
@@ -52,8 +52,7 @@ EXIT_CODES: dict[Kind, int] = {
 def english(key: str, **values: object) -> str:
     """A catalogue line in English whatever the operator's language: the
     ``str()`` of an error, for logs and for central."""
-    text = CATALOGUE[key][1]
-    return text.format(**values) if values else text
+    return str(Said(key, values))
 
 
 class KtpError(Exception):
@@ -71,6 +70,14 @@ class KtpError(Exception):
     def say(self, key: str, **values: object) -> None:
         """Give this error its catalogue message."""
         self.key, self.values = key, values
+
+    @classmethod
+    def said(cls, key: str, **values: object) -> Self:
+        """An error of this class whose ``str()`` is the English line of
+        ``key`` and whose ``message()`` is in the operator's language."""
+        e = cls(english(key, **values))
+        e.say(key, **values)
+        return e
 
     @property
     def exit_code(self) -> int:

@@ -1,12 +1,21 @@
 """Every string the TUI shows, Indonesian and English, in one catalogue.
 
-``[ui] language`` picks the language (Indonesian by default). Widgets never
-hold text of their own: they call ``t(key, **values)``. Details that come from
-the core (an engine reason, a refused action) are English one-liners and are
-appended after the translated summary.
+``[ui] language`` picks the language (Indonesian by default). Fronts never
+hold text of their own: they call ``t(key, **values)``; a refusal is a
+``KtpError`` with a key (``message()`` translated, ``str()`` English). Core
+details that are not ours (an OS error, CUPS's own message) are shown in
+English only (docs/architecture.md, "Every word in the operator's language").
+
+Texts that are stored (history notes, event details, ledger notes) are kept
+language-neutral: a ``Said`` (catalogue key and values) is stored beside its
+English line, and ``shown()`` renders it in the language of the moment the
+operator reads it; old records with the English line only show as stored.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 LANGUAGES = ("id", "en")
 
@@ -551,7 +560,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "({n} of {max})"),
     # --- roles (ktptui/roles.py) ---
     "roles.not_supervisor": ("hanya supervisor (anggota grup {group}) yang boleh {what}; {user} "
-                             "bukan supervisor: minta supervisor, atau minta IT menambahkan "
+                             "bukan supervisor: minta supervisor, atau minta teknisi menambahkan "
                              "Anda ke grup {group}",
                              "only a supervisor (a member of group {group}) may {what}; {user} "
                              "is not: ask one, or have IT add you to group {group}"),
@@ -835,6 +844,256 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "Enter: queue it   Tab: next field   Esc: cancel"),
     "report.uncollected": ("Kartu belum diambil", "Cards not collected"),
     "report.age_days": ("{band} hari", "{band} days"),
+    # --- catalogue (issue 12 item 7): stored texts, refusals, CLI ---------------
+    # Stored texts (i18n.Said): the English line is what older versions stored.
+    "event.moved": ("{frm} -> {to}", "{frm} -> {to}"),
+    "event.moved_note": ("{frm} -> {to}: {note}", "{frm} -> {to}: {note}"),
+    "event.state.queued": ("antre", "queued"),
+    "event.state.held": ("ditahan", "held"),
+    "event.state.waiting_citizen": ("menunggu warga", "waiting for citizen"),
+    "event.state.authorized": ("siap cetak", "authorized"),
+    "event.state.printing": ("mencetak", "printing"),
+    "event.state.printed": ("tercetak", "printed"),
+    "event.state.done": ("selesai", "done"),
+    "event.state.interrupted": ("terputus", "interrupted"),
+    "event.state.rejected": ("ditolak", "rejected"),
+    "event.state.cancelled": ("dibatalkan", "cancelled"),
+    "event.urgent": ("dijadikan mendesak", "made urgent"),
+    "event.urgent_note": ("dijadikan mendesak: {note}", "made urgent: {note}"),
+    "event.not_urgent": ("tidak mendesak lagi", "urgent undone"),
+    "event.not_urgent_note": ("tidak mendesak lagi: {note}", "urgent undone: {note}"),
+    "event.paused": ("dijeda", "paused"),
+    "event.paused_note": ("dijeda: {note}", "paused: {note}"),
+    "event.resumed": ("dilanjutkan", "resumed"),
+    "event.resumed_note": ("dilanjutkan: {note}", "resumed: {note}"),
+    "event.blanks": ("{what} {delta}", "{what} {delta}"),
+    "event.blanks_note": ("{what} {delta}: {note}", "{what} {delta}: {note}"),
+    "event.blanks.received": ("diterima", "received"),
+    "event.blanks.printed": ("tercetak", "printed"),
+    "event.blanks.spoiled": ("rusak", "spoiled"),
+    "event.blanks.adjusted": ("koreksi", "adjusted"),
+    "event.held_lapsing": ("pekerjaan {job} ditahan: {note}", "job {job} held: {note}"),
+    "event.report_refused": ("pusat menolak laporan {outcome} untuk pekerjaan {job}: {why}",
+                             "central refused the {outcome} report for job {job}: {why}"),
+    "event.link.up": ("tersambung", "up"),
+    "event.link.degraded": ("tersendat", "degraded"),
+    "event.link.down": ("putus", "down"),
+    "event.link_down": ("{state}: {why}", "{state}: {why}"),
+    "event.power.mains": ("listrik PLN", "mains"),
+    "event.power.battery": ("baterai UPS ({charge}%)", "on battery ({charge}%)"),
+    "event.power.unknown": ("status daya tidak diketahui: {why}", "power state unknown: {why}"),
+    "note.authorised": ("diotorisasi", "authorised"),
+    "note.rejected": ("pusat: {code}", "central: {code}"),
+    "note.sent": ("dikirim ke printer {printer}", "sent to printer {printer}"),
+    "note.reported": ("hasil sudah dilaporkan ke pusat", "outcome reported to central"),
+    "note.lapsed": ("otorisasi kedaluwarsa sebelum dicetak",
+                    "authorisation expired before printing"),
+    "note.lapsing": ("otorisasi {n} kali berturut-turut kedaluwarsa tanpa dipakai; periksa jam "
+                     "stasiun, lalu lepas pekerjaan ini",
+                     "authorisation lapsed unused {n} times in a row; check the station "
+                     "clock, then release the job"),
+    "note.spoiled": ("cetakan rusak", "spoiled print"),
+    "note.outcome.printed": ("tercetak", "printed"),
+    "note.outcome.spoiled": ("rusak", "spoiled"),
+    "note.outcome.not_printed": ("tidak tercetak", "not_printed"),
+    "note.checked": ("operator memeriksa printer: {outcome}",
+                     "operator checked the printer: {outcome}"),
+    "note.stopped_printing": ("sedang mencetak saat ktptui berhenti: periksa printer",
+                              "was printing when ktptui stopped: check the printer"),
+    "note.outcome_unknown": ("hasil cetak dari printer tidak diketahui",
+                             "printer outcome unknown"),
+    "recover.interrupted": ("kartu {job} terputus: operator harus menyelesaikannya",
+                            "job {job} interrupted: an operator must resolve it"),
+    "recover.stale_document": ("dokumen kartu lama {name} dihapus",
+                               "removed stale card document {name}"),
+    # Refusals (KtpError.say: message() in the operator's language, str() English).
+    "refused.transition": ("pekerjaan {job} tidak bisa dari {frm} ke {to} (yang boleh dari "
+                           "{frm}: {allowed})",
+                           "job {job} cannot go from {frm} to {to} (allowed from {frm}: "
+                           "{allowed})"),
+    "refused.transition_final": ("pekerjaan {job} tidak bisa dari {frm} ke {to} ({frm} sudah "
+                                 "final)",
+                                 "job {job} cannot go from {frm} to {to} ({frm} is final)"),
+    # CLI human output (``--json`` stays English field names and codes).
+    "cli.no_jobs": ("tidak ada pekerjaan", "no jobs"),
+    "cli.none": ("tidak ada", "none"),
+    "cli.col.state": ("KEADAAN", "STATE"),
+    "cli.col.try": ("KE", "TRY"),
+    "cli.col.prio": ("PRIO", "PRIO"),
+    "cli.col.reason": ("ALASAN", "REASON"),
+    "cli.col.error": ("GALAT TERAKHIR", "LAST ERROR"),
+    "cli.field.id": ("id", "id"),
+    "cli.field.nik": ("NIK", "nik"),
+    "cli.field.holder_name": ("nama", "holder_name"),
+    "cli.field.state": ("keadaan", "state"),
+    "cli.field.attempt": ("percobaan", "attempt"),
+    "cli.field.priority": ("prioritas", "priority"),
+    "cli.field.reason": ("alasan", "reason"),
+    "cli.field.created_at": ("dibuat", "created_at"),
+    "cli.field.updated_at": ("diubah", "updated_at"),
+    "cli.field.last_error": ("galat", "last_error"),
+    "cli.field.error_code": ("kode galat", "error_code"),
+    "cli.field.note": ("catatan", "note"),
+    "cli.history": ("riwayat:", "history:"),
+    "cli.job_state": ("pekerjaan {job}: {state} ({more})", "job {job}: {state} ({more})"),
+    "cli.attempt": ("percobaan {n}", "attempt {n}"),
+    "cli.paused": ("pencetakan dijeda: tidak ada kartu baru sampai `ktptui unpause`",
+                   "printing paused: no new card starts until `ktptui unpause`"),
+    "cli.resumed": ("pencetakan dilanjutkan", "printing resumed"),
+    "cli.reconciliation": ("diterima {received} - tercetak {printed} - rusak {spoiled} "
+                           "{sign} koreksi {adjusted} = {n}",
+                           "received {received} - printed {printed} - spoiled {spoiled} "
+                           "{sign} adjusted {adjusted} = {n}"),
+    "cli.mismatch": ("TIDAK COCOK: saldo yang tersimpan {n}",
+                     "MISMATCH: the store carries a balance of {n}"),
+    "cli.printed_twice": ("pekerjaan tercetak dua kali: {jobs}", "jobs printed twice: {jobs}"),
+    "cli.blanks": ("blangko: sisa {n} ({rec}); {per_day}/hari selama 7 hari",
+                   "blanks: {n} left ({rec}); {per_day}/day over 7 days"),
+    "cli.blanks_days": (", cukup sekitar {days} hari", ", about {days} days of stock"),
+    "cli.status.jobs": ("pekerjaan: {counts}", "jobs: {counts}"),
+    "cli.status.blanks": ("blangko: sisa {n} (diterima {received}, tercetak {printed}, "
+                          "rusak {spoiled}, koreksi {adjusted})",
+                          "blanks: {n} left (received {received}, printed {printed}, "
+                          "spoiled {spoiled}, adjusted {adjusted})"),
+    "cli.status.outbox": ("laporan menunggu pusat: {n}", "reports waiting for central: {n}"),
+    "cli.status.interrupted": ("TERPUTUS: periksa printer{which} untuk kartu {job}{holder}, "
+                               "dikirim {at}; lalu `ktptui resolve {job} ...`",
+                               "INTERRUPTED: check the printer{which} for card {job}{holder}, "
+                               "sent at {at}; then `ktptui resolve {job} ...`"),
+    "cli.status.printer_paused": ("printer {name}: dijeda oleh {by}{note}; `ktptui unpause "
+                                  "--printer {name}` melanjutkannya",
+                                  "printer {name}: paused by {by}{note}; `ktptui unpause "
+                                  "--printer {name}` resumes it"),
+    "cli.status.paused": ("pencetakan: dijeda oleh {by}{note}; `ktptui unpause` melanjutkannya",
+                          "printing: paused by {by}{note}; `ktptui unpause` resumes it"),
+    "cli.status.no_session": ("sesi cetak: belum ada, padahal wajib untuk mencetak "
+                              "(`ktptui session open --count N`)",
+                              "print session: none open, and one is required to print "
+                              "(`ktptui session open --count N`)"),
+    "event.kind.job": ("pekerjaan", "job"),
+    "event.kind.blanks": ("blangko", "blanks"),
+    "event.kind.printing": ("cetak", "printing"),
+    "event.kind.power": ("daya", "power"),
+    "event.kind.link": ("jaringan", "link"),
+    "event.kind.report": ("laporan", "report"),
+    "event.kind.session": ("sesi", "session"),
+    "event.kind.suket": ("suket", "suket"),
+    "event.kind.retention": ("retensi", "retention"),
+    "note.code.not_recorded": ("belum rekam", "not_recorded"),
+    "note.code.not_verified": ("belum terverifikasi", "not_verified"),
+    "note.code.no_record": ("tidak ada data penduduk", "no_record"),
+    "note.code.active_card_exists": ("sudah punya e-KTP aktif", "active_card_exists"),
+    "note.code.attempt_conflict": ("percobaan bentrok", "attempt_conflict"),
+    "refused.no_job": ("tidak ada pekerjaan dengan id berawalan {ref} (lihat "
+                       "`ktptui jobs --all`)",
+                       "no job with id starting {ref} (see `ktptui jobs --all`)"),
+    "refused.ambiguous_job": ("{n} pekerjaan berawalan {ref}: tulis lebih banyak karakter",
+                              "{n} jobs start with {ref}: give more characters"),
+    "refused.suket.redacted": ("pekerjaan {job}: data pribadinya sudah dihapus (retensi data); "
+                               "Suket tidak bisa dibuat darinya",
+                               "job {job}: its personal data was removed (data retention); "
+                               "no Suket can be made from it"),
+    "refused.suket.code": ("pekerjaan {job} ditolak dengan kode {code}, bukan 'belum rekam': "
+                           "Suket untuk penduduk yang belum rekam di pusat atau menunggu lebih "
+                           "dari {days} hari",
+                           "job {job} was rejected with code {code}, not 'not_recorded': a "
+                           "Suket is for citizens not recorded at central or waiting over "
+                           "{days} days"),
+    "refused.suket.early": ("pekerjaan {job} baru menunggu {waited} hari; Suket dibuat setelah "
+                            "{days} hari ([office] suket_after_days) atau bila pusat menjawab "
+                            "belum rekam",
+                            "job {job} has waited {waited} day(s); a Suket is issued after "
+                            "{days} days ([office] suket_after_days) or when central says "
+                            "not_recorded"),
+    "refused.suket.printing": ("pekerjaan {job}: kartunya sedang dicetak; tanpa Suket",
+                               "job {job}: its card is being printed now; no Suket"),
+    "refused.suket.printed": ("pekerjaan {job}: kartunya sudah dicetak ({state}); tanpa Suket",
+                              "job {job}: the card was printed ({state}); no Suket"),
+    "refused.suket.state": ("pekerjaan {job} {state}; tanpa Suket",
+                            "job {job} is {state}; no Suket"),
+    "demo.shipment": ("kiriman demo 001/2026", "demo shipment 001/2026"),
+    "link.cause.unreachable": ("pusat tidak menjawab", "central unreachable"),
+    "link.cause.busy": ("pusat sibuk", "central busy"),
+    "link.cause.bad_reply": ("jawaban pusat tidak sesuai kontrak",
+                             "central's reply breaks the contract"),
+    "link.cause.degraded": ("pusat melaporkan gangguan", "central reports trouble"),
+    "link.cause.token": ("token stasiun ditolak", "station token refused"),
+    "cli.engine": ("mesin cetak ({at}): {gate}", "engine ({at}): {gate}"),
+    "cli.engine_parts": ("jaringan: {link}; daya: {power}; printer: {printer}",
+                         "link: {link}; power: {power}; printer: {printer}"),
+    "cli.printer_warning": ("PERINGATAN: printer: {text}", "WARNING: printer: {text}"),
+    "cli.error_policy": ("antrean CUPS mengulang kartu gagal: atur printer-error-policy-nya ke "
+                         "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)",
+                         "the CUPS queue retries failed jobs: set its printer-error-policy to "
+                         "abort-job (lpadmin -p {queue} -o printer-error-policy=abort-job)"),
+    "refused.ledger.shipment": ("kiriman harus menambah sedikitnya satu blangko, bukan {delta}",
+                                "a shipment must add at least one blank, got {delta}"),
+    "refused.ledger.one": ("catatan {kind} memakai tepat satu blangko, bukan {delta}",
+                           "a {kind} entry uses exactly one blank, got {delta}"),
+    "refused.ledger.zero": ("koreksi 0 tidak mengubah apa pun",
+                            "an adjustment of 0 changes nothing"),
+    "refused.ledger.reason": ("koreksi perlu alasan (`--reason`)",
+                              "an adjustment needs a reason (--reason)"),
+    "refused.ledger.spoiled": ("blangko rusak perlu pekerjaan atau catatan apa yang terjadi",
+                               "a spoiled blank needs a job or a note saying what happened"),
+    "refused.ledger.negative": ("buku besar punya {n} blangko; catatan {kind} ini akan membuatnya "
+                                "negatif. Catat kiriman dulu (`ktptui blanks receive N`)",
+                                "the ledger has {n} blank(s); this {kind} entry would make it "
+                                "negative. Record the shipment first (ktptui blanks receive N)"),
+    "refused.session.negative": ("hitungan blangko tidak boleh negatif, bukan {count}",
+                                 "a count of blanks cannot be negative, got {count}"),
+    "refused.session.open": ("sesi {id} yang dibuka {by} pada {at} masih terbuka: tutup dulu "
+                             "(`ktptui session close --count N`)",
+                             "session {id} opened by {by} at {at} is still open: close it "
+                             "first (ktptui session close --count N)"),
+    "refused.session.none": ("belum ada sesi yang terbuka (`ktptui session open --count N`)",
+                             "no session is open (ktptui session open --count N)"),
+    "note.session.open": ("buka", "open"),
+    "note.session.close": ("tutup", "close"),
+    "note.session_count": ("hitungan {what} sesi {count} vs buku besar {balance} (operator "
+                           "{operator})",
+                           "session {what} count {count} vs ledger {balance} (operator "
+                           "{operator})"),
+    "event.session_opened": ("sesi {id} dibuka: hitungan {count}, buku besar {balance}",
+                             "opened session {id}: count {count}, ledger {balance}"),
+    "event.session_opened_adj": ("sesi {id} dibuka: hitungan {count}, buku besar {balance}, "
+                                 "koreksi {diff}",
+                                 "opened session {id}: count {count}, ledger {balance}, "
+                                 "adjusted {diff}"),
+    "event.session_closed": ("sesi {id} ditutup: hitungan {count}, buku besar {balance}; "
+                             "tercetak {printed}, rusak {spoiled}, Suket {sukets}, ditolak "
+                             "{rejected}",
+                             "closed session {id}: count {count}, ledger {balance}; printed "
+                             "{printed}, spoiled {spoiled}, Sukets {sukets}, rejected "
+                             "{rejected}"),
+    "event.session_closed_adj": ("sesi {id} ditutup: hitungan {count}, buku besar {balance}, "
+                                 "koreksi {diff}; tercetak {printed}, rusak {spoiled}, Suket "
+                                 "{sukets}, ditolak {rejected}",
+                                 "closed session {id}: count {count}, ledger {balance}, "
+                                 "adjusted {diff}; printed {printed}, spoiled {spoiled}, "
+                                 "Sukets {sukets}, rejected {rejected}"),
+    "list.1": ("{a}", "{a}"),
+    "list.2": ("{a}, {b}", "{a}, {b}"),
+    "list.3": ("{a}, {b}, {c}", "{a}, {b}, {c}"),
+    "list.4": ("{a}, {b}, {c}, {d}", "{a}, {b}, {c}, {d}"),
+    "list.5": ("{a}, {b}, {c}, {d}, {e}", "{a}, {b}, {c}, {d}, {e}"),
+    "refused.active_job": ("NIK {nik} sudah punya pekerjaan aktif {job} ({state}); lihat "
+                           "`ktptui show {job}`",
+                           "NIK {nik} already has an active job {job} ({state}); see "
+                           "`ktptui show {job}`"),
+    "refused.hurry_final": ("pekerjaan {job} sudah {state}; tidak ada yang perlu didesak",
+                            "job {job} is {state}; nothing to hurry"),
+    "refused.not_in_progress": ("pekerjaan {job} {state}, bukan kartu yang sedang dicetak",
+                                "job {job} is {state}, not a card in progress"),
+    "refused.no_authorisation": ("pekerjaan {job} tidak punya otorisasi untuk dilaporkan",
+                                 "job {job} has no authorisation to report"),
+    "refused.still_queued": ("pekerjaan {job} belum diselesaikan: {why}",
+                             "job {job} not resolved: {why}"),
+    "refused.not_interrupted": ("pekerjaan {job} {state}; hanya kartu terputus yang "
+                                "diselesaikan",
+                                "job {job} is {state}; only interrupted jobs are resolved"),
+    "refused.paused_by": ("pencetakan sudah dijeda oleh {by}; `ktptui unpause` melanjutkannya",
+                          "printing is already paused by {by}; `ktptui unpause` resumes it"),
 }
 
 _language = "id"
@@ -853,7 +1112,7 @@ def language() -> str:
 
 def t(key: str, **values: object) -> str:
     """The text for ``key`` in the current language, formatted with ``values``."""
-    return t_in(_language, key, **values)
+    return _render(key, values, english=False)
 
 
 def t_in(language: str, key: str, **values: object) -> str:
@@ -861,7 +1120,83 @@ def t_in(language: str, key: str, **values: object) -> str:
     notice is Indonesian always)."""
     indonesian, english = CATALOGUE[key]
     text = english if language == "en" else indonesian
-    return text.format(**values) if values else text
+    done = {k: _value(v, language == "en") for k, v in values.items()}
+    return text.format(**done) if done else text
+
+
+def _render(key: str, values: dict[str, Any], english: bool) -> str:
+    """``key`` formatted with ``values``; a value that is itself a stored
+    ``Said`` (``[key, {values}]``) or a ``Said`` is rendered first."""
+    indonesian, eng = CATALOGUE[key]
+    done = {k: _value(v, english) for k, v in values.items()}
+    text = eng if english or _language == "en" else indonesian
+    return text.format(**done) if done else text
+
+
+def _value(v: Any, english: bool) -> Any:
+    if isinstance(v, Said):
+        return _render(v.key, v.values, english)
+    if (isinstance(v, list) and len(v) == 2 and isinstance(v[0], str)
+            and isinstance(v[1], dict)):
+        return _render(v[0], v[1], english)
+    return v
+
+
+@dataclass(frozen=True, eq=False)
+class Said:
+    """A catalogue text to be stored (a history note, an event detail, a
+    ledger note) and rendered when shown: ``str()`` is the English line kept
+    for logs, central and old readers; ``text()`` is the operator's."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _render(self.key, self.values, english=True)
+
+    def text(self) -> str:
+        return _render(self.key, self.values, english=False)
+
+    def stored(self) -> dict[str, Any]:
+        """The values as JSON (nested ``Said`` values as ``[key, {values}]``)."""
+        return {k: [v.key, Said(v.key, v.values).stored()] if isinstance(v, Said) else v
+                for k, v in self.values.items()}
+
+
+def say(key: str, **values: Any) -> Said:
+    """A stored text in the catalogue: ``key`` with ``values``."""
+    if key not in CATALOGUE:
+        raise KeyError(key)
+    return Said(key, values)
+
+
+def words(*items: Any) -> Said:
+    """A comma-separated list of (up to five) stored texts, as one ``Said``."""
+    return Said(f"list.{len(items)}", dict(zip("abcde", items, strict=False)))
+
+
+def shown(text: str, key: str | None = None, values: dict[str, Any] | None = None) -> str:
+    """A stored text in the operator's language: the catalogue's rendering of
+    ``key`` when the record has one (and it still renders), else ``text`` as
+    stored (old records, or a key a newer version wrote)."""
+    if key and key in CATALOGUE:
+        try:
+            text_now = _render(key, values or {}, english=False)
+            if not values:
+                text_now.format()  # a template whose values the record lacks: as stored
+            return text_now
+        except (KeyError, IndexError, ValueError, TypeError):
+            pass
+    return text
+
+
+def said_fields(note: str | Said, prefix: str) -> dict[str, Any]:
+    """The record fields for a stored text: the English line under ``prefix``
+    and, for a ``Said``, ``<prefix>_key``/``<prefix>_values`` beside it."""
+    if isinstance(note, Said):
+        return {prefix: str(note), f"{prefix}_key": note.key,
+                f"{prefix}_values": note.stored()}
+    return {prefix: note}
 
 
 def t_opt(key: str, fallback: str) -> str:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .errors import Kind, KtpError
+from .i18n import Said, said_fields, shown
 
 
 class State(enum.StrEnum):
@@ -132,12 +133,22 @@ class HistoryEntry:
     #: An authorisation given back because it expired unused (``actions.lapsed``);
     #: stored only when true, so other entries keep their old form.
     lapsed: bool = False
+    #: The note as a catalogue key and values (``i18n.Said``), shown in the
+    #: operator's language; ``note`` keeps its English line. Stored only when set.
+    note_key: str | None = None
+    note_values: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         if not self.lapsed:
             del d["lapsed"]
+        if self.note_key is None:
+            del d["note_key"], d["note_values"]
         return d
+
+    def shown_note(self) -> str:
+        """The note in the operator's language (as stored for old records)."""
+        return shown(self.note, self.note_key, self.note_values)
 
 
 @dataclass(frozen=True)
@@ -276,7 +287,7 @@ def transition(
     to: State,
     *,
     operator: str,
-    note: str = "",
+    note: str | Said = "",
     at: datetime | None = None,
     lapsed: bool = False,
     **fields: Any,
@@ -305,7 +316,8 @@ def transition(
     if to is State.QUEUED:
         changes.update(next_retry_at=None)
     changes.update(fields)
-    entry = HistoryEntry(stamp, job.state.value, to.value, operator, note, lapsed)
+    entry = HistoryEntry(stamp, job.state.value, to.value, operator, lapsed=lapsed,
+                         **said_fields(note, "note"))
     return dataclasses.replace(job, history=(*job.history, entry), **changes)
 
 

@@ -125,9 +125,10 @@ def test_log_formats(st: Store, clock: Clock) -> None:
                         "down: timeout", events[1].id]
     assert len(table) == 5
     lines = audit.to_text_lines(events, WIB)  # Indonesian dates (the default language)
-    assert lines[0] == (f"22-11-2026 23:00:00  job       {BUDI:20} {job_id[:8]}  "
-                        "- -> queued: first")
-    assert lines[1] == f"23-11-2026 00:30:00  link      {ENGINE:20} -         down: timeout"
+    assert lines[0] == (f"22-11-2026 23:00:00  pekerjaan {BUDI:20} {job_id[:8]}  "
+                        "- -> antre: first")  # stored with its catalogue key
+    # Stored as English text only (an old record): shown as stored.
+    assert lines[1] == f"23-11-2026 00:30:00  jaringan  {ENGINE:20} -         down: timeout"
 
 
 def test_log_includes_archived_events(st: Store, clock: Clock) -> None:
@@ -149,7 +150,7 @@ def test_cli_log(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     c = ["--config", str(cfg)]
     assert main(["log", *c]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert len(out) == 4 and out[0].startswith("22-11-2026 23:00:00  job ")
+    assert len(out) == 4 and out[0].startswith("22-11-2026 23:00:00  pekerjaan ")
     assert main(["log", "--since", DAY, "--json", *c]) == 0
     assert [r["detail"] for r in json.loads(capsys.readouterr().out)] == [
         "down: timeout", "queued -> held: wait", "up"]

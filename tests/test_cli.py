@@ -8,7 +8,7 @@ import errno
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,13 +41,15 @@ Run = Callable[..., Result]
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
-    path.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n', encoding="utf-8")
+    # English: these tests read the CLI's exact lines; test_i18n walks it in Indonesian.
+    path.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n[ui]\nlanguage = "en"\n',
+                    encoding="utf-8")
     return path
 
 
 @pytest.fixture
 def run(config_file: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> Run:
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[Run]:
     """``run("add", NIK)`` -> Result; the config file is appended unless given."""
     for var in ("SUDO_USER", "SSH_CLIENT", "SSH_CONNECTION", "KTPTUI_CONFIG"):
         monkeypatch.delenv(var, raising=False)
@@ -64,7 +66,8 @@ def run(config_file: Path, capsys: pytest.CaptureFixture[str],
         out, err = capsys.readouterr()
         return Result(rc, out, err)
 
-    return go
+    yield go
+    i18n.set_language("id")  # the CLI set the config's language for this process
 
 
 @pytest.fixture
@@ -138,11 +141,12 @@ def test_add_refuses_a_malformed_nik_with_the_exact_reason(run: Run, config_file
                                                            nik: str, reason: str) -> None:
     """Bad input: exit 2 (errors.Kind.BAD_INPUT), the reason in the
     operator's language (``[ui] language``)."""
+    english = config_file.read_text(encoding="utf-8")
+    config_file.write_text(english.replace('[ui]\nlanguage = "en"\n', ""), encoding="utf-8")
     r = run("add", nik)
     assert (r.rc, r.out) == (2, "") and r.err.count("\n") == 1
     assert r.err != f"ktptui: {reason}\n" and "NIK" in r.err  # Indonesian by default
-    with config_file.open("a", encoding="utf-8") as f:
-        f.write('[ui]\nlanguage = "en"\n')
+    config_file.write_text(english, encoding="utf-8")
     try:
         r = run("add", nik)
     finally:
@@ -637,7 +641,8 @@ def test_status_says_a_print_session_is_required(run: Run, tmp_path: Path,
 
     cfg = tmp_path / "session.toml"
     cfg.write_text(f'[store]\ndata_dir = "{tmp_path / "data"}"\n'
-                   "[office]\nrequire_session = true\n", encoding="utf-8")
+                   "[office]\nrequire_session = true\n[ui]\nlanguage = \"en\"\n",
+                   encoding="utf-8")
     line = "print session: none open, and one is required to print"
     assert line in run("status", config=cfg).out
     assert line not in run("status").out  # not required: not said
@@ -653,11 +658,11 @@ def test_urgent_records_its_note_and_can_be_undone(run: Run, store: Store) -> No
     short = job_id[:8]
     assert run("urgent", short, "--note", "lansia").out == f"job {short}: queued (urgent)\n"
     r = run("urgent", short)
-    assert (r.rc, r.err) == (1, f"ktptui: pekerjaan {short} sudah mendesak\n")
+    assert (r.rc, r.err) == (1, f"ktptui: job {short} is already urgent\n")
     assert run("urgent", short, "--undo", "--note", "salah pilih").out == (
         f"job {short}: queued (normal)\n")
     r = run("urgent", short, "--undo")
-    assert (r.rc, r.err) == (1, f"ktptui: pekerjaan {short} tidak mendesak\n")
+    assert (r.rc, r.err) == (1, f"ktptui: job {short} is not urgent\n")
     store.refresh()
     assert [e.detail for e in store.events(job_id=job_id)][1:] == [
         "made urgent: lansia", "urgent undone: salah pilih"]

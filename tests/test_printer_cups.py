@@ -376,7 +376,7 @@ def test_resolve_refuses_while_the_cards_cups_job_may_still_print(
     cups.run("lp", "-U", "siti", "-d", "card", "-t", f"{job_id}-1", "--", str(PASSTHRU_PPD))
     r = run("resolve", job_id, "not-printed", config=config)
     assert r.rc == 1 and r.out == ""
-    assert r.err.startswith(f"ktptui: job {job_id[:8]} not resolved: CUPS job card-")
+    assert r.err.startswith(f"ktptui: pekerjaan {job_id[:8]} belum diselesaikan: CUPS job card-")
     assert "still pending" in r.err and r.err.count("\n") == 1
     store.refresh()
     assert store.job(job_id).state is State.INTERRUPTED  # type: ignore[union-attr]

@@ -318,9 +318,10 @@ def test_status_text_warns_when_the_queue_retries_failed_jobs(
     capsys.readouterr()
     assert cli.main(["status", "--config", str(cfg)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert ("WARNING: printer: the CUPS queue retries failed jobs: set its printer-error-policy"
-            " to abort-job (lpadmin -p ektp -o printer-error-policy=abort-job)") in lines
-    assert "WARNING: printer: cards low in the tray" in lines
+    assert ("PERINGATAN: printer: antrean CUPS mengulang kartu gagal: atur "
+            "printer-error-policy-nya ke abort-job "
+            "(lpadmin -p ektp -o printer-error-policy=abort-job)") in lines
+    assert "PERINGATAN: printer: blangko di printer hampir habis" in lines
     set_language("id")
     part = tui_status.standby_lines("siti", StationStatus.from_json(store.meta("engine_status")),
                                     tui_status.BlanksInfo(10, 5, None)).printer

@@ -300,7 +300,7 @@ def test_the_cli_acts_through_the_service_and_resume_steps_aside(
             assert wait_for(done, 30)
             assert store.job(job).history[0].operator == ME  # type: ignore[union-attr]
             refused = ktptui(cfg, "cancel", job)
-            assert refused.returncode == 1 and "done" in refused.stderr
+            assert refused.returncode == 1 and "selesai" in refused.stderr  # done, in Indonesian
             assert refused.stderr.count("\n") == 1
             status = ktptui(cfg, "status", "--json")
             assert json.loads(status.stdout)["jobs"]["done"] == 1

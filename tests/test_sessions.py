@@ -221,7 +221,7 @@ def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     out = capsys.readouterr().out
     assert out.endswith(": hitungan 118, buku besar 120; selisih -2 dicatat sebagai koreksi\n")
     assert main(["session", "open", "--count", "118", *c]) == 1
-    assert "is still open: close it first" in capsys.readouterr().err
+    assert "masih terbuka: tutup dulu" in capsys.readouterr().err
     assert main(["session", "show", "--json", *c]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert (shown["open_count"], shown["closed"]) == (118, False)
@@ -231,7 +231,7 @@ def test_cli_session(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     assert (closed["closed"], closed["close_adjustment"], closed["duration_s"]) == (
         True, 0, 3600)
     assert main(["session", "close", "--count", "118", *c]) == 1
-    assert "no session is open" in capsys.readouterr().err
+    assert "belum ada sesi yang terbuka" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         main(["session", "open", "--count", "-3", *c])
     assert e.value.code == 2

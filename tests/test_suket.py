@@ -250,7 +250,7 @@ def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     shown = capsys.readouterr().out
     assert NIKS[4] in shown and "SALINAN ke-1 / COPY 1" in shown
     assert main(["suket", young.short_id, "--config", cfg]) == 1
-    assert "has waited 0 day(s)" in capsys.readouterr().err
+    assert "baru menunggu 0 hari" in capsys.readouterr().err
     assert [(op, job) for op, job, _ in _suket_events(st)] == [
         ("siti@10.0.0.9", job_id), ("siti@10.0.0.9", job_id)]
 

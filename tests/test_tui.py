@@ -303,7 +303,7 @@ async def test_refused_action_is_notified() -> None:
         actions.hold(station.store, job.id, operator="other")  # behind the UI's back
         app.job_action("hold", job)  # the UI still thinks it is queued
         await pilot.pause()
-        assert any("cannot go from held" in n.message for n in app._notifications)
+        assert any("tidak bisa dari ditahan" in n.message for n in app._notifications)
 
 
 def _screen_text(screen: object) -> str:
@@ -473,7 +473,7 @@ async def test_event_log_newest_first_and_help() -> None:
         assert isinstance(app.screen, EventsScreen)
         lines = await loaded(pilot, app.screen.query_one(LinesView))
         assert lines and lines[0] >= lines[-1]  # timestamps lead each line
-        assert "paused" in "\n".join(lines)
+        assert "dijeda" in "\n".join(lines)
         await pilot.press("escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = "\n".join(app.screen.query_one(LinesView).lines)

@@ -382,7 +382,7 @@ async def test_suket_refused_shows_the_reason() -> None:
         await pilot.press("k")
         assert isinstance(app.screen, SuketScreen)
         await until(pilot, lambda: "tidak bisa dibuat" in text_of(app, "#note"))
-        assert "has waited 0 day(s)" in text_of(app, "#note")
+        assert "baru menunggu 0 hari" in text_of(app, "#note")
         await pilot.press("s")  # nothing to save
         assert not app.screen.has_class("-asking")
         await pilot.press("escape")
@@ -406,7 +406,7 @@ async def test_event_log_of_the_selected_job() -> None:
         only = await loaded(pilot, app.screen.query_one(LinesView))
         assert job.short_id in text_of(app, "#title")
         assert only and all(f"[{job.short_id}]" in x for x in only)
-        assert len(only) < len(everything) and any("queued -> held" in x for x in only)
+        assert len(only) < len(everything) and any("antre -> ditahan" in x for x in only)
         await pilot.press("j")
         await until(pilot, lambda: job.short_id not in text_of(app, "#title"))
         assert await loaded(pilot, app.screen.query_one(LinesView)) == everything

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
+from ..i18n import CATALOGUE, language, t, t_opt
 from ..text import clean, for_terminal
 from . import lifecycle as lifecycle_cli
 from . import office as office_cli
@@ -237,12 +238,15 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     first = next(jobs, None)
     if first is None:
-        _out("no jobs")
+        _out(t("cli.no_jobs"))
         return EXIT_OK
-    _out(f"{'ID':8}  {'NIK':16}  {'STATE':11}  {'TRY':>3}  {'PRIO':6}  {'REASON':11}  LAST ERROR")
+    _out(f"{'ID':8}  {'NIK':16}  {t('cli.col.state'):11}  {t('cli.col.try'):>3}  "
+         f"{t('cli.col.prio'):6}  {t('cli.col.reason'):11}  {t('cli.col.error')}")
     for j in itertools.chain([first], jobs):
-        _out(f"{j.short_id:8}  {j.nik:16}  {j.state.value:11}  {j.attempt:>3}  "
-             f"{j.priority.value:6}  {j.reason.value:11}  {j.last_error}")
+        _out(f"{j.short_id:8}  {j.nik:16}  {t(f'event.state.{j.state.value}'):11}  "
+             f"{j.attempt:>3}  {t(f'priority.{j.priority.value}'):6}  "
+             f"{t(f'reason.{j.reason.value}'):11}  "
+             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.last_error}")
     return EXIT_OK
 
 
@@ -254,15 +258,22 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
     rows = _job_row(job)
+    if job.error_code:
+        rows["error_code"] = t_opt(f"code.{job.error_code}", job.error_code)
+    rows.update(state=t(f"event.state.{job.state.value}"),
+                priority=t(f"priority.{job.priority.value}"),
+                reason=t(f"reason.{job.reason.value}"))
     for key in ("id", "nik", "holder_name", "state", "attempt", "priority", "reason",
                 "created_at", "updated_at", "last_error", "error_code"):
         if rows[key] not in (None, ""):
-            _out(f"{key:12} {rows[key]}")
+            _out(f"{t(f'cli.field.{key}'):12} {rows[key]}")
     if job.note:
-        _out(f"{'note':12} {job.note}")
-    _out("history:")
+        _out(f"{t('cli.field.note'):12} {job.note}")
+    _out(t("cli.history"))
     for h in job.history:
-        _out(f"  {h.at}  {h.from_state or '-':>11} -> {h.to_state:11} {h.operator}  {h.note}")
+        frm = t(f"event.state.{h.from_state}") if h.from_state else "-"
+        _out(f"  {h.at}  {frm:>11} -> {t(f'event.state.{h.to_state}'):11} {h.operator}  "
+             f"{h.shown_note()}")
     return EXIT_OK
 
 
@@ -272,7 +283,8 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
         if action == "urgent":
             kwargs["urgent"] = not args.undo
         job = ctx.act(action, **kwargs)["job"]
-        _out(f"job {job['short_id']}: {job['state']} ({job['priority']})")
+        _out(t("cli.job_state", job=job["short_id"], state=t(f"event.state.{job['state']}"),
+               more=t(f"priority.{job['priority']}")))
         return EXIT_OK
 
     return run
@@ -298,16 +310,18 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     ctx.act(args.command, note=args.note)
     if args.command == "pause":
-        _out("printing paused: no new card starts until `ktptui unpause`")
+        _out(t("cli.paused"))
     else:
-        _out("printing resumed")
+        _out(t("cli.resumed"))
     return EXIT_OK
 
 
 def cmd_resolve(ctx: Context, args: argparse.Namespace) -> int:
     job = ctx.act("resolve", job=args.job, outcome=args.outcome, note=args.note)["job"]
-    printer = f", printer {job['printer']}" if job.get("printer") else ""
-    _out(f"job {job['short_id']}: {job['state']} (attempt {job['attempt']}{printer})")
+    more = t("cli.attempt", n=job["attempt"]) + (f", printer {job['printer']}"
+                                                  if job.get("printer") else "")
+    _out(t("cli.job_state", job=job["short_id"], state=t(f"event.state.{job['state']}"),
+           more=more))
     return EXIT_OK
 
 
@@ -345,9 +359,15 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(summary, indent=1))
     else:
         days = summary["days_left"]
-        _out(f"blanks: {summary['balance']} left ({summary['reconciliation']}); "
-             f"{summary['used_per_day_7d']}/day over 7 days"
-             + (f", about {days} days of stock" if days is not None else ""))
+        # In the operator's words when it adds up; the core's detail when not.
+        rec = (t("cli.reconciliation", received=summary["received"],
+                 printed=summary["printed"], spoiled=summary["spoiled"],
+                 sign="+" if summary["adjusted"] >= 0 else "-",
+                 adjusted=abs(summary["adjusted"]), n=summary["balance"])
+               if summary["reconciled"] else summary["reconciliation"])
+        _out(t("cli.blanks", n=summary["balance"], rec=rec,
+               per_day=summary["used_per_day_7d"])
+             + (t("cli.blanks_days", days=days) if days is not None else ""))
     return EXIT_OK if summary["reconciled"] else EXIT_REFUSED
 
 
@@ -384,28 +404,28 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps(status, indent=1))
         return EXIT_OK
-    counts = ", ".join(f"{k} {v}" for k, v in status["jobs"].items() if v)
+    counts = ", ".join(f"{t(f'event.state.{k}')} {v}" for k, v in status["jobs"].items() if v)
     totals = status["blanks"]
-    _out(f"jobs: {counts or 'none'}")
-    _out(f"blanks: {totals['balance']} left (received {totals['received']}, printed "
-         f"{totals['printed']}, spoiled {totals['spoiled']}, adjusted {totals['adjusted']:+d})")
-    _out(f"reports waiting for central: {status['outbox']}")
+    _out(t("cli.status.jobs", counts=counts or t("cli.none")))
+    _out(t("cli.status.blanks", n=totals["balance"], received=totals["received"],
+           printed=totals["printed"], spoiled=totals["spoiled"],
+           adjusted=f"{totals['adjusted']:+d}"))
+    _out(t("cli.status.outbox", n=status["outbox"]))
     for row in status["interrupted"]:
         holder = f" ({row['holder']})" if row["holder"] else ""
-        which = f" {row['printer']}" if row["printer"] else ""
-        _out(f"INTERRUPTED: check the printer{which} for card {row['job'][:8]}{holder}, sent at "
-             f"{row['started_at'] or '?'}; then `ktptui resolve {row['job'][:8]} ...`")
+        which = f" {row['printer']}" if row.get("printer") else ""
+        _out(t("cli.status.interrupted", job=row["job"][:8], holder=holder, which=which,
+               at=row["started_at"] or "?"))
     if status["paused"]:
         note = status["paused"].get("note")
-        _out(f"printing: paused by {status['paused'].get('by', '?')}"
-             + (f" ({note})" if note else "") + "; `ktptui unpause` resumes it")
+        _out(t("cli.status.paused", by=status["paused"].get("by", "?"),
+               note=f" ({note})" if note else ""))
     for name, who in (status.get("printers_paused") or {}).items():
         note = who.get("note")
-        _out(f"printer {name}: paused by {who.get('by', '?')}" + (f" ({note})" if note else "")
-             + f"; `ktptui unpause --printer {name}` resumes it")
+        _out(t("cli.status.printer_paused", name=name, by=who.get("by", "?"),
+               note=f" ({note})" if note else ""))
     if status["session_required"] and not status["session_open"]:
-        _out("print session: none open, and one is required to print "
-             "(`ktptui session open --count N`)")
+        _out(t("cli.status.no_session"))
     if engine is not None:
         _print_engine(ctx, engine)
     return EXIT_OK
@@ -416,6 +436,9 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
     from ..printers.base import warning_text
     from ..station.engine import clock_words
 
+    if language() != "en":
+        _print_engine_words(ctx, engine)
+        return
     link = engine.link
     since = link.since.astimezone().strftime("%H:%M")
     link_text = ("token refused" if link.token_refused
@@ -441,6 +464,47 @@ def _print_engine(ctx: Context, engine: StationStatus) -> None:
     offset = engine.clock_offset_s
     if offset is not None and abs(offset) > 120:
         _out(f"clock: the station's clock is {clock_words(offset)} central's")
+
+
+def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
+    """The engine's status from the catalogue (the English lines above carry
+    the core's own words: OS errors, CUPS messages, for logs and support)."""
+    gate = engine.gate.value
+    key = f"gate.{gate}"
+    if gate in ("paused", "interrupted"):  # their lines above name who and which card
+        said = t("event.paused") if gate == "paused" else t("state.interrupted")
+    else:
+        said = t(key) if key in CATALOGUE and "{" not in CATALOGUE[key][0] else gate
+    link = engine.link
+    link_text = (t("link.token") if link.token_refused else
+                 t_opt(f"link.{link.state.value}", link.state.value) + " "
+                 + t("status.since", at=link.since.astimezone().strftime("%H:%M")))
+    if link.state.value != "up" and (cause := t_opt(f"link.cause.{link.cause.value}", "")):
+        link_text += f" ({cause})"
+    power = engine.power
+    power_text = (t("event.power.battery", charge="?" if power.charge is None else power.charge)
+                  if power.source == "battery" else t("power.mains")
+                  if power.source == "mains" else t("power.unknown"))
+    printer = engine.printer
+    printer_text = t("status.printer_busy" if engine.printer_busy else "status.printer_ready"
+                     if printer.ready else "status.printer_stopped")
+    reasons = [t_opt(f"printer.reason.{c}", "") for c in printer.reasons]
+    if not printer.ready and any(reasons):
+        printer_text += f" ({', '.join(r for r in reasons if r)})"
+    _out(t("cli.engine", at=engine.at, gate=said))
+    _out(t("cli.engine_parts", link=link_text, power=power_text, printer=printer_text))
+    for code in printer.warnings:
+        if code == "error-policy-retry":  # the fix names this station's queue
+            _out(t("cli.printer_warning",
+                   text=t("cli.error_policy", queue=ctx.config.printer.queue)))
+        elif text := t_opt(f"printer.warn.{code}", ""):
+            _out(t("cli.printer_warning", text=text))
+    offset = engine.clock_offset_s
+    if offset is not None and abs(offset) > 120:
+        size = abs(offset)
+        amount = (t("unit.hours", n=f"{size / 3600:.0f}") if size >= 5400
+                  else t("unit.minutes", n=f"{size / 60:.0f}"))
+        _out(t("status.clock_fast" if offset < 0 else "status.clock_slow", amount=amount))
 
 
 def cmd_sim(ctx: Context | None, args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ from typing import Any
 
 from .. import fmt
 from ..errors import Kind, KtpError
+from ..i18n import t_opt
 from ..model import from_text, to_text
 from ..store import Event, Store
 
@@ -91,5 +92,6 @@ def to_text_lines(events: list[Event], tz: tzinfo | None = None) -> list[str]:
     for e in events:
         when = fmt.stamp(from_text(e.at), tz, seconds=True)
         job = e.job_id[:8] if e.job_id else "-"
-        out.append(f"{when}  {e.kind:9} {e.operator:20} {job:8}  {e.detail}".rstrip())
+        kind = t_opt(f"event.kind.{e.kind}", e.kind)
+        out.append(f"{when}  {kind:9} {e.operator:20} {job:8}  {e.shown()}".rstrip())
     return out

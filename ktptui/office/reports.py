@@ -631,9 +631,24 @@ def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = No
     first = store.first_ledger_at()
     age = window_days if first is None else (last - local(_at(first), tz).date()).days + 1
     return Requisition(now, utc_offset(now, tz), rec.carried, window_days, used, waiting, need,
-                       rec.ok, rec.describe(), office_code, station_id,
+                       rec.ok, reconciliation_text(rec), office_code, station_id,
                        tuple(store.ledger_of_kind(ledger.Kind.RECEIVED)),
                        max(1, min(window_days, age)))
+
+
+def reconciliation_text(rec: ledger.Reconciliation) -> str:
+    """``Reconciliation.describe`` in the operator's language (``blanks show``,
+    the requisition)."""
+    tot = rec.totals
+    text = t("cli.reconciliation", received=tot.received, printed=tot.printed,
+             spoiled=tot.spoiled, sign="+" if tot.adjusted >= 0 else "-",
+             adjusted=abs(tot.adjusted), n=tot.balance)
+    if tot != rec.carried:
+        text += "; " + t("cli.mismatch", n=rec.carried.balance)
+    if rec.double_printed_jobs:
+        twice = ", ".join(j[:8] for j in rec.double_printed_jobs)
+        text += "; " + t("cli.printed_twice", jobs=twice)
+    return text
 
 
 def blanks_forecast(store: Store, balance: int, *, last: date | None = None,

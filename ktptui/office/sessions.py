@@ -23,7 +23,7 @@ from typing import Any
 from .. import fmt, model
 from ..actions import ActionRefused
 from ..errors import BadInput
-from ..i18n import t
+from ..i18n import say, t
 from ..model import from_text, to_text
 from ..store import EventKind, MetaKey, Store, Transaction, chain, ledger
 from . import reports
@@ -207,16 +207,15 @@ def open_session(store: Store, count: int, *, operator: str, confirm: int | None
         doc = store.meta(OPEN_KEY)
         if doc:
             s = Session.from_dict(doc)
-            raise ActionRefused(
-                f"session {s.short_id} opened by {s.opened_by} at {s.opened_at} is still "
-                "open: close it first (ktptui session close --count N)")
+            raise ActionRefused.said("refused.session.open", id=s.short_id, by=s.opened_by,
+                                     at=s.opened_at)
         balance = store.ledger_totals().balance
         session = Session(str(uuid.uuid4()), to_text(now), operator, count, balance)
         _adjust(tx, count, balance, "open", operator, now, confirm, reason)
         tx.set_meta(OPEN_KEY, session.to_dict())
-        tx.add_event(EVENT_KIND, operator,
-                     f"opened session {session.short_id}: count {count}, ledger {balance}"
-                     + (f", adjusted {count - balance:+d}" if count != balance else ""))
+        tx.add_event(EVENT_KIND, operator, say(
+            "event.session_opened_adj" if count != balance else "event.session_opened",
+            id=session.short_id, count=count, balance=balance, diff=f"{count - balance:+d}"))
     return session
 
 
@@ -260,7 +259,7 @@ def close_session(store: Store, count: int, *, operator: str, confirm: int | Non
     with store.transaction() as tx:
         doc = store.meta(OPEN_KEY)
         if not doc:
-            raise ActionRefused("no session is open (ktptui session open --count N)")
+            raise ActionRefused.said("refused.session.none")
         session = Session.from_dict(doc)
         balance = store.ledger_totals().balance
         # What happened up to now (committed), then this close's own adjustment.
@@ -274,11 +273,11 @@ def close_session(store: Store, count: int, *, operator: str, confirm: int | Non
         summary = _unapproved(store, Summary(session, now, act, operator, count, balance))
         tx.set_meta(OPEN_KEY, None)
         tx.set_meta(LAST_KEY, summary.to_dict())
-        tx.add_event(EVENT_KIND, operator,
-                     f"closed session {session.short_id}: count {count}, ledger {balance}"
-                     + (f", adjusted {count - balance:+d}" if count != balance else "")
-                     + f"; printed {act.printed}, spoiled {act.spoiled}, "
-                       f"Sukets {act.sukets_issued}, rejected {act.rejected_total}")
+        tx.add_event(EVENT_KIND, operator, say(
+            "event.session_closed_adj" if count != balance else "event.session_closed",
+            id=session.short_id, count=count, balance=balance, diff=f"{count - balance:+d}",
+            printed=act.printed, spoiled=act.spoiled, sukets=act.sukets_issued,
+            rejected=act.rejected_total))
     # The head after this close's own records: what its printed summary pins.
     return replace(summary, head=chain.head_text(store.chain_heads()))
 
@@ -315,7 +314,7 @@ def summary_text(s: Summary, tz: tzinfo | None = None) -> str:
         reports.row(t("summary.adjustments"), fmt.number(len(s.adjustments)),
                     f"   ({fmt.number(total, signed=True)})" if s.adjustments else ""),
     ]
-    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.note}"
+    lines += [f"  {fmt.number(e.delta, signed=True)}  {e.shown_note()}"
               + (f"  [{t('summary.entry_unapproved')}]" if e.id in s.unapproved else "")
               for e in s.adjustments]
     if s.unapproved:

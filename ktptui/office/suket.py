@@ -26,7 +26,7 @@ from ..actions import ActionRefused
 from ..central.errors import Rejection
 from ..config import OfficeConfig
 from ..fsutil import DiskFull, write_atomic
-from ..i18n import t
+from ..i18n import say, t
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
 from ..store import EventKind, MetaKey, Store
@@ -73,27 +73,25 @@ def basis(job: Job, *, now: datetime | None = None, wait_days: int = DEFAULT_WAI
     ``ActionRefused`` saying why not."""
     sid = job.short_id
     if is_redacted(job):
-        raise ActionRefused(f"job {sid}: its personal data was removed (data retention); "
-                            "no Suket can be made from it")
+        raise ActionRefused.said("refused.suket.redacted", job=sid)
     if job.state is State.REJECTED:
         if job.error_code == NOT_RECORDED:
             return NOT_RECORDED
-        raise ActionRefused(
-            f"job {sid} was rejected with code {job.error_code or 'unknown'!r}, not "
-            f"{NOT_RECORDED.value!r}: a Suket is for citizens not recorded at central or waiting "
-            f"over {wait_days} days")
+        raise ActionRefused.said("refused.suket.code", job=sid,
+                                 code=repr(job.error_code or "unknown"), days=wait_days)
     if job.state in WAITING_STATES:
         waited = _utc(now) - from_text(job.created_at)
         if waited > timedelta(days=wait_days):
             return "waiting"
-        raise ActionRefused(
-            f"job {sid} has waited {waited.days} day(s); a Suket is issued after "
-            f"{wait_days} days ([office] suket_after_days) or when central says not_recorded")
+        raise ActionRefused.said("refused.suket.early", job=sid, waited=waited.days,
+                                 days=wait_days)
     if job.state is State.PRINTING:
-        raise ActionRefused(f"job {sid}: its card is being printed now; no Suket")
+        raise ActionRefused.said("refused.suket.printing", job=sid)
     if job.state in (State.PRINTED, State.DONE):
-        raise ActionRefused(f"job {sid}: the card was printed ({job.state.value}); no Suket")
-    raise ActionRefused(f"job {sid} is {job.state.value}; no Suket")
+        raise ActionRefused.said("refused.suket.printed", job=sid,
+                                 state=say(f"event.state.{job.state.value}"))
+    raise ActionRefused.said("refused.suket.state", job=sid,
+                             state=say(f"event.state.{job.state.value}"))
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from ..central import (
 from ..central.clock import CentralClock, boot_id
 from ..config import Config
 from ..fsutil import DiskFull
+from ..i18n import Said, say
 from ..locks import StoreBusy
 from ..logs import NOTICE, fields
 from ..model import (
@@ -179,19 +180,20 @@ class Engine:
         self._restore_clock()
 
     # -- recovery ------------------------------------------------------------
-    def recover(self) -> list[str]:
-        """After a crash or power cut: interrupted cards, stale documents."""
-        notes: list[str] = []
+    def recover(self) -> list[Said]:
+        """After a crash or power cut: interrupted cards, stale documents
+        (catalogue texts: the front shows them in the operator's language)."""
+        notes: list[Said] = []
         self.store.refresh()
         with self.store.transaction() as tx:
             for job in self.store.jobs([State.PRINTING]):
                 actions.interrupted(tx, job, operator=self.operator,
-                                    note="was printing when ktptui stopped: check the printer")
-                notes.append(f"job {job.short_id} interrupted: an operator must resolve it")
+                                    note=say("note.stopped_printing"))
+                notes.append(say("recover.interrupted", job=job.short_id))
         keep = {j.document for j in self.store.active_jobs() if j.document}
         keep |= {i.document for i in self.store.outbox() if i.document}
         for name in self.store.documents.sweep(keep):
-            notes.append(f"removed stale card document {name[:8]}")
+            notes.append(say("recover.stale_document", name=name[:8]))
         self._give_back_expired()
         return notes
 
@@ -203,7 +205,13 @@ class Engine:
             self._power_at = now
             if self._power.source != self._power_kind:
                 self._power_kind = self._power.source
-                self._event(EventKind.POWER, self._power.detail)
+                p = self._power
+                charge = "?" if p.charge is None else p.charge
+                self._event(EventKind.POWER, say("event.power.battery", charge=charge)
+                            if p.source == "battery" else say("event.power.mains")
+                            if p.source == "mains" else say(
+                                "event.power.unknown",
+                                why=p.detail.removeprefix("power state unknown: ")))
         return self._power
 
     def _read_printer(self, slot: _Slot, force: bool = False) -> PrinterStatus:
@@ -222,7 +230,7 @@ class Engine:
     def printer(self, printer: Printer) -> None:
         self.slots[0].printer = printer
 
-    def _event(self, kind: EventKind, detail: str) -> None:
+    def _event(self, kind: EventKind, detail: str | Said) -> None:
         try:
             with self.store.transaction() as tx:
                 tx.add_event(kind, self.operator, detail)
@@ -396,9 +404,9 @@ class Engine:
     def _note_link(self) -> None:
         if self.link.state is not self._link_state:
             before, self._link_state = self._link_state, self.link.state
-            detail = self.link.state.value
-            if self.link.state is LinkState.DOWN:
-                detail += f": {self.link.last_error}"
+            state = say(f"event.link.{self.link.state.value}")
+            detail = (say("event.link_down", state=state, why=self.link.last_error)
+                      if self.link.state is LinkState.DOWN else state)
             self._event(EventKind.LINK, detail)
             # Link lost: a warning; back up: recovered (notice).
             level = (logging.WARNING if self.link.state is not LinkState.UP
@@ -509,8 +517,9 @@ class Engine:
                 # Central already holds a different outcome: nothing we can
                 # resend will change it. Keep the record for the operator.
                 log.error("report for job %s refused: %s", item.job_id[:8], e)
-                self._event(EventKind.REPORT, f"central refused the {item.outcome} report "
-                                              f"for job {item.job_id[:8]}: {e}")
+                self._event(EventKind.REPORT, say("event.report_refused",
+                                                  outcome=say(f"note.outcome.{item.outcome}"),
+                                                  job=item.job_id[:8], why=str(e)))
             self.link.record_success()
             self._note_link()
             self._reported(item)
@@ -544,8 +553,7 @@ class Engine:
                    if self._lapsed(j.expires_at, central)]
         for job in expired:
             if actions.lapses(job) + 1 >= MAX_LAPSES:
-                note = (f"authorisation lapsed unused {MAX_LAPSES} times in a row; "
-                        "check the station clock, then release the job")
+                note = say("note.lapsing", n=MAX_LAPSES)
                 try:
                     actions.hold_lapsing(self.store, job.id, operator=self.operator, note=note)
                 except actions.ActionRefused:
@@ -751,7 +759,7 @@ class Engine:
                 return
             if result is PrintResult.UNKNOWN:
                 actions.interrupted(tx, job, operator=self.operator,
-                                    note=reason or "printer outcome unknown", last_error=reason)
+                                    note=reason or say("note.outcome_unknown"), last_error=reason)
                 log.error("job %s interrupted: %s", job.short_id, reason,
                           extra=fields(job=job.short_id, state="interrupted",
                                        printer=job.printer, operator=self.operator))

@@ -72,7 +72,7 @@ def run_resume(config_path: Path | None, max_wait: float | None) -> int:
     def on_event(event: RunnerEvent) -> None:
         if isinstance(event, Notes):
             for note in event.notes:
-                log.warning("%s", note)
+                log.warning("%s", note.text())
 
     runner = StationRunner(EngineLock(config.store.data_dir), factory, role="ktptui --resume",
                            on_event=on_event, takeover_s=None, until_idle=True,

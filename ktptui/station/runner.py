@@ -27,6 +27,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Protocol
 
 from ..errors import Kind, KtpError
+from ..i18n import Said
 from ..locks import EngineLock, Holder
 from .status import Gate, StationStatus
 
@@ -75,9 +76,10 @@ class Started(RunnerEvent):
 
 @dataclass(frozen=True)
 class Notes(RunnerEvent):
-    """What recovery found (interrupted cards, stale documents), English."""
+    """What recovery found (interrupted cards, stale documents), as catalogue
+    texts (``str()`` English for logs, ``text()`` for the operator)."""
 
-    notes: tuple[str, ...]
+    notes: tuple[Said, ...]
 
 
 @dataclass(frozen=True)

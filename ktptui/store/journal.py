@@ -71,6 +71,7 @@ from ..fsutil import (
     write_all,
     write_atomic,
 )
+from ..i18n import Said, said_fields, say
 from ..locks import FileLock, open_private
 from ..model import ACTIVE_STATES, FINAL_STATES, Job, State, to_text
 from . import chain, ledger
@@ -671,9 +672,9 @@ class Store:
                 return Job.from_dict(found[0])
             hits = [d["id"] for d in found]
         if not hits:
-            raise JobNotFound(f"no job with id starting {ref!r} (see `ktptui jobs --all`)")
+            raise JobNotFound.said("refused.no_job", ref=repr(ref))
         if len(hits) > 1:
-            raise JobNotFound(f"{len(hits)} jobs start with {ref!r}: give more characters")
+            raise JobNotFound.said("refused.ambiguous_job", n=len(hits), ref=repr(ref))
         job = self.job(hits[0])
         if job is None:  # it went (archived) between the index and the read
             raise JobNotFound(f"job {hits[0][:8]} moved meanwhile: try again")
@@ -855,14 +856,19 @@ class Transaction:
     def job(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id) or self.store.job(job_id)
 
-    def put_job(self, job: Job, *, event_detail: str = "") -> None:
+    def put_job(self, job: Job, *, event_detail: str | Said = "") -> None:
         before = self.job(job.id)
         self._jobs[job.id] = job
         self.ops.append(["put", "jobs", job.id, job.to_dict()])
         if before is None or before.state is not job.state:
             last = job.history[-1]
             frm = before.state.value if before else "-"
-            detail = f"{frm} -> {job.state.value}" + (f": {last.note}" if last.note else "")
+            moved = [f"event.state.{job.state.value}", {}]
+            was: Any = [f"event.state.{frm}", {}] if before else "-"
+            note: Any = ([last.note_key, last.note_values or {}] if last.note_key
+                         else last.note)
+            detail = (say("event.moved_note", frm=was, to=moved, note=note) if last.note
+                      else say("event.moved", frm=was, to=moved))
             self.add_event(EventKind.JOB, last.operator, event_detail or detail, job_id=job.id)
 
     def add_ledger(self, entry: ledger.Entry) -> None:
@@ -877,10 +883,11 @@ class Transaction:
     def remove_outbox(self, key: str) -> None:
         self.ops.append(["del", "outbox", key])
 
-    def add_event(self, kind: EventKind, operator: str, detail: str = "",
+    def add_event(self, kind: EventKind, operator: str, detail: str | Said = "",
                   job_id: str | None = None) -> None:
-        e = Event(str(uuid.uuid4()), to_text(model.now_utc()), kind, operator, detail, job_id)
-        self.ops.append(["put", "events", e.id, asdict(e)])
+        e = Event(str(uuid.uuid4()), to_text(model.now_utc()), kind, operator, job_id=job_id,
+                  **said_fields(detail, "detail"))
+        self.ops.append(["put", "events", e.id, e.to_dict()])
 
     def set_meta(self, key: MetaKey, value: Any) -> None:
         self.ops.append(["put", "meta", key, {"value": value}])

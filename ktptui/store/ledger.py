@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import errors, model
 from ..errors import KtpError
+from ..i18n import Said, said_fields, say, shown
 from ..model import from_text, to_text
 
 
@@ -56,11 +57,21 @@ class Entry:
     @property
     def short_id(self) -> str:
         return self.id[:8]
+    #: The note as a catalogue key and values (``i18n.Said``); ``note`` keeps
+    #: its English line. Stored only when set.
+    note_key: str | None = None
+    note_values: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["kind"] = self.kind.value
+        if self.note_key is None:
+            del d["note_key"], d["note_values"]
         return d
+
+    def shown_note(self) -> str:
+        """The note in the operator's language (as stored for old records)."""
+        return shown(self.note, self.note_key, self.note_values)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Entry:
@@ -79,26 +90,29 @@ def make_entry(
     *,
     operator: str,
     job_id: str | None = None,
-    note: str = "",
+    note: str | Said = "",
     ref: str = "",
     at: datetime | None = None,
 ) -> Entry:
     """Build an entry, checking the sign and the required note per kind."""
+    said = said_fields(note, "note")
+    note = str(note)
     if kind is Kind.RECEIVED and delta <= 0:
-        raise LedgerError(f"a shipment must add at least one blank, got {delta}")
+        raise LedgerError.said("refused.ledger.shipment", delta=delta)
     if kind in (Kind.PRINTED, Kind.SPOILED) and delta != -1:
-        raise LedgerError(f"a {kind.value} entry uses exactly one blank, got {delta}")
+        raise LedgerError.said("refused.ledger.one", kind=say(f"event.blanks.{kind.value}"),
+                               delta=delta)
     if kind is Kind.APPROVED and (delta != 0 or not ref):
         raise LedgerError("an approval changes no blanks and names the entry it approves")
     if kind in (Kind.ADJUSTED, Kind.COUNTED):
         if delta == 0:
-            raise LedgerError("an adjustment of 0 changes nothing")
+            raise LedgerError.said("refused.ledger.zero")
         if not note.strip():
-            raise LedgerError("an adjustment needs a reason (--reason)")
+            raise LedgerError.said("refused.ledger.reason")
     if kind is Kind.SPOILED and not (job_id or note.strip()):
-        raise LedgerError("a spoiled blank needs a job or a note saying what happened")
+        raise LedgerError.said("refused.ledger.spoiled")
     return Entry(str(uuid.uuid4()), to_text(at or model.now_utc()), kind, delta, operator, job_id,
-                 note, ref)
+                 ref=ref, **said)
 
 
 @dataclass(frozen=True)
@@ -147,10 +161,8 @@ def check_balance(current: Totals, entry: Entry) -> None:
     """Refuse an entry that would take the balance below zero."""
     after = current.add(entry).balance
     if after < 0:
-        raise LedgerError(
-            f"the ledger has {current.balance} blank(s); this {entry.kind.value} entry "
-            "would make it negative. Record the shipment first (ktptui blanks receive N)"
-        )
+        raise LedgerError.said("refused.ledger.negative", n=current.balance,
+                               kind=say(f"event.blanks.{entry.kind.value}"))
 
 
 @dataclass(frozen=True)

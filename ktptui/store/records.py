@@ -7,13 +7,14 @@ import enum
 import json
 import os
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import model
 from ..errors import Kind
 from ..fsutil import StoreError
+from ..i18n import shown
 from ..locks import open_private
 from ..model import Job, to_text
 from . import ledger
@@ -105,6 +106,20 @@ class Event:
     #: events written before chains existed.
     seq: int | None = field(default=None, compare=False)
     hash: str | None = field(default=None, compare=False)
+    #: The detail as a catalogue key and values (``i18n.Said``); ``detail``
+    #: keeps its English line. Stored only when set.
+    detail_key: str | None = None
+    detail_values: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if self.detail_key is None:
+            del d["detail_key"], d["detail_values"]
+        return d
+
+    def shown(self) -> str:
+        """The detail in the operator's language (as stored for old records)."""
+        return shown(self.detail, self.detail_key, self.detail_values)
 
 
 def encode_line(obj: Any) -> bytes:

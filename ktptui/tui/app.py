@@ -43,7 +43,7 @@ from textual.widgets import Input
 from .. import actions, model
 from ..errors import KtpError
 from ..fmt import Clock, utc_now
-from ..i18n import t, t_opt
+from ..i18n import Said, t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
 from ..station.runner import (
@@ -118,7 +118,7 @@ class BlanksRate(Message):
 
 
 class EngineNotes(Message):
-    def __init__(self, notes: list[str]) -> None:
+    def __init__(self, notes: list[Said]) -> None:
         super().__init__()
         self.notes = notes
 
@@ -421,7 +421,7 @@ class KtpApp(DeskApp):
 
     def on_engine_notes(self, message: EngineNotes) -> None:
         for note in message.notes:
-            self.notify(t("action.recovered", note=note), severity="warning", timeout=10)
+            self.notify(t("action.recovered", note=note.text()), severity="warning", timeout=10)
         self.poll_store()
 
     def on_engine_stopped(self, message: EngineStopped) -> None:

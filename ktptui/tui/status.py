@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import fmt
 from ..fmt import one_line
-from ..i18n import t, t_opt
+from ..i18n import language, t, t_opt
 
 if TYPE_CHECKING:
     from ..central.monitor import LinkStatus
@@ -61,6 +61,20 @@ class StatusLines:
     printers: tuple[Part, ...] = ()
 
 
+def core_words(detail: str) -> str:
+    """A core detail (an OS error, central's or CUPS's own text: English) is
+    shown in English only; in Indonesian the translated summary stands alone
+    (the journal keeps the words)."""
+    return one_line(detail) if language() == "en" else ""
+
+
+def cause_words(link: LinkStatus) -> str:
+    """Why the link is not up, in the operator's language."""
+    if language() == "en":
+        return one_line(link.detail)
+    return t_opt(f"link.cause.{link.cause.value}", "")
+
+
 def _detail(summary: str, detail: str) -> str:
     detail = one_line(detail)
     if not detail or detail.casefold() == summary.casefold():
@@ -74,13 +88,18 @@ _UNREACHABLE = "central unreachable: "
 
 
 def link_cause(error: str) -> str:
-    """A job's last error without the transport's prefix (the job table, toasts)."""
-    return one_line(error).removeprefix(_UNREACHABLE)
+    """A job's last error without the transport's prefix (the job table,
+    toasts); in Indonesian, "no answer from central" says it (the OS error
+    stays in the journal)."""
+    error = one_line(error)
+    if error.startswith(_UNREACHABLE) and language() != "en":
+        return t("link.cause.unreachable")
+    return error.removeprefix(_UNREACHABLE)
 
 
 def link_part(link: LinkStatus) -> Part:
     prefix = t("status.link") + ": "
-    detail = one_line(link.detail)
+    detail = cause_words(link) if not link.token_refused else core_words(link.detail)
     if link.token_refused:
         return Part(prefix + t("link.token") + (f" ({detail})" if detail else ""), BAD)
     state = link.state.value
@@ -133,8 +152,8 @@ def power_part(power: PowerStatus | None, *, held: bool = False) -> Part:
         if power.low_battery:
             text += " " + t("power.low")
         return Part(prefix + text, BAD if held or power.low_battery else WARN)
-    return Part(prefix + t("power.unknown") + (f" ({one_line(power.detail)})"
-                                               if power.detail else ""), WARN)
+    detail = core_words(power.detail)
+    return Part(prefix + t("power.unknown") + (f" ({detail})" if detail else ""), WARN)
 
 
 def blanks_part(info: BlanksInfo) -> Part:
@@ -155,6 +174,8 @@ def printer_words(codes: Any, kind: str) -> str:
     language; "" when there are none or one is unknown (the caller then shows
     the core's English message)."""
     words = [t_opt(f"printer.{kind}.{c}", "") for c in codes or ()]
+    if language() != "en":  # the known ones: CUPS's English stays in the journal
+        return ", ".join(w for w in words if w)
     return ", ".join(words) if words and all(words) else ""
 
 
@@ -168,7 +189,7 @@ def printer_part(ready: bool, busy: bool, message: str, reasons: Any = (),
         word, level = t("status.printer_stopped"), BAD
     text = f"{t('status.printer')}: {word}"
     if not ready and not busy:
-        why = printer_words(reasons, "reason") or one_line(message)
+        why = printer_words(reasons, "reason") or core_words(message)
         if why:
             text += f" ({why})"
     if warn := printer_words(warnings, "warn"):
@@ -199,15 +220,15 @@ def gate_line(status: StationStatus, *, paused: dict[str, Any] | None = None,
             if paused.get("note"):
                 text += f" ({one_line(str(paused['note']))})"
         case "token":
-            text = _detail(t("gate.token"), link.detail)
+            text = _detail(t("gate.token"), core_words(link.detail))
         case "printer":
             text = _detail(t("gate.printer"), printer_words(status.printer.reasons, "reason")
-                           or status.printer.message)
+                           or core_words(status.printer.message))
         case "link":
             down = link.state.value == "down"
             text = t("gate.link" if down else "gate.link_busy")
             if not down and link.detail:
-                text = _detail(text, link.detail)
+                text = _detail(text, cause_words(link))
         case "interrupted":
             text = interrupted_text(status.interrupted)
         case ("printing" | "idle" | "waiting" | "blanks" | "power" | "stopping" | "session"

@@ -29,7 +29,7 @@ def entry_line(e: ledger.Entry, unapproved: frozenset[str] = frozenset()) -> str
     flag = f" [{t('summary.entry_unapproved')}]" if e.id in unapproved else ""
     return (f"{fmt.stamp(e.at, seconds=True)} {t(f'kind.{e.kind.value}'):8} "
             f"{fmt.number(e.delta, signed=True):>6} "
-            f"{e.operator}{job}{ref} {one_line(e.note)}{flag}")
+            f"{e.operator}{job}{ref} {one_line(e.shown_note())}{flag}")
 
 
 def ledger_lines(entries: list[ledger.Entry]) -> list[str]:

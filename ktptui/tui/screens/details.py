@@ -14,6 +14,7 @@ from ...i18n import t, t_opt
 from ...model import Job
 from ..desk import AtDesk, StoreChanged
 from ..keys import translate
+from ..status import link_cause
 from ..widgets.lines_view import LinesView
 
 
@@ -35,9 +36,9 @@ def field_lines(job: Job) -> list[str]:
     if job.note:
         rows.append(("field.note", one_line(job.note)))
     if job.last_error:
-        rows.append(("field.error", one_line(job.last_error)))
+        rows.append(("field.error", link_cause(job.last_error)))
     if job.error_code:
-        rows.append(("field.error_code", job.error_code))
+        rows.append(("field.error_code", t_opt(f"code.{job.error_code}", job.error_code)))
     # Issue 13: the citizen's contact and the card's pickup.
     if job.name:
         rows.append(("field.citizen", one_line(job.name)))
@@ -58,7 +59,7 @@ def _state(value: str | None) -> str:
 def history_lines(job: Job) -> list[str]:
     return [
         f"{stamp(h.at, seconds=True)}  {_state(h.from_state):>11} -> "
-        f"{_state(h.to_state):11} {h.operator}  {one_line(h.note)}"
+        f"{_state(h.to_state):11} {h.operator}  {one_line(h.shown_note())}"
         for h in job.history
     ]
 

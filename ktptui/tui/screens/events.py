@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ...fmt import one_line, stamp, window_start
-from ...i18n import t
+from ...i18n import t, t_opt
 from ...store import Event
 from ..desk import AtDesk, StoreChanged
 from ..keys import translate
@@ -28,7 +28,8 @@ EVENTS_DAYS = 7
 
 def event_line(e: Event) -> str:
     job = f" [{e.job_id[:8]}]" if e.job_id else ""
-    return f"{stamp(e.at, seconds=True)} {e.kind:8} {e.operator}{job} {one_line(e.detail)}"
+    kind = t_opt(f"event.kind.{e.kind}", e.kind)
+    return f"{stamp(e.at, seconds=True)} {kind:8} {e.operator}{job} {one_line(e.shown())}"
 
 
 class EventsScreen(AtDesk, Screen[None]):
