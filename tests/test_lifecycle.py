@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import re
 import stat
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from officekit import (  # noqa: F401  (*_fixture: fixtures)
     print_card,
     st_fixture,
 )
+from test_cli import Result, Run  # the CLI tests' in-process runner types
 
 from ktptui import actions, i18n, pdf, phone
 from ktptui.cli import main as cli
@@ -243,16 +243,6 @@ def test_purge_removes_name_and_phone_everywhere(st: Store, clock: Clock) -> Non
 
 
 # -- the command line ----------------------------------------------------------------------
-
-@dataclass
-class Result:
-    rc: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
 
 @pytest.fixture
 def run(tmp_path: Path, capsys: pytest.CaptureFixture[str],
