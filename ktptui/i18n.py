@@ -1094,6 +1094,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "job {job} is {state}; only interrupted jobs are resolved"),
     "refused.paused_by": ("pencetakan sudah dijeda oleh {by}; `ktptui unpause` melanjutkannya",
                           "printing is already paused by {by}; `ktptui unpause` resumes it"),
+    # --- the last core refusals in the operator's words ---
+    "central.token_refused": ("pusat menolak token stasiun (401)",
+                              "central refused the station token (401)"),
+    "central.token_refused_file": ("pusat menolak token stasiun (401); taruh token yang sah di "
+                                   "{file}",
+                                   "central refused the station token (401); put a valid token "
+                                   "in {file}"),
+    "refused.since": ("--since {text} bukan TTTT-BB-HH atau waktu ISO "
+                      "(mis. 2026-11-23T08:00+07:00)",
+                      "--since {text} is not YYYY-MM-DD or an ISO time "
+                      "(e.g. 2026-11-23T08:00+07:00)"),
+    "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
+                            "cannot write the Suket to {path}: {why}"),
 }
 
 _language = "id"

@@ -306,6 +306,25 @@ def test_every_refusal_of_every_action_speaks_indonesian(tmp_path: Path) -> None
     assert refused >= 30 and leaks == {}
 
 
+def test_the_token_the_log_window_and_a_suket_write_refuse_in_indonesian(
+        tmp_path: Path) -> None:
+    from ktptui.central.errors import TokenRefused
+    from ktptui.office import audit
+
+    with pytest.raises(audit.AuditError) as bad_since:
+        audit.parse_since("kemarin")
+    token = TokenRefused.said("central.token_refused_file", file="/etc/ktptui/token")
+    write = actions.ActionRefused.said("refused.suket.write", path=str(tmp_path),
+                                       why="No space left on device")  # the OS's own words
+    # The option's name, the path and the OS's words are not the station's to translate.
+    said = {"since": bad_since.value.message().replace("--since", ""),
+            "token": token.message(),
+            "write": write.message().replace("No space left on device", "")
+            .replace(str(tmp_path), "")}
+    assert {k: english_words(v) for k, v in said.items()} == {k: set() for k in said}
+    assert str(bad_since.value).startswith("--since 'kemarin' is not YYYY-MM-DD")  # logs: English
+
+
 def test_stored_texts_show_in_the_language_of_the_reader(tmp_path: Path) -> None:
     store = Store(tmp_path / "data")
     ids = every_state(store)

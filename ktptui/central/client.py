@@ -337,8 +337,9 @@ class CentralClient:
         self._observe(reply, sent, self.clock.monotonic())
         status = reply.status
         if status == 401:
-            where = f"; put a valid token in {self.token_file}" if self.token_file else ""
-            raise TokenRefused(f"central refused the station token (401){where}")
+            if self.token_file:
+                raise TokenRefused.said("central.token_refused_file", file=str(self.token_file))
+            raise TokenRefused.said("central.token_refused")
         if status == 429 or status >= 500:
             after = _retry_after(reply, self.clock.now())
             raise TransientError(f"central busy: {status}", retry_after=after,

@@ -46,8 +46,7 @@ def parse_since(text: str, tz: tzinfo | None = None) -> str:
         else:
             t = datetime.fromisoformat(text)
     except ValueError:
-        raise AuditError(f"--since {text!r} is not YYYY-MM-DD or an ISO time "
-                         "(e.g. 2026-11-23T08:00+07:00)") from None
+        raise AuditError.said("refused.since", text=repr(text)) from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=tz) if tz is not None else t.astimezone()
     return to_text(t.astimezone(UTC))

@@ -293,7 +293,8 @@ def save(slip: Slip, path: Path, *, as_text: bool = False) -> None:
     except DiskFull as e:
         raise ActionRefused(str(e)) from None
     except OSError as e:
-        raise ActionRefused(f"cannot write the Suket to {path}: {e.strerror or e}") from None
+        raise ActionRefused.said("refused.suket.write", path=str(path),
+                                 why=e.strerror or str(e)) from None
 
 
 def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
