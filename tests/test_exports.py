@@ -64,6 +64,16 @@ def test_metrics_parse_with_the_reference_parser_and_say_what_happens(store: Sto
     assert m["ktptui_last_report_timestamp_seconds"][()] == 0
 
 
+def test_printer_ready_has_one_sample_per_printer(store: Store) -> None:
+    from ktptui.station.status import PrinterLine
+
+    lines = (PrinterLine("p1", Gate.PRINTING, PrinterStatus(True, "ready")),
+             PrinterLine("p2", Gate.PRINTER, PrinterStatus(False, "jam", reasons=("media-jam",))))
+    m = families(exports.metrics_text(fixed_status(Gate.PRINTING, printers=lines), store, NOW))
+    assert m["ktptui_printer_ready"] == {(("printer", "p1"), ("reason", "")): 1,
+                                         (("printer", "p2"), ("reason", "media-jam")): 0}
+
+
 def test_an_interrupted_card_counts_once(store: Store) -> None:
     job = store.jobs()[0]
     with store.transaction() as tx:

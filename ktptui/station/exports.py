@@ -78,8 +78,8 @@ def metrics_text(status: StationStatus | None, store: Store, now: datetime, *,
     metric("ktptui_cards_interrupted_total", "counter",
            "Cards interrupted mid-print (counted since this version).",
            [({}, interrupted if isinstance(interrupted, int) else 0)])
-    last = from_text(store.meta(MetaKey.LAST_REPORT_AT)) if isinstance(
-        store.meta(MetaKey.LAST_REPORT_AT), str) else None
+    stamp = store.meta(MetaKey.LAST_REPORT_AT)
+    last = from_text(stamp) if isinstance(stamp, str) else None
     metric("ktptui_last_report_timestamp_seconds", "gauge",
            "When central last accepted an outcome report (0: never).",
            [({}, last.timestamp() if last else 0.0)])
@@ -92,10 +92,13 @@ def metrics_text(status: StationStatus | None, store: Store, now: datetime, *,
                 for s in ("up", "degraded", "down")])
         metric("ktptui_link_state_seconds", "gauge", "Seconds since the link's state changed.",
                [({}, round(max(0.0, (now - link.since).total_seconds()), 1))])
-        printer = status.printer
-        reason = ",".join(printer.reasons) or ("" if printer.ready else "unknown")
+        # One sample per printer of the station (one printer: the station's own).
+        printers = ([(line.name, line.printer) for line in status.printers]
+                    or [(printer_name, status.printer)])
         metric("ktptui_printer_ready", "gauge", "1 when the card printer is ready.",
-               [({"printer": printer_name, "reason": reason}, 1 if printer.ready else 0)])
+               [({"printer": name, "reason": ",".join(p.reasons) or ("" if p.ready
+                                                                     else "unknown")},
+                 1 if p.ready else 0) for name, p in printers])
         metric("ktptui_gate", "gauge", "Why the station prints or not (1 for the current gate).",
                [({"gate": g.value}, 1 if status.gate is g else 0) for g in Gate])
         if status.clock_offset_s is not None:
@@ -120,7 +123,7 @@ def notice_html(status: StationStatus | None, store: Store, now: datetime, *,
     lines: list[tuple[str, str]] = []  # (css class, text)
     if status is None:
         lines.append(("warn", say("notice.unknown")))
-    elif status.gate is Gate.PRINTING or status.printing:
+    elif status.printing:
         lines.append(("ok", say("notice.printing")))
     else:
         lines.append(("warn", say("notice.not_printing")))
