@@ -619,6 +619,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "antrean; --resume tidak perlu",
                                "the station service (pid {pid}) runs and prints the queue; "
                                "--resume has nothing to do"),
+    "service.read_only": ("layar ini tersambung ke layanan stasiun dan tidak mengubah data "
+                          "sendiri; lakukan lewat perintahnya",
+                          "this front is attached to the station service and changes no data "
+                          "itself; use its command"),
     # --- printers (issue 15: several printers in one station) ---
     "printers.paused": ("Tidak mencetak: printer ini dijeda oleh {by}",
                         "Not printing: this printer is paused by {by}"),

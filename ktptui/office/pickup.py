@@ -19,7 +19,7 @@ from ..config import OfficeConfig
 from ..fmt import day_long
 from ..i18n import t
 from ..model import Job, from_text
-from ..store import Store
+from ..store import StoreView
 
 #: Uncollected cards by age in days, for the daily report: (label, lowest, highest).
 AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -74,7 +74,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 # -- cards waiting to be collected -------------------------------------------------------------
 
-def uncollected(store: Store, days: int = 14, *, now: datetime | None = None) -> list[Job]:
+def uncollected(store: StoreView, days: int = 14, *, now: datetime | None = None) -> list[Job]:
     """Printed cards not handed over, printed ``days`` or more days ago
     (0: all), oldest first: the hot set, then the archive through its index
     (a record from before printing times were kept is not listed)."""
@@ -87,13 +87,13 @@ def uncollected(store: Store, days: int = 14, *, now: datetime | None = None) ->
     return sorted(hot + archived, key=lambda j: (j.card_printed_at or "", j.id))
 
 
-def printed_since(store: Store, since: str) -> list[Job]:
+def printed_since(store: StoreView, since: str) -> list[Job]:
     """Cards printed at ``since`` or later and not collected: whom to call
     when the link comes back after an outage."""
     return [j for j in uncollected(store, 0) if (j.card_printed_at or "") >= since]
 
 
-def age_counts(store: Store, *, now: datetime | None = None) -> dict[str, int]:
+def age_counts(store: StoreView, *, now: datetime | None = None) -> dict[str, int]:
     """Cards not collected, printed by ``now``, per ``AGE_BANDS`` label (days
     since printing): the hot set and the archive's index (no archived
     record is read)."""
@@ -174,7 +174,7 @@ def parse_query(text: str) -> Query:
     return Query(nik=nik_text, phone=number, prefix=prefix, name=name)
 
 
-def find(store: Store, text: str) -> list[Job]:
+def find(store: StoreView, text: str) -> list[Job]:
     """Jobs, finished ones included, matching ``text`` by NIK, phone, job id
     prefix or name fragment: hot ones first (queue order), then archived ones
     through the archive's index (newest first, at most ``FIND_LIMIT``)."""

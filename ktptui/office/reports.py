@@ -56,7 +56,7 @@ from ..fsutil import write_atomic
 from ..i18n import t, t_opt
 from ..model import Job, State, from_text
 from ..pdf import text_pdf
-from ..store import Event, EventKind, Store, chain, ledger
+from ..store import Event, EventKind, StoreView, chain, ledger
 from . import pickup
 
 #: A citizen is still waiting for a card in these states (a card that is out
@@ -130,7 +130,7 @@ class Records:
     events: tuple[Event, ...]
 
     @classmethod
-    def span(cls, store: Store, start: datetime, end: datetime, *,
+    def span(cls, store: StoreView, start: datetime, end: datetime, *,
              outages: bool = True) -> Records:
         """What ``activity`` and ``waiting_at`` over ``[start, end)`` need, read
         through the archive index, not the whole history: the span's ledger
@@ -397,7 +397,7 @@ class ReportError(KtpError, ValueError):
     error_kind = Kind.BAD_INPUT
 
 
-def daily(store: Store, day: date | None = None, *, tz: tzinfo | None = None,
+def daily(store: StoreView, day: date | None = None, *, tz: tzinfo | None = None,
           now: datetime | None = None, office_code: str = "", station_id: str = "",
           records: Records | None = None) -> DailyReport:
     """The daily report for ``day`` (default: today, station local time)."""
@@ -615,7 +615,7 @@ class Requisition:
         }
 
 
-def requisition(store: Store, *, need: int | None = None, tz: tzinfo | None = None,
+def requisition(store: StoreView, *, need: int | None = None, tz: tzinfo | None = None,
                 now: datetime | None = None, window_days: int = 14, office_code: str = "",
                 station_id: str = "") -> Requisition:
     """Ledger totals, use per day over the last ``window_days`` local days (today
@@ -651,7 +651,7 @@ def reconciliation_text(rec: ledger.Reconciliation) -> str:
     return text
 
 
-def blanks_forecast(store: Store, balance: int, *, last: date | None = None,
+def blanks_forecast(store: StoreView, balance: int, *, last: date | None = None,
                     tz: tzinfo | None = None, window_days: int = 7) -> ledger.Forecast:
     """Use per day over the ``window_days`` local days up to ``last`` (today)
     and days of stock left: the same figure in ``blanks show``, the
@@ -661,7 +661,7 @@ def blanks_forecast(store: Store, balance: int, *, last: date | None = None,
     return ledger.forecast_from_use(used, balance, window_days=window_days)
 
 
-def blanks_used(store: Store, first: date, last: date, tz: tzinfo | None = None) -> int:
+def blanks_used(store: StoreView, first: date, last: date, tz: tzinfo | None = None) -> int:
     """Blanks used (printed + spoiled) from local day ``first`` to ``last``
     included: from the store's per-hour counts when the days start on a UTC
     hour (every Indonesian zone), else from the entries of those days."""

@@ -25,7 +25,7 @@ from ..actions import ActionRefused
 from ..errors import BadInput
 from ..i18n import say, t
 from ..model import from_text, to_text
-from ..store import EventKind, MetaKey, Store, Transaction, chain, ledger
+from ..store import EventKind, MetaKey, Store, StoreView, Transaction, chain, ledger
 from . import reports
 
 OPEN_KEY = MetaKey.PRINT_SESSION
@@ -133,14 +133,14 @@ def _now(now: datetime | None) -> datetime:
     return (now or model.now_utc()).astimezone(UTC)
 
 
-def current(store: Store) -> Session | None:
+def current(store: StoreView) -> Session | None:
     """The open session, if any."""
     store.refresh()
     doc = store.meta(OPEN_KEY)
     return Session.from_dict(doc) if doc else None
 
 
-def last_closed(store: Store) -> dict[str, Any] | None:
+def last_closed(store: StoreView) -> dict[str, Any] | None:
     """The last closed session's summary (``Summary.to_dict``), if any."""
     store.refresh()
     doc = store.meta(LAST_KEY)
@@ -219,7 +219,7 @@ def open_session(store: Store, count: int, *, operator: str, confirm: int | None
     return session
 
 
-def summarize(store: Store, session: Session, until: datetime, *,
+def summarize(store: StoreView, session: Session, until: datetime, *,
               records: reports.Records | None = None) -> reports.Activity:
     """The session's activity up to ``until``, from what the store holds for
     that span (``reports.Records.span``), as the caller last saw the store."""
@@ -228,7 +228,7 @@ def summarize(store: Store, session: Session, until: datetime, *,
     return reports.activity(rec, start, until)
 
 
-def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
+def so_far(store: StoreView, *, now: datetime | None = None) -> Summary | None:
     """The open session's figures up to now (None: no session open)."""
     session = current(store)
     if session is None:
@@ -237,7 +237,7 @@ def so_far(store: Store, *, now: datetime | None = None) -> Summary | None:
     return _pinned(store, Summary(session, until, summarize(store, session, until)))
 
 
-def _unapproved(store: Store, s: Summary) -> Summary:
+def _unapproved(store: StoreView, s: Summary) -> Summary:
     """``s`` with its count differences no supervisor has approved (the
     approvals read through the archive's index, not the span's entries)."""
     approvals = store.ledger_of_kind(ledger.Kind.APPROVED)
@@ -245,7 +245,7 @@ def _unapproved(store: Store, s: Summary) -> Summary:
         e.id for e in ledger.unapproved([*s.adjustments, *approvals])))
 
 
-def _pinned(store: Store, s: Summary) -> Summary:
+def _pinned(store: StoreView, s: Summary) -> Summary:
     """``s`` with its unapproved count differences and the chain head."""
     return replace(_unapproved(store, s), head=chain.head_text(store.chain_heads()))
 

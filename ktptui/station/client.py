@@ -127,7 +127,7 @@ class Remote:
         except OSError as e:
             raise ServiceGone(self.path, e.strerror or type(e).__name__) from None
 
-    def call(self, kind: str, **args: Any) -> dict[str, Any]:
+    def call(self, kind: str, /, **args: Any) -> dict[str, Any]:
         """One request; its result, or its error raised with its kind."""
         self._next += 1
         ref = self._next

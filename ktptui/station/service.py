@@ -37,6 +37,7 @@ from .. import actions
 from ..errors import Kind, KtpError
 from ..roles import Who, who_for_uid
 from . import protocol
+from .remote_store import READS, serve_read
 from .runner import (
     Notes,
     Restarting,
@@ -277,6 +278,15 @@ REQUESTS: dict[str, Request] = {
                                                  "reason": (str, REQUIRED)}),
     "blanks_show": Request(lambda c, a: {"blanks": blanks_summary(c.store)}),
 }
+
+
+def _read(name: str) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
+    return lambda c, a: serve_read(c.store, name, a)
+
+
+# The store's reads, for fronts that cannot open it (remote_store.RemoteStore).
+REQUESTS.update({f"store.{name}": Request(_read(name), spec)
+                 for name, (_, spec) in READS.items()})
 
 
 def run_request(call: Call, kind: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -24,9 +24,10 @@ from .records import (
     decode_line,
     encode_line,
 )
+from .view import HistoryView, StoreView
 
 __all__ = [
-    "Changes", "Event", "EventKind", "JobNotFound", "MetaKey", "OutboxItem", "Store",
-    "StoreBusy", "StoreCorrupt", "StoreError", "StoreFull", "Transaction", "UnsafeFile",
-    "decode_line", "encode_line", "forget_store", "open_store",
+    "Changes", "Event", "EventKind", "HistoryView", "JobNotFound", "MetaKey", "OutboxItem",
+    "Store", "StoreBusy", "StoreCorrupt", "StoreError", "StoreFull", "StoreView", "Transaction",
+    "UnsafeFile", "decode_line", "encode_line", "forget_store", "open_store",
 ]
