@@ -619,6 +619,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "antrean; --resume tidak perlu",
                                "the station service (pid {pid}) runs and prints the queue; "
                                "--resume has nothing to do"),
+    "service.no_printer": ("tidak ada printer bernama {name}; yang ada: {known}",
+                           "no printer named {name}; known: {known}"),
     "service.read_only": ("layar ini tersambung ke layanan stasiun dan tidak mengubah data "
                           "sendiri; lakukan lewat perintahnya",
                           "this front is attached to the station service and changes no data "
@@ -735,6 +737,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "blanks.ref": ("No. surat pengantar kiriman", "Delivery letter number"),
     "role.adjust": ("mengoreksi jumlah blangko", "adjust the blank count"),
     "role.approve": ("menyetujui selisih hitung", "approve a count difference"),
+    "role.purge": ("menghapus data pribadi lama", "remove old personal data"),
     "req.receipts": ("Kiriman diterima (tanggal, no. surat, jumlah)",
                      "Shipments received (date, letter number, count)"),
     "req.no_ref": ("TANPA NO. SURAT", "NO LETTER NUMBER"),

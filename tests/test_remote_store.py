@@ -29,7 +29,7 @@ from ktptui.config import Config
 from ktptui.errors import KtpError
 from ktptui.model import State
 from ktptui.office import pickup, reports
-from ktptui.roles import who_runs_this
+from ktptui.roles import Role, Who, who_runs_this
 from ktptui.station import protocol, service
 from ktptui.station.client import _BY_KIND
 from ktptui.station.remote_store import READS, ReadOnly, RemoteStore
@@ -38,16 +38,17 @@ from ktptui.store import JobNotFound, Store, ledger
 
 class Loopback:
     """A ``Remote`` whose requests go through the service's table over the
-    wire's encoding, without a socket."""
+    wire's encoding, without a socket, as ``who`` (this process by default)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, who: Who | None = None) -> None:
         self.store = store
+        self.who = who or who_runs_this()
         self.calls: list[str] = []
 
     def call(self, kind: str, /, **args: Any) -> dict[str, Any]:
         self.calls.append(kind)
         body = protocol.decode(protocol.encode({"type": kind, "id": 1, **args}))
-        call = service.Call(self.store, Config(), who_runs_this(), "tester")
+        call = service.Call(self.store, Config(), self.who, self.who.user)
         try:
             reply = protocol.reply(1, service.run_request(call, kind, body))
         except KtpError as e:
@@ -67,7 +68,7 @@ class Loopback:
 def both(st: Store, clock: Clock) -> tuple[Store, RemoteStore, dict[str, Any]]:
     old_month(st, clock)
     jobs = office_day(st, clock)
-    return st, RemoteStore(Loopback(st)), jobs 
+    return st, RemoteStore(Loopback(st)), jobs
 
 
 def test_every_read_returns_what_the_store_returns(
@@ -107,9 +108,9 @@ def test_every_read_of_the_table_is_served(both: tuple[Store, RemoteStore, dict[
     reverse) is caught: the test above calls each through the loopback."""
     st, rs, jobs = both
     test_every_read_returns_what_the_store_returns(both)
-    pickup.find(rs, jobs["A"].holder_name or "SITI") 
-    pickup.uncollected(rs, 0) 
-    reports.daily(rs, date.fromisoformat(DAY), tz=WIB) 
+    pickup.find(rs, jobs["A"].holder_name or "SITI")
+    pickup.uncollected(rs, 0)
+    reports.daily(rs, date.fromisoformat(DAY), tz=WIB)
     calls = set(rs._remote.calls)  # type: ignore[attr-defined]
     assert {f"store.{name}" for name in READS} - calls == set()
 
@@ -119,14 +120,14 @@ def test_office_functions_read_through_it_unchanged(
     st, rs, jobs = both
     day = date.fromisoformat(DAY)
     local = reports.daily(st, day, tz=WIB, office_code="35.15", station_id="ktp-01")
-    remote = reports.daily(rs, day, tz=WIB, office_code="35.15", 
+    remote = reports.daily(rs, day, tz=WIB, office_code="35.15",
                            station_id="ktp-01")
     assert reports.daily_text(remote, WIB) == reports.daily_text(local, WIB)
     assert reports.requisition(rs, need=50, tz=WIB).to_dict() == \
-        reports.requisition(st, need=50, tz=WIB).to_dict() 
-    assert pickup.uncollected(rs, 0) == pickup.uncollected(st, 0) 
+        reports.requisition(st, need=50, tz=WIB).to_dict()
+    assert pickup.uncollected(rs, 0) == pickup.uncollected(st, 0)
     for text in ("siti", jobs["B"].id[:6], jobs["B"].nik):
-        assert pickup.find(rs, text) == pickup.find(st, text) 
+        assert pickup.find(rs, text) == pickup.find(st, text)
 
 
 def test_a_missing_job_is_the_stores_refusal_in_the_operators_words(
@@ -143,7 +144,7 @@ def test_it_cannot_write(both: tuple[Store, RemoteStore, dict[str, Any]]) -> Non
     st, rs, jobs = both
     before = st.job(jobs["A"].id)
     with pytest.raises(ReadOnly):
-        actions.hold(rs, jobs["A"].id, operator="x") 
+        actions.hold(rs, jobs["A"].id, operator="x")
     assert st.job(jobs["A"].id) == before
 
 
@@ -203,3 +204,47 @@ def test_reads_over_a_real_service_socket(tmp_path: Path) -> None:
             assert svc.stop(wait=30)
             sock.unlink(missing_ok=True)
             sock.parent.rmdir()
+
+
+# -- the writes the fronts need, as requests of the service's table --------------------------
+
+OPERATOR = Who("siti", 1001, frozenset(), Role.OPERATOR)
+SUPERVISOR = Who("kasi", 1002, frozenset({"ktptui-supervisors"}), Role.SUPERVISOR)
+
+
+def test_lifecycle_printer_and_session_writes_act_as_the_peer(
+        both: tuple[Store, RemoteStore, dict[str, Any]]) -> None:
+    st, _, jobs = both
+    op = Loopback(st, OPERATOR)
+    d = jobs["D"]  # printed, not collected
+    got = op.call("handover", job=d.id[:8], to="ADIK")["job"]
+    assert got["id"] == d.id
+    after = st.job(d.id)
+    assert after is not None and after.collected_to == "ADIK" and after.collected_by == "siti"
+    with pytest.raises(KtpError):  # twice: refused with the reason
+        op.call("handover", job=d.id[:8])
+
+    assert op.call("printer_pause", printer="ektp", note="ribbon")["paused"] is True
+    assert actions.paused_printers(st)["ektp"]["by"] == "siti"
+    with pytest.raises(KtpError, match="no printer named 'nope'"):
+        op.call("printer_pause", printer="nope")
+    op.call("printer_resume", printer="ektp")
+    assert actions.paused_printers(st) == {}
+
+    balance = st.ledger_totals().balance
+    opened = op.call("session_open", count=balance)["session"]
+    assert opened["opened_by"] == "siti" and opened["open_count"] == balance
+    summary = op.call("session_close", count=balance)["summary"]
+    assert summary["close_count"] == balance
+
+
+def test_purge_and_approve_are_a_supervisors(
+        both: tuple[Store, RemoteStore, dict[str, Any]]) -> None:
+    st, _, _ = both
+    before = st.events()
+    with pytest.raises(KtpError, match="siti"):
+        Loopback(st, OPERATOR).call("purge")
+    assert st.events() == before
+    assert Loopback(st, SUPERVISOR).call("purge")["days"] == Config().store.retain_personal_days
+    with pytest.raises(KtpError, match="siti"):
+        Loopback(st, OPERATOR).call("approve", entry="abcdef12")

@@ -206,6 +206,49 @@ def _blanks(kind: str) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
     return run
 
 
+def _printer(paused: bool) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
+    def run(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+        names = [name for name, _ in c.config.printer_list()]
+        if a["printer"] not in names:
+            raise protocol.BadMessage.said("service.no_printer", name=repr(a["printer"]),
+                                           known=", ".join(names))
+        fn = actions.pause_printer if paused else actions.resume_printer
+        fn(c.store, a["printer"], operator=c.operator, note=a["note"])
+        return {"printer": a["printer"], "paused": paused}
+
+    return run
+
+
+def _session(opening: bool) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
+    def run(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+        from ..office import sessions
+
+        if opening:
+            return {"session": sessions.open_session(c.store, operator=c.operator, **a).to_dict()}
+        return {"summary": sessions.close_session(c.store, operator=c.operator, **a).to_dict()}
+
+    return run
+
+
+def _purge(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+    """Retention: personal data leaves finished jobs (a supervisor's act: it
+    cannot be undone)."""
+    from ..i18n import t
+    from ..office import retention
+    from ..roles import require_supervisor
+
+    group = c.config.office.supervisor_group
+    require_supervisor(c.who, t("role.purge"), supervisor_group=group)
+    days = c.config.store.retain_personal_days
+    return {"changed": retention.purge(c.store, days=days, operator=c.operator), "days": days}
+
+
+def _approve(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+    entry = actions.approve_count(c.store, a["entry"], operator=c.operator, who=c.who,
+                                  supervisor_group=c.config.office.supervisor_group)
+    return {"entry": entry.to_dict()}
+
+
 def station_summary(store: Store, config: Config) -> dict[str, Any]:
     """``ktptui status``'s object: read from the store, so true with no engine."""
     from ..model import State, started_printing
@@ -253,6 +296,9 @@ def _hello(c: Call, a: dict[str, Any]) -> dict[str, Any]:
 
 _NOTE: tuple[type, object] = (str, "")
 _JOB: tuple[type, object] = (str, REQUIRED)
+#: A physical count of the blanks on hand, confirmed when it differs.
+_COUNT: dict[str, tuple[type | tuple[type, ...], object]] = {
+    "count": (int, REQUIRED), "confirm": ((int, type(None)), None), "reason": (str, "")}
 
 #: Request type -> what it does. ``subscribe`` is the service's own.
 REQUESTS: dict[str, Request] = {
@@ -277,6 +323,15 @@ REQUESTS: dict[str, Request] = {
     "blanks_adjust": Request(_blanks("adjust"), {"delta": (int, REQUIRED),
                                                  "reason": (str, REQUIRED)}),
     "blanks_show": Request(lambda c, a: {"blanks": blanks_summary(c.store)}),
+    "arrive": Request(_job_action(actions.arrive), {"job": _JOB, "note": _NOTE}),
+    "handover": Request(_job_action(actions.handover),
+                        {"job": _JOB, "to": ((str, type(None)), None), "note": _NOTE}),
+    "printer_pause": Request(_printer(True), {"printer": (str, REQUIRED), "note": _NOTE}),
+    "printer_resume": Request(_printer(False), {"printer": (str, REQUIRED), "note": _NOTE}),
+    "session_open": Request(_session(True), _COUNT),
+    "session_close": Request(_session(False), _COUNT),
+    "purge": Request(_purge),
+    "approve": Request(_approve, {"entry": (str, REQUIRED)}),
 }
 
 
