@@ -102,6 +102,26 @@ def test_every_read_returns_what_the_store_returns(
     assert list(rs.iter_archived_jobs()) == list(st.iter_archived_jobs()) != []
 
 
+def test_the_archive_comes_month_by_month_each_read_once(st: Store, clock: Clock) -> None:
+    from officekit import BUDI, NIKS, add, authorize, done, print_card
+
+    clock.at("2026-09-01T01:00")
+    actions.receive_blanks(st, 5, operator="admin")
+    sept = add(st, clock, "2026-09-01T02:00", NIKS[17], BUDI)
+    authorize(st, sept.id)
+    print_card(st, sept.id)
+    done(st, sept.id)
+    clock.at("2026-09-05T00:00")
+    st.compact()
+    old_month(st, clock)  # October, archived too
+    assert len(st.history.segments("jobs")) == 2
+    loop = Loopback(st)
+    rs = RemoteStore(loop)  # type: ignore[arg-type]
+    assert [j.id for j in rs.iter_archived_jobs()] == [j.id for j in st.iter_archived_jobs()]
+    assert len(list(st.iter_archived_jobs())) == 6
+    assert loop.calls.count("store.archived_jobs") == 2  # one request a month
+
+
 def test_every_read_of_the_table_is_served(both: tuple[Store, RemoteStore, dict[str, Any]]
                                            ) -> None:
     """A read added to ``READS`` without a ``RemoteStore`` method (or the

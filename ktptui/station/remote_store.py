@@ -79,12 +79,16 @@ def _reconcile(store: Store, a: dict[str, Any]) -> dict[str, Any]:
             "doubles": list(rec.double_printed_jobs)}
 
 
-def _archived(store: Store, a: dict[str, Any]) -> list[dict[str, Any]]:
-    """One page of ``iter_archived_jobs``: ``limit`` jobs after the first ``skip``."""
-    import itertools
-
-    page = itertools.islice(store.iter_archived_jobs(), a["skip"], a["skip"] + a["limit"])
-    return _jobs(page)
+def _archived(store: Store, a: dict[str, Any]) -> dict[str, Any]:
+    """``iter_archived_jobs`` one month segment at a time, the first after
+    ``after``: a cursor, so years of history are read once, not once a page."""
+    stems = [p.stem for p in store.history.segments("jobs")]
+    later = [s for s in stems if a["after"] is None or s > a["after"]]
+    if not later:
+        return {"jobs": [], "segment": None, "more": False}
+    hot = {j.id for j in store.jobs()}
+    jobs = [d for d in store.history.records("jobs", later[0]) if d["id"] not in hot]
+    return {"jobs": jobs, "segment": later[0], "more": len(later) > 1}
 
 
 #: Read name -> (what it returns, from the service's store; its arguments).
@@ -114,7 +118,7 @@ READS: dict[str, tuple[Callable[[Store, dict[str, Any]], Any], Spec]] = {
                          "job_ids": _STATES, "last": (bool, False)}),
     "jobs_alive": (lambda s, a: _jobs(s.jobs_alive(a["since"], a["until"])),
                    {"since": _REQUIRED_STR, "until": _REQUIRED_STR}),
-    "archived_jobs": (_archived, {"skip": (int, 0), "limit": (int, 500)}),
+    "archived_jobs": (_archived, {"after": _OPT_STR}),
     "history.uncollected": (lambda s, a: s.history.uncollected(a["printed_before"]),
                             {"printed_before": _OPT_STR}),
     "history.uncollected_printed": (lambda s, a: [list(p) for p in
@@ -185,13 +189,13 @@ class RemoteStore:
         return self.jobs(ACTIVE_STATES)
 
     def iter_archived_jobs(self) -> Iterator[Job]:
-        skip, limit = 0, 500
+        after = None
         while True:
-            page = self.read("archived_jobs", skip=skip, limit=limit)
-            yield from (Job.from_dict(d) for d in page)
-            if len(page) < limit:
+            page = self.read("archived_jobs", after=after)
+            yield from (Job.from_dict(d) for d in page["jobs"])
+            if not page["more"]:
                 return
-            skip += limit
+            after = page["segment"]
 
     def archived_jobs(self) -> list[Job]:
         return list(self.iter_archived_jobs())

@@ -829,12 +829,14 @@ class Archive:
             return totals, twice, printed
         return self._guarded(query)
 
-    def records(self, table: str) -> Iterator[dict[str, Any]]:
-        """Every archived record of ``table``, segment by segment, one record
-        per id (the place the index has for it); damaged ones are named and
-        skipped."""
+    def records(self, table: str, segment: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every archived record of ``table`` (of one ``segment``, e.g.
+        ``jobs-2026-11``, when given), segment by segment, one record per id
+        (the place the index has for it); damaged ones are named and skipped."""
         for path in self.segments(table):
             stem = path.stem
+            if segment is not None and stem != segment:
+                continue
             yield from self._read(table, self._located(table, "seg = ?", (_seg(stem),),
                                                        order="pos"))
 
