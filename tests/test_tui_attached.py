@@ -24,11 +24,12 @@ from ktptui import actions
 from ktptui.central.sim import CentralSimulator
 from ktptui.config import load
 from ktptui.demo import demo_nik
+from ktptui.errors import KtpError
 from ktptui.model import Priority, State
 from ktptui.office import sessions
 from ktptui.paths import state_dir
 from ktptui.station.client import Remote, ServiceRunner
-from ktptui.station.remote_store import RemoteStore
+from ktptui.station.remote_store import ReadOnly, RemoteStore
 from ktptui.station.service import StationService
 from ktptui.store import Store, journal, ledger
 from ktptui.tui.app import KtpApp
@@ -237,3 +238,98 @@ async def test_the_service_going_away_ends_the_tui_with_one_line_not_a_crash(
         await until(pilot, lambda: app.return_value is not None, tries=200)
     assert app.return_value == 1 and app.crash is None
     assert str(service.path) in app.exit_note and "\n" not in app.exit_note
+
+
+# -- the action table, through the service's request table (no socket) ----------------------
+
+def test_every_act_maps_onto_its_request_and_returns_what_the_action_returns(
+        tmp_path: Path) -> None:
+    """Each ``actions`` function of ``attached.ACTS`` done through the
+    service's table as operator "siti": the effect lands with her name and
+    the screens get the action's own kind of value back."""
+    from officekit import authorize, move
+    from test_remote_store import OPERATOR, SUPERVISOR, Loopback
+
+    from ktptui.model import Job, Outcome, Reason
+    from ktptui.store.ledger import Entry, Kind
+    from ktptui.tui import attached as via
+
+    st = Store(tmp_path / "data")
+    view = RemoteStore(Loopback(st))
+    done: set[object] = set()
+
+    def act(fn: Any, *args: Any, as_: Any = OPERATOR, **kwargs: Any) -> Any:
+        done.add(fn)
+        return via.act(Loopback(st, as_), view, fn, args, kwargs)
+
+    job = act(actions.add, demo_nik(61, 62), reason=Reason.DAMAGED, note="n", name="SITI",
+              phone_text="0812 3456 7890", wait_for_citizen=False)
+    assert isinstance(job, Job) and job == st.job(job.id)
+    assert (job.reason, job.name, job.phone, job.operator) == (
+        Reason.DAMAGED, "SITI", "+6281234567890", "siti")
+    assert act(actions.hold, job.id, note="why").state is State.HELD
+    assert act(actions.release, job.id).state is State.QUEUED
+    assert act(actions.make_urgent, job.id).priority is Priority.URGENT
+    assert act(actions.make_urgent, job.id, urgent=False).priority is Priority.NORMAL
+    cancelled = act(actions.cancel, job.id, note="salah")
+    assert cancelled.state is State.CANCELLED and cancelled.history[-1].note == "salah"
+    assert cancelled.history[-1].operator == "siti"
+
+    waiting = actions.add(st, demo_nik(63, 64), operator="t", wait_for_citizen=True)
+    assert act(actions.arrive, waiting.id).state is State.QUEUED
+
+    st.refresh()
+    act(actions.receive_blanks, 10, ref="s1", note="kiriman")
+    authorize(st, waiting.id)
+    move(st, waiting.id, State.PRINTING)
+    move(st, waiting.id, State.INTERRUPTED, note="jam")
+    printed = act(actions.resolve, waiting.id, Outcome.PRINTED)
+    assert printed.state is not State.INTERRUPTED and printed.awaiting_pickup
+    handed = act(actions.handover, waiting.id, to="ADIK")
+    assert (handed.collected_to, handed.collected_by) == ("ADIK", "siti")
+
+    assert act(actions.set_paused, True) is None
+    assert st.meta(actions.PAUSED_KEY)["by"] == "siti"
+    act(actions.set_paused, False)
+    assert not fresh(st).meta(actions.PAUSED_KEY)
+    assert act(actions.pause_printer, "ektp") == "ektp"
+    assert actions.paused_printers(fresh(st))["ektp"]["by"] == "siti"
+    assert act(actions.resume_printer, "ektp") == "ektp"
+    assert actions.paused_printers(fresh(st)) == {}
+
+    received = st.ledger_of_kind(Kind.RECEIVED)[-1]
+    assert (received.delta, received.ref, received.operator) == (10, "s1", "siti")
+    spoiled = act(actions.spoil_blank, note="sobek")
+    assert isinstance(spoiled, Entry) and spoiled.kind is Kind.SPOILED
+    assert spoiled == fresh(st).ledger_of_kind(Kind.SPOILED)[-1]
+    # The service asks the kernel who the peer is: the ``who`` a screen gives is not sent.
+    with pytest.raises(KtpError, match="siti"):
+        act(actions.adjust_blanks, -1, reason="hitung", who=SUPERVISOR)
+    adjusted = act(actions.adjust_blanks, -1, reason="hitung", who=OPERATOR, as_=SUPERVISOR)
+    assert adjusted.kind is Kind.ADJUSTED and adjusted.operator == "kasi"
+    assert done == set(via.ACTS)
+    # An action with no request is refused, not tried on a store it cannot write.
+    with pytest.raises(ReadOnly):
+        via.act(Loopback(st), view, actions.approve_count, ("abc",), {"who": OPERATOR})
+
+
+def test_every_action_a_screen_runs_through_the_desk_has_its_request() -> None:
+    """A new ``actions`` function (one that writes: it takes an
+    ``operator``) named in a screen without an entry in ``attached.ACTS``
+    would be refused whenever the TUI is attached."""
+    import ast
+    import inspect
+
+    import ktptui.tui
+    from ktptui.tui.attached import ACTS
+
+    used: set[str] = set()
+    for path in Path(ktptui.tui.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id == "actions"):
+                fn = getattr(actions, node.attr)
+                if callable(fn) and "operator" in inspect.signature(fn).parameters:
+                    used.add(node.attr)
+    assert {"hold", "make_urgent", "handover", "adjust_blanks"} <= used  # the scan finds them
+    assert used - {fn.__name__ for fn in ACTS} == set()
