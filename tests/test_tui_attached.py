@@ -35,6 +35,7 @@ from ktptui.store import Store, journal, ledger
 from ktptui.tui.app import KtpApp
 from ktptui.tui.launch import attached_app
 from ktptui.tui.screens.blanks import BlankForm
+from ktptui.tui.screens.pickup import ReceiptScreen
 from ktptui.tui.screens.printers import PrinterPicker
 from ktptui.tui.screens.reason import ReasonScreen
 from ktptui.tui.screens.session import SessionScreen
@@ -148,6 +149,13 @@ async def test_the_attached_tui_acts_through_the_service_as_the_peer(
         assert urgent is not None and urgent.priority is Priority.URGENT
         await pilot.press("u")  # the same key undoes it: "urgent" with urgent=false
         assert fresh(store).job(job.id).priority is Priority.NORMAL  # type: ignore[union-attr]
+
+        # The intake receipt (Enter i) reads the job through the service.
+        await pilot.press("enter", "i")
+        assert isinstance(app.screen, ReceiptScreen)
+        receipt = app.screen.query_one("#receipt").lines  # type: ignore[attr-defined]
+        assert any(job.id in line for line in receipt)
+        await pilot.press("escape", "escape")
 
         # Blanks: received through the service, booked as the peer.
         before = store.ledger_totals().balance
