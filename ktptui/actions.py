@@ -26,7 +26,7 @@ from .model import (
     new_job,
     transition,
 )
-from .store import EventKind, MetaKey, OutboxItem, Store, Transaction, ledger
+from .store import EventKind, MetaKey, OutboxItem, Store, StoreView, Transaction, ledger
 
 
 class ActionRefused(KtpError):
@@ -330,7 +330,7 @@ def unpause(store: Store, *, operator: str, note: str = "") -> None:
 PRINTERS_PAUSED_KEY = MetaKey.PRINTERS_PAUSED
 
 
-def paused_printers(store: Store) -> dict[str, dict[str, str]]:
+def paused_printers(store: StoreView) -> dict[str, dict[str, str]]:
     """Printers paused one by one: name -> {"by", "note"}."""
     value = store.meta(PRINTERS_PAUSED_KEY)
     return {str(k): v for k, v in value.items() if isinstance(v, dict)} \

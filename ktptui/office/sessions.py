@@ -128,6 +128,27 @@ class Summary:
             "chain_head": self.head,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], store: StoreView) -> Summary:
+        """A closed session's summary from its ``to_dict`` (the service's
+        reply), its activity read again from ``store`` as ``close_session``
+        made it: the span up to the close, then the close's own count
+        difference (booked at the close's instant, so outside the span)."""
+        session = Session.from_dict(d)
+        until = from_text(str(d["closed_at"] or d["as_of"]))
+        act = summarize(store, session, until)
+        at = to_text(until)
+        own = tuple(e for e in store.ledger_entries(include_archive=False, since=at)
+                    if e.at == at and e.kind is ledger.Kind.COUNTED
+                    and e not in act.adjustments)
+        if own:
+            act = replace(act, adjustments=(*act.adjustments, *own))
+        close_count, close_ledger = d.get("close_count"), d.get("close_ledger")
+        return cls(session, until, act, d.get("closed_by"),
+                   None if close_count is None else int(close_count),
+                   None if close_ledger is None else int(close_ledger),
+                   tuple(str(i) for i in d.get("unapproved") or ()), str(d.get("chain_head", "")))
+
 
 def _now(now: datetime | None) -> datetime:
     return (now or model.now_utc()).astimezone(UTC)

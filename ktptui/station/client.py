@@ -25,6 +25,7 @@ from .status import StationStatus
 
 if TYPE_CHECKING:
     from .engine import Engine
+    from .remote_store import RemoteStore
 
 
 class RemoteError(KtpError):
@@ -75,6 +76,8 @@ class Remote:
         self._reader = sock.makefile("rb")
         self._next = 0
         self._pending: list[dict[str, Any]] = []
+        # One request at a time: a screen's workers and its UI thread share it.
+        self._mu = threading.Lock()
 
     @classmethod
     def attach(cls, path: Path, *, group: str = "", timeout: float = 30.0) -> Remote | None:
@@ -129,19 +132,22 @@ class Remote:
 
     def call(self, kind: str, /, **args: Any) -> dict[str, Any]:
         """One request; its result, or its error raised with its kind."""
-        self._next += 1
-        ref = self._next
-        self.send({"type": kind, "id": ref, **args})
-        while True:
-            message = self._read()
-            if message.get("id") != ref or message.get("type") not in ("ok", "error"):
-                self._pending.append(message)  # a push meanwhile
-                continue
-            if message["type"] == "ok":
-                result = message.get("result")
-                return result if isinstance(result, dict) else {}
-            error_class = _BY_KIND.get(str(message.get("kind")), _BY_KIND[Kind.REFUSED.value])
-            raise error_class(str(message.get("error", "")), str(message.get("message", "")))
+        with self._mu:
+            self._next += 1
+            ref = self._next
+            self.send({"type": kind, "id": ref, **args})
+            while True:
+                message = self._read()
+                if message.get("id") != ref or message.get("type") not in ("ok", "error"):
+                    self._pending.append(message)  # a push meanwhile
+                    continue
+                if message["type"] == "ok":
+                    result = message.get("result")
+                    return result if isinstance(result, dict) else {}
+                error_class = _BY_KIND.get(str(message.get("kind")),
+                                           _BY_KIND[Kind.REFUSED.value])
+                raise error_class(str(message.get("error", "")),
+                                  str(message.get("message", "")))
 
     def subscribe(self) -> None:
         self.call("subscribe")
@@ -160,11 +166,14 @@ class ServiceRunner:
     engine (``running`` False, nothing ``printing_now`` of its own), so a
     front that quits, crashes or loses its terminal leaves the card alone.
 
-    A store commit pushed by the service is told as the last status again:
-    a front re-reads the store with a status (the TUI does)."""
+    A store commit pushed by the service goes to ``store`` (a front's
+    ``RemoteStore``: its ``take_changes`` hands it over) and is then told as
+    the last status again: a front re-reads the store with a status (the
+    TUI does)."""
 
-    def __init__(self, path: Path, *, group: str = "") -> None:
+    def __init__(self, path: Path, *, group: str = "", store: RemoteStore | None = None) -> None:
         self.path, self.group = path, group
+        self.store = store
         self.on_event: Callable[[RunnerEvent], None] | None = None
         self._status: StationStatus | None = None
         self._remote: Remote | None = None
@@ -234,8 +243,15 @@ class ServiceRunner:
                 if status is not None:
                     self._status = status
                     self._emit(StatusChanged(status))
-            case "changed" if self._status is not None:
-                self._emit(StatusChanged(self._status))
+            case "changed":
+                if self.store is not None:
+                    jobs, other = message.get("jobs"), message.get("other")
+                    self.store.pushed(
+                        [str(j) for j in jobs] if isinstance(jobs, list) else (),
+                        [str(o) for o in other] if isinstance(other, list) else (),
+                        message.get("reloaded") is True)
+                if self._status is not None:
+                    self._emit(StatusChanged(self._status))
             case "station" if message.get("phase") == "standby":
                 holder = message.get("holder")
                 self._emit(Standby(holder if isinstance(holder, str) else None))

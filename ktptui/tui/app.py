@@ -28,7 +28,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -46,6 +46,7 @@ from ..fmt import Clock, utc_now
 from ..i18n import Said, t, t_opt
 from ..locks import EngineLock
 from ..model import FINAL_STATES, Job, Outcome
+from ..paths import state_dir
 from ..station.runner import (
     EngineFactory,
     Notes,
@@ -59,7 +60,7 @@ from ..station.runner import (
     Stopped,
 )
 from ..station.status import STATUS_KEY, StationStatus
-from ..store import Store, StoreError
+from ..store import Store, StoreError, StoreView
 from .commands import StationCommands, station_commands
 from .desk import BlanksKnown, Desk, DeskApp, StoreChanged
 from .office import OfficeSettings
@@ -73,6 +74,8 @@ from .status import (
 
 if TYPE_CHECKING:
     from ..demo import DemoStation
+    from ..office.sessions import Session, Summary
+    from ..station.client import Remote
     from ..station.engine import Engine
     from .screens.main import MainScreen
 
@@ -134,7 +137,7 @@ class KtpApp(DeskApp):
 
     def __init__(
         self,
-        store: Store,
+        store: StoreView,
         *,
         operator: str,
         low_threshold: int = 100,
@@ -149,16 +152,22 @@ class KtpApp(DeskApp):
         office: OfficeSettings | None = None,
         still_queued: Callable[[str], str] | None = None,
         runner: Runner | None = None,
+        service: Remote | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        #: Attached to the station service: ``store`` reads through it and
+        #: every change is one of its requests (``tui/attached.py``).
+        self.service = service
         #: The printer backend's check before resolving (see actions.resolve).
         self.still_queued = still_queued
         #: Office operations (reports, Sukets, sessions): the config they need.
         self.office = office or OfficeSettings()
         self.operator = operator
         self.low_threshold = low_threshold
-        self.data_dir = data_dir or store.dir
+        # Attached, a ``RemoteStore`` has no folder here: the launcher gives
+        # the operator's own state folder.
+        self.data_dir = data_dir or (store.dir if isinstance(store, Store) else state_dir())
         self.engine_factory = engine_factory
         self.demo = demo
         self.clock = clock
@@ -182,6 +191,9 @@ class KtpApp(DeskApp):
         self._fixed = fixed_status is not None
         self._ktp_timers: list[Timer] = []
         self.exit_code = 0
+        #: Why the App ended on its own, for the launcher to say (the
+        #: station service it was attached to went away).
+        self.exit_note = ""
         #: The first unexpected error, in one line (None: no crash).
         self.crash: str | None = None
         self.crash_details = ""
@@ -331,6 +343,11 @@ class KtpApp(DeskApp):
         (``return_code`` 1). The traceback goes to the log; Textual's own
         (with local variables: personal data) is not printed on exit, and
         ``run_tui`` says it in one line."""
+        from ..station.client import ServiceGone
+
+        if self.service is not None and isinstance(error, ServiceGone):
+            self._service_gone(error.message())  # a read found it gone first
+            return
         if self.crash is None:
             from ..crash import describe, traceback_text
 
@@ -428,6 +445,9 @@ class KtpApp(DeskApp):
         if self.quitting:
             self._finish()
             return
+        if self.service is not None:
+            self._service_gone(message.error)
+            return
         if message.error:
             self.engine_error = message.error
             self.notify(t("action.engine_error", error=message.error), severity="error",
@@ -435,6 +455,20 @@ class KtpApp(DeskApp):
         self.standby = False
         self.status = None
         self.show_status()
+
+    def _service_gone(self, why: str) -> None:
+        """Attached, everything this screen reads and does goes through the
+        station service: with it gone there is nothing left to show. Exit 1
+        with its one line (its card is its own: nothing here to finish)."""
+        if self.quitting or self.service is None:
+            return
+        log.warning("station service gone: %s", why)
+        self.quitting = True
+        self.exit_code = 1
+        self.exit_note = why or t("service.gone", path=str(self.service.path), why="?")
+        if self.runner is not None:
+            self.runner.stop()
+        self._finish()
 
     @property
     def printing_now(self) -> bool:
@@ -596,9 +630,15 @@ class KtpApp(DeskApp):
                     severity="error", timeout=8)
 
     def act(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None:
-        """Run an ``actions`` function; a refusal becomes a notification."""
+        """Run an ``actions`` function (attached: the service does, as the
+        socket's peer); a refusal becomes a notification."""
         try:
-            result = fn(self.store, *args, operator=self.operator, **kwargs)
+            if self.service is not None:
+                from . import attached
+
+                result: R = attached.act(self.service, self.store, fn, args, kwargs)
+            else:
+                result = fn(self.store, *args, operator=self.operator, **kwargs)
         except KtpError as e:
             self.show_error(e)
             return None
@@ -607,6 +647,30 @@ class KtpApp(DeskApp):
         ids = {result.id} if isinstance(result, Job) else set()
         self.apply_changes(ids, {"ledger", "meta", "events"})
         return result
+
+    def count_session(self, opening: bool, count: int, *, confirm: int | None, reason: str,
+                      now: datetime) -> Session | Summary:
+        """Open or close the print session with a count (from a worker: the
+        close reads the session's span); refusals are raised, as the core's."""
+        from ..office import sessions
+
+        if self.service is not None:
+            from . import attached
+
+            return attached.session(self.service, self.store, opening, count, confirm=confirm,
+                                    reason=reason)
+        fn = sessions.open_session if opening else sessions.close_session
+        return fn(self.local_store(), count, operator=self.operator, confirm=confirm,
+                  reason=reason, now=now)
+
+    def local_store(self) -> Store:
+        """The store folder this process opened; attached to the service it
+        opened none (``ReadOnly``: the change needs a request of its own)."""
+        if not isinstance(self.store, Store):
+            from ..station.remote_store import ReadOnly
+
+            raise ReadOnly.said("service.read_only")
+        return self.store
 
     def job_action(self, name: str, job: Job | None, note: str = "") -> Job | None:
         if job is None:
@@ -649,13 +713,19 @@ class KtpApp(DeskApp):
 
     @property
     def paused(self) -> bool:
-        return bool(self.store.meta(actions.PAUSED_KEY))
+        try:
+            return bool(self.store.meta(actions.PAUSED_KEY))
+        except KtpError:
+            if self.service is None:
+                raise
+            return False  # attached, the service gone: asked by the key bar while exiting
 
     def set_paused(self, paused: bool) -> None:
         if paused == self.paused:
             return
         self.act(actions.set_paused, paused)
-        self.notify(t("action.paused" if paused else "action.resumed"))
+        if self.paused == paused:  # not refused (attached: someone may have been first)
+            self.notify(t("action.paused" if paused else "action.resumed"))
 
     def toggle_pause(self) -> None:
         self.set_paused(not self.paused)

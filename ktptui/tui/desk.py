@@ -15,6 +15,7 @@ cares handles ``on_store_changed`` / ``on_blanks_known``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
     from ..fmt import Clock
     from ..model import Job, Outcome
-    from ..store import Store
+    from ..office.sessions import Session, Summary
+    from ..store import Store, StoreView
     from .office import OfficeSettings
     from .status import BlanksInfo
 
@@ -36,9 +38,11 @@ R = TypeVar("R")
 
 
 class Desk(Protocol):
-    """The station as screens see it."""
+    """The station as screens see it. ``store`` is for reading (attached to
+    the station service it is a ``RemoteStore``): every change goes through
+    ``act`` (or ``count_session``)."""
 
-    store: Store
+    store: StoreView
     operator: str
     clock: Clock
     office: OfficeSettings
@@ -61,6 +65,11 @@ class Desk(Protocol):
     def shutdown(self) -> None: ...
 
     def act(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R | None: ...
+
+    def count_session(self, opening: bool, count: int, *, confirm: int | None, reason: str,
+                      now: datetime) -> Session | Summary: ...
+
+    def local_store(self) -> Store: ...
 
     def job_action(self, name: str, job: Job | None, note: str = "") -> Job | None: ...
 

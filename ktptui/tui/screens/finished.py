@@ -12,7 +12,7 @@ from textual.widgets import Footer, Static
 from ...fmt import number, window_start
 from ...i18n import t
 from ...model import FINAL_STATES, Job
-from ...store import JobNotFound, Store
+from ...store import JobNotFound, StoreView
 from ..desk import AtDesk, StoreChanged
 from ..keys import translate
 from ..widgets.job_table import JobHeader, JobTable
@@ -23,7 +23,7 @@ from .core_call import CoreDone, call_core
 FINISHED_DAYS = 7
 
 
-def recent_archived(store: Store, since: str) -> list[Job]:
+def recent_archived(store: StoreView, since: str) -> list[Job]:
     """Archived jobs changed since ``since``: their ids from the window's
     events (the archive's time index), each job by an indexed lookup."""
     with_hot = {j.id for j in store.jobs()}

@@ -120,14 +120,13 @@ class SessionScreen(AtDesk, Screen[None]):
         count, confirm = (typed, None) if self.pending is None else (self.pending, typed)
         reason = self.query_one("#reason", Input).value
         app = self.ktp
-        store, operator, now = app.store, app.operator, app.clock()
+        now, opening = app.clock(), not self.open_doc
         self.busy = True
-        fn = sessions.close_session if self.open_doc else sessions.open_session
 
         def call() -> object:
             try:
-                return fn(store, count, operator=operator, confirm=confirm, reason=reason,
-                          now=now)
+                return app.count_session(opening, count, confirm=confirm, reason=reason,
+                                         now=now)
             except sessions.CountDiffers as e:
                 return e  # the dialog asks again
         call_core(self, "close" if self.open_doc else "open", call)

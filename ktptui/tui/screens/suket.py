@@ -67,10 +67,10 @@ class SuketScreen(AtDesk, Screen[None]):
         self.query_one("#target", Input).cursor_blink = False
         self.query_one(LinesView).focus()
         app = self.ktp
-        office, store, job_id = app.office, app.store, self.job.id
+        office, store, job_id = app.office, app.local_store, self.job.id
         operator, now = app.operator, app.clock()
         call_core(self, "prepare", lambda: suket.prepare(
-            store, job_id, operator=operator, office_code=office.office_code,
+            store(), job_id, operator=operator, office_code=office.office_code,
             station_id=office.station_id, wait_days=office.suket_after_days, now=now,
             office=office.config))
 
@@ -134,7 +134,7 @@ class SuketScreen(AtDesk, Screen[None]):
         if self.busy or not self.asking or self.slip is None:
             return
         app = self.ktp
-        office, store, job_id = app.office, app.store, self.job.id
+        office, store, job_id = app.office, app.local_store, self.job.id
         operator, now = app.operator, app.clock()
         typed = typed.strip()
         if self.asking == FILE:
@@ -142,7 +142,7 @@ class SuketScreen(AtDesk, Screen[None]):
 
             def work() -> object:
                 out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                return suket.issue(store, job_id, operator=operator,
+                return suket.issue(store(), job_id, operator=operator,
                                    office_code=office.office_code,
                                    station_id=office.station_id,
                                    wait_days=office.suket_after_days, out=out, as_text=as_text,
@@ -154,7 +154,7 @@ class SuketScreen(AtDesk, Screen[None]):
 
             def work() -> object:
                 printer = office.printer(typed)
-                return suket.issue(store, job_id, operator=operator,
+                return suket.issue(store(), job_id, operator=operator,
                                    office_code=office.office_code,
                                    station_id=office.station_id,
                                    wait_days=office.suket_after_days, printer=printer,
