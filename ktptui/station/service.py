@@ -192,16 +192,17 @@ def _blanks(kind: str) -> Callable[[Call, dict[str, Any]], dict[str, Any]]:
     def run(c: Call, a: dict[str, Any]) -> dict[str, Any]:
         match kind:
             case "receive":
-                actions.receive_blanks(c.store, a["count"], operator=c.operator, note=a["note"],
-                                       ref=a["ref"])
+                entry = actions.receive_blanks(c.store, a["count"], operator=c.operator,
+                                               note=a["note"], ref=a["ref"])
             case "spoil":
                 job_id = c.store.find_job(a["job"]).id if a["job"] else None
-                actions.spoil_blank(c.store, operator=c.operator, note=a["note"], job_id=job_id)
-            case "adjust":
-                actions.adjust_blanks(c.store, a["delta"], operator=c.operator,
-                                      reason=a["reason"], who=c.who,
-                                      supervisor_group=c.config.office.supervisor_group)
-        return {"blanks": blanks_summary(c.store)}
+                entry = actions.spoil_blank(c.store, operator=c.operator, note=a["note"],
+                                            job_id=job_id)
+            case _:
+                entry = actions.adjust_blanks(c.store, a["delta"], operator=c.operator,
+                                              reason=a["reason"], who=c.who,
+                                              supervisor_group=c.config.office.supervisor_group)
+        return {"blanks": blanks_summary(c.store), "entry": entry.to_dict()}
 
     return run
 

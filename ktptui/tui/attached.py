@@ -16,10 +16,9 @@ import enum
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from .. import actions, model
+from .. import actions
 from ..model import Job, Outcome
 from ..office import sessions
 from ..station.client import RemoteError
@@ -30,33 +29,25 @@ if TYPE_CHECKING:
     from ..station.client import Remote
     from ..store import StoreView
 
-#: The reply -> what the action returns; ``since``: the time the request went.
-Result = Callable[["StoreView", dict[str, Any], str], Any]
+#: The reply -> what the action returns.
+Result = Callable[["StoreView", dict[str, Any]], Any]
 
 
-def _job(store: StoreView, reply: dict[str, Any], since: str) -> Job:
+def _job(store: StoreView, reply: dict[str, Any]) -> Job:
     job_id = str(reply["job"]["id"])
     return store.job(job_id) or store.find_job(job_id)  # archived meanwhile: found there
 
 
-def _entry(kind: ledger.Kind) -> Result:
-    """The ledger entry the request booked: the newest of its kind since it went."""
-
-    def read(store: StoreView, reply: dict[str, Any], since: str) -> ledger.Entry:
-        entries = [e for e in store.ledger_entries(include_archive=False, since=since)
-                   if e.kind is kind]
-        if not entries:  # booked, but not readable back: say so rather than guess
-            raise ReadOnly.said("service.read_only")
-        return entries[-1]
-
-    return read
+def _entry(store: StoreView, reply: dict[str, Any]) -> ledger.Entry:
+    """The ledger entry the request booked (the service sends it back)."""
+    return ledger.Entry.from_dict(reply["entry"])
 
 
-def _nothing(store: StoreView, reply: dict[str, Any], since: str) -> None:
+def _nothing(store: StoreView, reply: dict[str, Any]) -> None:
     return None
 
 
-def _printer(store: StoreView, reply: dict[str, Any], since: str) -> str:
+def _printer(store: StoreView, reply: dict[str, Any]) -> str:
     return str(reply["printer"])
 
 
@@ -89,12 +80,12 @@ ACTS: dict[Callable[..., Any], Via] = {
     actions.pause_printer: Via("printer_pause", {"printer": "name", **_NOTE}, _printer),
     actions.resume_printer: Via("printer_resume", {"printer": "name", **_NOTE}, _printer),
     actions.receive_blanks: Via("blanks_receive", {"count": "count", "ref": "ref", **_NOTE},
-                                _entry(ledger.Kind.RECEIVED)),
+                                _entry),
     actions.spoil_blank: Via("blanks_spoil", {"job": "job_id", **_NOTE},
-                             _entry(ledger.Kind.SPOILED)),
+                             _entry),
     # The service asks the kernel who the peer is: ``who`` is not sent.
     actions.adjust_blanks: Via("blanks_adjust", {"delta": "delta", "reason": "reason"},
-                               _entry(ledger.Kind.ADJUSTED)),
+                               _entry),
 }
 
 _OUTCOMES = {outcome: name for name, outcome in actions.RESOLUTIONS.items()}
@@ -109,11 +100,6 @@ def _wire(value: Any) -> Any:
     return value
 
 
-def _since() -> str:
-    # A second back: the service stamps what it books on the same clock.
-    return model.to_text(model.now_utc() - timedelta(seconds=1))
-
-
 def act(remote: Remote, store: StoreView, fn: Callable[..., Any], args: tuple[Any, ...],
         kwargs: dict[str, Any]) -> Any:
     """``fn(store, *args, operator=..., **kwargs)`` done by the service."""
@@ -124,9 +110,8 @@ def act(remote: Remote, store: StoreView, fn: Callable[..., Any], args: tuple[An
     bound.apply_defaults()
     params = bound.arguments
     request = via.request if isinstance(via.request, str) else via.request(params)
-    since = _since()
     reply = remote.call(request, **{name: _wire(params[p]) for name, p in via.args.items()})
-    return via.result(store, reply, since)
+    return via.result(store, reply)
 
 
 def session(remote: Remote, store: StoreView, opening: bool, count: int, *,
