@@ -119,7 +119,7 @@ def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
     from .. import actions
     from ..i18n import t
 
-    job = actions.handover(ctx.store, args.job, operator=ctx.operator, to=args.to,
+    job = actions.handover(ctx.local_store, args.job, operator=ctx.operator, to=args.to,
                            note=args.note)
     _out(t("handover.done", job=job.short_id))
     return EXIT_OK
@@ -148,7 +148,7 @@ def cmd_uncollected(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_arrive(ctx: Context, args: argparse.Namespace) -> int:
     from .. import actions
 
-    job = actions.arrive(ctx.store, args.job, operator=ctx.operator, note=args.note)
+    job = actions.arrive(ctx.local_store, args.job, operator=ctx.operator, note=args.note)
     _out(f"job {job.short_id}: {job.state.value}")
     return EXIT_OK
 

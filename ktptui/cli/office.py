@@ -191,7 +191,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,
                               timeout_s=60.0)
     show = _out if args.out is None and printer is None else None
-    got = suket.issue(ctx.store, args.job, operator=ctx.operator,
+    got = suket.issue(ctx.local_store, args.job, operator=ctx.operator,
                       office_code=cfg.station.office_code, station_id=cfg.station.id,
                       wait_days=cfg.office.suket_after_days, out=args.out,
                       as_text=args.text, printer=printer, printer_name=args.printer or "",
@@ -214,7 +214,7 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     from ..office import sessions
 
     _speak(ctx)
-    store, op = ctx.store, ctx.operator
+    store, op = ctx.local_store, ctx.operator
     match args.session_command:
         case "open":
             s = sessions.open_session(store, args.count, operator=op, confirm=args.confirm,
@@ -229,7 +229,7 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
             _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
                  else sessions.summary_text(summary))
         case "show":
-            so_far = sessions.so_far(store)
+            so_far = sessions.so_far(ctx.store)
             if args.json:
                 _out(json.dumps(so_far.to_dict() if so_far else None, ensure_ascii=False,
                                 indent=1))
@@ -260,7 +260,7 @@ def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
     from ..office import retention
 
     days = ctx.config.store.retain_personal_days
-    n = retention.purge(ctx.store, days=days, operator=ctx.operator)
+    n = retention.purge(ctx.local_store, days=days, operator=ctx.operator)
     _out(f"personal data removed from {n} finished job(s) older than {days} days")
     return EXIT_OK
 
@@ -276,7 +276,7 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     if args.head is not None and not chain.valid_head(args.head):
         _err(t("verify.bad_head", head=repr(args.head[:40])))
         return EXIT_USAGE
-    result = verify.verify(ctx.store, head=args.head)
+    result = verify.verify(ctx.local_store, head=args.head)
     for line in result.lines():
         _out(line)
     return EXIT_OK if result.ok else EXIT_REFUSED
@@ -290,7 +290,7 @@ def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
     group = ctx.config.office.supervisor_group
     who = roles.who_runs_this(supervisor_group=group)
     roles.require_supervisor(who, t("role.approve"), supervisor_group=group)  # before the store
-    e = actions.approve_count(ctx.store, args.entry, operator=ctx.operator, who=who,
+    e = actions.approve_count(ctx.local_store, args.entry, operator=ctx.operator, who=who,
                               supervisor_group=group)
     _out(t("approve.done", ref=e.short_id, delta=fmt.number(e.delta, signed=True),
            by=who.user))
