@@ -1114,6 +1114,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "(e.g. 2026-11-23T08:00+07:00)"),
     "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
                             "cannot write the Suket to {path}: {why}"),
+    # --- cli attached (issue 15) ---
+    "verify.not_readable": ("`ktptui verify` membaca berkas arsip di {dir} sendiri, dan akun "
+                            "ini tidak bisa membacanya; jalankan sebagai pengguna stasiun: "
+                            "sudo -u {user} ktptui verify",
+                            "`ktptui verify` reads the archive files in {dir} itself, and "
+                            "this account cannot read them; run it as the station user: "
+                            "sudo -u {user} ktptui verify"),
 }
 
 _language = "id"

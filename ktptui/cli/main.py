@@ -338,16 +338,12 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
         if args.printer not in names:
             raise _Usage(f"no printer named {args.printer!r}; "
                          f"this station's printers: {', '.join(names)}")
-        from .. import actions
-
         if args.command == "pause":
-            actions.pause_printer(ctx.local_store, args.printer, operator=ctx.operator,
-                                  note=args.note)
+            ctx.act("printer_pause", printer=args.printer, note=args.note)
             _out(f"printer {args.printer} paused: it starts no new card until "
                  f"`ktptui unpause --printer {args.printer}`")
         else:
-            actions.resume_printer(ctx.local_store, args.printer, operator=ctx.operator,
-                                   note=args.note)
+            ctx.act("printer_resume", printer=args.printer, note=args.note)
             _out(f"printer {args.printer} resumed")
         return EXIT_OK
     ctx.act(args.command, note=args.note)

@@ -121,12 +121,32 @@ class Summary:
             "rejected": a.rejected_total,
             "rejected_by_code": dict(a.rejected),
             "adjustments": [{"at": e.at, "delta": e.delta, "operator": e.operator,
-                             "note": e.note} for e in self.adjustments],
+                             "note": e.note, "id": e.id, "kind": e.kind.value}
+                            for e in self.adjustments],
             "adjusted": sum(e.delta for e in self.adjustments),
             "operators": self.operators,
             "unapproved": list(self.unapproved),
             "chain_head": self.head,
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Summary:
+        """What ``summary_text`` needs of ``to_dict``'s object (a front
+        attached to the service gets the summary as JSON)."""
+        until = from_text(d["closed_at"] or d["as_of"])
+        adjustments = tuple(
+            ledger.Entry(str(a.get("id", "")), a["at"], ledger.Kind(a.get("kind", "counted")),
+                         int(a["delta"]), a["operator"], note=a["note"])
+            for a in d["adjustments"])
+        act = reports.Activity(until, until, int(d["printed"]), int(d["spoiled"]),
+                               dict(d["rejected_by_code"]), 0, int(d["sukets"]), 0,
+                               adjustments, {name: reports.OperatorCounts()
+                                             for name in d["operators"]})
+        close_count, close_ledger = d["close_count"], d["close_ledger"]
+        return cls(Session.from_dict(d), until, act, d["closed_by"],
+                   None if close_count is None else int(close_count),
+                   None if close_ledger is None else int(close_ledger),
+                   tuple(d["unapproved"]), d["chain_head"])
 
 
 def _now(now: datetime | None) -> datetime:
