@@ -1115,6 +1115,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
                             "cannot write the Suket to {path}: {why}"),
     # --- cli attached (issue 15) ---
+    "suket.not_delivered": ("Suket {number} untuk pekerjaan {job} tercatat tetapi tidak "
+                            "terkirim: {why}; `ktptui suket {job}` membuat salinannya",
+                            "Suket {number} for job {job} is recorded but was not delivered: "
+                            "{why}; `ktptui suket {job}` makes a copy"),
     "verify.not_readable": ("`ktptui verify` membaca berkas arsip di {dir} sendiri, dan akun "
                             "ini tidak bisa membacanya; jalankan sebagai pengguna stasiun: "
                             "sudo -u {user} ktptui verify",

@@ -277,6 +277,63 @@ def test_report_daily_text_and_out_and_log(station: Station, run: Run, tmp_path:
     assert f"{some.short_id}  - -> waiting for citizen" in ok(run("log", "--job", some.short_id))
 
 
+def _not_recorded(station: Station, run: Run) -> str:
+    """An urgent request (it does not wait for the citizen) that central
+    rejects as not_recorded (the simulator's serial 9001)."""
+    job_id = ok(run("add", demo_nik(3, 9001), "--urgent", "--name", "Warga 3")).strip()
+
+    def rejected() -> bool:
+        station.store.refresh()
+        job = station.store.job(job_id)
+        return job is not None and job.state is State.REJECTED
+
+    assert wait_for(rejected)
+    return job_id
+
+
+def test_suket_recorded_by_the_service_delivered_by_the_cli(station: Station, run: Run,
+                                                            tmp_path: Path) -> None:
+    job_id = _not_recorded(station, run)
+    short = job_id[:8]
+    nowhere = tmp_path / "no-such-folder" / "s.pdf"
+    refused = run("suket", short, "--out", str(nowhere))
+    assert refused.rc == 1 and refused.err.count("\n") == 1 and str(nowhere) in refused.err
+    station.store.refresh()
+    assert station.store.events(job_id=job_id, kind="suket") == []  # no number taken
+    assert station.store.meta(MetaKey.SUKET_REGISTER) is None
+    out = tmp_path / "suket.pdf"
+    said = ok(run("suket", short, "--out", str(out)))
+    number = f"470/0001/35.15/{time.gmtime().tm_year}"
+    assert said == f"Suket {number} issued for job {short}: file {out}\n"
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and demo_nik(3, 9001).encode() in data
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    shown = ok(run("suket", short))  # a copy, shown on the terminal
+    assert "SALINAN ke-1 / COPY 1" in shown and number in shown
+    station.store.refresh()
+    events = station.store.events(job_id=job_id, kind="suket")
+    assert [(e.operator, e.detail) for e in events] == [
+        (ME, f"issued {number} (not_recorded): file {out}"),
+        (ME, f"reprinted (copy 2) {number} (not_recorded): screen")]
+    assert "Officer" in shown and ME in shown  # the slip names the peer's account
+
+
+def test_the_suket_request_checks_where_the_slip_goes(station: Station) -> None:
+    from ktptui.errors import Kind, KtpError
+    from ktptui.station.client import Remote
+
+    remote = Remote.attach(station.service.path)
+    assert remote is not None
+    with remote:
+        for bad in ([], [5], ["screen"] * 4, ["x" * 301], "screen"):
+            with pytest.raises(KtpError) as refused:
+                remote.call("suket", job="ffffffff", outputs=bad)
+            assert refused.value.error_kind is Kind.BAD_INPUT, bad
+        with pytest.raises(KtpError) as missing:
+            remote.call("suket", job="ffffffff", outputs=["screen"])
+        assert missing.value.error_kind is Kind.REFUSED
+
+
 def test_purge_through_the_service(station: Station, run: Run) -> None:
     """Last: it removes the personal data of every finished job (0 days kept)."""
     station.store.refresh()
@@ -303,6 +360,16 @@ def test_verify_is_the_station_accounts_command(station: Station, run: Run,
     r = run("verify")
     assert r.rc == 1 and r.out == "" and r.err.count("\n") == 1
     assert f"sudo -u {ME} ktptui verify" in r.err and data in r.err
+
+
+def test_the_slip_survives_json() -> None:
+    slip = suket.Slip("a" * 32, demo_nik(1, 2), "Warga", "35.15", "ktp-01",
+                      suket.datetime(2026, 11, 23, 2, 0, tzinfo=suket.UTC),
+                      suket.date(2026, 11, 23), "waiting", 15, 2, ME, number="470/0009",
+                      birth=suket.date(1990, 3, 1), female=True,
+                      valid_until=suket.date(2027, 5, 22))
+    again = suket.Slip.from_dict(json.loads(json.dumps(slip.to_dict())))
+    assert again == slip and suket.text(again) == suket.text(slip)
 
 
 def test_a_session_summary_survives_json() -> None:

@@ -9,6 +9,7 @@ Headless: nothing here imports Textual.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -20,6 +21,8 @@ from ..errors import Kind, KtpError
 from ..text import for_terminal
 
 if TYPE_CHECKING:
+    from ..office.suket import Issued
+    from ..printers.base import Printer
     from ..store import Store
     from .main import Context
 
@@ -201,11 +204,14 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,
                               timeout_s=60.0)
     show = _out if args.out is None and printer is None else None
-    got = suket.issue(ctx.local_store, args.job, operator=ctx.operator,
-                      office_code=cfg.station.office_code, station_id=cfg.station.id,
-                      wait_days=cfg.office.suket_after_days, out=args.out,
-                      as_text=args.text, printer=printer, printer_name=args.printer or "",
-                      show=show, office=cfg.office)
+    if ctx.attached:
+        got = _suket_attached(ctx, args, printer, show)
+    else:
+        got = suket.issue(ctx.local_store, args.job, operator=ctx.operator,
+                          office_code=cfg.station.office_code, station_id=cfg.station.id,
+                          wait_days=cfg.office.suket_after_days, out=args.out,
+                          as_text=args.text, printer=printer, printer_name=args.printer or "",
+                          show=show, office=cfg.office)
     slip = got.slip
     if show is None:
         what = "reprinted" if slip.reprint else "issued"
@@ -214,6 +220,41 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         _err(got.print_problem)
         return EXIT_REFUSED
     return EXIT_OK
+
+
+def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | None,
+                    show: Callable[[str], None] | None) -> Issued:
+    """The service records the Suket (its number, its event, as this
+    account); this process writes, prints or shows the slip, as the operator,
+    where they asked. The file's folder is checked first, so a typo does not
+    take a number."""
+    from ..actions import ActionRefused
+    from ..i18n import t
+    from ..office import suket
+
+    out = None if args.out is None else args.out.absolute()
+    outputs = []
+    if out is not None:
+        if out.is_dir() or not os.access(out.parent, os.W_OK):
+            why = os.strerror(errno.EISDIR if out.is_dir() else errno.EACCES
+                              if out.parent.is_dir() else errno.ENOENT)
+            raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
+        outputs.append(f"file {out}")
+    if printer is not None:
+        outputs.append(f"printer {args.printer}")
+    if show is not None:
+        outputs.append("screen")
+    slip = suket.Slip.from_dict(ctx.act("suket", job=args.job, outputs=outputs)["slip"])
+    try:
+        got = suket.deliver(slip, out=out, as_text=args.text, printer=printer,
+                            printer_name=args.printer or "", show=show)
+    except ActionRefused as e:  # the file, after all: the record stands, say so
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=e.message())) from None
+    if not got.outputs:
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=got.print_problem))
+    return got
 
 
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
