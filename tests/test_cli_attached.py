@@ -247,10 +247,20 @@ def test_pause_and_unpause_one_printer(station: Station, run: Run) -> None:
     assert run("pause", "--printer", "p9").rc == 2
 
 
-def test_session_open_show_close(station: Station, run: Run) -> None:
+def test_session_open_show_close_and_approve(station: Station, run: Run) -> None:
     station.store.refresh()
-    n = station.store.ledger_totals().balance
-    ok(run("session", "open", "--count", str(n)))
+    n = station.store.ledger_totals().balance + 1  # one more found on the shelf
+    differs = run("session", "open", "--count", str(n))
+    assert differs.rc == 1 and differs.err.count("\n") == 1  # confirm it first
+    ok(run("session", "open", "--count", str(n), "--confirm", str(n), "--reason", "shelf"))
+    counted = json.loads(ok(run("blanks", "entries", "--unapproved", "--json")))
+    assert [(e["delta"], e["operator"]) for e in counted] == [(1, ME)]
+    assert "+1" in ok(run("approve", counted[0]["id"][:8]))
+    station.store.refresh()
+    approval = station.store.ledger_entries()[-1]
+    assert (approval.kind.value, approval.ref) == ("approved", counted[0]["id"])
+    assert ME in approval.operator
+    assert ok(run("blanks", "entries", "--unapproved")) == ""
     station.store.refresh()
     assert station.store.meta(MetaKey.PRINT_SESSION)["opened_by"] == ME
     assert "Session" in ok(run("session", "show"))
@@ -261,6 +271,8 @@ def test_session_open_show_close(station: Station, run: Run) -> None:
     assert station.store.meta(MetaKey.PRINT_SESSION) is None
     assert station.store.meta(MetaKey.PRINT_SESSION_LAST)["closed_by"] == ME
     assert ok(run("session", "show")).strip() != ""
+    status = json.loads(ok(run("status", "--json")))
+    assert status["session_open"] is False and status["blanks"]["balance"] == n
 
 
 def test_report_daily_text_and_out_and_log(station: Station, run: Run, tmp_path: Path) -> None:
