@@ -1119,6 +1119,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "terkirim: {why}; `ktptui suket {job}` membuat salinannya",
                             "Suket {number} for job {job} is recorded but was not delivered: "
                             "{why}; `ktptui suket {job}` makes a copy"),
+    "suket.printer_cannot": ("Suket untuk pekerjaan {job} tidak diterbitkan: printer {name}: "
+                             "{why}",
+                             "Suket for job {job} not issued: printer {name}: {why}"),
     "verify.not_readable": ("`ktptui verify` membaca berkas arsip di {dir} sendiri, dan akun "
                             "ini tidak bisa membacanya; jalankan sebagai pengguna stasiun: "
                             "sudo -u {user} ktptui verify",

@@ -68,8 +68,10 @@ def station(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Station]:
     token.chmod(0o600)
     data = tmp / "data"
     config = tmp / "config.toml"
+    # cups_server: where `suket --printer` finds no CUPS (nothing listens on port 9).
     printers = "".join(f'[[printers]]\nname = "p{i}"\nbackend = "sim"\n'
-                       f"sim_seconds_per_card = 0.1\n" for i in (1, 2))
+                       f'sim_seconds_per_card = 0.1\ncups_server = "127.0.0.1:9"\n'
+                       for i in (1, 2))
     with CentralSimulator(port=0, token="tok", seed=1) as central:
         config.write_text(f"""
 [store]
@@ -310,6 +312,10 @@ def test_suket_recorded_by_the_service_delivered_by_the_cli(station: Station, ru
     nowhere = tmp_path / "no-such-folder" / "s.pdf"
     refused = run("suket", short, "--out", str(nowhere))
     assert refused.rc == 1 and refused.err.count("\n") == 1 and str(nowhere) in refused.err
+    # No CUPS answers on the config's cups_server: refused before a number is taken.
+    no_cups = run("suket", short, "--printer", "kantor")
+    assert no_cups.rc == 1 and no_cups.err.count("\n") == 1
+    assert "not issued: printer kantor: CUPS is not running on 127.0.0.1:9" in no_cups.err
     station.store.refresh()
     assert station.store.events(job_id=job_id, kind="suket") == []  # no number taken
     assert station.store.meta(MetaKey.SUKET_REGISTER) is None

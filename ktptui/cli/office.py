@@ -226,8 +226,8 @@ def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | N
                     show: Callable[[str], None] | None) -> Issued:
     """The service records the Suket (its number, its event, as this
     account); this process writes, prints or shows the slip, as the operator,
-    where they asked. The file's folder is checked first, so a typo does not
-    take a number."""
+    where they asked. The file's folder and the paper printer's queue are
+    checked first, so a typo does not take a number."""
     from ..actions import ActionRefused
     from ..i18n import t
     from ..office import suket
@@ -241,6 +241,12 @@ def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | N
             raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
         outputs.append(f"file {out}")
     if printer is not None:
+        # A queue that cannot take a job (CUPS down, no such queue, rejecting)
+        # is refused before a number is taken; a paused one takes it.
+        status = printer.status()
+        if {"cups-down", "queue-missing", "queue-rejecting"} & set(status.reasons):
+            raise ActionRefused(t("suket.printer_cannot", job=args.job, name=args.printer,
+                                  why=status.message))
         outputs.append(f"printer {args.printer}")
     if show is not None:
         outputs.append("screen")
