@@ -1114,6 +1114,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "(e.g. 2026-11-23T08:00+07:00)"),
     "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
                             "cannot write the Suket to {path}: {why}"),
+    # --- cli attached (issue 15) ---
+    "suket.not_delivered": ("Suket {number} untuk pekerjaan {job} tercatat tetapi tidak "
+                            "terkirim: {why}; `ktptui suket {job}` membuat salinannya",
+                            "Suket {number} for job {job} is recorded but was not delivered: "
+                            "{why}; `ktptui suket {job}` makes a copy"),
+    "suket.printer_cannot": ("Suket untuk pekerjaan {job} tidak diterbitkan: printer {name}: "
+                             "{why}",
+                             "Suket for job {job} not issued: printer {name}: {why}"),
+    "verify.not_readable": ("`ktptui verify` membaca berkas arsip di {dir} sendiri, dan akun "
+                            "ini tidak bisa membacanya; jalankan sebagai pengguna stasiun: "
+                            "sudo -u {user} ktptui verify",
+                            "`ktptui verify` reads the archive files in {dir} itself, and "
+                            "this account cannot read them; run it as the station user: "
+                            "sudo -u {user} ktptui verify"),
 }
 
 _language = "id"

@@ -116,12 +116,10 @@ def cmd_receipt(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_handover(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
     from ..i18n import t
 
-    job = actions.handover(ctx.store, args.job, operator=ctx.operator, to=args.to,
-                           note=args.note)
-    _out(t("handover.done", job=job.short_id))
+    job = ctx.act("handover", job=args.job, to=args.to, note=args.note)["job"]
+    _out(t("handover.done", job=job["short_id"]))
     return EXIT_OK
 
 
@@ -146,10 +144,8 @@ def cmd_uncollected(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_arrive(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-
-    job = actions.arrive(ctx.store, args.job, operator=ctx.operator, note=args.note)
-    _out(f"job {job.short_id}: {job.state.value}")
+    job = ctx.act("arrive", job=args.job, note=args.note)["job"]
+    _out(f"job {job['short_id']}: {job['state']}")
     return EXIT_OK
 
 

@@ -29,7 +29,10 @@ from . import office as office_cli
 from . import service
 
 if TYPE_CHECKING:
+    from ..station.client import Remote
+    from ..station.remote_store import RemoteStore
     from ..station.status import StationStatus
+    from ..store import Store, StoreView
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, EXIT_CODES[Kind.REFUSED], EXIT_CODES[Kind.BAD_INPUT]
 
@@ -163,7 +166,14 @@ def fail(error: KtpError) -> int:
 
 
 class Context:
-    """What a command needs: config, store and who is acting."""
+    """What a command needs: config, store and who is acting.
+
+    When the station service answers on ``[service] socket`` the command is
+    attached (once, for both): ``act`` runs its request there, as this
+    account, and ``store`` reads the service's store through it
+    (``RemoteStore``), so an operator logged in as themselves never opens the
+    0700 data folder. Not attached: ``store`` is the folder's own store and
+    ``act`` runs the same request table here."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         from .. import config as config_mod
@@ -173,31 +183,63 @@ class Context:
         self.config = config_mod.load(getattr(args, "config", None))
         set_language(self.config.ui.language)  # the catalogue's words, e.g. a NIK's rule
         self.operator = operator_label(self.config.station.operator)
-        self._store: Any = None
+        self._local: Store | None = None
+        self._remote: Remote | None = None
+        self._view: RemoteStore | None = None
+        self._tried = False
+
+    def _attach(self) -> Remote | None:
+        """The service's connection, tried once per command."""
+        if not self._tried:
+            from ..station.client import Remote
+
+            self._tried = True
+            office = self.config.office
+            self._remote = Remote.attach(self.config.service.socket,
+                                         group=office.operator_group)
+        return self._remote
 
     @property
-    def store(self) -> Any:
-        if self._store is None:
+    def attached(self) -> bool:
+        return self._attach() is not None
+
+    @property
+    def store(self) -> StoreView:
+        """Reads: the service's store when attached, else the folder's."""
+        remote = self._attach()
+        if remote is None:
+            return self.local_store
+        if self._view is None:
+            from ..station.remote_store import RemoteStore
+
+            self._view = RemoteStore(remote)
+        return self._view
+
+    @property
+    def local_store(self) -> Store:
+        """The data folder's store, opened here (the station's account only)."""
+        if self._local is None:
             from ..store import open_store
 
-            self._store = open_store(self.config.store.data_dir)
-        return self._store
+            self._local = open_store(self.config.store.data_dir)
+        return self._local
 
     def act(self, kind: str, **args: Any) -> dict[str, Any]:
         """One request of the service's table: through the station service
         when its socket answers (it acts as this account), else here."""
         from ..roles import who_runs_this
         from ..station import service as station_service
-        from ..station.client import Remote
 
-        office = self.config.office
-        remote = Remote.attach(self.config.service.socket, group=office.operator_group)
+        remote = self._attach()
         if remote is not None:
-            with remote:
-                return remote.call(kind, **args)
-        who = who_runs_this(supervisor_group=office.supervisor_group)
-        call = station_service.Call(self.store, self.config, who, self.operator)
+            return remote.call(kind, **args)
+        who = who_runs_this(supervisor_group=self.config.office.supervisor_group)
+        call = station_service.Call(self.local_store, self.config, who, self.operator)
         return station_service.run_request(call, kind, args)
+
+    def close(self) -> None:
+        if self._remote is not None:
+            self._remote.close()
 
 
 def _job_row(job: Any) -> dict[str, Any]:
@@ -291,21 +333,17 @@ def _simple(action: str) -> Callable[[Context, argparse.Namespace], int]:
 
 
 def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions
-
     if args.printer is not None:
         names = [name for name, _ in ctx.config.printer_list()]
         if args.printer not in names:
             raise _Usage(f"no printer named {args.printer!r}; "
                          f"this station's printers: {', '.join(names)}")
         if args.command == "pause":
-            actions.pause_printer(ctx.store, args.printer, operator=ctx.operator,
-                                  note=args.note)
+            ctx.act("printer_pause", printer=args.printer, note=args.note)
             _out(f"printer {args.printer} paused: it starts no new card until "
                  f"`ktptui unpause --printer {args.printer}`")
         else:
-            actions.resume_printer(ctx.store, args.printer, operator=ctx.operator,
-                                   note=args.note)
+            ctx.act("printer_resume", printer=args.printer, note=args.note)
             _out(f"printer {args.printer} resumed")
         return EXIT_OK
     ctx.act(args.command, note=args.note)
@@ -563,7 +601,11 @@ def _run(args: argparse.Namespace) -> int:
             from ..tui.launch import run_tui  # Textual only from here
 
             return run_tui(getattr(args, "config", None), demo=args.demo)
-        return COMMANDS[args.command](Context(args), args)
+        ctx = Context(args)
+        try:
+            return COMMANDS[args.command](ctx, args)
+        finally:
+            ctx.close()
     except KtpError as e:
         return fail(e)
     except KeyboardInterrupt:

@@ -9,18 +9,31 @@ Headless: nothing here imports Textual.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..errors import Kind, KtpError
 from ..text import for_terminal
 
 if TYPE_CHECKING:
+    from ..office.suket import Issued
+    from ..printers.base import Printer
+    from ..store import Store
     from .main import Context
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class StationOnly(KtpError):
+    """A command that reads the data folder's files itself, run by an
+    account that cannot (``verify`` as an operator)."""
+
+    error_kind = Kind.REFUSED
 Command = Callable[["Context", argparse.Namespace], int]
 
 
@@ -191,11 +204,14 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,
                               timeout_s=60.0)
     show = _out if args.out is None and printer is None else None
-    got = suket.issue(ctx.store, args.job, operator=ctx.operator,
-                      office_code=cfg.station.office_code, station_id=cfg.station.id,
-                      wait_days=cfg.office.suket_after_days, out=args.out,
-                      as_text=args.text, printer=printer, printer_name=args.printer or "",
-                      show=show, office=cfg.office)
+    if ctx.attached:
+        got = _suket_attached(ctx, args, printer, show)
+    else:
+        got = suket.issue(ctx.local_store, args.job, operator=ctx.operator,
+                          office_code=cfg.station.office_code, station_id=cfg.station.id,
+                          wait_days=cfg.office.suket_after_days, out=args.out,
+                          as_text=args.text, printer=printer, printer_name=args.printer or "",
+                          show=show, office=cfg.office)
     slip = got.slip
     if show is None:
         what = "reprinted" if slip.reprint else "issued"
@@ -206,6 +222,47 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | None,
+                    show: Callable[[str], None] | None) -> Issued:
+    """The service records the Suket (its number, its event, as this
+    account); this process writes, prints or shows the slip, as the operator,
+    where they asked. The file's folder and the paper printer's queue are
+    checked first, so a typo does not take a number."""
+    from ..actions import ActionRefused
+    from ..i18n import t
+    from ..office import suket
+
+    out = None if args.out is None else args.out.absolute()
+    outputs = []
+    if out is not None:
+        if out.is_dir() or not os.access(out.parent, os.W_OK):
+            why = os.strerror(errno.EISDIR if out.is_dir() else errno.EACCES
+                              if out.parent.is_dir() else errno.ENOENT)
+            raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
+        outputs.append(f"file {out}")
+    if printer is not None:
+        # A queue that cannot take a job (CUPS down, no such queue, rejecting)
+        # is refused before a number is taken; a paused one takes it.
+        status = printer.status()
+        if {"cups-down", "queue-missing", "queue-rejecting"} & set(status.reasons):
+            raise ActionRefused(t("suket.printer_cannot", job=args.job, name=args.printer,
+                                  why=status.message))
+        outputs.append(f"printer {args.printer}")
+    if show is not None:
+        outputs.append("screen")
+    slip = suket.Slip.from_dict(ctx.act("suket", job=args.job, outputs=outputs)["slip"])
+    try:
+        got = suket.deliver(slip, out=out, as_text=args.text, printer=printer,
+                            printer_name=args.printer or "", show=show)
+    except ActionRefused as e:  # the file, after all: the record stands, say so
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=e.message())) from None
+    if not got.outputs:
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=got.print_problem))
+    return got
+
+
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     import json
 
@@ -214,22 +271,21 @@ def cmd_session(ctx: Context, args: argparse.Namespace) -> int:
     from ..office import sessions
 
     _speak(ctx)
-    store, op = ctx.store, ctx.operator
+    count = {"count": getattr(args, "count", 0), "confirm": getattr(args, "confirm", None),
+             "reason": getattr(args, "reason", "")}  # open and close
     match args.session_command:
         case "open":
-            s = sessions.open_session(store, args.count, operator=op, confirm=args.confirm,
-                                      reason=args.reason)
+            s = sessions.Session.from_dict(ctx.act("session_open", **count)["session"])
             adj = s.open_adjustment
             _out(t("session.opened_adjusted" if adj else "session.opened", id=s.short_id,
                    count=fmt.number(s.open_count), ledger=fmt.number(s.open_ledger),
                    diff=adj))
         case "close":
-            summary = sessions.close_session(store, args.count, operator=op,
-                                             confirm=args.confirm, reason=args.reason)
-            _out(json.dumps(summary.to_dict(), ensure_ascii=False, indent=1) if args.json
-                 else sessions.summary_text(summary))
+            closed = ctx.act("session_close", **count)["summary"]
+            _out(json.dumps(closed, ensure_ascii=False, indent=1) if args.json
+                 else sessions.summary_text(sessions.Summary.from_dict(closed)))
         case "show":
-            so_far = sessions.so_far(store)
+            so_far = sessions.so_far(ctx.store)
             if args.json:
                 _out(json.dumps(so_far.to_dict() if so_far else None, ensure_ascii=False,
                                 indent=1))
@@ -257,12 +313,30 @@ def cmd_log(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_purge(ctx: Context, args: argparse.Namespace) -> int:
-    from ..office import retention
-
-    days = ctx.config.store.retain_personal_days
-    n = retention.purge(ctx.store, days=days, operator=ctx.operator)
-    _out(f"personal data removed from {n} finished job(s) older than {days} days")
+    # A supervisor's act (it cannot be undone): the service's table says so.
+    done = ctx.act("purge")
+    _out(f"personal data removed from {done['changed']} finished job(s) older than "
+         f"{done['days']} days")
     return EXIT_OK
+
+
+def _station_store(ctx: Context) -> Store:
+    """The data folder's own store: ``verify`` reads its raw files (the
+    chains), so it is the station account's command (IT, an auditor), never
+    the service's. An account that cannot read the folder is told whom to
+    run it as, in one line."""
+    import pwd
+
+    from ..i18n import t
+
+    data_dir = ctx.config.store.data_dir
+    if os.access(data_dir, os.R_OK | os.X_OK) or not os.path.exists(data_dir):
+        return ctx.local_store  # a missing folder: the store's own one-line error
+    try:
+        user = pwd.getpwuid(data_dir.stat().st_uid).pw_name
+    except (OSError, KeyError):
+        user = "ktp"  # the unit's account (contrib/systemd/ktptui.service)
+    raise StationOnly(t("verify.not_readable", dir=str(data_dir), user=user))
 
 
 def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
@@ -276,22 +350,22 @@ def cmd_verify(ctx: Context, args: argparse.Namespace) -> int:
     if args.head is not None and not chain.valid_head(args.head):
         _err(t("verify.bad_head", head=repr(args.head[:40])))
         return EXIT_USAGE
-    result = verify.verify(ctx.store, head=args.head)
+    result = verify.verify(_station_store(ctx), head=args.head)
     for line in result.lines():
         _out(line)
     return EXIT_OK if result.ok else EXIT_REFUSED
 
 
 def cmd_approve(ctx: Context, args: argparse.Namespace) -> int:
-    from .. import actions, fmt, roles
+    from .. import fmt, roles
     from ..i18n import t
+    from ..store import ledger
 
     _speak(ctx)
     group = ctx.config.office.supervisor_group
     who = roles.who_runs_this(supervisor_group=group)
     roles.require_supervisor(who, t("role.approve"), supervisor_group=group)  # before the store
-    e = actions.approve_count(ctx.store, args.entry, operator=ctx.operator, who=who,
-                              supervisor_group=group)
+    e = ledger.Entry.from_dict(ctx.act("approve", entry=args.entry)["entry"])
     _out(t("approve.done", ref=e.short_id, delta=fmt.number(e.delta, signed=True),
            by=who.user))
     return EXIT_OK

@@ -25,7 +25,7 @@ from .. import fmt
 from ..errors import Kind, KtpError
 from ..i18n import t_opt
 from ..model import from_text, to_text
-from ..store import Event, Store
+from ..store import Event, StoreView
 
 COLUMNS = ("at", "kind", "operator", "address", "job_id", "detail", "id")
 
@@ -58,7 +58,7 @@ def split_operator(label: str) -> tuple[str, str]:
     return (name, addr) if sep else (label, "")
 
 
-def trail(store: Store, *, since: str | None = None, job_id: str | None = None) -> list[Event]:
+def trail(store: StoreView, *, since: str | None = None, job_id: str | None = None) -> list[Event]:
     """Events oldest first (archive included); ``since`` is a UTC text."""
     store.refresh()
     return store.events(since=since, job_id=job_id)

@@ -121,7 +121,8 @@ class Summary:
             "rejected": a.rejected_total,
             "rejected_by_code": dict(a.rejected),
             "adjustments": [{"at": e.at, "delta": e.delta, "operator": e.operator,
-                             "note": e.note} for e in self.adjustments],
+                             "note": e.note, "id": e.id, "kind": e.kind.value}
+                            for e in self.adjustments],
             "adjusted": sum(e.delta for e in self.adjustments),
             "operators": self.operators,
             "unapproved": list(self.unapproved),
@@ -129,25 +130,23 @@ class Summary:
         }
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any], store: StoreView) -> Summary:
-        """A closed session's summary from its ``to_dict`` (the service's
-        reply), its activity read again from ``store`` as ``close_session``
-        made it: the span up to the close, then the close's own count
-        difference (booked at the close's instant, so outside the span)."""
-        session = Session.from_dict(d)
-        until = from_text(str(d["closed_at"] or d["as_of"]))
-        act = summarize(store, session, until)
-        at = to_text(until)
-        own = tuple(e for e in store.ledger_entries(include_archive=False, since=at)
-                    if e.at == at and e.kind is ledger.Kind.COUNTED
-                    and e not in act.adjustments)
-        if own:
-            act = replace(act, adjustments=(*act.adjustments, *own))
-        close_count, close_ledger = d.get("close_count"), d.get("close_ledger")
-        return cls(session, until, act, d.get("closed_by"),
+    def from_dict(cls, d: dict[str, Any]) -> Summary:
+        """What ``summary_text`` needs of ``to_dict``'s object (a front
+        attached to the service gets the summary as JSON)."""
+        until = from_text(d["closed_at"] or d["as_of"])
+        adjustments = tuple(
+            ledger.Entry(str(a.get("id", "")), a["at"], ledger.Kind(a.get("kind", "counted")),
+                         int(a["delta"]), a["operator"], note=a["note"])
+            for a in d["adjustments"])
+        act = reports.Activity(until, until, int(d["printed"]), int(d["spoiled"]),
+                               dict(d["rejected_by_code"]), 0, int(d["sukets"]), 0,
+                               adjustments, {name: reports.OperatorCounts()
+                                             for name in d["operators"]})
+        close_count, close_ledger = d["close_count"], d["close_ledger"]
+        return cls(Session.from_dict(d), until, act, d["closed_by"],
                    None if close_count is None else int(close_count),
                    None if close_ledger is None else int(close_ledger),
-                   tuple(str(i) for i in d.get("unapproved") or ()), str(d.get("chain_head", "")))
+                   tuple(d["unapproved"]), d["chain_head"])
 
 
 def _now(now: datetime | None) -> datetime:

@@ -16,10 +16,11 @@ holds no NIK or name.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
+from typing import Any
 
 from .. import model, nik, pdf
 from ..actions import ActionRefused
@@ -124,6 +125,35 @@ class Slip:
     @property
     def reprint(self) -> bool:
         return self.copy > 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON: the station service sends the slip it recorded to the front
+        that delivers it (the ``suket`` request)."""
+        return {
+            "job_id": self.job_id, "nik": self.nik, "holder_name": self.holder_name,
+            "office_code": self.office_code, "station_id": self.station_id,
+            "issued_at": self.issued_at.isoformat(), "issue_day": self.issue_day.isoformat(),
+            "basis": self.basis, "waited_days": self.waited_days, "copy": self.copy,
+            "operator": self.operator, "number": self.number, "seq": self.seq,
+            "birth": None if self.birth is None else self.birth.isoformat(),
+            "female": self.female,
+            "valid_until": None if self.valid_until is None else self.valid_until.isoformat(),
+            "office": asdict(self.office),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Slip:
+        def day(text: str | None) -> date | None:
+            return None if text is None else date.fromisoformat(text)
+
+        known = {f.name for f in fields(OfficeConfig)}
+        return cls(
+            str(d["job_id"]), str(d["nik"]), d["holder_name"], str(d["office_code"]),
+            str(d["station_id"]), datetime.fromisoformat(d["issued_at"]),
+            date.fromisoformat(d["issue_day"]), str(d["basis"]), int(d["waited_days"]),
+            int(d["copy"]), str(d["operator"]), number=str(d["number"]), seq=int(d["seq"]),
+            birth=day(d["birth"]), female=d["female"], valid_until=day(d["valid_until"]),
+            office=OfficeConfig(**{k: v for k, v in d["office"].items() if k in known}))
 
     def basis_text(self) -> list[str]:
         if self.basis == NOT_RECORDED:
@@ -255,7 +285,7 @@ def to_pdf(slip: Slip) -> bytes:
                         title=f"Surat Keterangan {slip.number}")
 
 
-def record(store: Store, slip: Slip, outputs: list[str]) -> None:
+def _event(store: Store, slip: Slip, outputs: Sequence[str]) -> None:
     """The audit record of an issue: a ``suket`` event with the job id (a
     first issue's number is read back from it for later copies)."""
     what = "issued" if not slip.reprint else f"reprinted (copy {slip.copy})"
@@ -275,6 +305,32 @@ def reserve(store: Store, slip: Slip) -> None:
         if _register(store, year) != slip.seq - 1:
             raise ActionRefused(t("suket.number_taken", number=slip.number))
         tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq})
+
+
+def _give_back(store: Store, slip: Slip) -> None:
+    """No slip carries a first issue's number: give it back if still the last."""
+    if slip.seq:
+        year = slip.issue_day.year
+        with store.transaction() as tx:
+            if _register(store, year) == slip.seq:
+                tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq - 1})
+
+
+def record(store: Store, ref: str, *, outputs: Sequence[str], operator: str,
+           office_code: str, station_id: str, wait_days: int = DEFAULT_WAIT_DAYS,
+           now: datetime | None = None, tz: tzinfo | None = None,
+           office: OfficeConfig | None = None) -> Slip:
+    """The store's part of an issue, for a front that delivers the slip
+    itself (the station service's ``suket`` request): the slip with its
+    number taken, and its event naming ``outputs``, where the front sends
+    it. ``issue`` records only after delivering instead."""
+    if not outputs:
+        raise ActionRefused(f"Suket for job {ref} not issued: nowhere to send it")
+    slip = prepare(store, ref, operator=operator, office_code=office_code,
+                   station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
+    reserve(store, slip)
+    _event(store, slip, outputs)
+    return slip
 
 
 @dataclass(frozen=True)
@@ -297,17 +353,14 @@ def save(slip: Slip, path: Path, *, as_text: bool = False) -> None:
                                  why=e.strerror or str(e)) from None
 
 
-def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
-          wait_days: int = DEFAULT_WAIT_DAYS, out: Path | None = None, as_text: bool = False,
-          printer: Printer | None = None, printer_name: str = "",
-          show: Callable[[str], None] | None = None, now: datetime | None = None,
-          tz: tzinfo | None = None, office: OfficeConfig | None = None) -> Issued:
-    """Make the slip and deliver it: to ``out`` (PDF, or text with ``as_text``),
-    to ``printer`` (PDF), and/or as text to ``show`` (e.g. stdout). Records the
-    issue once at least one of them took it; refuses otherwise."""
-    slip = prepare(store, ref, operator=operator, office_code=office_code,
-                   station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
-    reserve(store, slip)
+def deliver(slip: Slip, *, out: Path | None = None, as_text: bool = False,
+            printer: Printer | None = None, printer_name: str = "",
+            show: Callable[[str], None] | None = None) -> Issued:
+    """Send the slip where it was asked: to ``out`` (PDF, or text with
+    ``as_text``; mode 0600), to ``printer`` (PDF) and/or as text to ``show``
+    (e.g. stdout). Touches no store: a front attached to the service
+    delivers in its own process, as its operator. ``outputs`` names where it
+    went; ``print_problem`` why the printer did not take it."""
     outputs: list[str] = []
     problem = ""
     if out is not None:
@@ -327,13 +380,24 @@ def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id
     if show is not None:
         show(text(slip))
         outputs.append("screen")
-    if not outputs:
-        if slip.seq:  # no slip carries the number: give it back if still the last
-            year = slip.issue_day.year
-            with store.transaction() as tx:
-                if _register(store, year) == slip.seq:
-                    tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq - 1})
-        raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
-                            f"{problem or 'nowhere to send it'}")
-    record(store, slip, outputs)
     return Issued(slip, tuple(outputs), problem)
+
+
+def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
+          wait_days: int = DEFAULT_WAIT_DAYS, out: Path | None = None, as_text: bool = False,
+          printer: Printer | None = None, printer_name: str = "",
+          show: Callable[[str], None] | None = None, now: datetime | None = None,
+          tz: tzinfo | None = None, office: OfficeConfig | None = None) -> Issued:
+    """Make the slip and deliver it (``deliver``). Records the issue once at
+    least one destination took it; refuses otherwise (its number given back)."""
+    slip = prepare(store, ref, operator=operator, office_code=office_code,
+                   station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
+    reserve(store, slip)
+    got = deliver(slip, out=out, as_text=as_text, printer=printer, printer_name=printer_name,
+                  show=show)
+    if not got.outputs:
+        _give_back(store, slip)
+        raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
+                            f"{got.print_problem or 'nowhere to send it'}")
+    _event(store, slip, got.outputs)
+    return got

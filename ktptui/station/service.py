@@ -250,6 +250,25 @@ def _approve(c: Call, a: dict[str, Any]) -> dict[str, Any]:
     return {"entry": entry.to_dict()}
 
 
+def _suket(c: Call, a: dict[str, Any]) -> dict[str, Any]:
+    """A Suket's store part (number, event); the front delivers the slip
+    where ``outputs`` says, as its operator (``suket.deliver``)."""
+    from ..office import suket
+    from ..text import clean
+
+    outputs = a["outputs"]
+    if not 1 <= len(outputs) <= 3 or not all(isinstance(o, str) and 0 < len(o) <= 300
+                                             for o in outputs):
+        raise protocol.BadMessage("argument 'outputs' must list 1 to 3 places the slip "
+                                  "goes (e.g. \"file /home/siti/suket.pdf\", \"screen\")")
+    office = c.config.office
+    slip = suket.record(c.store, a["job"], outputs=[clean(o) for o in outputs],
+                        operator=c.operator, office_code=c.config.station.office_code,
+                        station_id=c.config.station.id, wait_days=office.suket_after_days,
+                        office=office)
+    return {"slip": slip.to_dict()}
+
+
 def station_summary(store: Store, config: Config) -> dict[str, Any]:
     """``ktptui status``'s object: read from the store, so true with no engine."""
     from ..model import State, started_printing
@@ -333,6 +352,7 @@ REQUESTS: dict[str, Request] = {
     "session_close": Request(_session(False), _COUNT),
     "purge": Request(_purge),
     "approve": Request(_approve, {"entry": (str, REQUIRED)}),
+    "suket": Request(_suket, {"job": _JOB, "outputs": (list, REQUIRED)}),
 }
 
 

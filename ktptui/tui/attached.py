@@ -126,7 +126,7 @@ def session(remote: Remote, store: StoreView, opening: bool, count: int, *,
         raise _count_differs(e, store, opening, count) from None
     if opening:
         return sessions.Session.from_dict(reply["session"])
-    return sessions.Summary.from_dict(reply["summary"], store)
+    return sessions.Summary.from_dict(reply["summary"])
 
 
 def _count_differs(e: RemoteError, store: StoreView, opening: bool,
