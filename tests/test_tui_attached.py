@@ -238,6 +238,32 @@ async def test_another_clients_change_is_pushed_and_two_operators_get_one_refusa
         assert other.call("hello")["clients"] == 1
 
 
+async def test_a_suket_is_recorded_by_the_service_and_saved_by_the_tui(
+        station: tuple[StationService, Store]) -> None:
+    """The service takes the number and records the issue as the peer; the
+    TUI writes the slip into the operator's own folder (the service could
+    not: its home is read-only to it)."""
+    from test_tui_office import reject_not_recorded
+
+    from ktptui.tui.screens.suket import SuketScreen
+
+    service, store = station
+    job = reject_not_recorded(store)
+    async with attached(service) as (app, pilot):
+        app.push_screen(SuketScreen(job))
+        await until(pilot, lambda: isinstance(app.screen, SuketScreen)
+                    and app.screen.slip is not None)
+        await pilot.press("enter")  # the offered file
+        await until(pilot, lambda: not isinstance(app.screen, SuketScreen), tries=100)
+        files = list((state_dir() / "suket").glob("*.pdf"))
+        assert len(files) == 1 and files[0].read_bytes().startswith(b"%PDF")
+        assert files[0].stat().st_mode & 0o077 == 0
+        events = [e for e in fresh(store).events(job_id=job.id) if e.kind == "suket"]
+        assert len(events) == 1 and events[0].operator == ME
+        assert f"file {files[0]}" in events[0].detail
+    assert "Traceback" not in messages(app)
+
+
 async def test_the_service_going_away_ends_the_tui_with_one_line_not_a_crash(
         station: tuple[StationService, Store]) -> None:
     service, _ = station

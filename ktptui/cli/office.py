@@ -9,7 +9,6 @@ Headless: nothing here imports Textual.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from collections.abc import Callable
@@ -226,41 +225,15 @@ def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | N
                     show: Callable[[str], None] | None) -> Issued:
     """The service records the Suket (its number, its event, as this
     account); this process writes, prints or shows the slip, as the operator,
-    where they asked. The file's folder and the paper printer's queue are
-    checked first, so a typo does not take a number."""
-    from ..actions import ActionRefused
-    from ..i18n import t
+    where they asked."""
     from ..office import suket
 
-    out = None if args.out is None else args.out.absolute()
-    outputs = []
-    if out is not None:
-        if out.is_dir() or not os.access(out.parent, os.W_OK):
-            why = os.strerror(errno.EISDIR if out.is_dir() else errno.EACCES
-                              if out.parent.is_dir() else errno.ENOENT)
-            raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
-        outputs.append(f"file {out}")
-    if printer is not None:
-        # A queue that cannot take a job (CUPS down, no such queue, rejecting)
-        # is refused before a number is taken; a paused one takes it.
-        status = printer.status()
-        if {"cups-down", "queue-missing", "queue-rejecting"} & set(status.reasons):
-            raise ActionRefused(t("suket.printer_cannot", job=args.job, name=args.printer,
-                                  why=status.message))
-        outputs.append(f"printer {args.printer}")
-    if show is not None:
-        outputs.append("screen")
-    slip = suket.Slip.from_dict(ctx.act("suket", job=args.job, outputs=outputs)["slip"])
-    try:
-        got = suket.deliver(slip, out=out, as_text=args.text, printer=printer,
-                            printer_name=args.printer or "", show=show)
-    except ActionRefused as e:  # the file, after all: the record stands, say so
-        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
-                              why=e.message())) from None
-    if not got.outputs:
-        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
-                              why=got.print_problem))
-    return got
+    def record_as(outputs: list[str]) -> suket.Slip:
+        return suket.Slip.from_dict(ctx.act("suket", job=args.job, outputs=outputs)["slip"])
+
+    return suket.issue_recorded_first(record_as, ref=args.job, out=args.out, as_text=args.text,
+                                      printer=printer, printer_name=args.printer or "",
+                                      show=show)
 
 
 def cmd_session(ctx: Context, args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ from ..fsutil import DiskFull, write_atomic
 from ..i18n import say, t
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
-from ..store import EventKind, MetaKey, Store
+from ..store import EventKind, MetaKey, Store, StoreView
 
 NOT_RECORDED = Rejection.NOT_RECORDED
 DEFAULT_WAIT_DAYS = 14
@@ -167,13 +167,13 @@ class Slip:
 ISSUED = re.compile(r"^issued (.+) \((?:not_recorded|waiting)\): ")
 
 
-def _register(store: Store, year: int) -> int:
+def _register(store: StoreView, year: int) -> int:
     """The last serial of ``year``'s Suket register (0: none yet)."""
     reg = store.meta(MetaKey.SUKET_REGISTER) or {}
     return int(reg.get("seq", 0)) if reg.get("year") == year else 0
 
 
-def prepare(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,
+def prepare(store: StoreView, ref: str, *, operator: str, office_code: str, station_id: str,
             wait_days: int = DEFAULT_WAIT_DAYS, now: datetime | None = None,
             tz: tzinfo | None = None, office: OfficeConfig | None = None) -> Slip:
     """The slip for job ``ref`` (id or unique prefix); refuses an ineligible
@@ -381,6 +381,50 @@ def deliver(slip: Slip, *, out: Path | None = None, as_text: bool = False,
         show(text(slip))
         outputs.append("screen")
     return Issued(slip, tuple(outputs), problem)
+
+
+def issue_recorded_first(record_as: Callable[[list[str]], Slip], *, ref: str,
+                         out: Path | None = None, as_text: bool = False,
+                         printer: Printer | None = None, printer_name: str = "",
+                         show: Callable[[str], None] | None = None) -> Issued:
+    """An issue for a front attached to the station service: the places the
+    slip goes are checked first (so a typo takes no number), then
+    ``record_as(outputs)`` has the service record it (``record``: its
+    number, its event) and this process delivers it, as its operator. A
+    delivery that fails after all is said with the number: the record stands
+    and issuing again makes a copy."""
+    import errno
+    import os
+
+    out = None if out is None else out.absolute()
+    outputs: list[str] = []
+    if out is not None:
+        if out.is_dir() or not os.access(out.parent, os.W_OK):
+            why = os.strerror(errno.EISDIR if out.is_dir() else errno.EACCES
+                              if out.parent.is_dir() else errno.ENOENT)
+            raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
+        outputs.append(f"file {out}")
+    if printer is not None:
+        # A queue that cannot take a job (CUPS down, no such queue, rejecting)
+        # is refused before a number is taken; a paused one takes it.
+        status = printer.status()
+        if {"cups-down", "queue-missing", "queue-rejecting"} & set(status.reasons):
+            raise ActionRefused(t("suket.printer_cannot", job=ref, name=printer_name,
+                                  why=status.message))
+        outputs.append(f"printer {printer_name}")
+    if show is not None:
+        outputs.append("screen")
+    slip = record_as(outputs)
+    try:
+        got = deliver(slip, out=out, as_text=as_text, printer=printer,
+                      printer_name=printer_name, show=show)
+    except ActionRefused as e:  # the file, after all: the record stands, say so
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=e.message())) from None
+    if not got.outputs:
+        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
+                              why=got.print_problem))
+    return got
 
 
 def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id: str,

@@ -75,6 +75,8 @@ from .status import (
 if TYPE_CHECKING:
     from ..demo import DemoStation
     from ..office.sessions import Session, Summary
+    from ..office.suket import Issued
+    from ..printers.base import Printer
     from ..station.client import Remote
     from ..station.engine import Engine
     from .screens.main import MainScreen
@@ -660,17 +662,33 @@ class KtpApp(DeskApp):
             return attached.session(self.service, self.store, opening, count, confirm=confirm,
                                     reason=reason)
         fn = sessions.open_session if opening else sessions.close_session
-        return fn(self.local_store(), count, operator=self.operator, confirm=confirm,
+        assert isinstance(self.store, Store)  # not attached: this process opened it
+        return fn(self.store, count, operator=self.operator, confirm=confirm,
                   reason=reason, now=now)
 
-    def local_store(self) -> Store:
-        """The store folder this process opened; attached to the service it
-        opened none (``ReadOnly``: the change needs a request of its own)."""
-        if not isinstance(self.store, Store):
-            from ..station.remote_store import ReadOnly
+    def issue_suket(self, job_id: str, now: datetime, *, out: Path | None = None,
+                    as_text: bool = False, printer: Printer | None = None,
+                    printer_name: str = "") -> Issued:
+        """Issue a Suket (from a worker) to a file or a paper printer.
+        Attached, the service records it (its number, as this account) and
+        this process delivers it; else both here."""
+        from ..office import suket
 
-            raise ReadOnly.said("service.read_only")
-        return self.store
+        where: dict[str, Any] = {"out": out, "as_text": as_text, "printer": printer,
+                                 "printer_name": printer_name}
+        service = self.service
+        if service is not None:
+            def record_as(outputs: list[str]) -> suket.Slip:
+                reply = service.call("suket", job=job_id, outputs=outputs)
+                return suket.Slip.from_dict(reply["slip"])
+
+            return suket.issue_recorded_first(record_as, ref=job_id, **where)
+        office = self.office
+        assert isinstance(self.store, Store)  # not attached: this process opened it
+        return suket.issue(self.store, job_id, operator=self.operator,
+                           office_code=office.office_code, station_id=office.station_id,
+                           wait_days=office.suket_after_days, now=now, office=office.config,
+                           **where)
 
     def job_action(self, name: str, job: Job | None, note: str = "") -> Job | None:
         if job is None:

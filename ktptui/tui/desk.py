@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     from ..fmt import Clock
     from ..model import Job, Outcome
     from ..office.sessions import Session, Summary
-    from ..store import Store, StoreView
+    from ..office.suket import Issued
+    from ..printers.base import Printer
+    from ..store import StoreView
     from .office import OfficeSettings
     from .status import BlanksInfo
 
@@ -69,7 +71,9 @@ class Desk(Protocol):
     def count_session(self, opening: bool, count: int, *, confirm: int | None, reason: str,
                       now: datetime) -> Session | Summary: ...
 
-    def local_store(self) -> Store: ...
+    def issue_suket(self, job_id: str, now: datetime, *, out: Path | None = None,
+                    as_text: bool = False, printer: Printer | None = None,
+                    printer_name: str = "") -> Issued: ...
 
     def job_action(self, name: str, job: Job | None, note: str = "") -> Job | None: ...
 

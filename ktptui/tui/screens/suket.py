@@ -67,10 +67,10 @@ class SuketScreen(AtDesk, Screen[None]):
         self.query_one("#target", Input).cursor_blink = False
         self.query_one(LinesView).focus()
         app = self.ktp
-        office, store, job_id = app.office, app.local_store, self.job.id
+        office, store, job_id = app.office, app.store, self.job.id
         operator, now = app.operator, app.clock()
         call_core(self, "prepare", lambda: suket.prepare(
-            store(), job_id, operator=operator, office_code=office.office_code,
+            store, job_id, operator=operator, office_code=office.office_code,
             station_id=office.station_id, wait_days=office.suket_after_days, now=now,
             office=office.config))
 
@@ -134,31 +134,22 @@ class SuketScreen(AtDesk, Screen[None]):
         if self.busy or not self.asking or self.slip is None:
             return
         app = self.ktp
-        office, store, job_id = app.office, app.local_store, self.job.id
-        operator, now = app.operator, app.clock()
+        job_id, now = self.job.id, app.clock()
         typed = typed.strip()
         if self.asking == FILE:
             out, as_text = suket_target(typed, self.default_file, app.data_dir)
 
             def work() -> object:
                 out.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-                return suket.issue(store(), job_id, operator=operator,
-                                   office_code=office.office_code,
-                                   station_id=office.station_id,
-                                   wait_days=office.suket_after_days, out=out, as_text=as_text,
-                                   now=now, office=office.config)
+                return app.issue_suket(job_id, now, out=out, as_text=as_text)
         else:
             if not typed:
                 self.notify(t("suket.no_queue"), severity="warning")
                 return
 
             def work() -> object:
-                printer = office.printer(typed)
-                return suket.issue(store(), job_id, operator=operator,
-                                   office_code=office.office_code,
-                                   station_id=office.station_id,
-                                   wait_days=office.suket_after_days, printer=printer,
-                                   printer_name=typed, now=now, office=office.config)
+                return app.issue_suket(job_id, now, printer=app.office.printer(typed),
+                                       printer_name=typed)
         self.busy = True
         self.query_one("#where-hint", Static).update(t("suket.sending"))
         self.refresh_bindings()
