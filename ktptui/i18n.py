@@ -14,6 +14,7 @@ operator reads it; old records with the English line only show as stored.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1107,6 +1108,431 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "(e.g. 2026-11-23T08:00+07:00)"),
     "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
                             "cannot write the Suket to {path}: {why}"),
+    # --- words (issue 12) ---
+    # A raw detail from outside (an OS error, tomllib's, CUPS's, central's own
+    # words) stays as it came, in quotes in Indonesian: a value, not our words.
+    # -- the config file (said before [ui] language is known: KTPTUI_LANG or id)
+    "config.finite": ("{where} harus bilangan terhingga, bukan {got}",
+                      "{where} must be a finite number, got {got}"),
+    "config.range": ("{where} harus dari {lo} sampai {hi}, bukan {got}",
+                     "{where} must be from {lo} to {hi}, got {got}"),
+    "config.path": ("{where} harus jalur berkas (teks), bukan {got}",
+                    "{where} must be a path string, got {got}"),
+    "config.list": ("{where} harus daftar teks, bukan {got}",
+                    "{where} must be a list of strings, got {got}"),
+    "config.type": ("{where} harus bertipe {type}, bukan {got_type} {got}",
+                    "{where} must be {type}, got {got_type} {got}"),
+    "config.table": ("{file}: {label} harus berupa tabel", "{file}: {label} must be a table"),
+    "config.unknown_key": ("{where}: kunci tidak dikenal (kunci yang dikenal: {known})",
+                           "{where}: unknown key (known keys: {known})"),
+    "config.choice": ("{where} harus salah satu dari {choices}, bukan {got}",
+                      "{where} must be one of {choices}, got {got}"),
+    "config.check": ("{where} {problem}, bukan {got}", "{where} {problem}, got {got}"),
+    "config.problem.reasons": ("harus berisi alasan dari {known}",
+                               "must list reasons among {known}"),
+    "config.problem.printer_uri": (
+        "harus alamat ipp:// atau ipps:// milik printer kartu itu sendiri "
+        "(mis. ipp://192.168.1.50/ipp/print) atau kosong",
+        "must be the card printer's own ipp:// or ipps:// address "
+        "(e.g. ipp://192.168.1.50/ipp/print) or empty"),
+    "config.problem.printer_name": ('harus 1 sampai 16 huruf, angka, - atau _ (mis. "p1")',
+                                    'must be 1 to 16 letters, digits, - or _ (e.g. "p1")'),
+    "config.problem.suket_format": (
+        "harus format dengan kolom {{seq}}, {{year}}, {{office_code}} "
+        '(mis. "470/{{seq:04d}}/{{office_code}}/{{year}}"): "{why}"',
+        "must be a format with the fields {{seq}}, {{year}}, {{office_code}} "
+        '(e.g. "470/{{seq:04d}}/{{office_code}}/{{year}}"): {why}'),
+    "config.problem.nip": ("harus NIP penanda tangan, 18 angka (boleh berspasi), atau kosong",
+                           "must be the signatory's 18-digit NIP (spaces allowed), or empty"),
+    "config.problem.prom": (
+        "harus berakhiran .prom (textfile collector node_exporter hanya membaca *.prom)",
+        "must end in .prom (node_exporter's textfile collector reads only *.prom)"),
+    "config.toml": ('{file}: isinya bukan TOML yang sah ("{why}"); perbaiki penulisannya di sana',
+                    "{file}: not valid TOML ({why}); fix the syntax there"),
+    "config.unknown_section": ("{file}: bagian [{name}] tidak dikenal (yang dikenal: {known})",
+                               "{file}: unknown section [{name}] (known: {known})"),
+    "config.retry_order": ("{file}: [central] retry_min_s ({low}) tidak boleh lebih dari "
+                           "retry_max_s ({high})",
+                           "{file}: [central] retry_min_s ({low}) must not be more than "
+                           "retry_max_s ({high})"),
+    "config.printer_and_printers": ("{file}: ada [printer] dan [[printers]] sekaligus; pindahkan "
+                                    "isi [printer] ke tabel [[printers]] yang bernama",
+                                    "{file}: both [printer] and [[printers]]; move the [printer] "
+                                    "keys into a [[printers]] table with a name"),
+    "config.printers_count": ("{file}: [[printers]] harus 1 sampai {most} tabel, masing-masing "
+                              "diawali baris [[printers]]",
+                              "{file}: [[printers]] must be 1 to {most} tables, each starting "
+                              "with a [[printers]] line"),
+    "config.printer_unnamed": ('{file}: [[printers]] #{i} perlu nama (mis. name = "p{i}")',
+                               '{file}: [[printers]] #{i} needs a name (e.g. name = "p{i}")'),
+    "config.printer_twice": ("{file}: [[printers]] #{i} nama {name} dipakai dua kali; beri "
+                             "setiap printer namanya sendiri",
+                             "{file}: [[printers]] #{i} name {name} is used twice; give each "
+                             "printer its own name"),
+    "config.missing": ("{file}: berkas konfigurasi tidak ada; salin config.toml.example ke sana "
+                       "atau perbaiki --config",
+                       "{file}: no such config file; copy config.toml.example there or fix "
+                       "--config"),
+    "config.unreadable": ('{file}: konfigurasi tidak bisa dibaca ("{why}")',
+                          "{file}: cannot read config ({why})"),
+    # -- the store's files on disk
+    "store.symlink": ("{path} ditolak: itu tautan simbolik, dan ktptui tidak pernah mengikuti "
+                      "tautan di folder datanya (mungkin dipasang agar ktptui menulis ke tempat "
+                      "lain); periksa ke mana arahnya, lalu hapus tautan itu",
+                      "refusing {path}: it is a symbolic link, and ktptui never follows links "
+                      "in its data folder (one may have been planted to make it write "
+                      "elsewhere); check where it points, then remove the link"),
+    "store.cannot_use": ('{path} tidak bisa dipakai: "{why}"', "cannot use {path}: {why}"),
+    "store.not_folder": ("{path} ditolak: itu bukan folder; pindahkan",
+                         "refusing {path}: it is not a folder; move it away"),
+    "store.owner": ("folder data {path} ditolak: pemiliknya {owner}, bukan {me} yang menjalankan "
+                    "ktptui; jalankan ktptui sebagai pemiliknya, atau atur [store] data_dir ke "
+                    "folder milik Anda sendiri",
+                    "refusing data folder {path}: it belongs to {owner}, not to {me} who runs "
+                    "ktptui; run ktptui as its owner, or set [store] data_dir to a folder of "
+                    "your own"),
+    "store.open_mode": ("folder data {path} ditolak: pengguna lain boleh menulis di dalamnya "
+                        "(mode {mode}); pastikan tidak ada isi asing, lalu `chmod 700 {path}`",
+                        "refusing data folder {path}: others may write in it (mode {mode}); "
+                        "check that nothing in it is foreign, then `chmod 700 {path}`"),
+    "store.disk_full": ("disk penuh saat menulis {path}: kosongkan sebagian ruang di disk itu; "
+                        "tidak ada yang diubah",
+                        "disk full writing {path}: free some space on that disk; nothing was "
+                        "changed"),
+    "store.at_line": ("baris {line} (bita {byte})", "line {line} (byte {byte})"),
+    "store.at_byte": ("bita {byte}", "byte {byte}"),
+    "store.malformed": ('{path} berisi catatan yang rusak ({where}: "{what}"). Tidak ada yang '
+                        "diubah. Simpan salinan {folder}, lalu lihat README bagian "
+                        "`Recovering the store`",
+                        "{path} has a malformed record ({where}: {what}). Nothing was changed. "
+                        "Keep a copy of {folder}, then see README 'Recovering the store'"),
+    "store.snapshot_unreadable": ('snapshot penyimpanan {snap} tidak terbaca ("{why}"). Tidak ada '
+                                  "yang diubah",
+                                  "store snapshot {snap} is unreadable ({why}). Nothing was "
+                                  "changed"),
+    "store.snapshot_no_copy": ("{what}; tidak ada salinan sebelumnya; pulihkan folder itu dari "
+                               "cadangan",
+                               "{what}; there is no earlier copy; restore the folder from a "
+                               "backup"),
+    "store.snapshot_copy_bad": ('{what}; salinan sebelumnya {prev} juga tidak bisa dipakai '
+                                '("{why}"); pulihkan folder itu dari cadangan',
+                                "{what}; the earlier copy {prev} is unusable too ({why}); "
+                                "restore the folder from a backup"),
+    "store.snapshot_copy_behind": ("{what}; salinan sebelumnya {prev} tidak bisa dilengkapi "
+                                   "({journal} hilang); pulihkan folder itu dari cadangan",
+                                   "{what}; the earlier copy {prev} cannot be brought up to date "
+                                   "({journal} is missing); restore the folder from a backup"),
+    "store.cannot_write": ('{path} tidak bisa ditulis: "{why}"; tidak ada yang diubah',
+                           "cannot write {path}: {why}; nothing was changed"),
+    "store.gone": ("folder data {path} dulu berisi penyimpanan dan kini hilang: mungkin disknya "
+                   "belum terpasang; pasang disk itu lalu coba lagi. Untuk sengaja memulai "
+                   "penyimpanan kosong di sana, hapus barisnya dari {known}",
+                   "the data folder {path} held a store and is gone: its disk may be "
+                   "unmounted; mount it and try again. To start a new empty store there on "
+                   "purpose, delete its line from {known}"),
+    "store.open_denied": ('penyimpanan di {path} tidak bisa dibuka: "{why}"; jalankan ktptui '
+                          "sebagai pengguna stasiun pemiliknya",
+                          "cannot open the store in {path}: {why}; run ktptui as the station "
+                          "user that owns it"),
+    "store.cannot_open": ('penyimpanan di {path} tidak bisa dibuka: "{why}"',
+                          "cannot open the store in {path}: {why}"),
+    "store.changed": ("{path} berubah saat dibaca; coba lagi",
+                      "{path} changed while it was read; try again"),
+    "store.index": ('indeks arsip {path} tidak bisa dipakai: "{why}"; kosongkan sebagian ruang '
+                    "di disk itu atau periksa pemilik foldernya",
+                    "cannot use the archive index {path}: {why}; free some space on that disk "
+                    "or check the folder's owner"),
+    "store.not_a_record": ("{path} berisi baris yang bukan catatan",
+                           "{path} holds a line that is not a record"),
+    "store.doc_sha": ("dokumen kartu untuk pekerjaan {job} tidak cocok dengan sha256-nya "
+                      "(didapat {got}..., kata pusat {want}...)",
+                      "card document for job {job} does not match its sha256 "
+                      "(got {got}..., central said {want}...)"),
+    "store.doc_missing": ("dokumen kartu {name} tidak ada di {folder}",
+                          "card document {name} is missing from {folder}"),
+    "store.doc_damaged": ("dokumen kartu {name} rusak (sha256 berbeda)",
+                          "card document {name} is damaged (sha256 differs)"),
+    "refused.short_ref": ("rujukan pekerjaan {ref} terlalu pendek: beri paling sedikit 4 karakter",
+                          "job reference {ref} is too short: give at least 4 characters"),
+    "refused.job_moved": ("pekerjaan {job} baru saja dipindahkan: coba lagi",
+                          "job {job} moved meanwhile: try again"),
+    # -- the command line's help (cli/words.py: cli.help.<command>, cli.opt.[<command>.]<dest>)
+    "cli.help": ("Stasiun cetak kartu e-KTP: antrean, blangko, jaringan ke pusat.",
+                 "e-KTP card print station: queue, blanks, central link."),
+    "cli.help.add": ("antrekan permohonan kartu seorang warga; mencetak id pekerjaan barunya",
+                     "queue a citizen's card request; prints the new job's id"),
+    "cli.help.jobs": ("daftar pekerjaan (yang aktif, kecuali dengan --all)",
+                      "list jobs (active ones unless --all)"),
+    "cli.help.show": ("tampilkan satu pekerjaan dengan riwayatnya",
+                      "show one job with its history"),
+    "cli.help.hold": ("tahan sebuah pekerjaan", "put a job on hold"),
+    "cli.help.release": ("lepaskan pekerjaan yang ditahan", "release a held job"),
+    "cli.help.cancel": ("batalkan sebuah pekerjaan", "cancel a job"),
+    "cli.help.urgent": ("jadikan sebuah pekerjaan mendesak", "make a job urgent"),
+    "cli.help.pause": ("jeda pencetakan: tidak ada kartu baru dimulai (yang sedang dicetak "
+                       "diselesaikan)",
+                       "pause printing: no new card starts (one in progress finishes)"),
+    "cli.help.unpause": ("lanjutkan pencetakan setelah jeda", "resume printing after a pause"),
+    "cli.help.resolve": ("selesaikan kartu terputus setelah memeriksa printer",
+                         "settle an interrupted card after checking the printer"),
+    "cli.help.blanks": ("buku blangko kartu", "the blank-card ledger"),
+    "cli.help.status": ("jumlah pekerjaan, blangko, jaringan dan daya",
+                        "job counts, blanks, link and power"),
+    "cli.help.report": ("laporan kantor: laporan harian, atau permintaan blangko",
+                        "office reports: the daily report, or the blank requisition"),
+    "cli.help.suket": ("terbitkan Suket (surat keterangan sementara) untuk pekerjaan "
+                       "not_recorded atau yang lama menunggu",
+                       "issue a Suket (temporary certificate) for a not_recorded or "
+                       "long-waiting job"),
+    "cli.help.session": ("sesi cetak (giliran kerja): hitungan blangko saat buka dan tutup",
+                         "print sessions (shifts): a count of blanks at open and close"),
+    "cli.help.log": ("jejak audit (setiap tindakan dan perubahan status), dari yang terlama",
+                     "the audit trail (every action and state change), oldest first"),
+    "cli.help.purge": ("retensi data: kurangi data pribadi pekerjaan selesai yang lebih tua dari "
+                       "[store] retain_personal_days",
+                       "data retention: reduce personal data of finished jobs older than "
+                       "[store] retain_personal_days"),
+    "cli.help.verify": ("periksa rantai hash buku blangko dan audit serta saldo blangko",
+                        "check the ledger and audit hash chains and the blank balance"),
+    "cli.help.approve": ("penyelia: setujui selisih hitungan (ktptui blanks entries "
+                         "--unapproved)",
+                         "supervisor: approve a count difference (ktptui blanks entries "
+                         "--unapproved)"),
+    "cli.help.install-service": ("tulis dan muat unit systemd yang menjalankan layanan stasiun "
+                                 "(ktptui serve)",
+                                 "write and load the systemd unit that runs the station "
+                                 "service (ktptui serve)"),
+    "cli.help.serve": ("jalankan stasiun sebagai layanan: cetak antrean dan tetap menyala; TUI "
+                       "dan setiap perintah tersambung lewat soketnya ([service] socket)",
+                       "run the station as a service: print the queue and stay up; the TUI and "
+                       "every command attach through its socket ([service] socket)"),
+    "cli.help.receipt": ("tulis tanda terima sebuah pekerjaan: PDF, atau --text",
+                         "write the intake receipt (tanda terima) of a job: PDF, or --text"),
+    "cli.help.handover": ("catat bahwa kartu tercetak sudah diserahkan (buku serah terima)",
+                          "record that a printed card was handed over (the hand-over register)"),
+    "cli.help.uncollected": ("kartu tercetak yang belum diambil, terlama dulu, dengan nama dan "
+                             "telepon",
+                             "printed cards not yet collected, oldest first, with name and "
+                             "phone"),
+    "cli.help.arrive": ("warga datang membawa tanda terima: cetak pekerjaan yang menunggunya",
+                        "the citizen came with the receipt: print a job waiting for them"),
+    "cli.help.find": ("cari pekerjaan, termasuk yang selesai, menurut NIK, nama, telepon atau "
+                      "awalan id pekerjaan",
+                      "find jobs, finished ones included, by NIK, name, phone or job id prefix"),
+    "cli.help.sim": ("jalankan simulator pusat bawaan di 127.0.0.1 (untuk pengembang)",
+                     "run the built-in central simulator on 127.0.0.1"),
+    "cli.help.blanks.receive": ("catat kiriman N blangko", "record a shipment of N blanks"),
+    "cli.help.blanks.spoil": ("catat satu blangko rusak", "record one spoiled blank"),
+    "cli.help.blanks.adjust": ("koreksi hitungan dengan +N atau -N",
+                               "correct the count by +N or -N"),
+    "cli.help.blanks.show": ("total buku blangko, rekonsiliasi dan perkiraan",
+                             "ledger totals, reconciliation and forecast"),
+    "cli.help.blanks.entries": ("isi buku blangko dengan id-nya, terlama dulu",
+                                "ledger entries with their ids, oldest first"),
+    "cli.help.session.open": ("buka sesi dengan jumlah blangko yang ada di tangan",
+                              "open a session with the count of blanks on hand"),
+    "cli.help.session.close": ("tutup sesi dengan jumlah blangko yang ada di tangan",
+                               "close the session with the count of blanks on hand"),
+    "cli.help.session.show": ("sesi yang terbuka sejauh ini", "the open session so far"),
+    "cli.opt.help": ("tampilkan bantuan ini lalu keluar", "show this help message and exit"),
+    "cli.opt.config": ("berkas konfigurasi (bawaan: $KTPTUI_CONFIG atau "
+                       "~/.config/ktptui/config.toml)",
+                       "config file (default: $KTPTUI_CONFIG or ~/.config/ktptui/config.toml)"),
+    "cli.opt.version": ("tampilkan versi program lalu keluar",
+                        "show program's version number and exit"),
+    "cli.opt.demo": ("buka TUI pada penyimpanan sementara dengan simulator pusat dan printer "
+                     "tiruan bawaan",
+                     "open the TUI on a temporary store with a built-in central simulator and "
+                     "simulated printer"),
+    "cli.opt.resume": ("tanpa layar: pulihkan setelah crash atau listrik padam, lalu habiskan "
+                       "antrean",
+                       "headless: recover after a crash or power cut, then drain the queue"),
+    "cli.opt.max_wait": ("dengan --resume: menyerah (keluar 75) setelah selama ini bila masih "
+                         "ada pekerjaan",
+                         "with --resume: give up (exit 75) after this long with work left"),
+    "cli.opt.nik": ("NIK 16 angka", "16-digit NIK"),
+    "cli.opt.urgent": ("cetak sebelum pekerjaan biasa", "print before normal jobs"),
+    "cli.opt.name": ("nama warga (untuk tanda terima dan daftar panggilan)",
+                     "the citizen's name (for the receipt and the call-back list)"),
+    "cli.opt.phone": ("nomor ponsel warga, 08... atau +628...",
+                      "the citizen's mobile number, 08... or +628..."),
+    "cli.opt.state": ("hanya pekerjaan dengan status ini (boleh diulang)",
+                      "only jobs in this state (repeatable)"),
+    "cli.opt.all": ("sertakan pekerjaan yang selesai", "include finished jobs"),
+    "cli.opt.json": ("larik JSON (lihat README)", "a JSON array (see README)"),
+    "cli.opt.status.json": ("objek JSON (lihat README)", "a JSON object (see README)"),
+    "cli.opt.report.json": ("objek JSON (lihat README)", "a JSON object (see README)"),
+    "cli.opt.uncollected.json": ("larik JSON berisi objek pekerjaan",
+                                 "a JSON array of job objects"),
+    "cli.opt.find.json": ("larik JSON berisi objek pekerjaan", "a JSON array of job objects"),
+    "cli.opt.job": ("id pekerjaan atau awalannya yang unik", "job id or a unique prefix of it"),
+    "cli.opt.blanks.spoil.job": ("pekerjaan yang cetakannya merusak blangko ini",
+                                 "the job whose print spoiled it"),
+    "cli.opt.log.job": ("hanya pekerjaan ini (id atau awalan unik)",
+                        "only this job (id or unique prefix)"),
+    "cli.opt.undo": ("jadikan pekerjaan mendesak biasa lagi", "make an urgent job normal again"),
+    "cli.opt.pause.note": ("alasannya (ditampilkan ke operator)", "why (shown to the operators)"),
+    "cli.opt.unpause.note": ("alasannya (ditampilkan ke operator)",
+                             "why (shown to the operators)"),
+    "cli.opt.blanks.receive.note": ("keterangan lain tentang kiriman itu",
+                                    "anything else about the shipment"),
+    "cli.opt.blanks.spoil.note": ("apa yang terjadi (wajib kecuali dengan --job)",
+                                  "what happened (required unless --job)"),
+    "cli.opt.printer": ("hanya printer ini (nama dari konfigurasi); yang lain tetap jalan",
+                        "only this printer (a name from the config); the others go on"),
+    "cli.opt.suket.printer": ("cetak di antrean CUPS kantor ini (bukan printer kartu)",
+                              "print it on this office CUPS queue (not the card printer)"),
+    "cli.opt.ref": ("nomor surat pengantar", "the delivery letter number (surat pengantar)"),
+    "cli.opt.delta": ("+N atau -N", "+N or -N"),
+    "cli.opt.reason": ("mengapa hitungannya berbeda (saat itu wajib)",
+                       "why the count differs (required then)"),
+    "cli.opt.blanks.adjust.reason": ("alasannya (mis. hitung fisik 23 Nov)",
+                                     "why (e.g. physical count on 23 Nov)"),
+    "cli.opt.unapproved": ("hanya selisih hitungan yang belum disetujui penyelia",
+                           "only count differences no supervisor has approved"),
+    "cli.opt.kind": ("daily (bawaan): angka satu hari; blanks: permintaan blangko",
+                     "daily (default): one day's figures; blanks: the blank requisition"),
+    "cli.opt.date": ("daily: harinya, waktu setempat stasiun (bawaan: hari ini)",
+                     "daily: the day, station local time (default: today)"),
+    "cli.opt.need": ("blanks: blangko yang dibutuhkan, untuk menyatakan kekurangan terhadap yang "
+                     "diterima",
+                     "blanks: blanks needed, to state the shortfall against those received"),
+    "cli.opt.csv": ("CSV (lihat README)", "CSV (see README)"),
+    "cli.opt.uncollected.csv": ("CSV untuk alat kirim pesan massal",
+                                "CSV for a bulk-message tool"),
+    "cli.opt.pdf": ("PDF (perlu --out)", "PDF (needs --out)"),
+    "cli.opt.report.out": ("simpan laporan di BERKAS alih-alih mencetaknya (format: --csv, "
+                           "--json, --pdf, atau dari namanya: .pdf .csv .json, lainnya: teks)",
+                           "save the report in FILE instead of printing it (format: --csv, "
+                           "--json, --pdf, else from the name: .pdf .csv .json, other: text)"),
+    "cli.opt.suket.out": ("simpan (PDF; teks dengan --text), mode 0600; tanpa --out maupun "
+                          "--printer surat ditampilkan sebagai teks",
+                          "save it (PDF; text with --text), mode 0600; with neither --out nor "
+                          "--printer the slip is shown as text"),
+    "cli.opt.receipt.out": ("tulis ke BERKAS (bawaan: teks ke stdout)",
+                            "write it to FILE (default: text on stdout)"),
+    "cli.opt.suket.text": ("--out menulis teks biasa, bukan PDF",
+                           "--out writes plain text, not PDF"),
+    "cli.opt.receipt.text": ("teks biasa, bukan PDF", "plain text instead of PDF"),
+    "cli.opt.find.text": ("NIK, nomor telepon, awalan id pekerjaan atau sebagian nama",
+                          "a NIK, a phone number, a job id prefix or part of a name"),
+    "cli.opt.count": ("blangko yang dihitung di tangan", "blanks counted on hand"),
+    "cli.opt.confirm": ("bila hitungan berbeda dari buku: hitungan yang sama lagi, setelah "
+                        "menghitung kedua kalinya",
+                        "when the count differs from the ledger: the same count again, after "
+                        "counting a second time"),
+    "cli.opt.since": ("TTTT-BB-HH (waktu setempat stasiun) atau waktu ISO seperti "
+                      "2026-11-23T08:00",
+                      "YYYY-MM-DD (station local) or an ISO time such as 2026-11-23T08:00"),
+    "cli.opt.head": ("kepala rantai yang tercetak di laporan bertanda tangan: gagal bila tidak "
+                     "lagi ada di rantai",
+                     "a chain head printed on a signed report: fail unless it is still in the "
+                     "chain"),
+    "cli.opt.entry": ("id entri buku blangko atau awalannya yang unik",
+                      "ledger entry id or a unique prefix of it"),
+    "cli.opt.user": ("akun yang menjalankan stasiun dan memiliki penyimpanannya (bawaan: yang "
+                     "menjalankan sudo)",
+                     "the account that runs the station and owns its store (default: the one "
+                     "that ran sudo)"),
+    "cli.opt.print_only": ("tampilkan unitnya dan jangan menulis apa pun",
+                           "show the unit and write nothing"),
+    "cli.opt.unit_dir": ("tempat unit ditaruh (bawaan /etc/systemd/system)",
+                         "where the unit goes (default /etc/systemd/system)"),
+    "cli.opt.to": ("siapa yang mengambilnya (bawaan: nama warga dari pendaftaran)",
+                   "who collected it (default: the citizen's name from intake)"),
+    "cli.opt.days": ("hanya kartu yang dicetak N hari lalu atau lebih (0: semua; bawaan "
+                     "[office] uncollected_days)",
+                     "only cards printed N or more days ago (0: all; default [office] "
+                     "uncollected_days)"),
+    # The placeholders in a usage line (an option's value, a command's argument).
+    "cli.metavar.COMMAND": ("PERINTAH", "COMMAND"),
+    "cli.metavar.ACTION": ("TINDAKAN", "ACTION"),
+    "cli.metavar.CONFIG": ("KONFIGURASI", "CONFIG"),
+    "cli.metavar.JOB": ("PEKERJAAN", "JOB"),
+    "cli.metavar.NOTE": ("CATATAN", "NOTE"),
+    "cli.metavar.REASON": ("ALASAN", "REASON"),
+    "cli.metavar.STATE": ("STATUS", "STATE"),
+    "cli.metavar.NAME": ("NAMA", "NAME"),
+    "cli.metavar.PHONE": ("TELEPON", "PHONE"),
+    "cli.metavar.REF": ("NOMOR", "REF"),
+    "cli.metavar.SECONDS": ("DETIK", "SECONDS"),
+    "cli.metavar.FILE": ("BERKAS", "FILE"),
+    "cli.metavar.WHEN": ("WAKTU", "WHEN"),
+    "cli.metavar.QUEUE": ("ANTREAN", "QUEUE"),
+    "cli.metavar.USER": ("PENGGUNA", "USER"),
+    "cli.metavar.DIR": ("FOLDER", "DIR"),
+    "cli.metavar.TEXT": ("TEKS", "TEXT"),
+    "cli.metavar.COUNT": ("JUMLAH", "COUNT"),
+    "cli.metavar.DELTA": ("SELISIH", "DELTA"),
+    "cli.metavar.ENTRY": ("ENTRI", "ENTRY"),
+    "cli.metavar.YYYY-MM-DD": ("TTTT-BB-HH", "YYYY-MM-DD"),
+    # argparse's own phrases, by argparse's msgid (the same %-fields).
+    "argparse.usage": ("pemakaian: ", "usage: "),
+    "argparse.positionals": ("argumen", "positional arguments"),
+    "argparse.options": ("opsi", "options"),
+    "argparse.subcommands": ("subperintah", "subcommands"),
+    "argparse.heading": ("%(heading)s:", "%(heading)s:"),
+    "argparse.default": (" (bawaan: %(default)s)", " (default: %(default)s)"),
+    "argparse.required": ("argumen berikut wajib diisi: %s",
+                          "the following arguments are required: %s"),
+    "argparse.choice": ("pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+                        "invalid choice: %(value)r (choose from %(choices)s)"),
+    "argparse.unrecognized": ("argumen tidak dikenal: %s", "unrecognized arguments: %s"),
+    "argparse.one": ("perlu satu nilai", "expected one argument"),
+    "argparse.at_most_one": ("paling banyak satu nilai", "expected at most one argument"),
+    "argparse.at_least_one": ("paling sedikit satu nilai", "expected at least one argument"),
+    "argparse.argument": ("argumen %(argument_name)s: %(message)s",
+                          "argument %(argument_name)s: %(message)s"),
+    "argparse.value": ("nilai %(type)s tidak sah: %(value)r", "invalid %(type)s value: %(value)r"),
+    "argparse.ambiguous": ("opsi ambigu: %(option)s bisa berarti %(matches)s",
+                           "ambiguous option: %(option)s could match %(matches)s"),
+    "argparse.not_with": ("tidak boleh bersama argumen %s", "not allowed with argument %s"),
+    "argparse.one_of": ("salah satu argumen %s wajib diisi", "one of the arguments %s is required"),
+    "argparse.explicit": ("argumen eksplisit %r diabaikan", "ignored explicit argument %r"),
+    "argparse.unknown_parser": ("perintah tidak dikenal %(parser_name)r (pilihan: %(choices)s)",
+                                "unknown parser %(parser_name)r (choices: %(choices)s)"),
+    "cli.usage_error": ("{prog}: galat: {message} (lihat --help)",
+                        "{prog}: error: {message} (see --help)"),
+    "cli.usage.state": ("status tidak dikenal di --state {states}; yang dikenal: {known}",
+                        "unknown state in --state {states}; known: {known}"),
+    "cli.usage.printer": ("tidak ada printer bernama {name}; printer stasiun ini: {names}",
+                          "no printer named {name}; this station's printers: {names}"),
+    "cli.usage.delta": ("koreksi perlu +N atau -N, bukan {got}",
+                        "adjust needs +N or -N, got {got}"),
+    "cli.usage.date": ("{text} bukan tanggal TTTT-BB-HH", "{text} is not a date YYYY-MM-DD"),
+    "cli.usage.whole": ("{text} bukan bilangan bulat", "{text} is not a whole number"),
+    "cli.usage.negative": ("{text} negatif; beri 0 atau lebih",
+                           "{text} is negative; give 0 or more"),
+    "cli.usage.days": ("{text} bukan jumlah hari yang bulat",
+                       "{text} is not a whole number of days"),
+    "cli.usage.days_range": ("{text} hari di luar batas; beri 0 sampai 3650",
+                             "{text} days is out of range; give 0 to 3650"),
+    "cli.receipt_write": ('tanda terima tidak ditulis ke {path}: "{why}"; pilih berkas lain',
+                          "receipt not written to {path}: {why}; choose another file"),
+    "cli.service.no_user": ("tidak ada pengguna {name} di mesin ini; buat akun stasiun atau "
+                            "sebut akun lain dengan --user",
+                            "no user {name} on this machine; create the station account or "
+                            "name another with --user"),
+    "cli.service.root": ("stasiun sebaiknya tidak berjalan sebagai root: sebut akunnya dengan "
+                         "--user PENGGUNA",
+                         "the station should not run as root: name its account with --user "
+                         "USER"),
+    "cli.service.denied": ("{path} tidak bisa ditulis: izin ditolak; jalankan dengan sudo, atau "
+                           "--print untuk melihat unitnya",
+                           "cannot write {path}: permission denied; run it with sudo, or "
+                           "--print to see the unit"),
+    "cli.service.cannot_write": ('{path} tidak bisa ditulis: "{why}"; perbaiki foldernya atau '
+                                 "beri --unit-dir",
+                                 "cannot write {path}: {why}; fix the folder or pass "
+                                 "--unit-dir"),
+    "cli.service.no_systemctl": ("unit sudah ditulis tetapi systemctl tidak ada di sini; muat di "
+                                 "mesin systemd dengan: `systemctl daemon-reload`",
+                                 "the unit is written but systemctl is not here; load it on a "
+                                 "systemd machine with: systemctl daemon-reload"),
+    "cli.service.reload_failed": ('unit sudah ditulis tetapi systemctl daemon-reload gagal '
+                                  '("{why}"); jalankan sendiri setelah systemd menyala',
+                                  "the unit is written but systemctl daemon-reload failed "
+                                  "({why}); run it yourself once systemd is up"),
 }
 
 _language = "id"
@@ -1121,6 +1547,18 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+#: What names the language of the words said before a config is read.
+LANGUAGE_ENV = "KTPTUI_LANG"
+
+
+def startup_language() -> str:
+    """The language of what is said before the config's ``[ui] language`` is
+    known (``--help``, a usage error, a config error): ``KTPTUI_LANG`` when it
+    names one, else Indonesian, the default."""
+    value = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    return value if value in LANGUAGES else "id"
 
 
 def t(key: str, **values: object) -> str:

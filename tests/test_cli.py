@@ -55,6 +55,7 @@ def run(config_file: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("USER", "siti")
     monkeypatch.setenv("LOGNAME", "siti")
+    monkeypatch.setenv("KTPTUI_LANG", "en")  # English before the config is read, too
 
     def go(*args: str, config: Path | None = config_file) -> Result:
         argv = [*args, "--config", str(config)] if config is not None else list(args)

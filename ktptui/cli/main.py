@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
-from ..i18n import CATALOGUE, language, t, t_opt
+from ..i18n import CATALOGUE, language, set_language, startup_language, t, t_opt
 from ..text import clean, for_terminal
 from . import lifecycle as lifecycle_cli
 from . import office as office_cli
-from . import service
+from . import service, words
 
 if TYPE_CHECKING:
     from ..station.status import StationStatus
@@ -35,8 +35,26 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, EXIT_CODES[Kind.REFUSED], EXIT_CODES[Kind
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse in the operator's language (cli/words.py)."""
+
     def error(self, message: str) -> Any:  # argparse's default exits 2 too; keep one line
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, t("cli.usage_error", prog=self.prog, message=message) + "\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with words.argparse_words():  # "unrecognized arguments" is said here
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with words.argparse_words():
+            return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        with words.argparse_words():
+            return super().format_help()
+
+    def format_usage(self) -> str:
+        with words.argparse_words():
+            return super().format_usage()
 
 
 def _common() -> _Parser:
@@ -141,6 +159,7 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
         from ..central import sim as sim_module  # no Textual, but http.server
 
         sim_module.add_arguments(sim)
+    words.translate(p)
     return p
 
 
@@ -220,7 +239,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         states = {State(s) for s in args.state} if args.state else None
     except ValueError:
         known = ", ".join(s.value for s in State)
-        raise _Usage(f"unknown state in --state {args.state}; known: {known}") from None
+        raise _Usage.said("cli.usage.state", states=str(args.state), known=known) from None
     import itertools
     from collections.abc import Iterator
 
@@ -296,8 +315,8 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
     if args.printer is not None:
         names = [name for name, _ in ctx.config.printer_list()]
         if args.printer not in names:
-            raise _Usage(f"no printer named {args.printer!r}; "
-                         f"this station's printers: {', '.join(names)}")
+            raise _Usage.said("cli.usage.printer", name=repr(args.printer),
+                              names=", ".join(names))
         if args.command == "pause":
             actions.pause_printer(ctx.store, args.printer, operator=ctx.operator,
                                   note=args.note)
@@ -348,7 +367,7 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
             try:
                 delta = int(args.delta)
             except ValueError:
-                raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
+                raise _Usage.said("cli.usage.delta", got=repr(args.delta)) from None
             result = ctx.act("blanks_adjust", delta=delta, reason=args.reason)
         case "entries":
             return _blanks_entries(ctx.store, args)
@@ -531,6 +550,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     on stderr and the traceback in a log file (see ktptui/crash.py), never 0
     and never a traceback on the operator's screen."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(startup_language())  # until the config says: help, usage, config errors
     args = build_parser(with_sim="sim" in argv).parse_args(argv)
     try:
         return _run(args)

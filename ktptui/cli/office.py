@@ -34,19 +34,23 @@ def _err(text: str) -> None:
 
 
 def _day(text: str) -> date:
+    from ..i18n import t
+
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(t("cli.usage.date", text=repr(text))) from None
 
 
 def _count(text: str) -> int:
+    from ..i18n import t
+
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(t("cli.usage.whole", text=repr(text))) from None
     if n < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative; give 0 or more")
+        raise argparse.ArgumentTypeError(t("cli.usage.negative", text=text))
     return n
 
 
