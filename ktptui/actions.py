@@ -395,7 +395,7 @@ def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int
                  error_code=code, last_error=why)
 
 
-def ask_later(tx: Transaction, job: Job, *, why: str, at: str) -> Job:
+def ask_later(tx: Transaction, job: Job, *, why: str | Said, at: str) -> Job:
     """Central's reply for this job was unusable: it waits its own backoff."""
     waiting = job.changed(last_error=why, next_retry_at=at)
     tx.put_job(waiting)
@@ -409,7 +409,7 @@ def sent_to_printer(tx: Transaction, job: Job, *, operator: str, printer: str) -
 
 
 def interrupted(tx: Transaction, job: Job, *, operator: str, note: str | Said,
-                last_error: str | None = None) -> Job:
+                last_error: str | Said | None = None) -> Job:
     """The card's outcome is unknown: an operator checks the printer and resolves it."""
     fields: dict[str, Any] = {} if last_error is None else {"last_error": last_error}
     count = tx.store.meta(MetaKey.CARDS_INTERRUPTED, 0)  # for monitoring: a counter
@@ -435,7 +435,7 @@ def hold_lapsing(store: Store, ref: str, *, operator: str, note: str | Said) -> 
     with store.transaction() as tx:
         job = _job(tx, ref)
         _give_back(tx, job, operator, str(note))
-        held = _move(tx, job, State.HELD, operator, note, last_error=str(note))
+        held = _move(tx, job, State.HELD, operator, note, last_error=note)
         tx.add_event(EventKind.JOB, operator,
                      say("event.held_lapsing", job=job.short_id, note=note))
         return held

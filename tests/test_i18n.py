@@ -39,8 +39,9 @@ paused resumed check allowed link power mains battery unknown day days stock ove
 """.split())  # noqa: SIM905 (a word list reads best as words)
 
 #: Commands (`ktptui unpause`) and identifiers (suket_after_days) are names,
-#: not words: they are not checked.
-_COMMAND = re.compile(r"`[^`]*`")
+#: not words: they are not checked; nor is a raw value from outside, which
+#: the catalogue quotes ("No space left on device", a printer's "new-code").
+_COMMAND = re.compile(r'`[^`]*`|"[^"]*"')
 
 
 def english_words(text: str) -> set[str]:

@@ -265,7 +265,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         _out(f"{j.short_id:8}  {j.nik:16}  {t(f'event.state.{j.state.value}'):11}  "
              f"{j.attempt:>3}  {t(f'priority.{j.priority.value}'):6}  "
              f"{t(f'reason.{j.reason.value}'):11}  "
-             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.last_error}")
+             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.shown_error()}")
     return EXIT_OK
 
 
@@ -277,6 +277,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
     rows = _job_row(job)
+    rows["last_error"] = job.shown_error()
     if job.error_code:
         rows["error_code"] = t_opt(f"code.{job.error_code}", job.error_code)
     rows.update(state=t(f"event.state.{job.state.value}"),
@@ -498,7 +499,7 @@ def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
     link_text = (t("link.token") if link.token_refused else
                  t_opt(f"link.{link.state.value}", link.state.value) + " "
                  + t("status.since", at=link.since.astimezone().strftime("%H:%M")))
-    if link.state.value != "up" and (cause := t_opt(f"link.cause.{link.cause.value}", "")):
+    if link.state.value != "up" and (cause := link.reason_words()):
         link_text += f" ({cause})"
     power = engine.power
     power_text = (t("event.power.battery", charge="?" if power.charge is None else power.charge)
@@ -507,9 +508,10 @@ def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
     printer = engine.printer
     printer_text = t("status.printer_busy" if engine.printer_busy else "status.printer_ready"
                      if printer.ready else "status.printer_stopped")
-    reasons = [t_opt(f"printer.reason.{c}", "") for c in printer.reasons]
-    if not printer.ready and any(reasons):
-        printer_text += f" ({', '.join(r for r in reasons if r)})"
+    if not printer.ready and printer.reasons:
+        from ..printers.base import reason_words
+
+        printer_text += f" ({reason_words(printer.reasons)})"
     _out(t("cli.engine", at=engine.at, gate=said))
     _out(t("cli.engine_parts", link=link_text, power=power_text, printer=printer_text))
     for code in printer.warnings:

@@ -45,6 +45,8 @@ def redact(job: Job) -> Job:
         collected_to=None,
         note="",
         last_error="",
+        last_error_key=None,
+        last_error_values=None,
         document=None,
         document_sha256=None,
         history=tuple(dataclasses.replace(h, note="") for h in job.history),

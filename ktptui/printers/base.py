@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ..i18n import t, t_opt
+from ..text import clean
 
 
 class PrintResult(enum.StrEnum):
@@ -58,6 +62,18 @@ WARNING_TEXT = {
 
 def warning_text(code: str) -> str:
     return WARNING_TEXT.get(code, code)
+
+
+def reason_words(codes: Iterable[str], kind: str = "reason") -> str:
+    """Reason (``kind`` "reason") or warning ("warn") codes in the operator's
+    language, comma-separated: a known code's words (``printer.<kind>.<code>``),
+    an unknown one as its own code, cleaned and quoted (a value from the
+    printer, not our words)."""
+    words = []
+    for code in codes:
+        known = t_opt(f"printer.{kind}.{code}", "")
+        words.append(known or t("link.raw", text=clean(str(code))[:60]))
+    return ", ".join(words)
 
 
 class Printer(ABC):

@@ -374,7 +374,7 @@ class Engine:
         # The link's state and cause, not each failure's words (a link going
         # down says them anew at every probe); the power's detail, not its
         # numbers (a UPS on mains reports a charge that moves).
-        key = (status.gate.value, link.state, link.since, link.cause,
+        key = (status.gate.value, link.state, link.since, link.cause, link.reason,
                status.power.source, status.power.detail, status.printer,
                status.reason if status.gate is not Gate.LINK else "", shown_offset,
                status.interrupted, tuple((ln.gate, ln.printer, ln.current_job, ln.paused_by)
@@ -405,7 +405,7 @@ class Engine:
         if self.link.state is not self._link_state:
             before, self._link_state = self._link_state, self.link.state
             state = say(f"event.link.{self.link.state.value}")
-            detail = (say("event.link_down", state=state, why=self.link.last_error)
+            detail = (say("event.link_down", state=state, why=self.link.words)
                       if self.link.state is LinkState.DOWN else state)
             self._event(EventKind.LINK, detail)
             # Link lost: a warning; back up: recovered (notice).
@@ -619,7 +619,7 @@ class Engine:
                     with self.store.transaction() as tx:
                         current = tx.job(job.id)
                         if current is not None and current.state is State.QUEUED:
-                            actions.ask_later(tx, current, why=str(e),
+                            actions.ask_later(tx, current, why=e.words(),
                                               at=to_text(now_utc() + wait))
                 return did
             self.link.record_success()

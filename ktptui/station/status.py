@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..central.errors import Cause
 from ..central.monitor import LinkCause, LinkState, LinkStatus
 from ..model import now_utc, to_text
 from ..power import PowerStatus, Supply
@@ -194,6 +195,7 @@ class StationStatus:
                 "state": link.state.value, "since": link.since.isoformat(),
                 "retry_in_s": None if link.retry_in_s is None else round(link.retry_in_s, 1),
                 "cause": link.cause.value, "detail": link.detail,
+                "reason": None if link.reason is None else link.reason.value,
             },
             "power": {
                 "source": str(power.source), "charge_percent": power.charge,
@@ -228,7 +230,8 @@ class StationStatus:
                 reason=str(data.get("reason", "")),
                 link=LinkStatus(LinkState(link["state"]), datetime.fromisoformat(link["since"]),
                                 None if retry is None else float(retry),
-                                LinkCause(link["cause"]), str(link["detail"])),
+                                LinkCause(link["cause"]), str(link["detail"]),
+                                Cause(link["reason"]) if link.get("reason") else None),
                 power=PowerStatus(Supply(power["source"]), _opt_int(power["charge_percent"]),
                                   _opt_int(power["runtime_s"]), bool(power["low"]),
                                   str(power["detail"])),

@@ -578,7 +578,7 @@ class KtpApp(DeskApp):
         if before is None or before.state is job.state:
             return
         if job.state is State.REJECTED:
-            code = t_opt(f"code.{job.error_code}", job.error_code or link_cause(job.last_error))
+            code = t_opt(f"code.{job.error_code}", job.error_code or link_cause(job.shown_error()))
             self.notify(t("action.rejected", job=job.short_id, nik=mask(job.nik), code=code),
                         severity="warning", timeout=20)
         elif job.state is State.INTERRUPTED:

@@ -72,7 +72,7 @@ def cause_words(link: LinkStatus) -> str:
     """Why the link is not up, in the operator's language."""
     if language() == "en":
         return one_line(link.detail)
-    return t_opt(f"link.cause.{link.cause.value}", "")
+    return link.reason_words()
 
 
 def _detail(summary: str, detail: str) -> str:
@@ -173,9 +173,11 @@ def printer_words(codes: Any, kind: str) -> str:
     """Reason (``kind`` "reason") or warning ("warn") codes in the operator's
     language; "" when there are none or one is unknown (the caller then shows
     the core's English message)."""
+    if language() != "en":  # an unknown code quoted: CUPS's English stays in the journal
+        from ..printers.base import reason_words
+
+        return reason_words(codes or (), kind)
     words = [t_opt(f"printer.{kind}.{c}", "") for c in codes or ()]
-    if language() != "en":  # the known ones: CUPS's English stays in the journal
-        return ", ".join(w for w in words if w)
     return ", ".join(words) if words and all(words) else ""
 
 
