@@ -1578,6 +1578,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                             "connecting to the printer..."),
     "printer.reason.shutdown": ("printer dimatikan", "printer shut down"),
     "printer.reason.timed-out": ("printer tidak menjawab", "printer not answering"),
+    # -- the station token's file and central's address
+    "central.token_unset": ("[central] token_file belum diatur; taruh token stasiun di sebuah "
+                            "berkas (chmod 600) lalu sebut berkas itu di sana",
+                            "[central] token_file is not set; put the station token in a file "
+                            "(chmod 600) and name it there"),
+    "central.token_open": ("{path} bisa dibaca grup atau pengguna lain; jalankan: "
+                           "`chmod 600 {path}`",
+                           "{path} can be read by group or others; run: chmod 600 {path}"),
+    "central.token_missing": ("{path}: berkas token tidak ada; perbaiki [central] token_file",
+                              "{path}: token file not found; fix [central] token_file"),
+    "central.token_unreadable": ('{path}: berkas token tidak bisa dibaca ("{why}")',
+                                 "{path}: cannot read the token file ({why})"),
+    "central.token_lines": ("{path}: berkas token harus berisi satu token pada satu baris",
+                            "{path}: the token file must hold one token on one line"),
+    "central.base_url": ("[central] base_url {url} harus https:// (http:// hanya boleh untuk "
+                         "127.0.0.1/localhost); perbaiki di konfigurasi",
+                         "[central] base_url {url} must be https:// (http:// is allowed only "
+                         "for 127.0.0.1/localhost); fix it in the config"),
 }
 
 _language = "id"

@@ -36,7 +36,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .. import model
-from ..config import CentralConfig, StationConfig
+from ..config import CentralConfig, ConfigError, StationConfig
 from ..errors import english
 from ..i18n import Said, say
 from ..model import Job, Outcome, to_text
@@ -80,21 +80,19 @@ class Authorization:
 def read_token(path: Path | None) -> str:
     """The bearer token, refusing a file that others could read."""
     if path is None:
-        raise TokenFileError(
-            "[central] token_file is not set; put the station token in a file "
-            "(chmod 600) and name it there")
+        raise TokenFileError.said("central.token_unset")
     try:
         st = path.stat()
         if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise TokenFileError(
-                f"{path} can be read by group or others; run: chmod 600 {path}")
+            raise TokenFileError.said("central.token_open", path=str(path))
         token = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise TokenFileError(f"{path}: token file not found; fix [central] token_file") from None
+        raise TokenFileError.said("central.token_missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise TokenFileError(f"{path}: cannot read the token file ({e})") from None
+        raise TokenFileError.said("central.token_unreadable", path=str(path),
+                                  why=str(e)) from None
     if not token or any(c.isspace() for c in token):
-        raise TokenFileError(f"{path}: the token file must hold one token on one line")
+        raise TokenFileError.said("central.token_lines", path=str(path))
     return token
 
 
@@ -107,6 +105,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class BaseUrlError(ConfigError, ValueError):
+    """``[central] base_url`` that would send the token in the clear."""
+
+
 def check_base_url(url: str) -> str:
     """``https://`` anywhere; plain ``http://`` only to this machine."""
     parts = urlsplit(url)
@@ -114,9 +116,7 @@ def check_base_url(url: str) -> str:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
         return url.rstrip("/")
-    raise ValueError(
-        f"[central] base_url {url!r} must be https:// (http:// is allowed only for "
-        "127.0.0.1/localhost); fix it in the config")
+    raise BaseUrlError.said("central.base_url", url=repr(url))
 
 
 def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:

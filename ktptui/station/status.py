@@ -252,6 +252,33 @@ class StationStatus:
             return None
 
 
+def gate_words(status: StationStatus) -> str:
+    """Why the station is (not) printing, short, in the operator's language
+    (``reason`` is the English line for the log): the gate, and what exactly
+    stops the link or the printer."""
+    from ..i18n import t, t_opt
+    from ..printers.base import reason_words
+
+    gate = status.gate
+    if gate is Gate.LINK:
+        down = status.link.state is LinkState.DOWN
+        text = t("gate.link" if down else "gate.link_busy")
+        why = status.link.reason_words()
+    elif gate is Gate.TOKEN:
+        text, why = t("gate.token"), ""
+    elif gate is Gate.PRINTER:
+        text, why = t("gate.printer"), reason_words(status.printer.reasons)
+    elif gate is Gate.PAUSED:
+        text, why = t("event.paused"), ""
+    elif gate is Gate.INTERRUPTED:
+        text, why = t("state.interrupted"), ""
+    elif gate is Gate.PRINTING and status.current_job:
+        text, why = t("gate.printing_job", job=status.current_job[:8]), ""
+    else:
+        text, why = t_opt(f"gate.{gate.value}", gate.value), ""
+    return f"{text} ({why})" if why else text
+
+
 def _opt_int(value: object) -> int | None:
     if value is None:
         return None
