@@ -1123,16 +1123,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "config.type": ("{where} harus bertipe {type}, bukan {got_type} {got}",
                     "{where} must be {type}, got {got_type} {got}"),
     "config.table": ("{file}: {label} harus berupa tabel", "{file}: {label} must be a table"),
-    "config.unknown_key": ("{where}: kunci tidak dikenal (kunci yang dikenal: {known})",
+    "config.unknown_key": ("{where}: kunci tidak dikenal (kunci yang dikenal: `{known}`)",
                            "{where}: unknown key (known keys: {known})"),
-    "config.choice": ("{where} harus salah satu dari {choices}, bukan {got}",
+    "config.choice": ("{where} harus salah satu dari `{choices}`, bukan {got}",
                       "{where} must be one of {choices}, got {got}"),
     "config.check": ("{where} {problem}, bukan {got}", "{where} {problem}, got {got}"),
-    "config.problem.reasons": ("harus berisi alasan dari {known}",
+    "config.problem.reasons": ("harus berisi alasan dari `{known}`",
                                "must list reasons among {known}"),
     "config.problem.printer_uri": (
         "harus alamat ipp:// atau ipps:// milik printer kartu itu sendiri "
-        "(mis. ipp://192.168.1.50/ipp/print) atau kosong",
+        "(mis. `ipp://192.168.1.50/ipp/print`) atau kosong",
         "must be the card printer's own ipp:// or ipps:// address "
         "(e.g. ipp://192.168.1.50/ipp/print) or empty"),
     "config.problem.printer_name": ('harus 1 sampai 16 huruf, angka, - atau _ (mis. "p1")',
@@ -1149,7 +1149,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "must end in .prom (node_exporter's textfile collector reads only *.prom)"),
     "config.toml": ('{file}: isinya bukan TOML yang sah ("{why}"); perbaiki penulisannya di sana',
                     "{file}: not valid TOML ({why}); fix the syntax there"),
-    "config.unknown_section": ("{file}: bagian [{name}] tidak dikenal (yang dikenal: {known})",
+    "config.unknown_section": ("{file}: bagian [{name}] tidak dikenal (yang dikenal: `{known}`)",
                                "{file}: unknown section [{name}] (known: {known})"),
     "config.retry_order": ("{file}: [central] retry_min_s ({low}) tidak boleh lebih dari "
                            "retry_max_s ({high})",
@@ -1493,7 +1493,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                 "unknown parser %(parser_name)r (choices: %(choices)s)"),
     "cli.usage_error": ("{prog}: galat: {message} (lihat --help)",
                         "{prog}: error: {message} (see --help)"),
-    "cli.usage.state": ("status tidak dikenal di --state {states}; yang dikenal: {known}",
+    "cli.usage.state": ("status tidak dikenal di --state {states}; yang dikenal: `{known}`",
                         "unknown state in --state {states}; known: {known}"),
     "cli.usage.printer": ("tidak ada printer bernama {name}; printer stasiun ini: {names}",
                           "no printer named {name}; this station's printers: {names}"),
