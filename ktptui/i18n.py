@@ -1596,6 +1596,28 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "127.0.0.1/localhost); perbaiki di konfigurasi",
                          "[central] base_url {url} must be https:// (http:// is allowed only "
                          "for 127.0.0.1/localhost); fix it in the config"),
+    # -- who holds the store's or the printer's lock
+    "store.busy": ("penyimpanan sedang sibuk: {path} sudah dipegang lebih dari {wait} detik oleh "
+                   "{who}; bila proses itu macet, hentikan, lalu coba lagi",
+                   "the store is busy: {path} has been held for over {wait} s by {who}; if "
+                   "that process hangs, stop it, then try again"),
+    "refused.engine_busy": ("ktptui lain sedang menjalankan printer ({who}); hentikan dulu, atau "
+                            "kerjakan antrean saja (kunci: {path})",
+                            "another ktptui is driving the printer ({who}); stop it first, or "
+                            "work on the queue only (lock: {path})"),
+    "lock.holder": ("{role} milik pengguna {user}, pid {pid} di {host}, sejak {since}",
+                    "{role} of user {user}, pid {pid} on {host}, since {since}"),
+    "lock.ktptui": ("ktptui milik pengguna {user}, sejak {since}",
+                    "ktptui of user {user}, since {since}"),
+    "lock.process_pid": ("{process}, pid {pid}", "{process}, pid {pid}"),
+    "lock.pid": ("pid {pid}", "pid {pid}"),
+    "lock.another": ("proses lain", "another process"),
+    "lock.unknown": ("proses yang tidak dikenal", "an unknown process"),
+    "lock.list.1": ("{a}", "{a}"),
+    "lock.list.2": ("{a}; {b}", "{a}; {b}"),
+    "lock.list.3": ("{a}; {b}; {c}", "{a}; {b}; {c}"),
+    "lock.list.4": ("{a}; {b}; {c}; {d}", "{a}; {b}; {c}; {d}"),
+    "lock.list.5": ("{a}; {b}; {c}; {d}; {e}", "{a}; {b}; {c}; {d}; {e}"),
 }
 
 _language = "id"

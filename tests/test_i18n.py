@@ -562,6 +562,13 @@ def test_the_store_files_refuse_in_indonesian(tmp_path: Path,
     monkeypatch.setattr(os, "write", full)
     refused("disk full", lambda: write_atomic(tmp_path / "x.json", b"{}"))
     monkeypatch.setattr(os, "write", real)
+    from ktptui.locks import EngineBusy, FileLock, Holder
+
+    lock = tmp_path / "data" / "store.lock"
+    with FileLock(lock):  # held: another open of it waits, then gives up
+        refused("busy", lambda: FileLock(lock, wait_s=0.01).__enter__())
+    errors["engine busy"] = EngineBusy(Holder("ani", 42, "st1", "2030-01-15T02:18:00+00:00",
+                                              "engine"), tmp_path / "engine.lock")
     leaks = {}
     for name, e in errors.items():
         if found := english_words(e.message().replace(str(tmp_path), "")):
