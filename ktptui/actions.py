@@ -387,7 +387,7 @@ def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: st
 
 
 def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int | str,
-             why: str) -> Job:
+             why: str | Said) -> Job:
     """Central's final answer about this request (e.g. ``not_recorded``)."""
     known = f"note.code.{code}" in CATALOGUE
     return _move(tx, job, State.REJECTED, operator,

@@ -1618,6 +1618,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "lock.list.3": ("{a}; {b}; {c}", "{a}; {b}; {c}"),
     "lock.list.4": ("{a}; {b}; {c}; {d}", "{a}; {b}; {c}; {d}"),
     "lock.list.5": ("{a}; {b}; {c}; {d}; {e}", "{a}; {b}; {c}; {d}; {e}"),
+    "central.refused": ('pusat menolak ({status} {code}): "{words}"',
+                        "central refused ({status} {code}): {words}"),
+    "central.no_code": ("tanpa kode", "no code"),
 }
 
 _language = "id"

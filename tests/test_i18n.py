@@ -760,6 +760,7 @@ def test_a_refused_connection_and_a_lost_name_reach_the_operator_as_causes() -> 
 
 def test_a_lapsing_hold_and_a_bad_reply_show_in_the_readers_language(tmp_path: Path) -> None:
     from ktptui.central.client import _bad
+    from ktptui.central.errors import FinalAnswer
 
     store = Store(tmp_path / "data")
     held = actions.add(store, demo_nik(1), operator="siti")
@@ -772,8 +773,14 @@ def test_a_lapsing_hold_and_a_bad_reply_show_in_the_readers_language(tmp_path: P
         assert current is not None
         actions.ask_later(tx, current, why=_bad("field 'document' missing").words(),
                           at="2030-01-01T00:00:00.000Z")
+    refused = actions.add(store, demo_nik(3), operator="siti")
+    with store.transaction() as tx:
+        current = tx.job(refused.id)
+        assert current is not None
+        actions.rejected(tx, current, operator="ktp", code="", status=409,
+                         why=FinalAnswer(409, "", "", "").words())  # no code, no words
     store.refresh()
-    stored = [store.job(job.id), store.job(waiting.id)]
+    stored = [store.job(job.id), store.job(waiting.id), store.job(refused.id)]
     try:
         set_language("en")
         english = [j.shown_error() for j in stored if j is not None]
@@ -783,4 +790,6 @@ def test_a_lapsing_hold_and_a_bad_reply_show_in_the_readers_language(tmp_path: P
     assert english[0].startswith("authorisation lapsed unused 3 times in a row")
     assert english == [j.last_error for j in stored if j is not None]  # the stored line
     assert indonesian[0] == t("note.lapsing", n=3)
-    assert {i: english_words(text) for i, text in enumerate(indonesian)} == {0: set(), 1: set()}
+    assert {i: english_words(text) for i, text in enumerate(indonesian)} == {
+        0: set(), 1: set(), 2: set()}
+    assert english[2] == "central refused (409 no code): HTTP 409"

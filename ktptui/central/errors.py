@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 
 from ..errors import Kind, KtpError
+from ..i18n import Said
 
 
 class CentralError(KtpError):
@@ -79,6 +80,9 @@ class FinalAnswer(CentralError):
     def __init__(self, status: int, code: str, title: str, detail: str) -> None:
         words = detail or title or f"HTTP {status}"
         super().__init__(f"central refused ({status} {code or 'no code'}): {words}")
+        # Central's own words (its problem text) are a value: quoted in Indonesian.
+        self.say("central.refused", status=status, code=code or Said("central.no_code"),
+                 words=words)
         self.status = status
         self.code = code
         self.title = title

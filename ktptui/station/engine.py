@@ -519,7 +519,7 @@ class Engine:
                 log.error("report for job %s refused: %s", item.job_id[:8], e)
                 self._event(EventKind.REPORT, say("event.report_refused",
                                                   outcome=say(f"note.outcome.{item.outcome}"),
-                                                  job=item.job_id[:8], why=str(e)))
+                                                  job=item.job_id[:8], why=e.words()))
             self.link.record_success()
             self._note_link()
             self._reported(item)
@@ -606,7 +606,7 @@ class Engine:
                     current = tx.job(job.id)
                     if current is not None and current.state is State.QUEUED:
                         actions.rejected(tx, current, operator=self.operator, code=e.code or "",
-                                         status=e.status, why=str(e))
+                                         status=e.status, why=e.words())
                 log.info("job %s rejected: %s", job.short_id, e.code,
                          extra=fields(job=job.short_id, state="rejected"))
                 did = True
