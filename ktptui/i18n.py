@@ -1621,6 +1621,107 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "central.refused": ('pusat menolak ({status} {code}): "{words}"',
                         "central refused ({status} {code}): {words}"),
     "central.no_code": ("tanpa kode", "no code"),
+    # -- what became of a card, from the printer (printers/: PrintOutcome.said)
+    "printer.out.not_ready": ('printer tidak siap: "{message}"', "printer not ready: {message}"),
+    "printer.out.sim_jam": ("kartu macet (simulasi)", "card jam (simulated)"),
+    "printer.out.no_spool": ("folder spool {path} tidak ada — buat folder itu atau periksa "
+                             "[printer] spool_dir",
+                             "spool folder {path} does not exist — create it or check "
+                             "[printer] spool_dir"),
+    "printer.out.disk_full": ("disk penuh di {path}: kosongkan ruang",
+                              "disk full in {path}: free space"),
+    "printer.out.cannot_write": ('berkas kartu tidak bisa ditulis di {path}: "{why}"',
+                                 "cannot write card file in {path}: {why}"),
+    "printer.out.sync_failed": ('berkas kartu tertulis tetapi sinkronisasi foldernya gagal: '
+                                '"{why}"',
+                                "card file written but folder sync failed: {why}"),
+    "printer.out.cups_down": ("CUPS tidak berjalan", "CUPS is not running"),
+    "printer.out.cups_down_on": ("CUPS tidak berjalan di {server}",
+                                 "CUPS is not running on {server}"),
+    "printer.out.refused": ('CUPS menolak kartu: "{why}"', "CUPS refused the card: {why}"),
+    "printer.out.no_queue": ("antrean printer '{queue}' tidak ada — periksa [printer] queue",
+                             "printer queue '{queue}' does not exist — check [printer] queue"),
+    "printer.out.not_accepting": ("antrean printer '{queue}' tidak menerima kartu — aktifkan "
+                                  "dengan `cupsaccept {queue}`",
+                                  "printer queue '{queue}' is not accepting jobs — accept them "
+                                  "with cupsaccept {queue}"),
+    "printer.out.device_holds": ("printer di {uri} masih menyimpannya (pekerjaannya {number}, "
+                                 "{state})",
+                                 "the printer at {uri} still holds it (its job {number}, "
+                                 "{state})"),
+    "printer.out.device_unasked": ('printer di {uri} tidak bisa ditanya apakah masih '
+                                   'menyimpannya ("{why}")',
+                                   "the printer at {uri} could not be asked whether it holds it "
+                                   "({why})"),
+    "printer.out.withdrawn": ("{why}; pekerjaan CUPS {label} ditarik sebelum dicetak",
+                              "{why}; CUPS job {label} was withdrawn before printing"),
+    "printer.out.started": ("{why}; pekerjaan CUPS {label} sudah mulai dan kini {state}, jadi "
+                            "tidak bisa tercetak nanti: periksa printer, mungkin ada kartu",
+                            "{why}; CUPS job {label} had already started and is now {state}, "
+                            "so it cannot print later: check the printer for a card"),
+    "printer.out.failed": ("printer gagal pada pekerjaan CUPS {label}",
+                           "the printer failed on CUPS job {label}"),
+    "printer.out.failed_why": ('printer gagal pada pekerjaan CUPS {label} ("{detail}")',
+                               "the printer failed on CUPS job {label} ({detail})"),
+    "printer.out.retried": ("{why} dan CUPS akan mengulangnya nanti; pekerjaan itu dibatalkan "
+                            "agar tidak tercetak sendiri: blangkonya dihitung rusak; periksa "
+                            "printer",
+                            "{why} and CUPS would have retried it later; it was cancelled so it "
+                            "cannot print by itself: the blank is counted as spoiled; check the "
+                            "printer"),
+    "printer.out.no_record": ("CUPS tidak punya catatan pekerjaan {label}: periksa printer",
+                              "CUPS has no record of job {label}: check the printer"),
+    "printer.out.unreadable": ('pekerjaan CUPS {label} selesai tetapi hasilnya tidak terbaca '
+                               '("{why}"): periksa printer, mungkin ada kartu',
+                               "CUPS job {label} finished but its result could not be read "
+                               "({why}): check the printer for a card"),
+    "printer.out.stopped": ("pekerjaan CUPS {label} berhenti", "CUPS job {label} stopped"),
+    "printer.out.stopped_why": ('pekerjaan CUPS {label} berhenti ("{detail}")',
+                                "CUPS job {label} stopped ({detail})"),
+    "printer.out.still": ("pekerjaan CUPS {label} masih {state} setelah {s} detik",
+                          "CUPS job {label} still {state} after {s} s"),
+    "printer.out.during": ("pekerjaan CUPS {label} {verb} saat mencetak: blangkonya dihitung "
+                           "rusak; periksa printer",
+                           "CUPS job {label} was {verb} while printing: the blank is counted "
+                           "as spoiled; check the printer"),
+    "printer.out.during_why": ('pekerjaan CUPS {label} {verb} saat mencetak ("{detail}"): '
+                               "blangkonya dihitung rusak; periksa printer",
+                               "CUPS job {label} was {verb} while printing ({detail}): the "
+                               "blank is counted as spoiled; check the printer"),
+    "printer.out.before": ("pekerjaan CUPS {label} {verb} sebelum mencetak",
+                           "CUPS job {label} was {verb} before printing"),
+    "printer.out.before_why": ('pekerjaan CUPS {label} {verb} sebelum mencetak ("{detail}")',
+                               "CUPS job {label} was {verb} before printing ({detail})"),
+    "printer.out.device_kept": ("{why}; pekerjaan CUPS {label} dibatalkan tetapi {held}, jadi "
+                                "mungkin tercetak nanti: periksa printer, dan batalkan kartu di "
+                                "sana bila masih antre",
+                                "{why}; CUPS job {label} was cancelled but {held}, so it may "
+                                "print later: check the printer, and cancel the card there if "
+                                "it is still queued"),
+    "printer.out.not_gone": ("{why}; pekerjaan CUPS {label} tidak bisa dibatalkan (masih "
+                             "{state}) dan mungkin tercetak nanti: batalkan dengan "
+                             "`cancel {label}`, lalu periksa printer",
+                             "{why}; CUPS job {label} could not be cancelled (still {state}) "
+                             "and may print later: cancel it with 'cancel {label}', then check "
+                             "the printer"),
+    "printer.out.not_gone_why": ('{why}; pekerjaan CUPS {label} tidak bisa dibatalkan (masih '
+                                 '{state}: "{problem}") dan mungkin tercetak nanti: batalkan '
+                                 "dengan `cancel {label}`, lalu periksa printer",
+                                 "{why}; CUPS job {label} could not be cancelled (still "
+                                 "{state}: {problem}) and may print later: cancel it with "
+                                 "'cancel {label}', then check the printer"),
+    "printer.job.finished": ("selesai", "finished"),
+    "printer.job.pending": ("menunggu", "pending"),
+    "printer.job.held": ("ditahan", "held"),
+    "printer.job.processing": ("diproses", "processing"),
+    "printer.job.stopped": ("berhenti", "stopped"),
+    "printer.job.cancelled": ("dibatalkan", "cancelled"),
+    "printer.job.aborted": ("digagalkan", "aborted"),
+    "printer.job.completed": ("selesai dicetak", "completed"),
+    "printer.job.unknown": ("tidak diketahui", "unknown"),
+    "printer.job.gone": ("hilang", "gone"),
+    "printer.out.document": ("dokumen kartu tidak bisa dipakai: {why}",
+                             "card document unusable: {why}"),
 }
 
 _language = "id"

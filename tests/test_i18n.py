@@ -793,3 +793,35 @@ def test_a_lapsing_hold_and_a_bad_reply_show_in_the_readers_language(tmp_path: P
     assert {i: english_words(text) for i, text in enumerate(indonesian)} == {
         0: set(), 1: set(), 2: set()}
     assert english[2] == "central refused (409 no code): HTTP 409"
+
+
+def test_what_became_of_a_card_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    from ktptui.printers.cups import ABORTED, CANCELED, PROCESSING, CupsPrinter, JobInfo, _not_gone
+    from ktptui.printers.sim import SimPrinter
+    from ktptui.printers.spool import SpoolPrinter
+
+    sim = SimPrinter(seconds_per_card=0, jam_rate=1.0)
+    jammed = sim.print_card("j1", 1, b"%PDF", "application/pdf")
+    sim.set_ready(False, "Printer is offline")
+    offline = sim.print_card("j2", 1, b"%PDF", "application/pdf")
+    spool = SpoolPrinter(tmp_path / "spool")
+    (tmp_path / "spool").rmdir()
+    nowhere = spool.print_card("j3", 1, b"%PDF", "application/pdf")
+    aborted = CupsPrinter._finished("ektp-5", JobInfo(ABORTED, message="Ribbon jam"), True)
+    cancelled = CupsPrinter._finished("ektp-6", JobInfo(CANCELED), False)
+    assert aborted is not None and cancelled is not None
+    stuck = _not_gone(say("printer.out.stopped", label="ektp-7"), "ektp-7",
+                      JobInfo(PROCESSING).state_said, "Forbidden")
+    outcomes = [jammed, offline, nowhere, aborted, cancelled]
+    set_language("id")
+    shown_now = [o.said.text() for o in outcomes if o.said is not None] + [stuck.text()]
+    assert len(shown_now) == 6
+    leaks = {text: found for text in shown_now
+             if (found := english_words(text.replace(str(tmp_path), "")))}
+    assert not leaks, leaks
+    assert [o.reason for o in outcomes] == [str(o.said) for o in outcomes]  # logs: English
+    assert aborted.reason == ("CUPS job ektp-5 was aborted while printing (Ribbon jam): the "
+                              "blank is counted as spoiled; check the printer")
+    assert str(stuck) == ("CUPS job ektp-7 stopped; CUPS job ektp-7 could not be cancelled "
+                          "(still processing: Forbidden) and may print later: cancel it with "
+                          "'cancel ektp-7', then check the printer")

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..i18n import t, t_opt
+from ..i18n import Said, t, t_opt
 from ..text import clean
 
 
@@ -33,8 +33,20 @@ class PrintResult(enum.StrEnum):
 @dataclass(frozen=True)
 class PrintOutcome:
     result: PrintResult
-    #: Plain words for the operator; empty for an ordinary good card.
+    #: Plain words, English (logs); empty for an ordinary good card.
     reason: str = ""
+    #: The same as catalogue words (kept in the job's history and last error,
+    #: shown in the reader's language); None: only ``reason`` says it.
+    said: Said | None = None
+
+    @classmethod
+    def saying(cls, result: PrintResult, said: Said) -> PrintOutcome:
+        return cls(result, str(said), said)
+
+    @property
+    def words(self) -> Said | str:
+        """What to store: the catalogue words when there are any."""
+        return self.said if self.said is not None else self.reason
 
 
 @dataclass(frozen=True)

@@ -706,12 +706,13 @@ class Engine:
                     raise DocumentError(f"job {job.short_id} has no card document recorded")
                 document = self.store.documents.read(job.document, job.document_sha256)
             except DocumentError as e:
-                outcome_result, reason = PrintResult.NOT_PRINTED, f"card document unusable: {e}"
+                reason: str | Said = say("printer.out.document", why=e.words())
+                outcome_result = PrintResult.NOT_PRINTED
             else:
                 # No stop event: a card that has started always finishes.
                 out = slot.printer.print_card(job.id, job.attempt, document,
                                               job.content_type or "application/pdf")
-                outcome_result, reason = out.result, out.reason
+                outcome_result, reason = out.result, out.words
             self._settle_until_recorded(job.id, outcome_result, reason)
         finally:
             slot.current = None
@@ -739,7 +740,8 @@ class Engine:
                 return job
         return None
 
-    def _settle_until_recorded(self, job_id: str, result: PrintResult, reason: str) -> None:
+    def _settle_until_recorded(self, job_id: str, result: PrintResult,
+                               reason: str | Said) -> None:
         """The card is out: its outcome must be recorded even when another
         process holds the store lock for a while (a purge, a slow command)."""
         while True:
@@ -750,7 +752,7 @@ class Engine:
                 log.warning("job %s: outcome %s not recorded yet, retrying: %s",
                             job_id[:8], result.value, e)
 
-    def _settle(self, job_id: str, result: PrintResult, reason: str) -> None:
+    def _settle(self, job_id: str, result: PrintResult, reason: str | Said) -> None:
         with self.store.transaction() as tx:
             job = tx.job(job_id)
             if job is None:  # it cannot leave printing but through here: say so, keep going
