@@ -1722,6 +1722,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "printer.job.gone": ("hilang", "gone"),
     "printer.out.document": ("dokumen kartu tidak bisa dipakai: {why}",
                              "card document unusable: {why}"),
+    # -- a Suket delivered (office/suket.py)
+    "suket.to.file": ("berkas {path}", "file {path}"),
+    "suket.to.printer": ("printer {name}", "printer {name}"),
+    "suket.to.printer_unconfirmed": ("printer {name} (belum pasti)",
+                                     "printer {name} (not confirmed)"),
+    "suket.to.screen": ("layar", "screen"),
+    "suket.printer_problem": ("printer {name}: {why}", "printer {name}: {why}"),
+    "suket.nowhere": ("tidak ada tujuan pengiriman", "nowhere to send it"),
+    "suket.not_issued": ("Suket untuk pekerjaan {job} tidak diterbitkan: {why}",
+                         "Suket for job {job} not issued: {why}"),
+    "suket.basis.not_recorded": ("belum rekam", "not_recorded"),
+    "suket.basis.waiting": ("lama menunggu", "waiting"),
+    "suket.event.issued": ("diterbitkan {number} ({basis}): {outputs}",
+                           "issued {number} ({basis}): {outputs}"),
+    "suket.event.reprinted": ("dicetak ulang (salinan {copy}) {number} ({basis}): {outputs}",
+                              "reprinted (copy {copy}) {number} ({basis}): {outputs}"),
+    "cli.suket.issued": ("Suket {number} diterbitkan untuk pekerjaan {job}: {where}",
+                         "Suket {number} issued for job {job}: {where}"),
+    "cli.suket.reprinted": ("Suket {number} dicetak ulang untuk pekerjaan {job}: {where}",
+                            "Suket {number} reprinted for job {job}: {where}"),
 }
 
 _language = "id"

@@ -825,3 +825,27 @@ def test_what_became_of_a_card_is_said_in_the_readers_language(tmp_path: Path) -
     assert str(stuck) == ("CUPS job ektp-7 stopped; CUPS job ektp-7 could not be cancelled "
                           "(still processing: Forbidden) and may print later: cancel it with "
                           "'cancel ektp-7', then check the printer")
+
+
+def test_a_suket_issued_and_refused_speaks_indonesian(tmp_path: Path) -> None:
+    from ktptui.office import suket
+
+    store = Store(tmp_path / "data")
+    job = actions.add(store, demo_nik(1), operator="siti", name="SITI AMINAH")
+    _step(store, job.id, actions.rejected, operator="ktp", code="not_recorded", status=409,
+          why="NIK belum rekam")
+    set_language("id")
+    kw: dict[str, Any] = {"operator": "siti", "office_code": "35.15", "station_id": "s"}
+    with pytest.raises(actions.ActionRefused) as nowhere:
+        suket.issue(store, job.id, **kw)  # neither a file, a printer nor a screen
+    first = suket.issue(store, job.id, show=lambda text: None, **kw)
+    again = suket.issue(store, job.id, out=tmp_path / "salinan.pdf", **kw)
+    assert again.slip.number == first.slip.number and again.slip.reprint  # read back, typed
+    store.refresh()
+    shown_now = [e.shown() for e in store.events() if e.kind == "suket"]
+    shown_now += [nowhere.value.message(), *(w.text() for w in first.where + again.where)]
+    leaks = {text: found for text in shown_now
+             if (found := english_words(text.replace(str(tmp_path), "")))}
+    assert not leaks, leaks
+    assert [e.detail for e in store.events() if e.kind == "suket"][0] == (
+        f"issued {first.slip.number} (not_recorded): screen")  # the English line, as before

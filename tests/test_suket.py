@@ -243,7 +243,7 @@ def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     out = tmp_path / "slip.pdf"
     assert main(["suket", job_id[:8], "--out", str(out), "--config", cfg]) == 0
     assert capsys.readouterr().out == (
-        f"Suket 470/0001/35.15/2026 issued for job {job_id[:8]}: file {out}\n")
+        f"Suket 470/0001/35.15/2026 diterbitkan untuk pekerjaan {job_id[:8]}: berkas {out}\n")
     assert out.read_bytes().startswith(b"%PDF-")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert main(["suket", job_id[:8], "--config", cfg]) == 0

@@ -179,6 +179,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
     from ..actions import ActionRefused
+    from ..i18n import t
     from ..office import suket
 
     cfg = ctx.config
@@ -202,10 +203,12 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
                       show=show, office=cfg.office)
     slip = got.slip
     if show is None:
-        what = "reprinted" if slip.reprint else "issued"
-        _out(f"Suket {slip.number} {what} for job {slip.short_id}: {', '.join(got.outputs)}")
+        where = ", ".join(w.text() for w in got.where)
+        _out(t("cli.suket.reprinted", number=slip.number, job=slip.short_id, where=where)
+             if slip.reprint else
+             t("cli.suket.issued", number=slip.number, job=slip.short_id, where=where))
     if got.print_problem:
-        _err(got.print_problem)
+        _err(got.problem.text() if got.problem is not None else got.print_problem)
         return EXIT_REFUSED
     return EXIT_OK
 

@@ -26,7 +26,7 @@ from ..actions import ActionRefused
 from ..central.errors import Rejection
 from ..config import OfficeConfig
 from ..fsutil import DiskFull, write_atomic
-from ..i18n import say, t
+from ..i18n import Said, say, t, words
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
 from ..store import EventKind, MetaKey, Store
@@ -163,7 +163,10 @@ def prepare(store: Store, ref: str, *, operator: str, office_code: str, station_
     waited = (now - from_text(job.created_at)).days
     number, seq = "", 0
     for e in earlier:
-        if (m := ISSUED.match(e.detail)) is not None:
+        if e.detail_key == "suket.event.issued" and e.detail_values:
+            number = str(e.detail_values.get("number", ""))
+            break
+        if (m := ISSUED.match(e.detail)) is not None:  # a record older than its key
             number = m.group(1)
             break
     if not number:
@@ -255,11 +258,15 @@ def to_pdf(slip: Slip) -> bytes:
                         title=f"Surat Keterangan {slip.number}")
 
 
-def record(store: Store, slip: Slip, outputs: list[str]) -> None:
+def record(store: Store, slip: Slip, outputs: list[Said]) -> None:
     """The audit record of an issue: a ``suket`` event with the job id (a
-    first issue's number is read back from it for later copies)."""
-    what = "issued" if not slip.reprint else f"reprinted (copy {slip.copy})"
-    detail = f"{what} {slip.number} ({slip.basis}): {', '.join(outputs)}"
+    first issue's number is read back from it for later copies: its
+    ``number`` value, or for older records its English line)."""
+    basis = say(f"suket.basis.{slip.basis}")
+    where = words(*outputs[:5])
+    detail = (say("suket.event.reprinted", copy=slip.copy, number=slip.number, basis=basis,
+                  outputs=where) if slip.reprint
+              else say("suket.event.issued", number=slip.number, basis=basis, outputs=where))
     with store.transaction() as tx:
         tx.add_event(EVENT_KIND, slip.operator, detail, job_id=slip.job_id)
 
@@ -283,6 +290,10 @@ class Issued:
     outputs: tuple[str, ...]
     #: Why the printer did not take it ("" when it did, or none was asked for).
     print_problem: str = ""
+    #: Where it went and the printer's problem, as catalogue words (shown in
+    #: the operator's language; ``outputs``/``print_problem``: English).
+    where: tuple[Said, ...] = ()
+    problem: Said | None = None
 
 
 def save(slip: Slip, path: Path, *, as_text: bool = False) -> None:
@@ -309,31 +320,35 @@ def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id
                    station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
     reserve(store, slip)
     outputs: list[str] = []
-    problem = ""
+    where: list[Said] = []
+    problem: Said | None = None
     if out is not None:
         save(slip, out, as_text=as_text)
-        outputs.append(f"file {out}")
+        where.append(say("suket.to.file", path=str(out)))
     if printer is not None:
         name = printer_name or printer.name
         got = printer.print_card(f"suket-{slip.short_id}", slip.copy, to_pdf(slip),
                                  "application/pdf")
         if got.result is PrintResult.PRINTED:
-            outputs.append(f"printer {name}")
+            where.append(say("suket.to.printer", name=name))
         elif got.result is PrintResult.UNKNOWN:
-            outputs.append(f"printer {name} (not confirmed)")
-            problem = f"printer {name}: {got.reason}"
+            where.append(say("suket.to.printer_unconfirmed", name=name))
+            problem = say("suket.printer_problem", name=name, why=got.words)
         else:
-            problem = f"printer {name}: {got.reason or got.result.value}"
+            problem = say("suket.printer_problem", name=name,
+                          why=got.words or got.result.value)
     if show is not None:
         show(text(slip))
-        outputs.append("screen")
+        where.append(say("suket.to.screen"))
+    outputs = [str(w) for w in where]
     if not outputs:
         if slip.seq:  # no slip carries the number: give it back if still the last
             year = slip.issue_day.year
             with store.transaction() as tx:
                 if _register(store, year) == slip.seq:
                     tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq - 1})
-        raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
-                            f"{problem or 'nowhere to send it'}")
-    record(store, slip, outputs)
-    return Issued(slip, tuple(outputs), problem)
+        raise ActionRefused.said("suket.not_issued", job=slip.short_id,
+                                 why=problem or say("suket.nowhere"))
+    record(store, slip, where)
+    return Issued(slip, tuple(outputs), "" if problem is None else str(problem), tuple(where),
+                  problem)
