@@ -344,13 +344,13 @@ def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> 
     with store.transaction() as tx:
         paused = paused_printers(store)
         if name in paused:
-            raise ActionRefused(f"printer {name} is already paused by "
-                                f"{paused[name].get('by', '?')}; "
-                                f"`ktptui unpause --printer {name}` resumes it")
+            raise ActionRefused.said("refused.printer_paused", name=name,
+                                     by=str(paused[name].get("by", "?")))
         paused[name] = {"by": operator, "note": note}
         tx.set_meta(PRINTERS_PAUSED_KEY, paused)
-        tx.add_event(EventKind.PRINTING, operator, f"printer {name} paused"
-                     + (f": {note}" if note else ""))
+        tx.add_event(EventKind.PRINTING, operator,
+                     say("event.printer_paused_note", name=name, note=note) if note
+                     else say("event.printer_paused", name=name))
     return name
 
 
@@ -358,11 +358,12 @@ def resume_printer(store: Store, name: str, *, operator: str, note: str = "") ->
     with store.transaction() as tx:
         paused = paused_printers(store)
         if name not in paused:
-            raise ActionRefused(f"printer {name} is not paused")
+            raise ActionRefused.said("refused.printer_not_paused", name=name)
         del paused[name]
         tx.set_meta(PRINTERS_PAUSED_KEY, paused or None)
-        tx.add_event(EventKind.PRINTING, operator, f"printer {name} resumed"
-                     + (f": {note}" if note else ""))
+        tx.add_event(EventKind.PRINTING, operator,
+                     say("event.printer_resumed_note", name=name, note=note) if note
+                     else say("event.printer_resumed", name=name))
     return name
 
 

@@ -1742,6 +1742,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "Suket {number} issued for job {job}: {where}"),
     "cli.suket.reprinted": ("Suket {number} dicetak ulang untuk pekerjaan {job}: {where}",
                             "Suket {number} reprinted for job {job}: {where}"),
+    "suket.card_queue_cli": ("{queue} adalah printer kartu e-KTP ([printer] queue): Suket "
+                             "dicetak di printer kertas kantor",
+                             "{queue} is the e-KTP card printer ([printer] queue): a Suket goes "
+                             "to an office paper printer"),
+    "refused.printer_paused": ("printer {name} sudah dijeda oleh {by}; "
+                               "`ktptui unpause --printer {name}` melanjutkannya",
+                               "printer {name} is already paused by {by}; "
+                               "`ktptui unpause --printer {name}` resumes it"),
+    "refused.printer_not_paused": ("printer {name} tidak sedang dijeda",
+                                   "printer {name} is not paused"),
+    "event.printer_paused": ("printer {name} dijeda", "printer {name} paused"),
+    "event.printer_paused_note": ("printer {name} dijeda: {note}",
+                                  "printer {name} paused: {note}"),
+    "event.printer_resumed": ("printer {name} dilanjutkan", "printer {name} resumed"),
+    "event.printer_resumed_note": ("printer {name} dilanjutkan: {note}",
+                                   "printer {name} resumed: {note}"),
+    "store.damaged_at": ("{path} rusak di bita {byte} (catatan ke-{line} setelah titik baca "
+                         "terakhir) dan ada catatan baik sesudahnya. Tidak ada yang diubah. "
+                         "Simpan salinan {folder}, lalu lihat README bagian "
+                         "`Recovering the store`",
+                         "{path} is damaged at byte {byte} (record {line} after the last read "
+                         "point) with good records after it. Nothing was changed. Keep a copy "
+                         "of {folder}, then see README 'Recovering the store'"),
+    "store.doc_none": ("pekerjaan {job} tidak punya dokumen kartu yang tercatat",
+                       "job {job} has no card document recorded"),
 }
 
 _language = "id"

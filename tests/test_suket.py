@@ -262,7 +262,7 @@ def test_cli_suket_refuses_the_card_printer(st: Store, clock: Clock, tmp_path: P
     job_id = _rejected(st, clock)
     cfg = _config(tmp_path, st, '[printer]\nbackend = "cups"\nqueue = "ektp"\n')
     assert main(["suket", job_id[:8], "--printer", "ektp", "--config", cfg]) == 1
-    assert "is the e-KTP card printer" in capsys.readouterr().err
+    assert "adalah printer kartu e-KTP" in capsys.readouterr().err
     assert _suket_events(st) == []
 
 
@@ -275,7 +275,7 @@ def test_cli_suket_refuses_every_card_printer_of_several(
     cfg = _config(tmp_path, st, "".join(f'[[printers]]\nname = "p{i}"\nbackend = "cups"\n'
                                         f'queue = "ektp{i}"\n' for i in (1, 2)))
     assert main(["suket", job_id[:8], "--printer", "ektp2", "--config", cfg]) == 1
-    assert "is the e-KTP card printer" in capsys.readouterr().err
+    assert "adalah printer kartu e-KTP" in capsys.readouterr().err
     assert _suket_events(st) == []
 
 

@@ -188,9 +188,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         # Every card printer's queue is refused (several with [[printers]]).
         if any(p.backend == "cups" and args.printer == p.queue
                for _, p in cfg.printer_list()):
-            raise ActionRefused(
-                f"{args.printer} is the e-KTP card printer ([printer] queue): a Suket goes to "
-                "an office paper printer")
+            raise ActionRefused.said("suket.card_queue_cli", queue=args.printer)
         from ..printers.cups import CupsPrinter
 
         printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,

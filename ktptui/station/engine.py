@@ -703,7 +703,7 @@ class Engine:
         try:
             try:
                 if not (job.document and job.document_sha256):
-                    raise DocumentError(f"job {job.short_id} has no card document recorded")
+                    raise DocumentError.said("store.doc_none", job=job.short_id)
                 document = self.store.documents.read(job.document, job.document_sha256)
             except DocumentError as e:
                 reason: str | Said = say("printer.out.document", why=e.words())

@@ -213,11 +213,8 @@ def read_lines(path: Path, offset: int,
             bad_at = bad_at if bad_at is not None else pos
         elif bad_at is not None:
             line_no = data[:bad_at].count(b"\n") + 1
-            raise StoreCorrupt(
-                f"{path} is damaged at byte {offset + bad_at} (record {line_no} after the "
-                f"last read point) with good records after it. Nothing was changed. Keep a "
-                f"copy of {path.parent}, then see README 'Recovering the store'"
-            )
+            raise StoreCorrupt.said("store.damaged_at", path=str(path), byte=offset + bad_at,
+                                    line=line_no, folder=str(path.parent))
         else:
             out.append(obj)
             if starts is not None:
