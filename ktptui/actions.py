@@ -295,8 +295,8 @@ def approve_count(store: Store, ref: str, *, operator: str, who: roles.Who,
         by = f"{operator} ({who.user})"
         tx.add_ledger(ledger.make_entry(ledger.Kind.APPROVED, 0, operator=by,
                                         note=target.note, ref=target.id))
-        tx.add_event(EventKind.BLANKS, by, f"approved count difference {target.short_id} "
-                     f"({target.delta:+d})")
+        tx.add_event(EventKind.BLANKS, by, say("event.approved", entry=target.short_id,
+                                               delta=f"{target.delta:+d}"))
     return target
 
 
@@ -493,7 +493,7 @@ def handover(store: Store, ref: str, *, operator: str, to: str | None = None,
         return job.changed(collected_at=stamp, collected_by=operator,
                            collected_to=to_name or job.name, updated_at=stamp)
 
-    detail = "handed over" + (f": {note}" if note else "")
+    detail = say("event.handed_over_note", note=note) if note else say("event.handed_over")
     with store.transaction() as tx:
         job = _job(tx, ref)
         check(job)

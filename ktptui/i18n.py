@@ -1767,6 +1767,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "of {folder}, then see README 'Recovering the store'"),
     "store.doc_none": ("pekerjaan {job} tidak punya dokumen kartu yang tercatat",
                        "job {job} has no card document recorded"),
+    "event.approved": ("selisih hitungan {entry} ({delta}) disetujui",
+                       "approved count difference {entry} ({delta})"),
+    "event.handed_over": ("diserahkan", "handed over"),
+    "event.handed_over_note": ("diserahkan: {note}", "handed over: {note}"),
+    "event.purged": ("data pribadi dihapus dari {n} pekerjaan selesai yang lebih tua dari {days} "
+                     "hari",
+                     "personal data removed from {n} finished job(s) older than {days} days"),
 }
 
 _language = "id"

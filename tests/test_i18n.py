@@ -849,3 +849,25 @@ def test_a_suket_issued_and_refused_speaks_indonesian(tmp_path: Path) -> None:
     assert not leaks, leaks
     assert [e.detail for e in store.events() if e.kind == "suket"][0] == (
         f"issued {first.slip.number} (not_recorded): screen")  # the English line, as before
+
+
+def test_a_handover_an_approval_and_a_purge_are_logged_in_the_readers_language(
+        tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from ktptui import roles
+    from ktptui.office import retention
+
+    store = Store(tmp_path / "data")
+    ids = every_state(store)
+    actions.handover(store, ids[State.DONE], operator="siti", to="BUDI", note="diwakilkan")
+    actions.handover(store, ids[State.PRINTED], operator="siti", to="BUDI")
+    difference = next(e for e in store.ledger_entries() if e.kind == "counted")
+    actions.approve_count(store, difference.id[:8], operator="budi", who=roles.who_for_uid(0))
+    assert retention.purge(store, datetime.now(UTC) + timedelta(days=400), days=1) > 0
+    set_language("id")
+    logged = {e.kind: e.shown() for e in store.events()
+              if e.kind in ("handover", "blanks", "retention")}
+    assert set(logged) == {"handover", "blanks", "retention"}
+    leaks = {kind: found for kind, text in logged.items() if (found := english_words(text))}
+    assert not leaks, (leaks, logged)
