@@ -2,9 +2,12 @@
 
 ``[ui] language`` picks the language (Indonesian by default). Fronts never
 hold text of their own: they call ``t(key, **values)``; a refusal is a
-``KtpError`` with a key (``message()`` translated, ``str()`` English). Core
-details that are not ours (an OS error, CUPS's own message) are shown in
-English only (docs/architecture.md, "Every word in the operator's language").
+``KtpError`` with a key (``message()`` translated, ``str()`` English). What
+comes from outside is typed where it can be (central's failure cause, a
+printer's reason codes) and said in the operator's words; a detail that is not
+ours (an OS error, CUPS's own message) is shown as it came, quoted, in
+Indonesian (``link.raw``; docs/architecture.md, "Every word in the operator's
+language"). Words said before a config is read follow ``KTPTUI_LANG``.
 
 Texts that are stored (history notes, event details, ledger notes) are kept
 language-neutral: a ``Said`` (catalogue key and values) is stored beside its
@@ -882,7 +885,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.link_down": ("{state}: {why}", "{state}: {why}"),
     "event.power.mains": ("listrik PLN", "mains"),
     "event.power.battery": ("baterai UPS ({charge}%)", "on battery ({charge}%)"),
-    "event.power.unknown": ("status daya tidak diketahui: {why}", "power state unknown: {why}"),
+    "event.power.unknown": ('status daya tidak diketahui: "{why}"', "power state unknown: {why}"),
     "note.authorised": ("diotorisasi", "authorised"),
     "note.rejected": ("pusat: {code}", "central: {code}"),
     "note.sent": ("dikirim ke printer {printer}", "sent to printer {printer}"),

@@ -4,9 +4,10 @@
 Levels: ``ok`` / ``warn`` / ``bad`` become CSS classes, and every bad or warn
 part also says so in words, so a monochrome console loses nothing.
 
-Everything shown is in the operator's language; only details that exist
-nowhere but in the core's words (a printer's own message, the cause of a link
-failure, a refused token) are appended in English. Nothing shown counts down:
+Everything shown is in the operator's language: the link's cause and a
+printer's reason codes are typed values said from the catalogue (an unknown
+code quoted as it came); in English the core's own words (a printer's
+message, the OS error) follow the summary. Nothing shown counts down:
 a status that changes every second would repaint every second.
 """
 
