@@ -295,8 +295,8 @@ def approve_count(store: Store, ref: str, *, operator: str, who: roles.Who,
         by = f"{operator} ({who.user})"
         tx.add_ledger(ledger.make_entry(ledger.Kind.APPROVED, 0, operator=by,
                                         note=target.note, ref=target.id))
-        tx.add_event(EventKind.BLANKS, by, f"approved count difference {target.short_id} "
-                     f"({target.delta:+d})")
+        tx.add_event(EventKind.BLANKS, by, say("event.approved", entry=target.short_id,
+                                               delta=f"{target.delta:+d}"))
     return target
 
 
@@ -344,13 +344,13 @@ def pause_printer(store: Store, name: str, *, operator: str, note: str = "") -> 
     with store.transaction() as tx:
         paused = paused_printers(store)
         if name in paused:
-            raise ActionRefused(f"printer {name} is already paused by "
-                                f"{paused[name].get('by', '?')}; "
-                                f"`ktptui unpause --printer {name}` resumes it")
+            raise ActionRefused.said("refused.printer_paused", name=name,
+                                     by=str(paused[name].get("by", "?")))
         paused[name] = {"by": operator, "note": note}
         tx.set_meta(PRINTERS_PAUSED_KEY, paused)
-        tx.add_event(EventKind.PRINTING, operator, f"printer {name} paused"
-                     + (f": {note}" if note else ""))
+        tx.add_event(EventKind.PRINTING, operator,
+                     say("event.printer_paused_note", name=name, note=note) if note
+                     else say("event.printer_paused", name=name))
     return name
 
 
@@ -358,11 +358,12 @@ def resume_printer(store: Store, name: str, *, operator: str, note: str = "") ->
     with store.transaction() as tx:
         paused = paused_printers(store)
         if name not in paused:
-            raise ActionRefused(f"printer {name} is not paused")
+            raise ActionRefused.said("refused.printer_not_paused", name=name)
         del paused[name]
         tx.set_meta(PRINTERS_PAUSED_KEY, paused or None)
-        tx.add_event(EventKind.PRINTING, operator, f"printer {name} resumed"
-                     + (f": {note}" if note else ""))
+        tx.add_event(EventKind.PRINTING, operator,
+                     say("event.printer_resumed_note", name=name, note=note) if note
+                     else say("event.printer_resumed", name=name))
     return name
 
 
@@ -387,7 +388,7 @@ def authorised(tx: Transaction, job: Job, *, operator: str, authorization_id: st
 
 
 def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int | str,
-             why: str) -> Job:
+             why: str | Said) -> Job:
     """Central's final answer about this request (e.g. ``not_recorded``)."""
     known = f"note.code.{code}" in CATALOGUE
     return _move(tx, job, State.REJECTED, operator,
@@ -395,7 +396,7 @@ def rejected(tx: Transaction, job: Job, *, operator: str, code: str, status: int
                  error_code=code, last_error=why)
 
 
-def ask_later(tx: Transaction, job: Job, *, why: str, at: str) -> Job:
+def ask_later(tx: Transaction, job: Job, *, why: str | Said, at: str) -> Job:
     """Central's reply for this job was unusable: it waits its own backoff."""
     waiting = job.changed(last_error=why, next_retry_at=at)
     tx.put_job(waiting)
@@ -409,7 +410,7 @@ def sent_to_printer(tx: Transaction, job: Job, *, operator: str, printer: str) -
 
 
 def interrupted(tx: Transaction, job: Job, *, operator: str, note: str | Said,
-                last_error: str | None = None) -> Job:
+                last_error: str | Said | None = None) -> Job:
     """The card's outcome is unknown: an operator checks the printer and resolves it."""
     fields: dict[str, Any] = {} if last_error is None else {"last_error": last_error}
     count = tx.store.meta(MetaKey.CARDS_INTERRUPTED, 0)  # for monitoring: a counter
@@ -435,7 +436,7 @@ def hold_lapsing(store: Store, ref: str, *, operator: str, note: str | Said) -> 
     with store.transaction() as tx:
         job = _job(tx, ref)
         _give_back(tx, job, operator, str(note))
-        held = _move(tx, job, State.HELD, operator, note, last_error=str(note))
+        held = _move(tx, job, State.HELD, operator, note, last_error=note)
         tx.add_event(EventKind.JOB, operator,
                      say("event.held_lapsing", job=job.short_id, note=note))
         return held
@@ -492,7 +493,7 @@ def handover(store: Store, ref: str, *, operator: str, to: str | None = None,
         return job.changed(collected_at=stamp, collected_by=operator,
                            collected_to=to_name or job.name, updated_at=stamp)
 
-    detail = "handed over" + (f": {note}" if note else "")
+    detail = say("event.handed_over_note", note=note) if note else say("event.handed_over")
     with store.transaction() as tx:
         job = _job(tx, ref)
         check(job)

@@ -20,6 +20,7 @@ from typing import Any
 
 from . import paths
 from .errors import Kind, KtpError
+from .i18n import Said, say
 
 
 class ConfigError(KtpError):
@@ -32,22 +33,22 @@ def _choice(*values: str) -> Any:
     return field(metadata={"choices": values}, default=values[0])
 
 
-def _reasons(value: tuple[str, ...]) -> str:
-    """What is wrong with a list of job reasons, or ""."""
+def _reasons(value: tuple[str, ...]) -> Said | None:
+    """What is wrong with a list of job reasons, or None."""
     from .model import Reason
 
     known = [r.value for r in Reason]
     if any(v not in known for v in value):
-        return f"must list reasons among {', '.join(known)}"
-    return ""
+        return say("config.problem.reasons", known=", ".join(known))
+    return None
 
 
-def _printer_uri(value: str) -> str:
-    """What is wrong with a printer URI, or "" (empty is allowed: not set)."""
+def _printer_uri(value: str) -> Said | None:
+    """What is wrong with a printer URI, or None (empty is allowed: not set)."""
     import urllib.parse
 
     if not value:
-        return ""
+        return None
     try:
         parts = urllib.parse.urlsplit(value)
         port_ok = parts.port is None or parts.port > 0
@@ -55,9 +56,8 @@ def _printer_uri(value: str) -> str:
         port_ok = False
     if (parts.scheme not in ("ipp", "ipps") or not parts.hostname or not port_ok
             or not value.isprintable() or " " in value):
-        return ("must be the card printer's own ipp:// or ipps:// address "
-                "(e.g. ipp://192.168.1.50/ipp/print) or empty")
-    return ""
+        return say("config.problem.printer_uri")
+    return None
 
 
 @dataclass(frozen=True)
@@ -89,11 +89,11 @@ class CentralConfig:
 PRINTER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}")
 
 
-def _printer_name(value: str) -> str:
-    """What is wrong with a printer name, or "" (empty: the queue's name)."""
+def _printer_name(value: str) -> Said | None:
+    """What is wrong with a printer name, or None (empty: the queue's name)."""
     if not value or PRINTER_NAME.fullmatch(value):
-        return ""
-    return "must be 1 to 16 letters, digits, - or _ (e.g. \"p1\")"
+        return None
+    return say("config.problem.printer_name")
 
 
 @dataclass(frozen=True)
@@ -138,22 +138,21 @@ class BlanksConfig:
     reserve_for: tuple[str, ...] = field(default=("new",), metadata={"check": _reasons})
 
 
-def _suket_number_format(value: str) -> str:
-    """What is wrong with a Suket number format, or ""."""
+def _suket_number_format(value: str) -> Said | None:
+    """What is wrong with a Suket number format, or None."""
     try:
         value.format(seq=1, year=2026, office_code="35.12")
     except (KeyError, IndexError, ValueError) as e:
-        return (f"must be a format with the fields {{seq}}, {{year}}, {{office_code}} "
-                f"(e.g. \"470/{{seq:04d}}/{{office_code}}/{{year}}\"): {e}")
-    return ""
+        return say("config.problem.suket_format", why=str(e))
+    return None
 
 
-def _nip(value: str) -> str:
+def _nip(value: str) -> Said | None:
     """A civil servant's NIP: 18 digits (or empty: not set)."""
     digits = value.replace(" ", "")
     if digits and not (len(digits) == 18 and digits.isascii() and digits.isdigit()):
-        return "must be the signatory's 18-digit NIP (spaces allowed), or empty"
-    return ""
+        return say("config.problem.nip")
+    return None
 
 
 @dataclass(frozen=True)
@@ -188,10 +187,10 @@ class OfficeConfig:
     signatory_title: str = ""
 
 
-def _prom_file(value: Path | None) -> str:
+def _prom_file(value: Path | None) -> Said | None:
     if value is not None and value.suffix != ".prom":
-        return "must end in .prom (node_exporter's textfile collector reads only *.prom)"
-    return ""
+        return say("config.problem.prom")
+    return None
 
 
 @dataclass(frozen=True)
@@ -271,11 +270,11 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
 
 def _check_range(value: Any, section: str, key: str, where: str) -> None:
     if isinstance(value, float) and not math.isfinite(value):
-        raise ConfigError(f"{where} must be a finite number, got {value!r}")
+        raise ConfigError.said("config.finite", where=where, got=repr(value))
     bounds = RANGES.get((section, key))
     if bounds is not None and not bounds[0] <= value <= bounds[1]:
         lo, hi = (str(int(b)) if b == int(b) else str(b) for b in bounds)
-        raise ConfigError(f"{where} must be from {lo} to {hi}, got {value!r}")
+        raise ConfigError.said("config.range", where=where, lo=lo, hi=hi, got=repr(value))
 
 
 def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
@@ -287,43 +286,43 @@ def _coerce(value: Any, hint: Any, where: str, base: Path) -> Any:
             return None
     if hint is Path:
         if not isinstance(value, str) or not value:
-            raise ConfigError(f"{where} must be a path string, got {value!r}")
+            raise ConfigError.said("config.path", where=where, got=repr(value))
         p = Path(value).expanduser()
         return p if p.is_absolute() else base / p
     if typing.get_origin(hint) is tuple:  # a list of strings in TOML
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where} must be a list of strings, got {value!r}")
+            raise ConfigError.said("config.list", where=where, got=repr(value))
         return tuple(value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if hint is int and isinstance(value, bool) or not isinstance(value, hint):
-        raise ConfigError(
-            f"{where} must be {hint.__name__}, got {type(value).__name__} {value!r}"
-        )
+        raise ConfigError.said("config.type", where=where, type=hint.__name__,
+                               got_type=type(value).__name__, got=repr(value))
     return value
 
 
 def _section(cls: type, raw: Any, name: str, file: Path, label: str = "") -> Any:
     label = label or f"[{name}]"
     if not isinstance(raw, dict):
-        raise ConfigError(f"{file}: {label} must be a table")
+        raise ConfigError.said("config.table", file=str(file), label=label)
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     values: dict[str, Any] = {}
     for key, value in raw.items():
         where = f"{file}: {label} {key}"
         if key not in fields:
-            known = ", ".join(fields)
-            raise ConfigError(f"{where}: unknown key (known keys: {known})")
+            raise ConfigError.said("config.unknown_key", where=where, known=", ".join(fields))
         value = _coerce(value, hints[key], where, file.parent)
         if hints[key] in (int, float):
             _check_range(value, name, key, where)
         choices = fields[key].metadata.get("choices")
         if choices and value not in choices:
-            raise ConfigError(f"{where} must be one of {', '.join(choices)}, got {value!r}")
+            raise ConfigError.said("config.choice", where=where, choices=", ".join(choices),
+                                   got=repr(value))
         check = fields[key].metadata.get("check")
         if check and (problem := check(value)):
-            raise ConfigError(f"{where} {problem}, got {value!r}")
+            raise ConfigError.said("config.check", where=where, problem=problem,
+                                   got=repr(value))
         values[key] = value
     return cls(**values)
 
@@ -332,7 +331,7 @@ def parse(text: str, file: Path) -> Config:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"{file}: not valid TOML ({e}); fix the syntax there") from None
+        raise ConfigError.said("config.toml", file=str(file), why=str(e)) from None
     sections = {f.name: f for f in dataclasses.fields(Config)
                 if f.name not in ("source", "printers")}
     values: dict[str, Any] = {}
@@ -341,15 +340,13 @@ def parse(text: str, file: Path) -> Config:
             values[name] = _printers(body, "printer" in raw, file)
             continue
         if name not in sections:
-            raise ConfigError(
-                f"{file}: unknown section [{name}] (known: {', '.join(sections)})"
-            )
+            raise ConfigError.said("config.unknown_section", file=str(file), name=name,
+                                   known=", ".join(sections))
         values[name] = _section(typing.get_type_hints(Config)[name], body, name, file)
     central = values.get("central")
     if central is not None and central.retry_min_s > central.retry_max_s:
-        raise ConfigError(
-            f"{file}: [central] retry_min_s ({central.retry_min_s:g}) must not be more "
-            f"than retry_max_s ({central.retry_max_s:g})")
+        raise ConfigError.said("config.retry_order", file=str(file),
+                               low=f"{central.retry_min_s:g}", high=f"{central.retry_max_s:g}")
     return Config(**values, source=file)
 
 
@@ -360,20 +357,17 @@ MAX_PRINTERS = 16
 def _printers(raw: Any, single: bool, file: Path) -> tuple[PrinterConfig, ...]:
     """``[[printers]]``: each a ``[printer]`` table with a name of its own."""
     if single:
-        raise ConfigError(f"{file}: both [printer] and [[printers]]; move the [printer] keys "
-                          "into a [[printers]] table with a name")
+        raise ConfigError.said("config.printer_and_printers", file=str(file))
     if not isinstance(raw, list) or not raw or len(raw) > MAX_PRINTERS:
-        raise ConfigError(f"{file}: [[printers]] must be 1 to {MAX_PRINTERS} tables, "
-                          "each starting with a [[printers]] line")
+        raise ConfigError.said("config.printers_count", file=str(file), most=MAX_PRINTERS)
     printers: list[PrinterConfig] = []
     for i, body in enumerate(raw, 1):
         printer = _section(PrinterConfig, body, "printer", file, f"[[printers]] #{i}")
         if not printer.name:
-            raise ConfigError(f"{file}: [[printers]] #{i} needs a name "
-                              "(e.g. name = \"p{i}\")")
+            raise ConfigError.said("config.printer_unnamed", file=str(file), i=i)
         if any(p.name == printer.name for p in printers):
-            raise ConfigError(f"{file}: [[printers]] #{i} name {printer.name!r} is used "
-                              "twice; give each printer its own name")
+            raise ConfigError.said("config.printer_twice", file=str(file), i=i,
+                                   name=repr(printer.name))
         printers.append(printer)
     return tuple(printers)
 
@@ -387,10 +381,8 @@ def load(path: Path | None = None) -> Config:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         if explicit:
-            raise ConfigError(
-                f"{file}: no such config file; copy config.toml.example there or fix --config"
-            ) from None
+            raise ConfigError.said("config.missing", file=str(file)) from None
         return Config()
     except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{file}: cannot read config ({e})") from None
+        raise ConfigError.said("config.unreadable", file=str(file), why=str(e)) from None
     return parse(text, file)

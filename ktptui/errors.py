@@ -79,6 +79,13 @@ class KtpError(Exception):
         e.say(key, **values)
         return e
 
+    def words(self) -> Said | str:
+        """This error as a value inside another catalogue text: its own
+        catalogue words when it has them, else its one line."""
+        if self.key is not None:
+            return Said(self.key, dict(self.values or {}))
+        return str(self)
+
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.error_kind]

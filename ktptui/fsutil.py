@@ -11,7 +11,7 @@ import pwd
 import stat
 from pathlib import Path
 
-from .errors import Kind, KtpError
+from .errors import Kind, KtpError, english
 
 #: Every file ktptui opens in its data folder: a planted symlink is refused
 #: (ELOOP) rather than followed into another user's files.
@@ -44,10 +44,7 @@ def user_name(uid: int) -> str:
 
 
 def symlink_refused(path: Path | str) -> UnsafeFile:
-    return UnsafeFile(
-        f"refusing {path}: it is a symbolic link, and ktptui never follows links in its "
-        "data folder (one may have been planted to make it write elsewhere); check where "
-        "it points, then remove the link")
+    return UnsafeFile.said("store.symlink", path=str(path))
 
 
 def open_nofollow(path: Path | str, flags: int, mode: int = 0o600, *,
@@ -108,22 +105,18 @@ def ensure_store_dir(path: Path, *, top: bool) -> None:
     try:
         st = os.stat(path) if top else os.lstat(path)
     except OSError as e:
-        raise UnsafeFile(f"cannot use {path}: {e.strerror}") from None
+        raise UnsafeFile.said("store.cannot_use", path=str(path), why=e.strerror) from None
     if stat.S_ISLNK(st.st_mode):
         raise symlink_refused(path)
     if not stat.S_ISDIR(st.st_mode):
-        raise UnsafeFile(f"refusing {path}: it is not a folder; move it away")
+        raise UnsafeFile.said("store.not_folder", path=str(path))
     me = os.geteuid()
     if st.st_uid != me:
-        raise UnsafeFile(
-            f"refusing data folder {path}: it belongs to {user_name(st.st_uid)}, not to "
-            f"{user_name(me)} who runs ktptui; run ktptui as its owner, or set "
-            "[store] data_dir to a folder of your own")
+        raise UnsafeFile.said("store.owner", path=str(path), owner=user_name(st.st_uid),
+                              me=user_name(me))
     if st.st_mode & 0o022:
-        raise UnsafeFile(
-            f"refusing data folder {path}: others may write in it (mode "
-            f"{stat.S_IMODE(st.st_mode):04o}); check that nothing in it is foreign, "
-            f"then `chmod 700 {path}`")
+        raise UnsafeFile.said("store.open_mode", path=str(path),
+                              mode=f"{stat.S_IMODE(st.st_mode):04o}")
     if st.st_mode & 0o077:
         os.chmod(path, 0o700)
 
@@ -157,7 +150,14 @@ def write_all(fd: int, data: bytes) -> None:
 
 
 def disk_full_message(path: Path) -> str:
-    return f"disk full writing {path}: free some space on that disk; nothing was changed"
+    return english("store.disk_full", path=str(path))
+
+
+def disk_full(path: Path) -> DiskFull:
+    """``DiskFull`` (an ``OSError`` ENOSPC) saying so in the operator's words."""
+    e = DiskFull(errno.ENOSPC, disk_full_message(path))
+    e.say("store.disk_full", path=str(path))
+    return e
 
 
 def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None,
@@ -189,7 +189,7 @@ def write_atomic(path: Path, data: bytes, *, tmp: Path | None = None,
             with contextlib.suppress(OSError):
                 os.unlink(tmp.name, dir_fd=dfd)
             if e.errno == errno.ENOSPC:
-                raise DiskFull(errno.ENOSPC, disk_full_message(path)) from None
+                raise disk_full(path) from None
             raise
         if sync_dir:
             os.fsync(dfd)

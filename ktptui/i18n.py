@@ -2,9 +2,12 @@
 
 ``[ui] language`` picks the language (Indonesian by default). Fronts never
 hold text of their own: they call ``t(key, **values)``; a refusal is a
-``KtpError`` with a key (``message()`` translated, ``str()`` English). Core
-details that are not ours (an OS error, CUPS's own message) are shown in
-English only (docs/architecture.md, "Every word in the operator's language").
+``KtpError`` with a key (``message()`` translated, ``str()`` English). What
+comes from outside is typed where it can be (central's failure cause, a
+printer's reason codes) and said in the operator's words; a detail that is not
+ours (an OS error, CUPS's own message) is shown as it came, quoted, in
+Indonesian (``link.raw``; docs/architecture.md, "Every word in the operator's
+language"). Words said before a config is read follow ``KTPTUI_LANG``.
 
 Texts that are stored (history notes, event details, ledger notes) are kept
 language-neutral: a ``Said`` (catalogue key and values) is stored beside its
@@ -14,6 +17,7 @@ operator reads it; old records with the English line only show as stored.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -888,7 +892,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.link_down": ("{state}: {why}", "{state}: {why}"),
     "event.power.mains": ("listrik PLN", "mains"),
     "event.power.battery": ("baterai UPS ({charge}%)", "on battery ({charge}%)"),
-    "event.power.unknown": ("status daya tidak diketahui: {why}", "power state unknown: {why}"),
+    "event.power.unknown": ('status daya tidak diketahui: "{why}"', "power state unknown: {why}"),
     "note.authorised": ("diotorisasi", "authorised"),
     "note.rejected": ("pusat: {code}", "central: {code}"),
     "note.sent": ("dikirim ke printer {printer}", "sent to printer {printer}"),
@@ -1128,6 +1132,672 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "`ktptui verify` reads the archive files in {dir} itself, and "
                             "this account cannot read them; run it as the station user: "
                             "sudo -u {user} ktptui verify"),
+    # --- words (issue 12) ---
+    # A raw detail from outside (an OS error, tomllib's, CUPS's, central's own
+    # words) stays as it came, in quotes in Indonesian: a value, not our words.
+    # -- the config file (said before [ui] language is known: KTPTUI_LANG or id)
+    "config.finite": ("{where} harus bilangan terhingga, bukan {got}",
+                      "{where} must be a finite number, got {got}"),
+    "config.range": ("{where} harus dari {lo} sampai {hi}, bukan {got}",
+                     "{where} must be from {lo} to {hi}, got {got}"),
+    "config.path": ("{where} harus jalur berkas (teks), bukan {got}",
+                    "{where} must be a path string, got {got}"),
+    "config.list": ("{where} harus daftar teks, bukan {got}",
+                    "{where} must be a list of strings, got {got}"),
+    "config.type": ("{where} harus bertipe {type}, bukan {got_type} {got}",
+                    "{where} must be {type}, got {got_type} {got}"),
+    "config.table": ("{file}: {label} harus berupa tabel", "{file}: {label} must be a table"),
+    "config.unknown_key": ("{where}: kunci tidak dikenal (kunci yang dikenal: `{known}`)",
+                           "{where}: unknown key (known keys: {known})"),
+    "config.choice": ("{where} harus salah satu dari `{choices}`, bukan {got}",
+                      "{where} must be one of {choices}, got {got}"),
+    "config.check": ("{where} {problem}, bukan {got}", "{where} {problem}, got {got}"),
+    "config.problem.reasons": ("harus berisi alasan dari `{known}`",
+                               "must list reasons among {known}"),
+    "config.problem.printer_uri": (
+        "harus alamat ipp:// atau ipps:// milik printer kartu itu sendiri "
+        "(mis. `ipp://192.168.1.50/ipp/print`) atau kosong",
+        "must be the card printer's own ipp:// or ipps:// address "
+        "(e.g. ipp://192.168.1.50/ipp/print) or empty"),
+    "config.problem.printer_name": ('harus 1 sampai 16 huruf, angka, - atau _ (mis. "p1")',
+                                    'must be 1 to 16 letters, digits, - or _ (e.g. "p1")'),
+    "config.problem.suket_format": (
+        "harus format dengan kolom {{seq}}, {{year}}, {{office_code}} "
+        '(mis. "470/{{seq:04d}}/{{office_code}}/{{year}}"): "{why}"',
+        "must be a format with the fields {{seq}}, {{year}}, {{office_code}} "
+        '(e.g. "470/{{seq:04d}}/{{office_code}}/{{year}}"): {why}'),
+    "config.problem.nip": ("harus NIP penanda tangan, 18 angka (boleh berspasi), atau kosong",
+                           "must be the signatory's 18-digit NIP (spaces allowed), or empty"),
+    "config.problem.prom": (
+        "harus berakhiran .prom (textfile collector node_exporter hanya membaca *.prom)",
+        "must end in .prom (node_exporter's textfile collector reads only *.prom)"),
+    "config.toml": ('{file}: isinya bukan TOML yang sah ("{why}"); perbaiki penulisannya di sana',
+                    "{file}: not valid TOML ({why}); fix the syntax there"),
+    "config.unknown_section": ("{file}: bagian [{name}] tidak dikenal (yang dikenal: `{known}`)",
+                               "{file}: unknown section [{name}] (known: {known})"),
+    "config.retry_order": ("{file}: [central] retry_min_s ({low}) tidak boleh lebih dari "
+                           "retry_max_s ({high})",
+                           "{file}: [central] retry_min_s ({low}) must not be more than "
+                           "retry_max_s ({high})"),
+    "config.printer_and_printers": ("{file}: ada [printer] dan [[printers]] sekaligus; pindahkan "
+                                    "isi [printer] ke tabel [[printers]] yang bernama",
+                                    "{file}: both [printer] and [[printers]]; move the [printer] "
+                                    "keys into a [[printers]] table with a name"),
+    "config.printers_count": ("{file}: [[printers]] harus 1 sampai {most} tabel, masing-masing "
+                              "diawali baris [[printers]]",
+                              "{file}: [[printers]] must be 1 to {most} tables, each starting "
+                              "with a [[printers]] line"),
+    "config.printer_unnamed": ('{file}: [[printers]] #{i} perlu nama (mis. name = "p{i}")',
+                               '{file}: [[printers]] #{i} needs a name (e.g. name = "p{i}")'),
+    "config.printer_twice": ("{file}: [[printers]] #{i} nama {name} dipakai dua kali; beri "
+                             "setiap printer namanya sendiri",
+                             "{file}: [[printers]] #{i} name {name} is used twice; give each "
+                             "printer its own name"),
+    "config.missing": ("{file}: berkas konfigurasi tidak ada; salin config.toml.example ke sana "
+                       "atau perbaiki --config",
+                       "{file}: no such config file; copy config.toml.example there or fix "
+                       "--config"),
+    "config.unreadable": ('{file}: konfigurasi tidak bisa dibaca ("{why}")',
+                          "{file}: cannot read config ({why})"),
+    # -- the store's files on disk
+    "store.symlink": ("{path} ditolak: itu tautan simbolik, dan ktptui tidak pernah mengikuti "
+                      "tautan di folder datanya (mungkin dipasang agar ktptui menulis ke tempat "
+                      "lain); periksa ke mana arahnya, lalu hapus tautan itu",
+                      "refusing {path}: it is a symbolic link, and ktptui never follows links "
+                      "in its data folder (one may have been planted to make it write "
+                      "elsewhere); check where it points, then remove the link"),
+    "store.cannot_use": ('{path} tidak bisa dipakai: "{why}"', "cannot use {path}: {why}"),
+    "store.not_folder": ("{path} ditolak: itu bukan folder; pindahkan",
+                         "refusing {path}: it is not a folder; move it away"),
+    "store.owner": ("folder data {path} ditolak: pemiliknya {owner}, bukan {me} yang menjalankan "
+                    "ktptui; jalankan ktptui sebagai pemiliknya, atau atur [store] data_dir ke "
+                    "folder milik Anda sendiri",
+                    "refusing data folder {path}: it belongs to {owner}, not to {me} who runs "
+                    "ktptui; run ktptui as its owner, or set [store] data_dir to a folder of "
+                    "your own"),
+    "store.open_mode": ("folder data {path} ditolak: pengguna lain boleh menulis di dalamnya "
+                        "(mode {mode}); pastikan tidak ada isi asing, lalu `chmod 700 {path}`",
+                        "refusing data folder {path}: others may write in it (mode {mode}); "
+                        "check that nothing in it is foreign, then `chmod 700 {path}`"),
+    "store.disk_full": ("disk penuh saat menulis {path}: kosongkan sebagian ruang di disk itu; "
+                        "tidak ada yang diubah",
+                        "disk full writing {path}: free some space on that disk; nothing was "
+                        "changed"),
+    "store.at_line": ("baris {line} (bita {byte})", "line {line} (byte {byte})"),
+    "store.at_byte": ("bita {byte}", "byte {byte}"),
+    "store.malformed": ('{path} berisi catatan yang rusak ({where}: "{what}"). Tidak ada yang '
+                        "diubah. Simpan salinan {folder}, lalu lihat README bagian "
+                        "`Recovering the store`",
+                        "{path} has a malformed record ({where}: {what}). Nothing was changed. "
+                        "Keep a copy of {folder}, then see README 'Recovering the store'"),
+    "store.snapshot_unreadable": ('snapshot penyimpanan {snap} tidak terbaca ("{why}"). Tidak ada '
+                                  "yang diubah",
+                                  "store snapshot {snap} is unreadable ({why}). Nothing was "
+                                  "changed"),
+    "store.snapshot_no_copy": ("{what}; tidak ada salinan sebelumnya; pulihkan folder itu dari "
+                               "cadangan",
+                               "{what}; there is no earlier copy; restore the folder from a "
+                               "backup"),
+    "store.snapshot_copy_bad": ('{what}; salinan sebelumnya {prev} juga tidak bisa dipakai '
+                                '("{why}"); pulihkan folder itu dari cadangan',
+                                "{what}; the earlier copy {prev} is unusable too ({why}); "
+                                "restore the folder from a backup"),
+    "store.snapshot_copy_behind": ("{what}; salinan sebelumnya {prev} tidak bisa dilengkapi "
+                                   "({journal} hilang); pulihkan folder itu dari cadangan",
+                                   "{what}; the earlier copy {prev} cannot be brought up to date "
+                                   "({journal} is missing); restore the folder from a backup"),
+    "store.cannot_write": ('{path} tidak bisa ditulis: "{why}"; tidak ada yang diubah',
+                           "cannot write {path}: {why}; nothing was changed"),
+    "store.gone": ("folder data {path} dulu berisi penyimpanan dan kini hilang: mungkin disknya "
+                   "belum terpasang; pasang disk itu lalu coba lagi. Untuk sengaja memulai "
+                   "penyimpanan kosong di sana, hapus barisnya dari {known}",
+                   "the data folder {path} held a store and is gone: its disk may be "
+                   "unmounted; mount it and try again. To start a new empty store there on "
+                   "purpose, delete its line from {known}"),
+    "store.open_denied": ('penyimpanan di {path} tidak bisa dibuka: "{why}"; jalankan ktptui '
+                          "sebagai pengguna stasiun pemiliknya",
+                          "cannot open the store in {path}: {why}; run ktptui as the station "
+                          "user that owns it"),
+    "store.cannot_open": ('penyimpanan di {path} tidak bisa dibuka: "{why}"',
+                          "cannot open the store in {path}: {why}"),
+    "store.changed": ("{path} berubah saat dibaca; coba lagi",
+                      "{path} changed while it was read; try again"),
+    "store.index": ('indeks arsip {path} tidak bisa dipakai: "{why}"; kosongkan sebagian ruang '
+                    "di disk itu atau periksa pemilik foldernya",
+                    "cannot use the archive index {path}: {why}; free some space on that disk "
+                    "or check the folder's owner"),
+    "store.not_a_record": ("{path} berisi baris yang bukan catatan",
+                           "{path} holds a line that is not a record"),
+    "store.doc_sha": ("dokumen kartu untuk pekerjaan {job} tidak cocok dengan sha256-nya "
+                      "(didapat {got}..., kata pusat {want}...)",
+                      "card document for job {job} does not match its sha256 "
+                      "(got {got}..., central said {want}...)"),
+    "store.doc_missing": ("dokumen kartu {name} tidak ada di {folder}",
+                          "card document {name} is missing from {folder}"),
+    "store.doc_damaged": ("dokumen kartu {name} rusak (sha256 berbeda)",
+                          "card document {name} is damaged (sha256 differs)"),
+    "refused.short_ref": ("rujukan pekerjaan {ref} terlalu pendek: beri paling sedikit 4 karakter",
+                          "job reference {ref} is too short: give at least 4 characters"),
+    "refused.job_moved": ("pekerjaan {job} baru saja dipindahkan: coba lagi",
+                          "job {job} moved meanwhile: try again"),
+    # -- the command line's help (cli/words.py: cli.help.<command>, cli.opt.[<command>.]<dest>)
+    "cli.help": ("Stasiun cetak kartu e-KTP: antrean, blangko, jaringan ke pusat.",
+                 "e-KTP card print station: queue, blanks, central link."),
+    "cli.help.add": ("antrekan permohonan kartu seorang warga; mencetak id pekerjaan barunya",
+                     "queue a citizen's card request; prints the new job's id"),
+    "cli.help.jobs": ("daftar pekerjaan (yang aktif, kecuali dengan --all)",
+                      "list jobs (active ones unless --all)"),
+    "cli.help.show": ("tampilkan satu pekerjaan dengan riwayatnya",
+                      "show one job with its history"),
+    "cli.help.hold": ("tahan sebuah pekerjaan", "put a job on hold"),
+    "cli.help.release": ("lepaskan pekerjaan yang ditahan", "release a held job"),
+    "cli.help.cancel": ("batalkan sebuah pekerjaan", "cancel a job"),
+    "cli.help.urgent": ("jadikan sebuah pekerjaan mendesak", "make a job urgent"),
+    "cli.help.pause": ("jeda pencetakan: tidak ada kartu baru dimulai (yang sedang dicetak "
+                       "diselesaikan)",
+                       "pause printing: no new card starts (one in progress finishes)"),
+    "cli.help.unpause": ("lanjutkan pencetakan setelah jeda", "resume printing after a pause"),
+    "cli.help.resolve": ("selesaikan kartu terputus setelah memeriksa printer",
+                         "settle an interrupted card after checking the printer"),
+    "cli.help.blanks": ("buku blangko kartu", "the blank-card ledger"),
+    "cli.help.status": ("jumlah pekerjaan, blangko, jaringan dan daya",
+                        "job counts, blanks, link and power"),
+    "cli.help.report": ("laporan kantor: laporan harian, atau permintaan blangko",
+                        "office reports: the daily report, or the blank requisition"),
+    "cli.help.suket": ("terbitkan Suket (surat keterangan sementara) untuk pekerjaan "
+                       "not_recorded atau yang lama menunggu",
+                       "issue a Suket (temporary certificate) for a not_recorded or "
+                       "long-waiting job"),
+    "cli.help.session": ("sesi cetak (giliran kerja): hitungan blangko saat buka dan tutup",
+                         "print sessions (shifts): a count of blanks at open and close"),
+    "cli.help.log": ("jejak audit (setiap tindakan dan perubahan status), dari yang terlama",
+                     "the audit trail (every action and state change), oldest first"),
+    "cli.help.purge": ("retensi data: kurangi data pribadi pekerjaan selesai yang lebih tua dari "
+                       "[store] retain_personal_days",
+                       "data retention: reduce personal data of finished jobs older than "
+                       "[store] retain_personal_days"),
+    "cli.help.verify": ("periksa rantai hash buku blangko dan audit serta saldo blangko",
+                        "check the ledger and audit hash chains and the blank balance"),
+    "cli.help.approve": ("penyelia: setujui selisih hitungan (ktptui blanks entries "
+                         "--unapproved)",
+                         "supervisor: approve a count difference (ktptui blanks entries "
+                         "--unapproved)"),
+    "cli.help.install-service": ("tulis dan muat unit systemd yang menjalankan layanan stasiun "
+                                 "(ktptui serve)",
+                                 "write and load the systemd unit that runs the station "
+                                 "service (ktptui serve)"),
+    "cli.help.serve": ("jalankan stasiun sebagai layanan: cetak antrean dan tetap menyala; TUI "
+                       "dan setiap perintah tersambung lewat soketnya ([service] socket)",
+                       "run the station as a service: print the queue and stay up; the TUI and "
+                       "every command attach through its socket ([service] socket)"),
+    "cli.help.receipt": ("tulis tanda terima sebuah pekerjaan: PDF, atau --text",
+                         "write the intake receipt (tanda terima) of a job: PDF, or --text"),
+    "cli.help.handover": ("catat bahwa kartu tercetak sudah diserahkan (buku serah terima)",
+                          "record that a printed card was handed over (the hand-over register)"),
+    "cli.help.uncollected": ("kartu tercetak yang belum diambil, terlama dulu, dengan nama dan "
+                             "telepon",
+                             "printed cards not yet collected, oldest first, with name and "
+                             "phone"),
+    "cli.help.arrive": ("warga datang membawa tanda terima: cetak pekerjaan yang menunggunya",
+                        "the citizen came with the receipt: print a job waiting for them"),
+    "cli.help.find": ("cari pekerjaan, termasuk yang selesai, menurut NIK, nama, telepon atau "
+                      "awalan id pekerjaan",
+                      "find jobs, finished ones included, by NIK, name, phone or job id prefix"),
+    "cli.help.sim": ("jalankan simulator pusat bawaan di 127.0.0.1 (untuk pengembang)",
+                     "run the built-in central simulator on 127.0.0.1"),
+    "cli.help.blanks.receive": ("catat kiriman N blangko", "record a shipment of N blanks"),
+    "cli.help.blanks.spoil": ("catat satu blangko rusak", "record one spoiled blank"),
+    "cli.help.blanks.adjust": ("koreksi hitungan dengan +N atau -N",
+                               "correct the count by +N or -N"),
+    "cli.help.blanks.show": ("total buku blangko, rekonsiliasi dan perkiraan",
+                             "ledger totals, reconciliation and forecast"),
+    "cli.help.blanks.entries": ("isi buku blangko dengan id-nya, terlama dulu",
+                                "ledger entries with their ids, oldest first"),
+    "cli.help.session.open": ("buka sesi dengan jumlah blangko yang ada di tangan",
+                              "open a session with the count of blanks on hand"),
+    "cli.help.session.close": ("tutup sesi dengan jumlah blangko yang ada di tangan",
+                               "close the session with the count of blanks on hand"),
+    "cli.help.session.show": ("sesi yang terbuka sejauh ini", "the open session so far"),
+    "cli.opt.help": ("tampilkan bantuan ini lalu keluar", "show this help message and exit"),
+    "cli.opt.config": ("berkas konfigurasi (bawaan: $KTPTUI_CONFIG atau "
+                       "~/.config/ktptui/config.toml)",
+                       "config file (default: $KTPTUI_CONFIG or ~/.config/ktptui/config.toml)"),
+    "cli.opt.version": ("tampilkan versi program lalu keluar",
+                        "show program's version number and exit"),
+    "cli.opt.demo": ("buka TUI pada penyimpanan sementara dengan simulator pusat dan printer "
+                     "tiruan bawaan",
+                     "open the TUI on a temporary store with a built-in central simulator and "
+                     "simulated printer"),
+    "cli.opt.resume": ("tanpa layar: pulihkan setelah crash atau listrik padam, lalu habiskan "
+                       "antrean",
+                       "headless: recover after a crash or power cut, then drain the queue"),
+    "cli.opt.max_wait": ("dengan --resume: menyerah (keluar 75) setelah selama ini bila masih "
+                         "ada pekerjaan",
+                         "with --resume: give up (exit 75) after this long with work left"),
+    "cli.opt.nik": ("NIK 16 angka", "16-digit NIK"),
+    "cli.opt.urgent": ("cetak sebelum pekerjaan biasa", "print before normal jobs"),
+    "cli.opt.name": ("nama warga (untuk tanda terima dan daftar panggilan)",
+                     "the citizen's name (for the receipt and the call-back list)"),
+    "cli.opt.phone": ("nomor ponsel warga, 08... atau +628...",
+                      "the citizen's mobile number, 08... or +628..."),
+    "cli.opt.state": ("hanya pekerjaan dengan status ini (boleh diulang)",
+                      "only jobs in this state (repeatable)"),
+    "cli.opt.all": ("sertakan pekerjaan yang selesai", "include finished jobs"),
+    "cli.opt.json": ("larik JSON (lihat README)", "a JSON array (see README)"),
+    "cli.opt.status.json": ("objek JSON (lihat README)", "a JSON object (see README)"),
+    "cli.opt.report.json": ("objek JSON (lihat README)", "a JSON object (see README)"),
+    "cli.opt.uncollected.json": ("larik JSON berisi objek pekerjaan",
+                                 "a JSON array of job objects"),
+    "cli.opt.find.json": ("larik JSON berisi objek pekerjaan", "a JSON array of job objects"),
+    "cli.opt.job": ("id pekerjaan atau awalannya yang unik", "job id or a unique prefix of it"),
+    "cli.opt.blanks.spoil.job": ("pekerjaan yang cetakannya merusak blangko ini",
+                                 "the job whose print spoiled it"),
+    "cli.opt.log.job": ("hanya pekerjaan ini (id atau awalan unik)",
+                        "only this job (id or unique prefix)"),
+    "cli.opt.undo": ("jadikan pekerjaan mendesak biasa lagi", "make an urgent job normal again"),
+    "cli.opt.pause.note": ("alasannya (ditampilkan ke operator)", "why (shown to the operators)"),
+    "cli.opt.unpause.note": ("alasannya (ditampilkan ke operator)",
+                             "why (shown to the operators)"),
+    "cli.opt.blanks.receive.note": ("keterangan lain tentang kiriman itu",
+                                    "anything else about the shipment"),
+    "cli.opt.blanks.spoil.note": ("apa yang terjadi (wajib kecuali dengan --job)",
+                                  "what happened (required unless --job)"),
+    "cli.opt.printer": ("hanya printer ini (nama dari konfigurasi); yang lain tetap jalan",
+                        "only this printer (a name from the config); the others go on"),
+    "cli.opt.suket.printer": ("cetak di antrean CUPS kantor ini (bukan printer kartu)",
+                              "print it on this office CUPS queue (not the card printer)"),
+    "cli.opt.ref": ("nomor surat pengantar", "the delivery letter number (surat pengantar)"),
+    "cli.opt.delta": ("+N atau -N", "+N or -N"),
+    "cli.opt.reason": ("mengapa hitungannya berbeda (saat itu wajib)",
+                       "why the count differs (required then)"),
+    "cli.opt.blanks.adjust.reason": ("alasannya (mis. hitung fisik 23 Nov)",
+                                     "why (e.g. physical count on 23 Nov)"),
+    "cli.opt.unapproved": ("hanya selisih hitungan yang belum disetujui penyelia",
+                           "only count differences no supervisor has approved"),
+    "cli.opt.kind": ("daily (bawaan): angka satu hari; blanks: permintaan blangko",
+                     "daily (default): one day's figures; blanks: the blank requisition"),
+    "cli.opt.date": ("daily: harinya, waktu setempat stasiun (bawaan: hari ini)",
+                     "daily: the day, station local time (default: today)"),
+    "cli.opt.need": ("blanks: blangko yang dibutuhkan, untuk menyatakan kekurangan terhadap yang "
+                     "diterima",
+                     "blanks: blanks needed, to state the shortfall against those received"),
+    "cli.opt.csv": ("CSV (lihat README)", "CSV (see README)"),
+    "cli.opt.uncollected.csv": ("CSV untuk alat kirim pesan massal",
+                                "CSV for a bulk-message tool"),
+    "cli.opt.pdf": ("PDF (perlu --out)", "PDF (needs --out)"),
+    "cli.opt.report.out": ("simpan laporan di BERKAS alih-alih mencetaknya (format: --csv, "
+                           "--json, --pdf, atau dari namanya: .pdf .csv .json, lainnya: teks)",
+                           "save the report in FILE instead of printing it (format: --csv, "
+                           "--json, --pdf, else from the name: .pdf .csv .json, other: text)"),
+    "cli.opt.suket.out": ("simpan (PDF; teks dengan --text), mode 0600; tanpa --out maupun "
+                          "--printer surat ditampilkan sebagai teks",
+                          "save it (PDF; text with --text), mode 0600; with neither --out nor "
+                          "--printer the slip is shown as text"),
+    "cli.opt.receipt.out": ("tulis ke BERKAS (bawaan: teks ke stdout)",
+                            "write it to FILE (default: text on stdout)"),
+    "cli.opt.suket.text": ("--out menulis teks biasa, bukan PDF",
+                           "--out writes plain text, not PDF"),
+    "cli.opt.receipt.text": ("teks biasa, bukan PDF", "plain text instead of PDF"),
+    "cli.opt.find.text": ("NIK, nomor telepon, awalan id pekerjaan atau sebagian nama",
+                          "a NIK, a phone number, a job id prefix or part of a name"),
+    "cli.opt.count": ("blangko yang dihitung di tangan", "blanks counted on hand"),
+    "cli.opt.confirm": ("bila hitungan berbeda dari buku: hitungan yang sama lagi, setelah "
+                        "menghitung kedua kalinya",
+                        "when the count differs from the ledger: the same count again, after "
+                        "counting a second time"),
+    "cli.opt.since": ("TTTT-BB-HH (waktu setempat stasiun) atau waktu ISO seperti "
+                      "2026-11-23T08:00",
+                      "YYYY-MM-DD (station local) or an ISO time such as 2026-11-23T08:00"),
+    "cli.opt.head": ("kepala rantai yang tercetak di laporan bertanda tangan: gagal bila tidak "
+                     "lagi ada di rantai",
+                     "a chain head printed on a signed report: fail unless it is still in the "
+                     "chain"),
+    "cli.opt.entry": ("id entri buku blangko atau awalannya yang unik",
+                      "ledger entry id or a unique prefix of it"),
+    "cli.opt.user": ("akun yang menjalankan stasiun dan memiliki penyimpanannya (bawaan: yang "
+                     "menjalankan sudo)",
+                     "the account that runs the station and owns its store (default: the one "
+                     "that ran sudo)"),
+    "cli.opt.print_only": ("tampilkan unitnya dan jangan menulis apa pun",
+                           "show the unit and write nothing"),
+    "cli.opt.unit_dir": ("tempat unit ditaruh (bawaan /etc/systemd/system)",
+                         "where the unit goes (default /etc/systemd/system)"),
+    "cli.opt.to": ("siapa yang mengambilnya (bawaan: nama warga dari pendaftaran)",
+                   "who collected it (default: the citizen's name from intake)"),
+    "cli.opt.days": ("hanya kartu yang dicetak N hari lalu atau lebih (0: semua; bawaan "
+                     "[office] uncollected_days)",
+                     "only cards printed N or more days ago (0: all; default [office] "
+                     "uncollected_days)"),
+    # The placeholders in a usage line (an option's value, a command's argument).
+    "cli.metavar.COMMAND": ("PERINTAH", "COMMAND"),
+    "cli.metavar.ACTION": ("TINDAKAN", "ACTION"),
+    "cli.metavar.CONFIG": ("KONFIGURASI", "CONFIG"),
+    "cli.metavar.JOB": ("PEKERJAAN", "JOB"),
+    "cli.metavar.NOTE": ("CATATAN", "NOTE"),
+    "cli.metavar.REASON": ("ALASAN", "REASON"),
+    "cli.metavar.STATE": ("STATUS", "STATE"),
+    "cli.metavar.NAME": ("NAMA", "NAME"),
+    "cli.metavar.PHONE": ("TELEPON", "PHONE"),
+    "cli.metavar.REF": ("NOMOR", "REF"),
+    "cli.metavar.SECONDS": ("DETIK", "SECONDS"),
+    "cli.metavar.FILE": ("BERKAS", "FILE"),
+    "cli.metavar.WHEN": ("WAKTU", "WHEN"),
+    "cli.metavar.QUEUE": ("ANTREAN", "QUEUE"),
+    "cli.metavar.USER": ("PENGGUNA", "USER"),
+    "cli.metavar.DIR": ("FOLDER", "DIR"),
+    "cli.metavar.TEXT": ("TEKS", "TEXT"),
+    "cli.metavar.COUNT": ("JUMLAH", "COUNT"),
+    "cli.metavar.DELTA": ("SELISIH", "DELTA"),
+    "cli.metavar.ENTRY": ("ENTRI", "ENTRY"),
+    "cli.metavar.YYYY-MM-DD": ("TTTT-BB-HH", "YYYY-MM-DD"),
+    # argparse's own phrases, by argparse's msgid (the same %-fields).
+    "argparse.usage": ("pemakaian: ", "usage: "),
+    "argparse.positionals": ("argumen", "positional arguments"),
+    "argparse.options": ("opsi", "options"),
+    "argparse.subcommands": ("subperintah", "subcommands"),
+    "argparse.heading": ("%(heading)s:", "%(heading)s:"),
+    "argparse.default": (" (bawaan: %(default)s)", " (default: %(default)s)"),
+    "argparse.required": ("argumen berikut wajib diisi: %s",
+                          "the following arguments are required: %s"),
+    "argparse.choice": ("pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+                        "invalid choice: %(value)r (choose from %(choices)s)"),
+    "argparse.unrecognized": ("argumen tidak dikenal: %s", "unrecognized arguments: %s"),
+    "argparse.one": ("perlu satu nilai", "expected one argument"),
+    "argparse.at_most_one": ("paling banyak satu nilai", "expected at most one argument"),
+    "argparse.at_least_one": ("paling sedikit satu nilai", "expected at least one argument"),
+    "argparse.argument": ("argumen %(argument_name)s: %(message)s",
+                          "argument %(argument_name)s: %(message)s"),
+    "argparse.value": ("nilai %(type)s tidak sah: %(value)r", "invalid %(type)s value: %(value)r"),
+    "argparse.ambiguous": ("opsi ambigu: %(option)s bisa berarti %(matches)s",
+                           "ambiguous option: %(option)s could match %(matches)s"),
+    "argparse.not_with": ("tidak boleh bersama argumen %s", "not allowed with argument %s"),
+    "argparse.one_of": ("salah satu argumen %s wajib diisi", "one of the arguments %s is required"),
+    "argparse.explicit": ("argumen eksplisit %r diabaikan", "ignored explicit argument %r"),
+    "argparse.unknown_parser": ("perintah tidak dikenal %(parser_name)r (pilihan: %(choices)s)",
+                                "unknown parser %(parser_name)r (choices: %(choices)s)"),
+    "cli.usage_error": ("{prog}: galat: {message} (lihat --help)",
+                        "{prog}: error: {message} (see --help)"),
+    "cli.usage.state": ("status tidak dikenal di --state {states}; yang dikenal: `{known}`",
+                        "unknown state in --state {states}; known: {known}"),
+    "cli.usage.printer": ("tidak ada printer bernama {name}; printer stasiun ini: {names}",
+                          "no printer named {name}; this station's printers: {names}"),
+    "cli.usage.delta": ("koreksi perlu +N atau -N, bukan {got}",
+                        "adjust needs +N or -N, got {got}"),
+    "cli.usage.date": ("{text} bukan tanggal TTTT-BB-HH", "{text} is not a date YYYY-MM-DD"),
+    "cli.usage.whole": ("{text} bukan bilangan bulat", "{text} is not a whole number"),
+    "cli.usage.negative": ("{text} negatif; beri 0 atau lebih",
+                           "{text} is negative; give 0 or more"),
+    "cli.usage.days": ("{text} bukan jumlah hari yang bulat",
+                       "{text} is not a whole number of days"),
+    "cli.usage.days_range": ("{text} hari di luar batas; beri 0 sampai 3650",
+                             "{text} days is out of range; give 0 to 3650"),
+    "cli.receipt_write": ('tanda terima tidak ditulis ke {path}: "{why}"; pilih berkas lain',
+                          "receipt not written to {path}: {why}; choose another file"),
+    "cli.service.no_user": ("tidak ada pengguna {name} di mesin ini; buat akun stasiun atau "
+                            "sebut akun lain dengan --user",
+                            "no user {name} on this machine; create the station account or "
+                            "name another with --user"),
+    "cli.service.root": ("stasiun sebaiknya tidak berjalan sebagai root: sebut akunnya dengan "
+                         "--user PENGGUNA",
+                         "the station should not run as root: name its account with --user "
+                         "USER"),
+    "cli.service.denied": ("{path} tidak bisa ditulis: izin ditolak; jalankan dengan sudo, atau "
+                           "--print untuk melihat unitnya",
+                           "cannot write {path}: permission denied; run it with sudo, or "
+                           "--print to see the unit"),
+    "cli.service.cannot_write": ('{path} tidak bisa ditulis: "{why}"; perbaiki foldernya atau '
+                                 "beri --unit-dir",
+                                 "cannot write {path}: {why}; fix the folder or pass "
+                                 "--unit-dir"),
+    "cli.service.no_systemctl": ("unit sudah ditulis tetapi systemctl tidak ada di sini; muat di "
+                                 "mesin systemd dengan: `systemctl daemon-reload`",
+                                 "the unit is written but systemctl is not here; load it on a "
+                                 "systemd machine with: systemctl daemon-reload"),
+    "cli.service.reload_failed": ('unit sudah ditulis tetapi systemctl daemon-reload gagal '
+                                  '("{why}"); jalankan sendiri setelah systemd menyala',
+                                  "the unit is written but systemctl daemon-reload failed "
+                                  "({why}); run it yourself once systemd is up"),
+    # -- why central cannot be reached (central/errors.py Cause; the link's reason)
+    "link.raw": ('"{text}"', "{text}"),
+    "central.unreachable": ("pusat tidak terjangkau: {why}", "central unreachable: {why}"),
+    "central.busy": ("pusat sibuk: HTTP {status}", "central busy: {status}"),
+    "central.bad_reply": ('jawaban pusat tidak sesuai kontrak: "{what}"',
+                          "central sent a bad reply: {what}"),
+    "link.reason.timeout": ("waktu tunggu habis", "timed out"),
+    "link.reason.too_slow": ("tidak ada jawaban lengkap dalam {s} detik",
+                             "no complete reply within {s} s"),
+    "link.reason.refused": ("sambungan ditolak: layanan pusat tidak berjalan",
+                            "connection refused"),
+    "link.reason.dns": ("nama server pusat tidak ditemukan (DNS)", "name not resolved (DNS)"),
+    "link.reason.tls": ("sambungan aman (TLS) gagal: periksa jam stasiun dan sertifikat pusat",
+                        "TLS handshake or certificate failed"),
+    "link.reason.network": ("jaringan pusat tidak terjangkau", "network unreachable"),
+    "link.reason.dropped": ("sambungan terputus sebelum ada jawaban",
+                            "connection dropped before the reply"),
+    "link.reason.http_5xx": ("server pusat bermasalah (HTTP 5xx)", "server error (HTTP 5xx)"),
+    "link.reason.http_429": ("pusat meminta stasiun memperlambat (HTTP 429)",
+                             "too many requests (HTTP 429)"),
+    "link.reason.redirect": ("pusat mengalihkan alamat (HTTP 3xx); periksa [central] base_url",
+                             "redirected (HTTP 3xx); check [central] base_url"),
+    "link.reason.bad_reply": ("jawaban pusat tidak sesuai kontrak",
+                              "a reply that breaks the contract"),
+    "link.reason.too_big": ("jawaban pusat terlalu besar", "a reply too big"),
+    "link.reason.degraded": ("pusat melaporkan layanannya terganggu",
+                             "central reports degraded service"),
+    "link.connect.dns": ('nama server pusat tidak ditemukan (DNS: "{detail}")',
+                         "cannot connect ({detail})"),
+    "link.connect.tls": ('sambungan aman (TLS) gagal: periksa jam stasiun dan sertifikat pusat '
+                         '("{detail}")',
+                         "cannot connect ({detail})"),
+    "link.connect.network": ('jaringan pusat tidak terjangkau ("{detail}")',
+                             "cannot connect ({detail})"),
+    "link.connect.other": ('tidak bisa tersambung ("{detail}")', "cannot connect ({detail})"),
+    # -- more of what a card printer reports (IPP printer-state-reasons)
+    "printer.reason.input-tray-missing": ("baki blangko tidak terpasang", "card tray missing"),
+    "printer.reason.output-area-full": ("tempat kartu jadi penuh", "output hopper full"),
+    "printer.reason.interlock-open": ("penutup pengaman printer terbuka",
+                                      "printer interlock open"),
+    "printer.reason.marker-supply-missing": ("pita tidak terpasang", "ribbon missing"),
+    "printer.reason.connecting-to-device": ("menyambung ke printer...",
+                                            "connecting to the printer..."),
+    "printer.reason.shutdown": ("printer dimatikan", "printer shut down"),
+    "printer.reason.timed-out": ("printer tidak menjawab", "printer not answering"),
+    # -- the station token's file and central's address
+    "central.token_unset": ("[central] token_file belum diatur; taruh token stasiun di sebuah "
+                            "berkas (chmod 600) lalu sebut berkas itu di sana",
+                            "[central] token_file is not set; put the station token in a file "
+                            "(chmod 600) and name it there"),
+    "central.token_open": ("{path} bisa dibaca grup atau pengguna lain; jalankan: "
+                           "`chmod 600 {path}`",
+                           "{path} can be read by group or others; run: chmod 600 {path}"),
+    "central.token_missing": ("{path}: berkas token tidak ada; perbaiki [central] token_file",
+                              "{path}: token file not found; fix [central] token_file"),
+    "central.token_unreadable": ('{path}: berkas token tidak bisa dibaca ("{why}")',
+                                 "{path}: cannot read the token file ({why})"),
+    "central.token_lines": ("{path}: berkas token harus berisi satu token pada satu baris",
+                            "{path}: the token file must hold one token on one line"),
+    "central.base_url": ("[central] base_url {url} harus https:// (http:// hanya boleh untuk "
+                         "127.0.0.1/localhost); perbaiki di konfigurasi",
+                         "[central] base_url {url} must be https:// (http:// is allowed only "
+                         "for 127.0.0.1/localhost); fix it in the config"),
+    # -- who holds the store's or the printer's lock
+    "store.busy": ("penyimpanan sedang sibuk: {path} sudah dipegang lebih dari {wait} detik oleh "
+                   "{who}; bila proses itu macet, hentikan, lalu coba lagi",
+                   "the store is busy: {path} has been held for over {wait} s by {who}; if "
+                   "that process hangs, stop it, then try again"),
+    "refused.engine_busy": ("ktptui lain sedang menjalankan printer ({who}); hentikan dulu, atau "
+                            "kerjakan antrean saja (kunci: {path})",
+                            "another ktptui is driving the printer ({who}); stop it first, or "
+                            "work on the queue only (lock: {path})"),
+    "lock.holder": ("{role} milik pengguna {user}, pid {pid} di {host}, sejak {since}",
+                    "{role} of user {user}, pid {pid} on {host}, since {since}"),
+    "lock.ktptui": ("ktptui milik pengguna {user}, sejak {since}",
+                    "ktptui of user {user}, since {since}"),
+    "lock.process_pid": ("{process}, pid {pid}", "{process}, pid {pid}"),
+    "lock.pid": ("pid {pid}", "pid {pid}"),
+    "lock.another": ("proses lain", "another process"),
+    "lock.unknown": ("proses yang tidak dikenal", "an unknown process"),
+    "lock.list.1": ("{a}", "{a}"),
+    "lock.list.2": ("{a}; {b}", "{a}; {b}"),
+    "lock.list.3": ("{a}; {b}; {c}", "{a}; {b}; {c}"),
+    "lock.list.4": ("{a}; {b}; {c}; {d}", "{a}; {b}; {c}; {d}"),
+    "lock.list.5": ("{a}; {b}; {c}; {d}; {e}", "{a}; {b}; {c}; {d}; {e}"),
+    "central.refused": ('pusat menolak ({status} {code}): "{words}"',
+                        "central refused ({status} {code}): {words}"),
+    "central.no_code": ("tanpa kode", "no code"),
+    # -- what became of a card, from the printer (printers/: PrintOutcome.said)
+    "printer.out.not_ready": ('printer tidak siap: "{message}"', "printer not ready: {message}"),
+    "printer.out.sim_jam": ("kartu macet (simulasi)", "card jam (simulated)"),
+    "printer.out.no_spool": ("folder spool {path} tidak ada — buat folder itu atau periksa "
+                             "[printer] spool_dir",
+                             "spool folder {path} does not exist — create it or check "
+                             "[printer] spool_dir"),
+    "printer.out.disk_full": ("disk penuh di {path}: kosongkan ruang",
+                              "disk full in {path}: free space"),
+    "printer.out.cannot_write": ('berkas kartu tidak bisa ditulis di {path}: "{why}"',
+                                 "cannot write card file in {path}: {why}"),
+    "printer.out.sync_failed": ('berkas kartu tertulis tetapi sinkronisasi foldernya gagal: '
+                                '"{why}"',
+                                "card file written but folder sync failed: {why}"),
+    "printer.out.cups_down": ("CUPS tidak berjalan", "CUPS is not running"),
+    "printer.out.cups_down_on": ("CUPS tidak berjalan di {server}",
+                                 "CUPS is not running on {server}"),
+    "printer.out.refused": ('CUPS menolak kartu: "{why}"', "CUPS refused the card: {why}"),
+    "printer.out.no_queue": ("antrean printer '{queue}' tidak ada — periksa [printer] queue",
+                             "printer queue '{queue}' does not exist — check [printer] queue"),
+    "printer.out.not_accepting": ("antrean printer '{queue}' tidak menerima kartu — aktifkan "
+                                  "dengan `cupsaccept {queue}`",
+                                  "printer queue '{queue}' is not accepting jobs — accept them "
+                                  "with cupsaccept {queue}"),
+    "printer.out.device_holds": ("printer di {uri} masih menyimpannya (pekerjaannya {number}, "
+                                 "{state})",
+                                 "the printer at {uri} still holds it (its job {number}, "
+                                 "{state})"),
+    "printer.out.device_unasked": ('printer di {uri} tidak bisa ditanya apakah masih '
+                                   'menyimpannya ("{why}")',
+                                   "the printer at {uri} could not be asked whether it holds it "
+                                   "({why})"),
+    "printer.out.withdrawn": ("{why}; pekerjaan CUPS {label} ditarik sebelum dicetak",
+                              "{why}; CUPS job {label} was withdrawn before printing"),
+    "printer.out.started": ("{why}; pekerjaan CUPS {label} sudah mulai dan kini {state}, jadi "
+                            "tidak bisa tercetak nanti: periksa printer, mungkin ada kartu",
+                            "{why}; CUPS job {label} had already started and is now {state}, "
+                            "so it cannot print later: check the printer for a card"),
+    "printer.out.failed": ("printer gagal pada pekerjaan CUPS {label}",
+                           "the printer failed on CUPS job {label}"),
+    "printer.out.failed_why": ('printer gagal pada pekerjaan CUPS {label} ("{detail}")',
+                               "the printer failed on CUPS job {label} ({detail})"),
+    "printer.out.retried": ("{why} dan CUPS akan mengulangnya nanti; pekerjaan itu dibatalkan "
+                            "agar tidak tercetak sendiri: blangkonya dihitung rusak; periksa "
+                            "printer",
+                            "{why} and CUPS would have retried it later; it was cancelled so it "
+                            "cannot print by itself: the blank is counted as spoiled; check the "
+                            "printer"),
+    "printer.out.no_record": ("CUPS tidak punya catatan pekerjaan {label}: periksa printer",
+                              "CUPS has no record of job {label}: check the printer"),
+    "printer.out.unreadable": ('pekerjaan CUPS {label} selesai tetapi hasilnya tidak terbaca '
+                               '("{why}"): periksa printer, mungkin ada kartu',
+                               "CUPS job {label} finished but its result could not be read "
+                               "({why}): check the printer for a card"),
+    "printer.out.stopped": ("pekerjaan CUPS {label} berhenti", "CUPS job {label} stopped"),
+    "printer.out.stopped_why": ('pekerjaan CUPS {label} berhenti ("{detail}")',
+                                "CUPS job {label} stopped ({detail})"),
+    "printer.out.still": ("pekerjaan CUPS {label} masih {state} setelah {s} detik",
+                          "CUPS job {label} still {state} after {s} s"),
+    "printer.out.during": ("pekerjaan CUPS {label} {verb} saat mencetak: blangkonya dihitung "
+                           "rusak; periksa printer",
+                           "CUPS job {label} was {verb} while printing: the blank is counted "
+                           "as spoiled; check the printer"),
+    "printer.out.during_why": ('pekerjaan CUPS {label} {verb} saat mencetak ("{detail}"): '
+                               "blangkonya dihitung rusak; periksa printer",
+                               "CUPS job {label} was {verb} while printing ({detail}): the "
+                               "blank is counted as spoiled; check the printer"),
+    "printer.out.before": ("pekerjaan CUPS {label} {verb} sebelum mencetak",
+                           "CUPS job {label} was {verb} before printing"),
+    "printer.out.before_why": ('pekerjaan CUPS {label} {verb} sebelum mencetak ("{detail}")',
+                               "CUPS job {label} was {verb} before printing ({detail})"),
+    "printer.out.device_kept": ("{why}; pekerjaan CUPS {label} dibatalkan tetapi {held}, jadi "
+                                "mungkin tercetak nanti: periksa printer, dan batalkan kartu di "
+                                "sana bila masih antre",
+                                "{why}; CUPS job {label} was cancelled but {held}, so it may "
+                                "print later: check the printer, and cancel the card there if "
+                                "it is still queued"),
+    "printer.out.not_gone": ("{why}; pekerjaan CUPS {label} tidak bisa dibatalkan (masih "
+                             "{state}) dan mungkin tercetak nanti: batalkan dengan "
+                             "`cancel {label}`, lalu periksa printer",
+                             "{why}; CUPS job {label} could not be cancelled (still {state}) "
+                             "and may print later: cancel it with 'cancel {label}', then check "
+                             "the printer"),
+    "printer.out.not_gone_why": ('{why}; pekerjaan CUPS {label} tidak bisa dibatalkan (masih '
+                                 '{state}: "{problem}") dan mungkin tercetak nanti: batalkan '
+                                 "dengan `cancel {label}`, lalu periksa printer",
+                                 "{why}; CUPS job {label} could not be cancelled (still "
+                                 "{state}: {problem}) and may print later: cancel it with "
+                                 "'cancel {label}', then check the printer"),
+    "printer.job.finished": ("selesai", "finished"),
+    "printer.job.pending": ("menunggu", "pending"),
+    "printer.job.held": ("ditahan", "held"),
+    "printer.job.processing": ("diproses", "processing"),
+    "printer.job.stopped": ("berhenti", "stopped"),
+    "printer.job.cancelled": ("dibatalkan", "cancelled"),
+    "printer.job.aborted": ("digagalkan", "aborted"),
+    "printer.job.completed": ("selesai dicetak", "completed"),
+    "printer.job.unknown": ("tidak diketahui", "unknown"),
+    "printer.job.gone": ("hilang", "gone"),
+    "printer.out.document": ("dokumen kartu tidak bisa dipakai: {why}",
+                             "card document unusable: {why}"),
+    # -- a Suket delivered (office/suket.py)
+    "suket.to.file": ("berkas {path}", "file {path}"),
+    "suket.to.printer": ("printer {name}", "printer {name}"),
+    "suket.to.printer_unconfirmed": ("printer {name} (belum pasti)",
+                                     "printer {name} (not confirmed)"),
+    "suket.to.screen": ("layar", "screen"),
+    "suket.printer_problem": ("printer {name}: {why}", "printer {name}: {why}"),
+    "suket.nowhere": ("tidak ada tujuan pengiriman", "nowhere to send it"),
+    "suket.not_issued": ("Suket untuk pekerjaan {job} tidak diterbitkan: {why}",
+                         "Suket for job {job} not issued: {why}"),
+    "suket.basis.not_recorded": ("belum rekam", "not_recorded"),
+    "suket.basis.waiting": ("lama menunggu", "waiting"),
+    "suket.event.issued": ("diterbitkan {number} ({basis}): {outputs}",
+                           "issued {number} ({basis}): {outputs}"),
+    "suket.event.reprinted": ("dicetak ulang (salinan {copy}) {number} ({basis}): {outputs}",
+                              "reprinted (copy {copy}) {number} ({basis}): {outputs}"),
+    "cli.suket.issued": ("Suket {number} diterbitkan untuk pekerjaan {job}: {where}",
+                         "Suket {number} issued for job {job}: {where}"),
+    "cli.suket.reprinted": ("Suket {number} dicetak ulang untuk pekerjaan {job}: {where}",
+                            "Suket {number} reprinted for job {job}: {where}"),
+    "suket.card_queue_cli": ("{queue} adalah printer kartu e-KTP ([printer] queue): Suket "
+                             "dicetak di printer kertas kantor",
+                             "{queue} is the e-KTP card printer ([printer] queue): a Suket goes "
+                             "to an office paper printer"),
+    "refused.printer_paused": ("printer {name} sudah dijeda oleh {by}; "
+                               "`ktptui unpause --printer {name}` melanjutkannya",
+                               "printer {name} is already paused by {by}; "
+                               "`ktptui unpause --printer {name}` resumes it"),
+    "refused.printer_not_paused": ("printer {name} tidak sedang dijeda",
+                                   "printer {name} is not paused"),
+    "event.printer_paused": ("printer {name} dijeda", "printer {name} paused"),
+    "event.printer_paused_note": ("printer {name} dijeda: {note}",
+                                  "printer {name} paused: {note}"),
+    "event.printer_resumed": ("printer {name} dilanjutkan", "printer {name} resumed"),
+    "event.printer_resumed_note": ("printer {name} dilanjutkan: {note}",
+                                   "printer {name} resumed: {note}"),
+    "store.damaged_at": ("{path} rusak di bita {byte} (catatan ke-{line} setelah titik baca "
+                         "terakhir) dan ada catatan baik sesudahnya. Tidak ada yang diubah. "
+                         "Simpan salinan {folder}, lalu lihat README bagian "
+                         "`Recovering the store`",
+                         "{path} is damaged at byte {byte} (record {line} after the last read "
+                         "point) with good records after it. Nothing was changed. Keep a copy "
+                         "of {folder}, then see README 'Recovering the store'"),
+    "store.doc_none": ("pekerjaan {job} tidak punya dokumen kartu yang tercatat",
+                       "job {job} has no card document recorded"),
+    "event.approved": ("selisih hitungan {entry} ({delta}) disetujui",
+                       "approved count difference {entry} ({delta})"),
+    "event.handed_over": ("diserahkan", "handed over"),
+    "event.handed_over_note": ("diserahkan: {note}", "handed over: {note}"),
+    "event.purged": ("data pribadi dihapus dari {n} pekerjaan selesai yang lebih tua dari {days} "
+                     "hari",
+                     "personal data removed from {n} finished job(s) older than {days} days"),
 }
 
 _language = "id"
@@ -1142,6 +1812,18 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+#: What names the language of the words said before a config is read.
+LANGUAGE_ENV = "KTPTUI_LANG"
+
+
+def startup_language() -> str:
+    """The language of what is said before the config's ``[ui] language`` is
+    known (``--help``, a usage error, a config error): ``KTPTUI_LANG`` when it
+    names one, else Indonesian, the default."""
+    value = os.environ.get(LANGUAGE_ENV, "").strip().lower()
+    return value if value in LANGUAGES else "id"
 
 
 def t(key: str, **values: object) -> str:

@@ -21,6 +21,7 @@ from types import TracebackType
 from . import model
 from .errors import Kind, KtpError
 from .fsutil import StoreError, open_nofollow, user_name
+from .i18n import Said, say
 from .identity import operator_name
 
 #: How long a store transaction waits for another process's lock before it
@@ -60,7 +61,7 @@ def lock_holders(fd: int) -> list[int]:
     return pids
 
 
-def _ktptui_process(pid: int) -> str | None:
+def _ktptui_process(pid: int) -> Said | None:
     """ "ktptui of user ani, since 2026-11-28 09:14" when ``pid`` is a ktptui."""
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
@@ -76,24 +77,24 @@ def _ktptui_process(pid: int) -> str | None:
         return None
     started = btime + ticks / os.sysconf("SC_CLK_TCK")
     since = datetime.fromtimestamp(started).astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"ktptui of user {user_name(uid)}, since {since}"
+    return say("lock.ktptui", user=user_name(uid), since=since)
 
 
-def describe_holders(fd: int, data_dir: Path) -> str:
+def describe_holders(fd: int, data_dir: Path) -> Said:
     """Who holds the lock on ``fd``: pids, and user and since for a ktptui."""
     pids = lock_holders(fd)
     if not pids:
-        return "another process"
+        return say("lock.another")
     engine = EngineLock(data_dir).holder_info()
-    out: list[str] = []
-    for pid in pids:
+    out: list[Said] = []
+    for pid in pids[:5]:
         if engine is not None and engine.pid == pid:
-            out.append(engine.describe())
+            out.append(engine.said())
+        elif (process := _ktptui_process(pid)) is not None:
+            out.append(say("lock.process_pid", process=process, pid=pid))
         else:
-            out.append(_ktptui_process(pid) or f"pid {pid}")
-            if not out[-1].startswith("pid"):
-                out[-1] += f", pid {pid}"
-    return "; ".join(out)
+            out.append(say("lock.pid", pid=pid))
+    return Said(f"lock.list.{len(out)}", dict(zip("abcde", out, strict=False)))
 
 
 class FileLock:
@@ -137,9 +138,7 @@ class FileLock:
                 if time.monotonic() >= deadline:
                     break
         who = describe_holders(fd, self.path.parent)
-        raise StoreBusy(
-            f"the store is busy: {self.path} has been held for over {wait_s:g} s by "
-            f"{who}; if that process hangs, stop it, then try again")
+        raise StoreBusy.said("store.busy", path=str(self.path), wait=f"{wait_s:g}", who=who)
 
     def __exit__(
         self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
@@ -158,10 +157,15 @@ class Holder:
     role: str
 
     def describe(self) -> str:
+        return str(self.said())
+
+    def said(self) -> Said:
+        """Who holds it, in the operator's language when shown."""
         since = self.since
         with contextlib.suppress(ValueError):
             since = datetime.fromisoformat(self.since).astimezone().strftime("%Y-%m-%d %H:%M")
-        return f"{self.role} of user {self.user}, pid {self.pid} on {self.host}, since {since}"
+        return say("lock.holder", role=self.role, user=self.user, pid=self.pid, host=self.host,
+                   since=since)
 
 
 class EngineBusy(KtpError):
@@ -170,11 +174,10 @@ class EngineBusy(KtpError):
     error_kind = Kind.REFUSED
 
     def __init__(self, holder: Holder | None, path: Path) -> None:
-        who = holder.describe() if holder else "an unknown process"
-        super().__init__(
-            f"another ktptui is driving the printer ({who}); "
-            f"stop it first, or work on the queue only (lock: {path})"
-        )
+        who = holder.said() if holder else say("lock.unknown")
+        values = {"who": who, "path": str(path)}
+        super().__init__(str(say("refused.engine_busy", **values)))
+        self.say("refused.engine_busy", **values)
         self.holder = holder
 
 

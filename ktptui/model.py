@@ -188,6 +188,11 @@ class Job:
     collected_at: str | None = None
     collected_by: str | None = None
     collected_to: str | None = None
+    #: ``last_error`` as a catalogue key and values (``i18n.Said``: e.g. why a
+    #: job was held for lapsing), shown in the operator's language;
+    #: ``last_error`` keeps its English line. Stored only when set.
+    last_error_key: str | None = None
+    last_error_values: dict[str, Any] | None = None
 
     @property
     def short_id(self) -> str:
@@ -213,8 +218,13 @@ class Job:
                 and self.card_printed_at is not None)
 
     def changed(self, **fields: Any) -> Job:
-        """A copy with some fields changed (no state change, no history)."""
-        return dataclasses.replace(self, **fields)
+        """A copy with some fields changed (no state change, no history);
+        ``last_error`` may be a ``Said``."""
+        return dataclasses.replace(self, **error_fields(fields))
+
+    def shown_error(self) -> str:
+        """The last error in the operator's language (as stored for old records)."""
+        return shown(self.last_error, self.last_error_key, self.last_error_values)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
@@ -222,6 +232,8 @@ class Job:
         d["priority"] = self.priority.value
         d["state"] = self.state.value
         d["history"] = [h.to_dict() for h in self.history]
+        if self.last_error_key is None:
+            del d["last_error_key"], d["last_error_values"]
         return d
 
     @classmethod
@@ -238,6 +250,18 @@ class Job:
 
 
 _FIELDS: dict[type, frozenset[str]] = {}
+
+
+def error_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with a ``last_error`` (text or ``Said``) spread over the
+    job's ``last_error``, ``last_error_key`` and ``last_error_values``."""
+    if "last_error" not in fields:
+        return fields
+    out = dict(fields)
+    error = out.pop("last_error")
+    out.update({"last_error_key": None, "last_error_values": None},
+               **said_fields(error, "last_error"))
+    return out
 
 
 def started_printing(job: Job) -> str | None:
@@ -315,7 +339,7 @@ def transition(
         )
     if to is State.QUEUED:
         changes.update(next_retry_at=None)
-    changes.update(fields)
+    changes.update(error_fields(fields))
     entry = HistoryEntry(stamp, job.state.value, to.value, operator, lapsed=lapsed,
                          **said_fields(note, "note"))
     return dataclasses.replace(job, history=(*job.history, entry), **changes)

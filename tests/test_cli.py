@@ -55,6 +55,7 @@ def run(config_file: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("USER", "siti")
     monkeypatch.setenv("LOGNAME", "siti")
+    monkeypatch.setenv("KTPTUI_LANG", "en")  # English before the config is read, too
 
     def go(*args: str, config: Path | None = config_file) -> Result:
         argv = [*args, "--config", str(config)] if config is not None else list(args)
@@ -417,6 +418,7 @@ def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> Non
     never as text; an older untyped record reads as no status at all."""
     from tuikit import fixed_status
 
+    from ktptui.central.errors import Cause
     from ktptui.central.monitor import LinkCause, LinkState, LinkStatus
     from ktptui.power import PowerStatus, Supply
     from ktptui.station.status import STATUS_KEY, Gate, InterruptedCard
@@ -424,7 +426,8 @@ def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> Non
     since = datetime(2030, 1, 15, 2, 18, tzinfo=UTC)
     status = fixed_status(
         Gate.LINK, "Not printing: central unreachable", blanks=7, low_threshold=10,
-        link=LinkStatus(LinkState.DOWN, since, 3.4, LinkCause.UNREACHABLE, "connection refused"),
+        link=LinkStatus(LinkState.DOWN, since, 3.4, LinkCause.UNREACHABLE, "connection refused",
+                        Cause.REFUSED),
         power=PowerStatus(Supply.BATTERY, 38, 240, False, "on battery 38%, ~4 min left"),
         clock_offset_s=-10800.0, queue={"queued": 3},
         interrupted=InterruptedCard("0123456789abcdef", None, "2030-01-15T01:00:00.000Z", 1))
@@ -434,7 +437,8 @@ def test_status_json_has_the_engines_status_typed(run: Run, store: Store) -> Non
     assert engine["schema"] == 2 and engine["gate"] == "link" and engine["printers"] == []
     assert engine["job"] == "0123456789abcdef"
     assert engine["link"] == {"state": "down", "since": since.isoformat(), "retry_in_s": 3.4,
-                              "cause": "unreachable", "detail": "connection refused"}
+                              "cause": "unreachable", "detail": "connection refused",
+                              "reason": "refused"}
     assert engine["power"] == {"source": "battery", "charge_percent": 38, "runtime_s": 240,
                                "low": False, "detail": "on battery 38%, ~4 min left"}
     assert engine["printer"] == {"ready": True, "busy": False, "reasons": [], "warnings": [],

@@ -343,12 +343,13 @@ def test_the_suket_request_checks_where_the_slip_goes(station: Station) -> None:
     remote = Remote.attach(station.service.path)
     assert remote is not None
     with remote:
-        for bad in ([], [5], ["screen"] * 4, ["x" * 301], "screen"):
+        for bad in ([], [5], [["screen", ""]] * 4, [["file", "x" * 301]], "screen",
+                    ["screen"], [["fax", "123"]], [["screen"]]):
             with pytest.raises(KtpError) as refused:
                 remote.call("suket", job="ffffffff", outputs=bad)
             assert refused.value.error_kind is Kind.BAD_INPUT, bad
         with pytest.raises(KtpError) as missing:
-            remote.call("suket", job="ffffffff", outputs=["screen"])
+            remote.call("suket", job="ffffffff", outputs=[["screen", ""]])
         assert missing.value.error_kind is Kind.REFUSED
 
 

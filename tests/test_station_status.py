@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from tuikit import fixed_status
 
-from ktptui.central.errors import TokenRefused, TransientError, Trouble
+from ktptui.central.errors import Cause, TokenRefused, TransientError, Trouble
 from ktptui.central.monitor import LinkCause, LinkMonitor, LinkState
 from ktptui.power import PowerStatus, Supply
 from ktptui.printers.base import PrinterStatus
@@ -29,10 +29,11 @@ def test_the_link_snapshot_says_state_cause_and_wait_as_values() -> None:
     up = link.snapshot()
     assert (up.state, up.cause, up.detail, up.retry_in_s) == (LinkState.UP, LinkCause.NONE,
                                                              "", None)
-    link.record_failure(TransientError("central unreachable: connection refused", 30.0))
+    link.record_failure(TransientError("central unreachable: connection refused", 30.0,
+                                       cause=Cause.REFUSED, detail="connection refused"))
     down = link.snapshot()
-    assert (down.state, down.cause, down.detail) == (LinkState.DOWN, LinkCause.UNREACHABLE,
-                                                     "connection refused")
+    assert (down.state, down.cause, down.detail, down.reason) == (
+        LinkState.DOWN, LinkCause.UNREACHABLE, "connection refused", Cause.REFUSED)
     assert down.retry_in_s is not None and 0 < down.retry_in_s <= 300
     assert down.since >= up.since and not down.token_refused
     link.probe(Health("degraded"))

@@ -455,7 +455,7 @@ def test_the_cli_says_a_malformed_record_in_one_line(
     with open(data_dir / "journal-1.jsonl", "ab") as f:
         f.write(encode_line({"at": "x", "ops": [["put", "jobs", "abcd", {"id": "abcd"}]]}))
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[store]\ndata_dir = "{data_dir}"\n')
+    cfg.write_text(f'[store]\ndata_dir = "{data_dir}"\n[ui]\nlanguage = "en"\n')
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     r = subprocess.run([sys.executable, "-m", "ktptui", "jobs", "--config", str(cfg)],
                        capture_output=True, text=True, env=env, timeout=60, check=False)

@@ -243,7 +243,7 @@ def test_cli_suket(st: Store, clock: Clock, tmp_path: Path, wib_local: None,
     out = tmp_path / "slip.pdf"
     assert main(["suket", job_id[:8], "--out", str(out), "--config", cfg]) == 0
     assert capsys.readouterr().out == (
-        f"Suket 470/0001/35.15/2026 issued for job {job_id[:8]}: file {out}\n")
+        f"Suket 470/0001/35.15/2026 diterbitkan untuk pekerjaan {job_id[:8]}: berkas {out}\n")
     assert out.read_bytes().startswith(b"%PDF-")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert main(["suket", job_id[:8], "--config", cfg]) == 0
@@ -262,7 +262,7 @@ def test_cli_suket_refuses_the_card_printer(st: Store, clock: Clock, tmp_path: P
     job_id = _rejected(st, clock)
     cfg = _config(tmp_path, st, '[printer]\nbackend = "cups"\nqueue = "ektp"\n')
     assert main(["suket", job_id[:8], "--printer", "ektp", "--config", cfg]) == 1
-    assert "is the e-KTP card printer" in capsys.readouterr().err
+    assert "adalah printer kartu e-KTP" in capsys.readouterr().err
     assert _suket_events(st) == []
 
 
@@ -275,7 +275,7 @@ def test_cli_suket_refuses_every_card_printer_of_several(
     cfg = _config(tmp_path, st, "".join(f'[[printers]]\nname = "p{i}"\nbackend = "cups"\n'
                                         f'queue = "ektp{i}"\n' for i in (1, 2)))
     assert main(["suket", job_id[:8], "--printer", "ektp2", "--config", cfg]) == 1
-    assert "is the e-KTP card printer" in capsys.readouterr().err
+    assert "adalah printer kartu e-KTP" in capsys.readouterr().err
     assert _suket_events(st) == []
 
 

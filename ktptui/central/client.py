@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import errno
 import hashlib
 import ipaddress
 import json
@@ -35,11 +36,13 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from .. import model
-from ..config import CentralConfig, StationConfig
+from ..config import CentralConfig, ConfigError, StationConfig
+from ..errors import english
+from ..i18n import Said, say
 from ..model import Job, Outcome, to_text
 from ..text import clean
 from .clock import CentralClock
-from .errors import FinalAnswer, TokenFileError, TokenRefused, TransientError, Trouble
+from .errors import Cause, FinalAnswer, TokenFileError, TokenRefused, TransientError, Trouble
 
 USER_AGENT = "ktptui/0.1"
 #: The largest reply read: a card document is tens of KiB; past this, the
@@ -77,21 +80,19 @@ class Authorization:
 def read_token(path: Path | None) -> str:
     """The bearer token, refusing a file that others could read."""
     if path is None:
-        raise TokenFileError(
-            "[central] token_file is not set; put the station token in a file "
-            "(chmod 600) and name it there")
+        raise TokenFileError.said("central.token_unset")
     try:
         st = path.stat()
         if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise TokenFileError(
-                f"{path} can be read by group or others; run: chmod 600 {path}")
+            raise TokenFileError.said("central.token_open", path=str(path))
         token = path.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        raise TokenFileError(f"{path}: token file not found; fix [central] token_file") from None
+        raise TokenFileError.said("central.token_missing", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as e:
-        raise TokenFileError(f"{path}: cannot read the token file ({e})") from None
+        raise TokenFileError.said("central.token_unreadable", path=str(path),
+                                  why=str(e)) from None
     if not token or any(c.isspace() for c in token):
-        raise TokenFileError(f"{path}: the token file must hold one token on one line")
+        raise TokenFileError.said("central.token_lines", path=str(path))
     return token
 
 
@@ -104,6 +105,10 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+class BaseUrlError(ConfigError, ValueError):
+    """``[central] base_url`` that would send the token in the clear."""
+
+
 def check_base_url(url: str) -> str:
     """``https://`` anywhere; plain ``http://`` only to this machine."""
     parts = urlsplit(url)
@@ -111,9 +116,7 @@ def check_base_url(url: str) -> str:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _is_loopback(parts.hostname):
         return url.rstrip("/")
-    raise ValueError(
-        f"[central] base_url {url!r} must be https:// (http:// is allowed only for "
-        "127.0.0.1/localhost); fix it in the config")
+    raise BaseUrlError.said("central.base_url", url=repr(url))
 
 
 def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:
@@ -133,12 +136,24 @@ def _retry_after(reply: _Reply, central_now: datetime | None) -> float | None:
     return max(0.0, (when - (central_now or model.now_utc())).total_seconds())
 
 
-def _bad(what: str) -> TransientError:
-    return TransientError(f"central sent a bad reply: {what}", kind=Trouble.BAD_REPLY)
+def _transient(kind: Trouble, cause: Cause, key: str, **values: object) -> TransientError:
+    """A ``TransientError`` whose line is a catalogue text: ``str()`` English,
+    ``message()`` in the operator's language, ``detail`` the English line
+    without the transport's "central unreachable: " (the link's detail)."""
+    e = TransientError(english(key, **values), kind=kind, cause=cause,
+                       detail=str(values["why"]) if key == "central.unreachable"
+                       else english(key, **values))
+    e.say(key, **values)
+    return e
+
+
+def _bad(what: str, cause: Cause = Cause.BAD_REPLY) -> TransientError:
+    return _transient(Trouble.BAD_REPLY, cause, "central.bad_reply", what=what)
 
 
 def _too_big(status: int) -> TransientError:
-    return _bad(f"{status} with a body over {MAX_REPLY_BYTES // 1024} KiB (refused unread)")
+    return _bad(f"{status} with a body over {MAX_REPLY_BYTES // 1024} KiB (refused unread)",
+                Cause.TOO_BIG)
 
 
 def _json_object(reply: _Reply) -> dict[str, Any]:
@@ -171,16 +186,49 @@ def _id(body: dict[str, Any], key: str) -> str:
     return value
 
 
+#: Causes of a connection that could not be made (``link.connect.<cause>``).
+CONNECT_CAUSES = frozenset({Cause.DNS, Cause.TLS, Cause.NETWORK})
+
+
+def _cause_of(e: BaseException) -> Cause | None:
+    """The cause of a failed connection, by the exception types below httpx
+    (its own message is not read)."""
+    seen: set[int] = set()
+    err: BaseException | None = e
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if isinstance(err, socket.gaierror):
+            return Cause.DNS
+        if isinstance(err, ssl.SSLError | ssl.CertificateError):
+            return Cause.TLS
+        if isinstance(err, ConnectionRefusedError):
+            return Cause.REFUSED
+        if isinstance(err, OSError) and err.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+            return Cause.NETWORK
+        if isinstance(err, TimeoutError | socket.timeout):
+            return Cause.TIMEOUT
+        err = err.__cause__ or err.__context__
+    return None
+
+
 def _unreachable(e: httpx.TransportError) -> TransientError:
+    cause = _cause_of(e)
+    why: str | Said
     if isinstance(e, httpx.TimeoutException):
-        why = "timed out"
+        cause, why = Cause.TIMEOUT, say("link.reason.timeout")
     elif isinstance(e, httpx.ConnectError):
-        why = "connection refused" if "refused" in str(e).lower() else f"cannot connect ({e})"
+        if cause is Cause.REFUSED or (cause is None and "refused" in str(e).lower()):
+            cause, why = Cause.REFUSED, say("link.reason.refused")
+        else:
+            cause = cause or Cause.OTHER
+            connect = cause.value if cause in CONNECT_CAUSES else Cause.OTHER.value
+            why = say(f"link.connect.{connect}", detail=clean(str(e))[:200])
     elif isinstance(e, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
-        why = "connection dropped before the reply"
+        cause, why = Cause.DROPPED, say("link.reason.dropped")
     else:
-        why = str(e) or type(e).__name__
-    return TransientError(f"central unreachable: {why}", kind=Trouble.UNREACHABLE)
+        cause, why = cause or Cause.OTHER, say("link.raw", text=clean(str(e))[:200]
+                                               or type(e).__name__)
+    return _transient(Trouble.UNREACHABLE, cause, "central.unreachable", why=why)
 
 
 class _Watchdog:
@@ -290,9 +338,8 @@ class CentralClient:
         """One request and its whole reply, within ``timeout_s`` in total and
         ``MAX_REPLY_BYTES``; raises ``TransientError`` otherwise."""
         deadline = time.monotonic() + self.timeout_s
-        too_slow = TransientError(
-            f"central unreachable: no complete reply within {self.timeout_s:g} s",
-            kind=Trouble.UNREACHABLE)
+        too_slow = _transient(Trouble.UNREACHABLE, Cause.TIMEOUT, "central.unreachable",
+                              why=say("link.reason.too_slow", s=f"{self.timeout_s:g}"))
         with _Watchdog(self.timeout_s) as watchdog:
             try:
                 with self._http.stream(method, path, json=body, headers=headers,
@@ -342,12 +389,15 @@ class CentralClient:
             raise TokenRefused.said("central.token_refused")
         if status == 429 or status >= 500:
             after = _retry_after(reply, self.clock.now())
-            raise TransientError(f"central busy: {status}", retry_after=after,
-                                 kind=Trouble.BUSY)
+            busy = _transient(Trouble.BUSY,
+                              Cause.HTTP_429 if status == 429 else Cause.HTTP_5XX,
+                              "central.busy", status=status)
+            busy.retry_after = after
+            raise busy
         if 300 <= status < 400:
             where = clean(reply.headers.get("Location", ""))[:100] or "nowhere"
             raise _bad(f"{status} redirect to {where}; redirects are not followed "
-                       "(check [central] base_url)")
+                       "(check [central] base_url)", Cause.REDIRECT)
         if 400 <= status < 500:
             raise self._problem(reply)
         if not 200 <= status < 300:

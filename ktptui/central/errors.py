@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 
 from ..errors import Kind, KtpError
+from ..i18n import Said
 
 
 class CentralError(KtpError):
@@ -37,12 +38,36 @@ class Trouble(enum.StrEnum):
     BAD_REPLY = "bad_reply"  # an answer that breaks the contract
 
 
+class Cause(enum.StrEnum):
+    """What exactly failed, as a code the operator's words come from
+    (``link.reason.<cause>``); ``OTHER``: only the raw detail says."""
+
+    TIMEOUT = "timeout"  # no (complete) answer in time
+    REFUSED = "refused"  # connection refused: central's host is up, its service is not
+    DNS = "dns"  # central's name does not resolve
+    TLS = "tls"  # the TLS handshake or central's certificate failed
+    NETWORK = "network"  # no route to central's network
+    DROPPED = "dropped"  # the connection dropped before the reply
+    HTTP_5XX = "http_5xx"  # central's server error
+    HTTP_429 = "http_429"  # central asks the station to slow down
+    REDIRECT = "redirect"  # a 3xx (never followed)
+    BAD_REPLY = "bad_reply"  # a reply that breaks the contract
+    TOO_BIG = "too_big"  # a reply over the size limit
+    DEGRADED = "degraded"  # central's /health says so
+    OTHER = "other"
+
+
 class TransientError(CentralError):
     def __init__(self, message: str, retry_after: float | None = None,
-                 kind: Trouble = Trouble.UNREACHABLE) -> None:
+                 kind: Trouble = Trouble.UNREACHABLE, *, cause: Cause = Cause.OTHER,
+                 detail: str = "") -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.kind = kind
+        #: What failed (typed), and the raw words from outside (an OS error,
+        #: a broken field's name) when there are any: a value, not our prose.
+        self.cause = cause
+        self.detail = detail
 
 
 class TokenRefused(CentralError):
@@ -55,6 +80,9 @@ class FinalAnswer(CentralError):
     def __init__(self, status: int, code: str, title: str, detail: str) -> None:
         words = detail or title or f"HTTP {status}"
         super().__init__(f"central refused ({status} {code or 'no code'}): {words}")
+        # Central's own words (its problem text) are a value: quoted in Indonesian.
+        self.say("central.refused", status=status, code=code or Said("central.no_code"),
+                 words=words)
         self.status = status
         self.code = code
         self.title = title

@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from .errors import CentralError, TokenRefused, TransientError, Trouble
+from ..i18n import Said, say, t, t_opt
+from ..text import clean
+from .errors import Cause, CentralError, TokenRefused, TransientError, Trouble
 
 DOWN_PROBE_MAX_S = 4.0
 
@@ -49,10 +51,6 @@ class LinkCause(enum.StrEnum):
     TOKEN = "token"  # 401: the station token was refused
 
 
-#: The transport's own prefix for "no answer" (``client``); the cause says it.
-UNREACHABLE_PREFIX = "central unreachable: "
-
-
 @dataclass(frozen=True)
 class LinkStatus:
     """The link as typed values: what ``LinkMonitor.snapshot`` returns."""
@@ -64,12 +62,27 @@ class LinkStatus:
     retry_in_s: float | None = None
     cause: LinkCause = LinkCause.NONE
     #: The failure in the core's words (central's problem text, the OS error),
-    #: without the transport's prefix; "" when up.
+    #: without the transport's prefix; "" when up. English: for logs.
     detail: str = ""
+    #: What exactly failed (a timeout, a refused connection, DNS, TLS, an HTTP
+    #: status class...); None when up or not known (an older record).
+    reason: Cause | None = None
 
     @property
     def token_refused(self) -> bool:
         return self.cause is LinkCause.TOKEN
+
+    def reason_words(self) -> str:
+        """Why the link is not up, in the operator's language: the known
+        cause's words, else the core's own words as a quoted value (an
+        unknown failure), else the broad cause ("" when up)."""
+        if self.cause is LinkCause.NONE:
+            return ""
+        if self.reason is not None and self.reason is not Cause.OTHER:
+            return t(f"link.reason.{self.reason.value}")
+        if self.reason is Cause.OTHER and self.detail:
+            return t("link.raw", text=" ".join(clean(self.detail).split())[:120])
+        return t_opt(f"link.cause.{self.cause.value}", "")
 
 
 class Backoff:
@@ -107,6 +120,11 @@ class LinkMonitor:
         self.state = LinkState.UP  # optimistic: the first call or probe tells
         self.changed_at = datetime.now().astimezone()
         self.last_error = ""
+        #: The last failure, typed: its cause, its words for the operator
+        #: (the error's catalogue text) and the English detail for logs.
+        self.reason: Cause | None = None
+        self.words: Said | str = ""
+        self.detail = ""
         self.token_refused = False
         self.cause = LinkCause.NONE
         self.failures = 0
@@ -136,8 +154,7 @@ class LinkMonitor:
         if self.state is LinkState.UP:
             return f"up since {since}"
         if self.state is LinkState.DOWN:
-            cause = self.last_error.removeprefix("central unreachable: ")
-            return f"central unreachable since {since}{retry} ({cause})"
+            return f"central unreachable since {since}{retry} ({self.detail})"
         return f"{self.last_error} (since {since}){retry}"
 
     def snapshot(self) -> LinkStatus:
@@ -147,9 +164,10 @@ class LinkMonitor:
             cause = LinkCause.TOKEN if self.token_refused else self.cause
             if self.state is LinkState.UP and not self.token_refused:
                 cause = LinkCause.NONE
+            if cause is LinkCause.NONE:
+                return LinkStatus(self.state, self.changed_at, wait if wait > 0 else None)
             return LinkStatus(self.state, self.changed_at, wait if wait > 0 else None, cause,
-                              "" if cause is LinkCause.NONE
-                              else self.last_error.removeprefix(UNREACHABLE_PREFIX))
+                              self.detail, self.reason)
 
     # -- what happened ------------------------------------------------------------
     def _set(self, state: LinkState) -> None:
@@ -157,13 +175,19 @@ class LinkMonitor:
             self.state = state
             self.changed_at = datetime.now().astimezone()
 
+    def _failed(self, line: str, reason: Cause | None, words: Said | str,
+                detail: str | None = None) -> None:
+        """The last failure ("" and None: none)."""
+        self.last_error, self.reason, self.words = line, reason, words
+        self.detail = line if detail is None else detail
+
     def record_success(self) -> None:
         """A real call went through."""
         with self._lock:
             self.failures = 0
             self.retry_at = 0.0
             self.token_refused = False
-            self.last_error = ""
+            self._failed("", None, "")
             self.cause = LinkCause.NONE
             self._set(LinkState.UP)
             self._next_probe = time.monotonic() + self.health_interval_s
@@ -171,7 +195,8 @@ class LinkMonitor:
     def record_failure(self, error: CentralError) -> None:
         now = time.monotonic()
         with self._lock:
-            self.last_error = str(error)
+            self._failed(str(error), getattr(error, "cause", None), error.words(),
+                         getattr(error, "detail", "") or str(error))
             if isinstance(error, TokenRefused):
                 self.token_refused = True
                 self._next_probe = now + self.health_interval_s
@@ -201,14 +226,16 @@ class LinkMonitor:
             self.token_refused = False
             if self.state is LinkState.DOWN:
                 # Back from down: calls may go at once, backoff starts over.
-                self.failures, self.retry_at, self.last_error = 0, 0.0, ""
+                self.failures, self.retry_at = 0, 0.0
+                self._failed("", None, "")
                 self.cause = LinkCause.NONE
             if health == "degraded":
-                self.last_error = "central reports degraded service"
+                said = say("link.reason.degraded")
+                self._failed(str(said), Cause.DEGRADED, said)
                 self.cause = LinkCause.DEGRADED
                 self._set(LinkState.DEGRADED)
             elif self.waiting() == 0:
-                self.last_error = ""
+                self._failed("", None, "")
                 self.cause = LinkCause.NONE
                 self._set(LinkState.UP)
             self._next_probe = time.monotonic() + self.health_interval_s

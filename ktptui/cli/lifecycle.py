@@ -54,12 +54,14 @@ def write_json(jobs: Iterable[Job]) -> None:
 
 
 def _days(text: str) -> int:
+    from ..i18n import t
+
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days") from None
+        raise argparse.ArgumentTypeError(t("cli.usage.days", text=repr(text))) from None
     if not 0 <= n <= 3650:
-        raise argparse.ArgumentTypeError(f"{text} days is out of range; give 0 to 3650")
+        raise argparse.ArgumentTypeError(t("cli.usage.days_range", text=text))
     return n
 
 
@@ -109,8 +111,10 @@ def cmd_receipt(ctx: Context, args: argparse.Namespace) -> int:
         data = pickup.receipt_pdf(job, office, office_code=code)
     try:
         fsutil.write_atomic(args.out, data)
-    except (OSError, fsutil.UnsafeFile) as e:
-        raise BadInput(f"receipt not written to {args.out}: {e}; choose another file") from None
+    except fsutil.UnsafeFile as e:
+        raise BadInput.said("cli.receipt_write", path=str(args.out), why=e.words()) from None
+    except OSError as e:
+        raise BadInput.said("cli.receipt_write", path=str(args.out), why=str(e)) from None
     _out(str(args.out))
     return EXIT_OK
 

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..errors import EXIT_CODES, BadInput, Kind, KtpError
-from ..i18n import CATALOGUE, language, t, t_opt
+from ..i18n import CATALOGUE, language, set_language, startup_language, t, t_opt
 from ..text import clean, for_terminal
 from . import lifecycle as lifecycle_cli
 from . import office as office_cli
-from . import service
+from . import service, words
 
 if TYPE_CHECKING:
     from ..station.client import Remote
@@ -38,8 +38,26 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, EXIT_CODES[Kind.REFUSED], EXIT_CODES[Kind
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse in the operator's language (cli/words.py)."""
+
     def error(self, message: str) -> Any:  # argparse's default exits 2 too; keep one line
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, t("cli.usage_error", prog=self.prog, message=message) + "\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with words.argparse_words():  # "unrecognized arguments" is said here
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        with words.argparse_words():
+            return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        with words.argparse_words():
+            return super().format_help()
+
+    def format_usage(self) -> str:
+        with words.argparse_words():
+            return super().format_usage()
 
 
 def _common() -> _Parser:
@@ -144,6 +162,7 @@ def build_parser(*, with_sim: bool = True) -> argparse.ArgumentParser:
         from ..central import sim as sim_module  # no Textual, but http.server
 
         sim_module.add_arguments(sim)
+    words.translate(p)
     return p
 
 
@@ -262,7 +281,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         states = {State(s) for s in args.state} if args.state else None
     except ValueError:
         known = ", ".join(s.value for s in State)
-        raise _Usage(f"unknown state in --state {args.state}; known: {known}") from None
+        raise _Usage.said("cli.usage.state", states=str(args.state), known=known) from None
     import itertools
     from collections.abc import Iterator
 
@@ -288,7 +307,7 @@ def cmd_jobs(ctx: Context, args: argparse.Namespace) -> int:
         _out(f"{j.short_id:8}  {j.nik:16}  {t(f'event.state.{j.state.value}'):11}  "
              f"{j.attempt:>3}  {t(f'priority.{j.priority.value}'):6}  "
              f"{t(f'reason.{j.reason.value}'):11}  "
-             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.last_error}")
+             f"{t_opt(f'code.{j.error_code}', j.error_code) if j.error_code else j.shown_error()}")
     return EXIT_OK
 
 
@@ -300,6 +319,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         _out(json.dumps(job.to_dict(), ensure_ascii=False, indent=1))
         return EXIT_OK
     rows = _job_row(job)
+    rows["last_error"] = job.shown_error()
     if job.error_code:
         rows["error_code"] = t_opt(f"code.{job.error_code}", job.error_code)
     rows.update(state=t(f"event.state.{job.state.value}"),
@@ -336,8 +356,8 @@ def cmd_pause(ctx: Context, args: argparse.Namespace) -> int:
     if args.printer is not None:
         names = [name for name, _ in ctx.config.printer_list()]
         if args.printer not in names:
-            raise _Usage(f"no printer named {args.printer!r}; "
-                         f"this station's printers: {', '.join(names)}")
+            raise _Usage.said("cli.usage.printer", name=repr(args.printer),
+                              names=", ".join(names))
         if args.command == "pause":
             ctx.act("printer_pause", printer=args.printer, note=args.note)
             _out(f"printer {args.printer} paused: it starts no new card until "
@@ -386,7 +406,7 @@ def cmd_blanks(ctx: Context, args: argparse.Namespace) -> int:
             try:
                 delta = int(args.delta)
             except ValueError:
-                raise _Usage(f"adjust needs +N or -N, got {args.delta!r}") from None
+                raise _Usage.said("cli.usage.delta", got=repr(args.delta)) from None
             result = ctx.act("blanks_adjust", delta=delta, reason=args.reason)
         case "entries":
             return _blanks_entries(ctx.store, args)
@@ -517,7 +537,7 @@ def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
     link_text = (t("link.token") if link.token_refused else
                  t_opt(f"link.{link.state.value}", link.state.value) + " "
                  + t("status.since", at=link.since.astimezone().strftime("%H:%M")))
-    if link.state.value != "up" and (cause := t_opt(f"link.cause.{link.cause.value}", "")):
+    if link.state.value != "up" and (cause := link.reason_words()):
         link_text += f" ({cause})"
     power = engine.power
     power_text = (t("event.power.battery", charge="?" if power.charge is None else power.charge)
@@ -526,9 +546,10 @@ def _print_engine_words(ctx: Context, engine: StationStatus) -> None:
     printer = engine.printer
     printer_text = t("status.printer_busy" if engine.printer_busy else "status.printer_ready"
                      if printer.ready else "status.printer_stopped")
-    reasons = [t_opt(f"printer.reason.{c}", "") for c in printer.reasons]
-    if not printer.ready and any(reasons):
-        printer_text += f" ({', '.join(r for r in reasons if r)})"
+    if not printer.ready and printer.reasons:
+        from ..printers.base import reason_words
+
+        printer_text += f" ({reason_words(printer.reasons)})"
     _out(t("cli.engine", at=engine.at, gate=said))
     _out(t("cli.engine_parts", link=link_text, power=power_text, printer=printer_text))
     for code in printer.warnings:
@@ -569,6 +590,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     on stderr and the traceback in a log file (see ktptui/crash.py), never 0
     and never a traceback on the operator's screen."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    set_language(startup_language())  # until the config says: help, usage, config errors
     args = build_parser(with_sim="sim" in argv).parse_args(argv)
     try:
         return _run(args)

@@ -46,19 +46,23 @@ def _err(text: str) -> None:
 
 
 def _day(text: str) -> date:
+    from ..i18n import t
+
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(t("cli.usage.date", text=repr(text))) from None
 
 
 def _count(text: str) -> int:
+    from ..i18n import t
+
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(t("cli.usage.whole", text=repr(text))) from None
     if n < 0:
-        raise argparse.ArgumentTypeError(f"{text} is negative; give 0 or more")
+        raise argparse.ArgumentTypeError(t("cli.usage.negative", text=text))
     return n
 
 
@@ -187,6 +191,7 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
     from ..actions import ActionRefused
+    from ..i18n import t
     from ..office import suket
 
     cfg = ctx.config
@@ -195,9 +200,7 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
         # Every card printer's queue is refused (several with [[printers]]).
         if any(p.backend == "cups" and args.printer == p.queue
                for _, p in cfg.printer_list()):
-            raise ActionRefused(
-                f"{args.printer} is the e-KTP card printer ([printer] queue): a Suket goes to "
-                "an office paper printer")
+            raise ActionRefused.said("suket.card_queue_cli", queue=args.printer)
         from ..printers.cups import CupsPrinter
 
         printer = CupsPrinter(args.printer, server=cfg.printer_list()[0][1].cups_server,
@@ -213,10 +216,12 @@ def cmd_suket(ctx: Context, args: argparse.Namespace) -> int:
                           show=show, office=cfg.office)
     slip = got.slip
     if show is None:
-        what = "reprinted" if slip.reprint else "issued"
-        _out(f"Suket {slip.number} {what} for job {slip.short_id}: {', '.join(got.outputs)}")
+        where = ", ".join(w.text() for w in got.where)
+        _out(t("cli.suket.reprinted", number=slip.number, job=slip.short_id, where=where)
+             if slip.reprint else
+             t("cli.suket.issued", number=slip.number, job=slip.short_id, where=where))
     if got.print_problem:
-        _err(got.print_problem)
+        _err(got.problem.text() if got.problem is not None else got.print_problem)
         return EXIT_REFUSED
     return EXIT_OK
 
@@ -228,8 +233,9 @@ def _suket_attached(ctx: Context, args: argparse.Namespace, printer: Printer | N
     where they asked."""
     from ..office import suket
 
-    def record_as(outputs: list[str]) -> suket.Slip:
-        return suket.Slip.from_dict(ctx.act("suket", job=args.job, outputs=outputs)["slip"])
+    def record_as(outputs: list[suket.Destination]) -> suket.Slip:
+        reply = ctx.act("suket", job=args.job, outputs=[list(d) for d in outputs])
+        return suket.Slip.from_dict(reply["slip"])
 
     return suket.issue_recorded_first(record_as, ref=args.job, out=args.out, as_text=args.text,
                                       printer=printer, printer_name=args.printer or "",

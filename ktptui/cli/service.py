@@ -73,16 +73,15 @@ def _plan(user: str | None, config: Path | None) -> unit.UnitPlan:
     try:
         account = pwd.getpwnam(name)
     except KeyError:
-        raise _Usage(f"no user {name!r} on this machine; create the station account "
-                     "or name another with --user") from None
+        raise _Usage.said("cli.service.no_user", name=repr(name)) from None
     if account.pw_uid == 0 and user is None:
-        raise _Usage("the station should not run as root: name its account with --user USER")
+        raise _Usage.said("cli.service.root")
     home = Path(account.pw_dir)
     try:
         with _as_home(home):
             cfg = load(config.resolve() if config else None)
     except ConfigError as e:
-        raise _Usage(str(e)) from None
+        raise _Usage.said(e.key, **(e.values or {})) if e.key else _Usage(str(e)) from None
     writable = [cfg.store.data_dir, home / ".local" / "state" / "ktptui"]
     group = cfg.office.operator_group
     try:
@@ -130,23 +129,20 @@ def _write(path: Path, text: str) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except PermissionError:
-        raise ServiceError(f"cannot write {path}: permission denied; run it with sudo, "
-                           "or --print to see the unit") from None
+        raise ServiceError.said("cli.service.denied", path=str(path)) from None
     except OSError as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise ServiceError(f"cannot write {path}: {e.strerror or e}; fix the folder "
-                           "or pass --unit-dir") from None
+        raise ServiceError.said("cli.service.cannot_write", path=str(path),
+                                why=str(e.strerror or e)) from None
 
 
 def _daemon_reload() -> None:
     systemctl = shutil.which("systemctl")
     if systemctl is None:
-        raise ServiceError("the unit is written but systemctl is not here; "
-                           "load it on a systemd machine with: systemctl daemon-reload")
+        raise ServiceError.said("cli.service.no_systemctl")
     done = subprocess.run([systemctl, "daemon-reload"], capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)
     if done.returncode != 0:
         why = " ".join((done.stderr or done.stdout).split())[:200] or f"exit {done.returncode}"
-        raise ServiceError(f"the unit is written but systemctl daemon-reload failed ({why}); "
-                           "run it yourself once systemd is up")
+        raise ServiceError.said("cli.service.reload_failed", why=why)

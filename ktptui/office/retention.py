@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .. import model
+from ..i18n import say
 from ..model import FINAL_STATES, Job, from_text, to_text
 from ..store import EventKind, Store
 
@@ -45,6 +46,8 @@ def redact(job: Job) -> Job:
         collected_to=None,
         note="",
         last_error="",
+        last_error_key=None,
+        last_error_values=None,
         document=None,
         document_sha256=None,
         history=tuple(dataclasses.replace(h, note="") for h in job.history),
@@ -89,8 +92,7 @@ def purge(store: Store, now: datetime | None = None, days: int = 90, *,
     if changed:
         with store.transaction() as tx:
             tx.add_event(EVENT_KIND, operator,
-                         f"personal data removed from {len(changed)} finished job(s) "
-                         f"older than {days} days")
+                         say("event.purged", n=len(changed), days=days))
         # The last good copy (snapshot.prev.json and the journal after it) may
         # still hold old copies: one more compaction replaces it with this one.
         store.compact()

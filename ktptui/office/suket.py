@@ -27,7 +27,7 @@ from ..actions import ActionRefused
 from ..central.errors import Rejection
 from ..config import OfficeConfig
 from ..fsutil import DiskFull, write_atomic
-from ..i18n import say, t
+from ..i18n import Said, say, t, words
 from ..model import Job, State, from_text
 from ..printers.base import Printer, PrintResult
 from ..store import EventKind, MetaKey, Store, StoreView
@@ -193,7 +193,10 @@ def prepare(store: StoreView, ref: str, *, operator: str, office_code: str, stat
     waited = (now - from_text(job.created_at)).days
     number, seq = "", 0
     for e in earlier:
-        if (m := ISSUED.match(e.detail)) is not None:
+        if e.detail_key == "suket.event.issued" and e.detail_values:
+            number = str(e.detail_values.get("number", ""))
+            break
+        if (m := ISSUED.match(e.detail)) is not None:  # a record older than its key
             number = m.group(1)
             break
     if not number:
@@ -285,11 +288,15 @@ def to_pdf(slip: Slip) -> bytes:
                         title=f"Surat Keterangan {slip.number}")
 
 
-def _event(store: Store, slip: Slip, outputs: Sequence[str]) -> None:
+def _event(store: Store, slip: Slip, outputs: Sequence[Said]) -> None:
     """The audit record of an issue: a ``suket`` event with the job id (a
-    first issue's number is read back from it for later copies)."""
-    what = "issued" if not slip.reprint else f"reprinted (copy {slip.copy})"
-    detail = f"{what} {slip.number} ({slip.basis}): {', '.join(outputs)}"
+    first issue's number is read back from it for later copies: its
+    ``number`` value, or for older records its English line)."""
+    basis = say(f"suket.basis.{slip.basis}")
+    where = words(*outputs[:5])
+    detail = (say("suket.event.reprinted", copy=slip.copy, number=slip.number, basis=basis,
+                  outputs=where) if slip.reprint
+              else say("suket.event.issued", number=slip.number, basis=basis, outputs=where))
     with store.transaction() as tx:
         tx.add_event(EVENT_KIND, slip.operator, detail, job_id=slip.job_id)
 
@@ -316,7 +323,7 @@ def _give_back(store: Store, slip: Slip) -> None:
                 tx.set_meta(MetaKey.SUKET_REGISTER, {"year": year, "seq": slip.seq - 1})
 
 
-def record(store: Store, ref: str, *, outputs: Sequence[str], operator: str,
+def record(store: Store, ref: str, *, outputs: Sequence[Said], operator: str,
            office_code: str, station_id: str, wait_days: int = DEFAULT_WAIT_DAYS,
            now: datetime | None = None, tz: tzinfo | None = None,
            office: OfficeConfig | None = None) -> Slip:
@@ -325,7 +332,7 @@ def record(store: Store, ref: str, *, outputs: Sequence[str], operator: str,
     number taken, and its event naming ``outputs``, where the front sends
     it. ``issue`` records only after delivering instead."""
     if not outputs:
-        raise ActionRefused(f"Suket for job {ref} not issued: nowhere to send it")
+        raise ActionRefused.said("suket.not_issued", job=ref, why=say("suket.nowhere"))
     slip = prepare(store, ref, operator=operator, office_code=office_code,
                    station_id=station_id, wait_days=wait_days, now=now, tz=tz, office=office)
     reserve(store, slip)
@@ -339,6 +346,10 @@ class Issued:
     outputs: tuple[str, ...]
     #: Why the printer did not take it ("" when it did, or none was asked for).
     print_problem: str = ""
+    #: Where it went and the printer's problem, as catalogue words (shown in
+    #: the operator's language; ``outputs``/``print_problem``: English).
+    where: tuple[Said, ...] = ()
+    problem: Said | None = None
 
 
 def save(slip: Slip, path: Path, *, as_text: bool = False) -> None:
@@ -361,35 +372,53 @@ def deliver(slip: Slip, *, out: Path | None = None, as_text: bool = False,
     (e.g. stdout). Touches no store: a front attached to the service
     delivers in its own process, as its operator. ``outputs`` names where it
     went; ``print_problem`` why the printer did not take it."""
-    outputs: list[str] = []
-    problem = ""
+    where: list[Said] = []
+    problem: Said | None = None
     if out is not None:
         save(slip, out, as_text=as_text)
-        outputs.append(f"file {out}")
+        where.append(say("suket.to.file", path=str(out)))
     if printer is not None:
         name = printer_name or printer.name
         got = printer.print_card(f"suket-{slip.short_id}", slip.copy, to_pdf(slip),
                                  "application/pdf")
         if got.result is PrintResult.PRINTED:
-            outputs.append(f"printer {name}")
+            where.append(say("suket.to.printer", name=name))
         elif got.result is PrintResult.UNKNOWN:
-            outputs.append(f"printer {name} (not confirmed)")
-            problem = f"printer {name}: {got.reason}"
+            where.append(say("suket.to.printer_unconfirmed", name=name))
+            problem = say("suket.printer_problem", name=name, why=got.words)
         else:
-            problem = f"printer {name}: {got.reason or got.result.value}"
+            problem = say("suket.printer_problem", name=name,
+                          why=got.words or got.result.value)
     if show is not None:
         show(text(slip))
-        outputs.append("screen")
-    return Issued(slip, tuple(outputs), problem)
+        where.append(say("suket.to.screen"))
+    return Issued(slip, tuple(str(w) for w in where), "" if problem is None else str(problem),
+                  tuple(where), problem)
 
 
-def issue_recorded_first(record_as: Callable[[list[str]], Slip], *, ref: str,
+#: Where a slip goes, as the ``suket`` request names it: (to, path or queue).
+Destination = tuple[str, str]
+DESTINATIONS = ("file", "printer", "screen")
+
+
+def destination_words(to: str, value: str) -> Said:
+    """A destination in catalogue words (the service's event names it)."""
+    match to:
+        case "file":
+            return say("suket.to.file", path=value)
+        case "printer":
+            return say("suket.to.printer", name=value)
+        case _:
+            return say("suket.to.screen")
+
+
+def issue_recorded_first(record_as: Callable[[list[Destination]], Slip], *, ref: str,
                          out: Path | None = None, as_text: bool = False,
                          printer: Printer | None = None, printer_name: str = "",
                          show: Callable[[str], None] | None = None) -> Issued:
     """An issue for a front attached to the station service: the places the
     slip goes are checked first (so a typo takes no number), then
-    ``record_as(outputs)`` has the service record it (``record``: its
+    ``record_as(destinations)`` has the service record it (``record``: its
     number, its event) and this process delivers it, as its operator. A
     delivery that fails after all is said with the number: the record stands
     and issuing again makes a copy."""
@@ -397,33 +426,33 @@ def issue_recorded_first(record_as: Callable[[list[str]], Slip], *, ref: str,
     import os
 
     out = None if out is None else out.absolute()
-    outputs: list[str] = []
+    destinations: list[Destination] = []
     if out is not None:
         if out.is_dir() or not os.access(out.parent, os.W_OK):
             why = os.strerror(errno.EISDIR if out.is_dir() else errno.EACCES
                               if out.parent.is_dir() else errno.ENOENT)
             raise ActionRefused.said("refused.suket.write", path=str(out), why=why)
-        outputs.append(f"file {out}")
+        destinations.append(("file", str(out)))
     if printer is not None:
         # A queue that cannot take a job (CUPS down, no such queue, rejecting)
         # is refused before a number is taken; a paused one takes it.
         status = printer.status()
         if {"cups-down", "queue-missing", "queue-rejecting"} & set(status.reasons):
-            raise ActionRefused(t("suket.printer_cannot", job=ref, name=printer_name,
-                                  why=status.message))
-        outputs.append(f"printer {printer_name}")
+            raise ActionRefused.said("suket.printer_cannot", job=ref, name=printer_name,
+                                     why=status.message)
+        destinations.append(("printer", printer_name))
     if show is not None:
-        outputs.append("screen")
-    slip = record_as(outputs)
+        destinations.append(("screen", ""))
+    slip = record_as(destinations)
     try:
         got = deliver(slip, out=out, as_text=as_text, printer=printer,
                       printer_name=printer_name, show=show)
     except ActionRefused as e:  # the file, after all: the record stands, say so
-        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
-                              why=e.message())) from None
-    if not got.outputs:
-        raise ActionRefused(t("suket.not_delivered", number=slip.number, job=slip.short_id,
-                              why=got.print_problem))
+        raise ActionRefused.said("suket.not_delivered", number=slip.number, job=slip.short_id,
+                                 why=e.message()) from None
+    if not got.where:
+        raise ActionRefused.said("suket.not_delivered", number=slip.number, job=slip.short_id,
+                                 why=got.problem or say("suket.nowhere"))
     return got
 
 
@@ -439,9 +468,9 @@ def issue(store: Store, ref: str, *, operator: str, office_code: str, station_id
     reserve(store, slip)
     got = deliver(slip, out=out, as_text=as_text, printer=printer, printer_name=printer_name,
                   show=show)
-    if not got.outputs:
+    if not got.where:
         _give_back(store, slip)
-        raise ActionRefused(f"Suket for job {slip.short_id} not issued: "
-                            f"{got.print_problem or 'nowhere to send it'}")
-    _event(store, slip, got.outputs)
+        raise ActionRefused.said("suket.not_issued", job=slip.short_id,
+                                 why=got.problem or say("suket.nowhere"))
+    _event(store, slip, got.where)
     return got

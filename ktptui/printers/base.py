@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import enum
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from ..i18n import Said, t, t_opt
+from ..text import clean
 
 
 class PrintResult(enum.StrEnum):
@@ -29,8 +33,20 @@ class PrintResult(enum.StrEnum):
 @dataclass(frozen=True)
 class PrintOutcome:
     result: PrintResult
-    #: Plain words for the operator; empty for an ordinary good card.
+    #: Plain words, English (logs); empty for an ordinary good card.
     reason: str = ""
+    #: The same as catalogue words (kept in the job's history and last error,
+    #: shown in the reader's language); None: only ``reason`` says it.
+    said: Said | None = None
+
+    @classmethod
+    def saying(cls, result: PrintResult, said: Said) -> PrintOutcome:
+        return cls(result, str(said), said)
+
+    @property
+    def words(self) -> Said | str:
+        """What to store: the catalogue words when there are any."""
+        return self.said if self.said is not None else self.reason
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,18 @@ WARNING_TEXT = {
 
 def warning_text(code: str) -> str:
     return WARNING_TEXT.get(code, code)
+
+
+def reason_words(codes: Iterable[str], kind: str = "reason") -> str:
+    """Reason (``kind`` "reason") or warning ("warn") codes in the operator's
+    language, comma-separated: a known code's words (``printer.<kind>.<code>``),
+    an unknown one as its own code, cleaned and quoted (a value from the
+    printer, not our words)."""
+    words = []
+    for code in codes:
+        known = t_opt(f"printer.{kind}.{code}", "")
+        words.append(known or t("link.raw", text=clean(str(code))[:60]))
+    return ", ".join(words)
 
 
 class Printer(ABC):

@@ -48,6 +48,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import CATALOGUE, Said, say
 from .base import Printer, PrinterStatus, PrintOutcome, PrintResult, warning_text
 from .ipp import (
     AUTH_REFUSED,
@@ -119,6 +120,10 @@ class JobInfo:
     @property
     def state_name(self) -> str:
         return STATE_NAMES.get(self.state, f"state {self.state}")
+
+    @property
+    def state_said(self) -> Said:
+        return _state(self.state_name)
 
     def explain(self) -> str:
         """CUPS's own words for why, if any (printer message, else reasons)."""
@@ -224,7 +229,11 @@ class CupsPrinter(Printer):
         return self._run("lpstat", "-r").stdout.strip() == "scheduler is running"
 
     def _not_running(self) -> str:
-        return "CUPS is not running" + (f" on {self.server}" if self.server else "")
+        return str(self._not_running_said())
+
+    def _not_running_said(self) -> Said:
+        return (say("printer.out.cups_down_on", server=self.server) if self.server
+                else say("printer.out.cups_down"))
 
     def _addr(self) -> CupsAddress:
         if self._address is None:
@@ -312,7 +321,7 @@ class CupsPrinter(Printer):
         return parse_printer_status(self.queue, p.stdout, a.stdout)
 
     # -- printing --------------------------------------------------------------
-    def _submit(self, title: str, document: bytes) -> tuple[int | None, str]:
+    def _submit(self, title: str, document: bytes) -> tuple[int | None, Said | str]:
         """(CUPS job number, "") or (None, why it was refused)."""
         if not self.use_ipp:
             return self._submit_by_lp(title, document)
@@ -325,21 +334,21 @@ class CupsPrinter(Printer):
                 attr(MIME, "document-format", b"application/octet-stream"),
             ], document=document)
         except IppError as e:
-            return None, self._not_running() if e.unreachable else f"CUPS refused the card: {e}"
+            return None, (self._not_running_said() if e.unreachable
+                          else say("printer.out.refused", why=str(e)))
         if status == STATUS_NOT_FOUND:
-            return None, f"printer queue '{q}' does not exist — check [printer] queue"
+            return None, say("printer.out.no_queue", queue=q)
         if status == STATUS_NOT_ACCEPTING:
-            return None, (f"printer queue '{q}' is not accepting jobs — accept them with "
-                          f"cupsaccept {q}")
+            return None, say("printer.out.not_accepting", queue=q)
         job = group(groups, TAG_JOB)
         number = first(job, "job-id") if job is not None else None
         if status >= 0x0100 or not isinstance(number, int):
             ops = group(groups, 0x01) or {}
             why = _clean(first(ops, "status-message")) or f"IPP status 0x{status:04x}"
-            return None, f"CUPS refused the card: {why}"
+            return None, say("printer.out.refused", why=why)
         return number, ""
 
-    def _submit_by_lp(self, title: str, document: bytes) -> tuple[int | None, str]:
+    def _submit_by_lp(self, title: str, document: bytes) -> tuple[int | None, Said | str]:
         fd, tmp = tempfile.mkstemp(prefix="ktptui-card-")  # 0600: card data is personal
         try:
             with os.fdopen(fd, "wb") as f:
@@ -354,13 +363,12 @@ class CupsPrinter(Printer):
         err = (out.stderr or out.stdout).strip()
         q = self.queue
         if "not accepting jobs" in err:
-            return None, (f"printer queue '{q}' is not accepting jobs — accept them with "
-                          f"cupsaccept {q}")
+            return None, say("printer.out.not_accepting", queue=q)
         if "does not exist" in err:
             if not self._scheduler_running():
-                return None, self._not_running()
-            return None, f"printer queue '{q}' does not exist — check [printer] queue"
-        return None, f"CUPS refused the card: {err or f'lp exit {out.returncode}'}"
+                return None, self._not_running_said()
+            return None, say("printer.out.no_queue", queue=q)
+        return None, say("printer.out.refused", why=_clean(err) or f"lp exit {out.returncode}")
 
     def _job(self, number: int) -> JobInfo | None:
         """The job's IPP attributes; None when CUPS no longer knows it."""
@@ -470,7 +478,7 @@ class CupsPrinter(Printer):
                 found.append((number, title, int(state)))
         return found
 
-    def _withdraw_from_device(self, title: str) -> str:
+    def _withdraw_from_device(self, title: str) -> Said | None:
         """Cancel the card on the printer itself too: CUPS's backend may have
         handed it over already, and a printer waiting for blanks prints it once
         they are loaded. "" when nothing of it is left there or the printer is
@@ -478,7 +486,7 @@ class CupsPrinter(Printer):
         asked (it is off or unreachable)."""
         device = self._ipp_device()
         if not device:
-            return ""
+            return None
         job_id = title.rpartition("-")[0]
         try:
             addr = CupsAddress.from_uri(device)
@@ -495,50 +503,48 @@ class CupsPrinter(Printer):
                 jobs = [j for j in self._device_jobs(device, job_id) if j[1] == title]
                 if jobs and time.monotonic() >= deadline:
                     number, _, state = jobs[0]
-                    return (f"the printer at {safe_uri(device)} still holds it (its job "
-                            f"{number}, {STATE_NAMES.get(state, state)})")
+                    return say("printer.out.device_holds", uri=safe_uri(device), number=number,
+                               state=_state(STATE_NAMES.get(state, str(state))))
         except (IppError, ValueError) as e:
-            return f"the printer at {safe_uri(device)} could not be asked whether it holds it ({e})"
-        return ""
+            return say("printer.out.device_unasked", uri=safe_uri(device), why=str(e))
+        return None
 
-    def _give_up(self, number: int, title: str, why: str, processed: bool) -> PrintOutcome:
+    def _give_up(self, number: int, title: str, why: Said, processed: bool) -> PrintOutcome:
         """Cancel a job we stop waiting for and check it is gone."""
         label = f"{self.queue}-{number}"
         gone, info, problem = self._cancel_and_check(number)
         if not gone:
-            state = info.state_name if info is not None else "unknown"
-            return PrintOutcome(PrintResult.UNKNOWN, _not_gone(why, label, state, problem))
+            state = info.state_said if info is not None else _state("unknown")
+            return PrintOutcome.saying(PrintResult.UNKNOWN,
+                                       _not_gone(why, label, state, problem))
         if info is not None and info.state == COMPLETED:
             return PrintOutcome(PrintResult.PRINTED)  # it finished as we gave up
         if info is not None and info.state == CANCELED and not (processed or info.processed):
-            return PrintOutcome(PrintResult.NOT_PRINTED,
-                                f"{why}; CUPS job {label} was withdrawn before printing")
+            return PrintOutcome.saying(PrintResult.NOT_PRINTED,
+                                       say("printer.out.withdrawn", why=why, label=label))
         if held := self._withdraw_from_device(title):
-            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
-        state = info.state_name if info is not None else "gone"
-        return PrintOutcome(PrintResult.UNKNOWN,
-                            f"{why}; CUPS job {label} had already started and is now "
-                            f"{state}, so it cannot print later: check the printer for a card")
+            return PrintOutcome.saying(PrintResult.UNKNOWN, _device_holds(why, label, held))
+        state = info.state_said if info is not None else _state("gone")
+        return PrintOutcome.saying(PrintResult.UNKNOWN, say("printer.out.started", why=why,
+                                                            label=label, state=state))
 
     def _failed_retry(self, number: int, title: str, info: JobInfo) -> PrintOutcome:
         """The device failed and CUPS put the job back to try again: cancel
         it, as printer-error-policy abort-job would."""
         label = f"{self.queue}-{number}"
-        why = f"the printer failed on CUPS job {label}"
-        if detail := info.explain():
-            why += f" ({detail})"
+        detail = info.explain()
+        why = (say("printer.out.failed_why", label=label, detail=detail) if detail
+               else say("printer.out.failed", label=label))
         gone, after, problem = self._cancel_and_check(number)
         if not gone:
-            state = after.state_name if after is not None else "unknown"
-            return PrintOutcome(PrintResult.UNKNOWN, _not_gone(why, label, state, problem))
+            state = after.state_said if after is not None else _state("unknown")
+            return PrintOutcome.saying(PrintResult.UNKNOWN,
+                                       _not_gone(why, label, state, problem))
         if after is not None and after.state == COMPLETED:
             return PrintOutcome(PrintResult.PRINTED)
         if held := self._withdraw_from_device(title):
-            return PrintOutcome(PrintResult.UNKNOWN, _device_holds(why, label, held))
-        return PrintOutcome(PrintResult.SPOILED,
-                            f"{why} and CUPS would have retried it later; it was cancelled "
-                            "so it cannot print by itself: the blank is counted as spoiled; "
-                            "check the printer")
+            return PrintOutcome.saying(PrintResult.UNKNOWN, _device_holds(why, label, held))
+        return PrintOutcome.saying(PrintResult.SPOILED, say("printer.out.retried", why=why))
 
     def print_card(self, job_id: str, attempt: int, document: bytes,
                    content_type: str) -> PrintOutcome:
@@ -547,6 +553,8 @@ class CupsPrinter(Printer):
         title = f"{job_id}-{attempt}"
         number, refused = self._submit(title, document)
         if number is None:
+            if isinstance(refused, Said):
+                return PrintOutcome.saying(PrintResult.NOT_PRINTED, refused)
             return PrintOutcome(PrintResult.NOT_PRINTED, refused)
         label = f"{self.queue}-{number}"
         deadline = time.monotonic() + self.timeout_s
@@ -554,41 +562,40 @@ class CupsPrinter(Printer):
         while True:
             info, ipp_problem = self._read(number)
             if info is None:
-                return PrintOutcome(PrintResult.UNKNOWN,
-                                    f"CUPS has no record of job {label}: check the printer")
+                return PrintOutcome.saying(PrintResult.UNKNOWN,
+                                           say("printer.out.no_record", label=label))
             seen_processing |= info.processed
             if info.state == 0:
-                return PrintOutcome(PrintResult.UNKNOWN,
-                                    f"CUPS job {label} finished but its result could not be "
-                                    f"read ({ipp_problem}): check the printer for a card")
+                return PrintOutcome.saying(PrintResult.UNKNOWN, say(
+                    "printer.out.unreadable", label=label, why=ipp_problem))
             if info.state == STOPPED:
-                return self._give_up(number, title, f"CUPS job {label} stopped"
-                                     + (f" ({info.explain()})" if info.explain() else ""),
-                                     True)
+                detail = info.explain()
+                return self._give_up(number, title, say(
+                    "printer.out.stopped_why", label=label, detail=detail) if detail
+                    else say("printer.out.stopped", label=label), True)
             if seen_processing and info.state in (PENDING, HELD):
                 return self._failed_retry(number, title, info)
             outcome = self._finished(label, info, seen_processing)
             if outcome is not None:
                 return outcome
             if time.monotonic() >= deadline:
-                why = f"CUPS job {label} still {info.state_name} after {self.timeout_s:g} s"
+                why = say("printer.out.still", label=label, state=info.state_said,
+                          s=f"{self.timeout_s:g}")
                 return self._give_up(number, title, why, seen_processing)
             time.sleep(self.poll_s)
 
     @staticmethod
     def _finished(label: str, info: JobInfo, processed: bool) -> PrintOutcome | None:
         why = info.explain()
-        extra = f" ({why})" if why else ""
         if info.state == COMPLETED:
             return PrintOutcome(PrintResult.PRINTED)
         if info.state in (CANCELED, ABORTED):
-            verb = "cancelled" if info.state == CANCELED else "aborted"
-            if processed:
-                return PrintOutcome(PrintResult.SPOILED,
-                                    f"CUPS job {label} was {verb} while printing{extra}: "
-                                    "the blank is counted as spoiled; check the printer")
-            return PrintOutcome(PrintResult.NOT_PRINTED,
-                                f"CUPS job {label} was {verb} before printing{extra}")
+            verb = _state("cancelled" if info.state == CANCELED else "aborted")
+            when = "during" if processed else "before"
+            said = (say(f"printer.out.{when}_why", label=label, verb=verb, detail=why) if why
+                    else say(f"printer.out.{when}", label=label, verb=verb))
+            return PrintOutcome.saying(PrintResult.SPOILED if processed
+                                       else PrintResult.NOT_PRINTED, said)
         return None
 
     # -- after a crash ---------------------------------------------------------
@@ -670,12 +677,18 @@ def _clean(value: Any) -> str:
     return "".join(c if c.isprintable() else " " for c in text).strip()[:200]
 
 
-def _device_holds(why: str, label: str, held: str) -> str:
-    return (f"{why}; CUPS job {label} was cancelled but {held}, so it may print later: "
-            "check the printer, and cancel the card there if it is still queued")
+def _state(name: str) -> Said:
+    """A CUPS job state's name ("processing"), as the catalogue says it."""
+    key = f"printer.job.{name}"
+    return say(key) if key in CATALOGUE else say("link.raw", text=name)
 
 
-def _not_gone(why: str, label: str, state: str, problem: str) -> str:
-    return (f"{why}; CUPS job {label} could not be cancelled (still {state}"
-            f"{': ' + problem if problem else ''}) and may print later: cancel it with "
-            f"'cancel {label}', then check the printer")
+def _device_holds(why: Said, label: str, held: Said) -> Said:
+    return say("printer.out.device_kept", why=why, label=label, held=held)
+
+
+def _not_gone(why: Said, label: str, state: Said, problem: str) -> Said:
+    if problem:
+        return say("printer.out.not_gone_why", why=why, label=label, state=state,
+                   problem=problem)
+    return say("printer.out.not_gone", why=why, label=label, state=state)

@@ -6,6 +6,7 @@ import random
 import threading
 import time
 
+from ..i18n import say
 from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
 
 JAM_REASON = "card jam (simulated)"
@@ -44,7 +45,8 @@ class SimPrinter(Printer):
         with self._lock:
             ready, message = self._ready, self._message
         if not ready:
-            return PrintOutcome(PrintResult.NOT_PRINTED, f"printer not ready: {message}")
+            return PrintOutcome.saying(PrintResult.NOT_PRINTED,
+                                       say("printer.out.not_ready", message=message))
         key = (job_id, attempt)
         with self._lock:
             self.fed.append(key)
@@ -52,7 +54,7 @@ class SimPrinter(Printer):
         # slow shutdown.
         time.sleep(self.seconds_per_card)
         if self.jam_rate and self.rng.random() < self.jam_rate:
-            return PrintOutcome(PrintResult.SPOILED, JAM_REASON)
+            return PrintOutcome.saying(PrintResult.SPOILED, say("printer.out.sim_jam"))
         with self._lock:
             self.printed.append(key)
         return PrintOutcome(PrintResult.PRINTED)

@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 from ..fsutil import DiskFull, ensure_private_dir, fsync_dir, write_atomic
+from ..i18n import say
 from .base import Printer, PrinterStatus, PrintOutcome, PrintResult
 
 TMP_PREFIX = ".ktptui-"
@@ -77,26 +78,26 @@ class SpoolPrinter(Printer):
         # Writing one file is quick and either completes or leaves nothing.
         with self._lock:
             if not self.spool_dir.is_dir():
-                return PrintOutcome(PrintResult.NOT_PRINTED,
-                                    f"spool folder {self.spool_dir} does not exist — create it "
-                                    "or check [printer] spool_dir")
+                return PrintOutcome.saying(PrintResult.NOT_PRINTED,
+                                           say("printer.out.no_spool", path=str(self.spool_dir)))
             self._clean_leftovers()
             final = self._final(job_id, attempt, extension(content_type))
             tmp = self.spool_dir / f"{TMP_PREFIX}{final.name}.{os.getpid()}{TMP_SUFFIX}"
             try:
                 write_atomic(final, document, tmp=tmp, sync_dir=False)
             except DiskFull:
-                return PrintOutcome(PrintResult.NOT_PRINTED,
-                                    f"disk full in {self.spool_dir}: free space")
+                return PrintOutcome.saying(PrintResult.NOT_PRINTED,
+                                           say("printer.out.disk_full", path=str(self.spool_dir)))
             except OSError as e:
-                return PrintOutcome(PrintResult.NOT_PRINTED,
-                                    f"cannot write card file in {self.spool_dir}: "
-                                    f"{e.strerror or e}")
+                return PrintOutcome.saying(PrintResult.NOT_PRINTED,
+                                           say("printer.out.cannot_write",
+                                               path=str(self.spool_dir),
+                                               why=str(e.strerror or e)))
             try:
                 fsync_dir(self.spool_dir)
             except OSError as e:
                 # The file is in place (the printer software can take it); only
                 # its durability across a power cut is in doubt.
-                return PrintOutcome(PrintResult.PRINTED,
-                                    f"card file written but folder sync failed: {e.strerror}")
+                return PrintOutcome.saying(PrintResult.PRINTED,
+                                           say("printer.out.sync_failed", why=str(e.strerror)))
             return PrintOutcome(PrintResult.PRINTED)

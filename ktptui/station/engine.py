@@ -374,7 +374,7 @@ class Engine:
         # The link's state and cause, not each failure's words (a link going
         # down says them anew at every probe); the power's detail, not its
         # numbers (a UPS on mains reports a charge that moves).
-        key = (status.gate.value, link.state, link.since, link.cause,
+        key = (status.gate.value, link.state, link.since, link.cause, link.reason,
                status.power.source, status.power.detail, status.printer,
                status.reason if status.gate is not Gate.LINK else "", shown_offset,
                status.interrupted, tuple((ln.gate, ln.printer, ln.current_job, ln.paused_by)
@@ -405,7 +405,7 @@ class Engine:
         if self.link.state is not self._link_state:
             before, self._link_state = self._link_state, self.link.state
             state = say(f"event.link.{self.link.state.value}")
-            detail = (say("event.link_down", state=state, why=self.link.last_error)
+            detail = (say("event.link_down", state=state, why=self.link.words)
                       if self.link.state is LinkState.DOWN else state)
             self._event(EventKind.LINK, detail)
             # Link lost: a warning; back up: recovered (notice).
@@ -519,7 +519,7 @@ class Engine:
                 log.error("report for job %s refused: %s", item.job_id[:8], e)
                 self._event(EventKind.REPORT, say("event.report_refused",
                                                   outcome=say(f"note.outcome.{item.outcome}"),
-                                                  job=item.job_id[:8], why=str(e)))
+                                                  job=item.job_id[:8], why=e.words()))
             self.link.record_success()
             self._note_link()
             self._reported(item)
@@ -606,7 +606,7 @@ class Engine:
                     current = tx.job(job.id)
                     if current is not None and current.state is State.QUEUED:
                         actions.rejected(tx, current, operator=self.operator, code=e.code or "",
-                                         status=e.status, why=str(e))
+                                         status=e.status, why=e.words())
                 log.info("job %s rejected: %s", job.short_id, e.code,
                          extra=fields(job=job.short_id, state="rejected"))
                 did = True
@@ -619,7 +619,7 @@ class Engine:
                     with self.store.transaction() as tx:
                         current = tx.job(job.id)
                         if current is not None and current.state is State.QUEUED:
-                            actions.ask_later(tx, current, why=str(e),
+                            actions.ask_later(tx, current, why=e.words(),
                                               at=to_text(now_utc() + wait))
                 return did
             self.link.record_success()
@@ -703,15 +703,16 @@ class Engine:
         try:
             try:
                 if not (job.document and job.document_sha256):
-                    raise DocumentError(f"job {job.short_id} has no card document recorded")
+                    raise DocumentError.said("store.doc_none", job=job.short_id)
                 document = self.store.documents.read(job.document, job.document_sha256)
             except DocumentError as e:
-                outcome_result, reason = PrintResult.NOT_PRINTED, f"card document unusable: {e}"
+                reason: str | Said = say("printer.out.document", why=e.words())
+                outcome_result = PrintResult.NOT_PRINTED
             else:
                 # No stop event: a card that has started always finishes.
                 out = slot.printer.print_card(job.id, job.attempt, document,
                                               job.content_type or "application/pdf")
-                outcome_result, reason = out.result, out.reason
+                outcome_result, reason = out.result, out.words
             self._settle_until_recorded(job.id, outcome_result, reason)
         finally:
             slot.current = None
@@ -739,7 +740,8 @@ class Engine:
                 return job
         return None
 
-    def _settle_until_recorded(self, job_id: str, result: PrintResult, reason: str) -> None:
+    def _settle_until_recorded(self, job_id: str, result: PrintResult,
+                               reason: str | Said) -> None:
         """The card is out: its outcome must be recorded even when another
         process holds the store lock for a while (a purge, a slow command)."""
         while True:
@@ -750,7 +752,7 @@ class Engine:
                 log.warning("job %s: outcome %s not recorded yet, retrying: %s",
                             job_id[:8], result.value, e)
 
-    def _settle(self, job_id: str, result: PrintResult, reason: str) -> None:
+    def _settle(self, job_id: str, result: PrintResult, reason: str | Said) -> None:
         with self.store.transaction() as tx:
             job = tx.job(job_id)
             if job is None:  # it cannot leave printing but through here: say so, keep going

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .runner import ExitSummary, Notes, RunnerEvent, StartFailed, StationRunner
-from .status import Gate, StationStatus
+from .status import Gate, StationStatus, gate_words
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -139,6 +139,6 @@ def _summary(log: logging.Logger, store: Store, end: ExitSummary) -> int:
     if drained:
         log.info("%s", t("resume.drained", counts=counts))
         return EXIT_DRAINED
-    why = end.status_at_end.reason if end.status_at_end is not None else ""
+    why = gate_words(end.status_at_end) if end.status_at_end is not None else ""
     log.warning("%s", t("resume.work_left", counts=counts, why=why))
     return EXIT_TEMPFAIL

@@ -120,6 +120,8 @@ class StartFailed(KtpError):
     def __init__(self, error: Exception) -> None:
         super().__init__(str(error) or type(error).__name__)
         self.error = error
+        if isinstance(error, KtpError) and error.key is not None:
+            self.say(error.key, **(error.values or {}))  # its words, in the operator's language
 
 
 def holder_text(holder: Holder | None) -> str:
@@ -292,7 +294,7 @@ class StationRunner:
             self._summary = self.run()
         except StartFailed as e:
             log.error("engine cannot start: %s", e)
-            error = str(e)
+            error = e.message()
             self._summary = ExitSummary(False, None, error)
         except Exception as e:
             log.exception("engine stopped")

@@ -256,13 +256,17 @@ def _suket(c: Call, a: dict[str, Any]) -> dict[str, Any]:
     from ..office import suket
     from ..text import clean
 
-    outputs = a["outputs"]
-    if not 1 <= len(outputs) <= 3 or not all(isinstance(o, str) and 0 < len(o) <= 300
-                                             for o in outputs):
-        raise protocol.BadMessage("argument 'outputs' must list 1 to 3 places the slip "
-                                  "goes (e.g. \"file /home/siti/suket.pdf\", \"screen\")")
+    places = a["outputs"]
+    if not 1 <= len(places) <= 3 or not all(
+            isinstance(o, list) and len(o) == 2 and o[0] in suket.DESTINATIONS
+            and isinstance(o[1], str) and len(o[1]) <= 300 for o in places):
+        raise protocol.BadMessage("argument 'outputs' must list 1 to 3 places the slip goes, "
+                                  'each [to, where] (e.g. ["file", "/home/siti/suket.pdf"], '
+                                  '["screen", ""])')
     office = c.config.office
-    slip = suket.record(c.store, a["job"], outputs=[clean(o) for o in outputs],
+    slip = suket.record(c.store, a["job"],
+                        outputs=[suket.destination_words(to, clean(where))
+                                 for to, where in places],
                         operator=c.operator, office_code=c.config.station.office_code,
                         station_id=c.config.station.id, wait_days=office.suket_after_days,
                         office=office)

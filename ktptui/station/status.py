@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..central.errors import Cause
 from ..central.monitor import LinkCause, LinkState, LinkStatus
 from ..model import now_utc, to_text
 from ..power import PowerStatus, Supply
@@ -194,6 +195,7 @@ class StationStatus:
                 "state": link.state.value, "since": link.since.isoformat(),
                 "retry_in_s": None if link.retry_in_s is None else round(link.retry_in_s, 1),
                 "cause": link.cause.value, "detail": link.detail,
+                "reason": None if link.reason is None else link.reason.value,
             },
             "power": {
                 "source": str(power.source), "charge_percent": power.charge,
@@ -228,7 +230,8 @@ class StationStatus:
                 reason=str(data.get("reason", "")),
                 link=LinkStatus(LinkState(link["state"]), datetime.fromisoformat(link["since"]),
                                 None if retry is None else float(retry),
-                                LinkCause(link["cause"]), str(link["detail"])),
+                                LinkCause(link["cause"]), str(link["detail"]),
+                                Cause(link["reason"]) if link.get("reason") else None),
                 power=PowerStatus(Supply(power["source"]), _opt_int(power["charge_percent"]),
                                   _opt_int(power["runtime_s"]), bool(power["low"]),
                                   str(power["detail"])),
@@ -247,6 +250,33 @@ class StationStatus:
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+
+
+def gate_words(status: StationStatus) -> str:
+    """Why the station is (not) printing, short, in the operator's language
+    (``reason`` is the English line for the log): the gate, and what exactly
+    stops the link or the printer."""
+    from ..i18n import t, t_opt
+    from ..printers.base import reason_words
+
+    gate = status.gate
+    if gate is Gate.LINK:
+        down = status.link.state is LinkState.DOWN
+        text = t("gate.link" if down else "gate.link_busy")
+        why = status.link.reason_words()
+    elif gate is Gate.TOKEN:
+        text, why = t("gate.token"), ""
+    elif gate is Gate.PRINTER:
+        text, why = t("gate.printer"), reason_words(status.printer.reasons)
+    elif gate is Gate.PAUSED:
+        text, why = t("event.paused"), ""
+    elif gate is Gate.INTERRUPTED:
+        text, why = t("state.interrupted"), ""
+    elif gate is Gate.PRINTING and status.current_job:
+        text, why = t("gate.printing_job", job=status.current_job[:8]), ""
+    else:
+        text, why = t_opt(f"gate.{gate.value}", gate.value), ""
+    return f"{text} ({why})" if why else text
 
 
 def _opt_int(value: object) -> int | None:

@@ -25,6 +25,14 @@ class DocumentError(KtpError):
     error_kind = Kind.STORE
 
 
+def _refused(e: UnsafeFile) -> DocumentError:
+    """A document file refused (a planted link), in the same words."""
+    error = DocumentError(str(e))
+    if e.key is not None:
+        error.say(e.key, **(e.values or {}))
+    return error
+
+
 class Documents:
     def __init__(self, directory: Path) -> None:
         self.dir = directory
@@ -38,26 +46,25 @@ class Documents:
         """Store the document and return its file name; refuse a hash mismatch."""
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256.lower():
-            raise DocumentError(
-                f"card document for job {job_id[:8]} does not match its sha256 "
-                f"(got {actual[:12]}..., central said {sha256[:12]}...)"
-            )
+            raise DocumentError.said("store.doc_sha", job=job_id[:8], got=actual[:12],
+                                     want=sha256[:12])
         name = self.name_for(job_id, attempt, content_type)
         try:
             write_atomic(self.dir / name, data)
         except UnsafeFile as e:
-            raise DocumentError(str(e)) from None
+            raise _refused(e) from None
         return name
 
     def read(self, name: str, sha256: str) -> bytes:
         try:
             data = read_file(self.dir / name)
         except FileNotFoundError:
-            raise DocumentError(f"card document {name} is missing from {self.dir}") from None
+            raise DocumentError.said("store.doc_missing", name=name,
+                                     folder=str(self.dir)) from None
         except UnsafeFile as e:
-            raise DocumentError(str(e)) from None
+            raise _refused(e) from None
         if hashlib.sha256(data).hexdigest() != sha256.lower():
-            raise DocumentError(f"card document {name} is damaged (sha256 differs)")
+            raise DocumentError.said("store.doc_damaged", name=name)
         return data
 
     def delete(self, name: str | None) -> None:

@@ -35,7 +35,6 @@ from typing import Any, TypeVar
 from ..fsutil import (
     DiskFull,
     StoreError,
-    disk_full_message,
     fsync_dir,
     write_all,
     write_atomic,
@@ -212,7 +211,7 @@ class Archive:
                 except OSError as e:
                     os.ftruncate(fd, end)
                     if e.errno == errno.ENOSPC:
-                        raise StoreFull(disk_full_message(path)) from None
+                        raise StoreFull.said("store.disk_full", path=str(path)) from None
                     raise
                 ino = os.fstat(fd).st_ino
             finally:
@@ -262,7 +261,7 @@ class Archive:
             try:
                 write_atomic(path, b"".join(encode_line(d) for d in out))
             except DiskFull:
-                raise StoreFull(disk_full_message(path)) from None
+                raise StoreFull.said("store.disk_full", path=str(path)) from None
             self._guarded(lambda db: self._index_segment(db, path, 0, reset=True))
         return n
 
@@ -382,7 +381,7 @@ class Archive:
         src = open_private(path, os.O_RDONLY)
         try:
             if os.fstat(src).st_ino != ino:
-                raise StoreError(f"{path} changed while it was read; try again")
+                raise StoreError.said("store.changed", path=str(path))
             data = os.pread(src, size, 0)
         finally:
             os.close(src)
@@ -409,7 +408,7 @@ class Archive:
                 fd = -1
                 os.unlink(tmp)
                 if e.errno == errno.ENOSPC:
-                    raise StoreFull(disk_full_message(path)) from None
+                    raise StoreFull.said("store.disk_full", path=str(path)) from None
                 raise
         finally:
             if fd >= 0:
@@ -503,9 +502,8 @@ class Archive:
             try:
                 return work(self._connect())
             except sqlite3.Error as e:  # e.g. the disk is full: a line, not a traceback
-                raise StoreError(f"cannot use the archive index {self.index_path}: {e}; "
-                                 "free some space on that disk or check the folder's "
-                                 "owner") from None
+                raise StoreError.said("store.index", path=str(self.index_path),
+                                      why=str(e)) from None
 
     def _catch_up(self, db: sqlite3.Connection, tables: Iterable[str]) -> None:
         """Index what the segments hold and the index has not seen: after a

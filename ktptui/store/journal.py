@@ -64,7 +64,6 @@ from ..fsutil import (
     StoreError,
     UnsafeFile,
     check_folder_files,
-    disk_full_message,
     ensure_store_dir,
     fsync_dir,
     read_file,
@@ -299,23 +298,20 @@ class Store:
             int, dict[str, dict[str, Any]], ledger.Totals, Counter[str], dict[str, Job]]:
         """The last good copy, for a damaged snapshot; or a one-line refusal."""
         snap, prev = self.snapshot_path, self.previous_path
-        what = f"store snapshot {snap} is unreadable ({why(damage)}). Nothing was changed; "
+        what = say("store.snapshot_unreadable", snap=str(snap), why=why(damage))
         try:
             gen, tables, carry, counts, jobs, _ = self._read_snapshot(prev)
         except FileNotFoundError:
-            raise StoreCorrupt(
-                what + "there is no earlier copy; restore the folder from a backup") from None
+            raise StoreCorrupt.said("store.snapshot_no_copy", what=what) from None
         except (OSError, StoreError, *MALFORMED) as e:
-            raise StoreCorrupt(
-                what + f"the earlier copy {prev} is unusable too ({why(e)}); restore the "
-                "folder from a backup") from None
+            raise StoreCorrupt.said("store.snapshot_copy_bad", what=what, prev=str(prev),
+                                    why=why(e)) from None
         # The journals from the copy's generation on must all be there, or
         # the rebuilt store would silently miss their transactions.
         if not self.journal_path(gen).exists() and any(
                 self._journal_gens(above=gen)):
-            raise StoreCorrupt(what + f"the earlier copy {prev} cannot be brought up to date "
-                               f"({self.journal_path(gen).name} is missing); restore the "
-                               "folder from a backup")
+            raise StoreCorrupt.said("store.snapshot_copy_behind", what=what, prev=str(prev),
+                                    journal=self.journal_path(gen).name)
         log.warning("store snapshot %s is damaged (%s): using the last good copy %s "
                     "and the journals since", snap, why(damage), prev)
         return gen, tables, carry, counts, jobs
@@ -465,10 +461,9 @@ class Store:
             except OSError as e:
                 os.ftruncate(fd, self._offset)  # leave no partial record behind
                 if e.errno == errno.ENOSPC:
-                    raise StoreFull(disk_full_message(path)) from None
-                raise StoreError(
-                    f"cannot write {path}: {e.strerror}; nothing was changed"
-                ) from None
+                    raise StoreFull.said("store.disk_full", path=str(path)) from None
+                raise StoreError.said("store.cannot_write", path=str(path),
+                                      why=e.strerror or str(e)) from None
         finally:
             os.close(fd)
         if new_file:
@@ -529,7 +524,7 @@ class Store:
         try:
             write_atomic(self.snapshot_path, body)
         except DiskFull:
-            raise StoreFull(disk_full_message(self.snapshot_path)) from None
+            raise StoreFull.said("store.disk_full", path=str(self.snapshot_path)) from None
         # Keep the journals from the generation that is now the previous copy
         # on (it was rebuilt from an older one after damage: keep those too).
         for g in self._journal_gens():
@@ -663,7 +658,7 @@ class Store:
         archive is searched through its index: one record read, not history."""
         ref = ref.strip().lower()
         if len(ref) < 4:
-            raise JobNotFound(f"job reference {ref!r} is too short: give at least 4 characters")
+            raise JobNotFound.said("refused.short_ref", ref=repr(ref))
         with self._mutex:
             hits = [k for k in self._table("jobs") if k.startswith(ref)]
         if not hits:
@@ -677,7 +672,7 @@ class Store:
             raise JobNotFound.said("refused.ambiguous_job", n=len(hits), ref=repr(ref))
         job = self.job(hits[0])
         if job is None:  # it went (archived) between the index and the read
-            raise JobNotFound(f"job {hits[0][:8]} moved meanwhile: try again")
+            raise JobNotFound.said("refused.job_moved", job=hits[0][:8])
         return job
 
     def active_job_for_nik(self, nik: str) -> Job | None:
@@ -831,7 +826,7 @@ class Store:
             records, _, _ = read_lines(path, 0)
             for d in records:
                 if not isinstance(d, dict):
-                    raise StoreCorrupt(f"{path} holds a line that is not a record")
+                    raise StoreCorrupt.said("store.not_a_record", path=str(path))
                 docs.setdefault(str(d.get("id")), d)
         with self._mutex:
             for key, d in self._table(table).items():
@@ -926,10 +921,7 @@ def _refuse_vanished(data_dir: Path) -> None:
         return
     known = paths.known_stores_file()
     if os.path.abspath(data_dir) in _known_stores():
-        raise StoreError(
-            f"the data folder {data_dir} held a store and is gone: its disk may be "
-            f"unmounted; mount it and try again. To start a new empty store there on "
-            f"purpose, delete its line from {known}")
+        raise StoreError.said("store.gone", path=str(data_dir), known=str(known))
 
 
 def _remember(data_dir: Path) -> None:
@@ -967,10 +959,10 @@ def open_store(data_dir: Path) -> Store:
     try:
         return Store(data_dir)
     except PermissionError as e:
-        raise StoreError(f"cannot open the store in {data_dir}: {e.strerror}; "
-                         "run ktptui as the station user that owns it") from None
+        raise StoreError.said("store.open_denied", path=str(data_dir),
+                              why=e.strerror or str(e)) from None
     except OSError as e:
         if e.errno == errno.ENOSPC or isinstance(e, DiskFull):
-            raise StoreFull(disk_full_message(data_dir)) from None
-        raise StoreError(f"cannot open the store in {data_dir}: {e}") from None
+            raise StoreFull.said("store.disk_full", path=str(data_dir)) from None
+        raise StoreError.said("store.cannot_open", path=str(data_dir), why=str(e)) from None
 

@@ -14,7 +14,7 @@ from typing import Any
 from .. import model
 from ..errors import Kind
 from ..fsutil import StoreError
-from ..i18n import shown
+from ..i18n import Said, say, shown
 from ..locks import open_private
 from ..model import Job, to_text
 from . import ledger
@@ -169,14 +169,12 @@ def why(e: BaseException) -> str:
     return f"missing {e}" if isinstance(e, KeyError) else str(e) or type(e).__name__
 
 
-def malformed(path: Path, where: str, e: BaseException) -> StoreCorrupt:
-    what = why(e)
-    return StoreCorrupt(
-        f"{path} has a malformed record ({where}: {what}). Nothing was changed. Keep a "
-        f"copy of {path.parent}, then see README 'Recovering the store'")
+def malformed(path: Path, where: Said, e: BaseException) -> StoreCorrupt:
+    return StoreCorrupt.said("store.malformed", path=str(path), where=where, what=why(e),
+                             folder=str(path.parent))
 
 
-def line_of(path: Path, pos: int) -> str:
+def line_of(path: Path, pos: int) -> Said:
     """ "line 17 (byte 2048)" for an error message."""
     try:
         fd = open_private(path, os.O_RDONLY)
@@ -185,8 +183,8 @@ def line_of(path: Path, pos: int) -> str:
         finally:
             os.close(fd)
     except (OSError, StoreError):
-        return f"byte {pos}"
-    return f"line {line} (byte {pos})"
+        return say("store.at_byte", byte=pos)
+    return say("store.at_line", line=line, byte=pos)
 
 
 def read_lines(path: Path, offset: int,
@@ -215,11 +213,8 @@ def read_lines(path: Path, offset: int,
             bad_at = bad_at if bad_at is not None else pos
         elif bad_at is not None:
             line_no = data[:bad_at].count(b"\n") + 1
-            raise StoreCorrupt(
-                f"{path} is damaged at byte {offset + bad_at} (record {line_no} after the "
-                f"last read point) with good records after it. Nothing was changed. Keep a "
-                f"copy of {path.parent}, then see README 'Recovering the store'"
-            )
+            raise StoreCorrupt.said("store.damaged_at", path=str(path), byte=offset + bad_at,
+                                    line=line_no, folder=str(path.parent))
         else:
             out.append(obj)
             if starts is not None:

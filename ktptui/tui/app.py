@@ -614,7 +614,7 @@ class KtpApp(DeskApp):
         if before is None or before.state is job.state:
             return
         if job.state is State.REJECTED:
-            code = t_opt(f"code.{job.error_code}", job.error_code or link_cause(job.last_error))
+            code = t_opt(f"code.{job.error_code}", job.error_code or link_cause(job.shown_error()))
             self.notify(t("action.rejected", job=job.short_id, nik=mask(job.nik), code=code),
                         severity="warning", timeout=20)
         elif job.state is State.INTERRUPTED:
@@ -678,8 +678,8 @@ class KtpApp(DeskApp):
                                  "printer_name": printer_name}
         service = self.service
         if service is not None:
-            def record_as(outputs: list[str]) -> suket.Slip:
-                reply = service.call("suket", job=job_id, outputs=outputs)
+            def record_as(outputs: list[suket.Destination]) -> suket.Slip:
+                reply = service.call("suket", job=job_id, outputs=[list(d) for d in outputs])
                 return suket.Slip.from_dict(reply["slip"])
 
             return suket.issue_recorded_first(record_as, ref=job_id, **where)

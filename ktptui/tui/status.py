@@ -4,9 +4,10 @@
 Levels: ``ok`` / ``warn`` / ``bad`` become CSS classes, and every bad or warn
 part also says so in words, so a monochrome console loses nothing.
 
-Everything shown is in the operator's language; only details that exist
-nowhere but in the core's words (a printer's own message, the cause of a link
-failure, a refused token) are appended in English. Nothing shown counts down:
+Everything shown is in the operator's language: the link's cause and a
+printer's reason codes are typed values said from the catalogue (an unknown
+code quoted as it came); in English the core's own words (a printer's
+message, the OS error) follow the summary. Nothing shown counts down:
 a status that changes every second would repaint every second.
 """
 
@@ -72,7 +73,7 @@ def cause_words(link: LinkStatus) -> str:
     """Why the link is not up, in the operator's language."""
     if language() == "en":
         return one_line(link.detail)
-    return t_opt(f"link.cause.{link.cause.value}", "")
+    return link.reason_words()
 
 
 def _detail(summary: str, detail: str) -> str:
@@ -173,9 +174,11 @@ def printer_words(codes: Any, kind: str) -> str:
     """Reason (``kind`` "reason") or warning ("warn") codes in the operator's
     language; "" when there are none or one is unknown (the caller then shows
     the core's English message)."""
+    if language() != "en":  # an unknown code quoted: CUPS's English stays in the journal
+        from ..printers.base import reason_words
+
+        return reason_words(codes or (), kind)
     words = [t_opt(f"printer.{kind}.{c}", "") for c in codes or ()]
-    if language() != "en":  # the known ones: CUPS's English stays in the journal
-        return ", ".join(w for w in words if w)
     return ", ".join(words) if words and all(words) else ""
 
 

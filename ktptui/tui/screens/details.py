@@ -36,7 +36,7 @@ def field_lines(job: Job) -> list[str]:
     if job.note:
         rows.append(("field.note", one_line(job.note)))
     if job.last_error:
-        rows.append(("field.error", link_cause(job.last_error)))
+        rows.append(("field.error", link_cause(job.shown_error())))
     if job.error_code:
         rows.append(("field.error_code", t_opt(f"code.{job.error_code}", job.error_code)))
     # Issue 13: the citizen's contact and the card's pickup.

@@ -192,11 +192,12 @@ class SuketScreen(AtDesk, Screen[None]):
         else:
             app.office.last_queue = typed
         slip = issued.slip
-        where = ", ".join(issued.outputs)
+        where = ", ".join(w.text() for w in issued.where) or ", ".join(issued.outputs)
         text = (t("suket.reprinted", number=slip.number, copy=slip.copy, where=where)
                 if slip.reprint else t("suket.issued", number=slip.number, where=where))
         app.notify(text, timeout=10)
         if issued.print_problem:
-            app.notify(t("suket.print_problem", problem=issued.print_problem),
+            problem = issued.problem.text() if issued.problem else issued.print_problem
+            app.notify(t("suket.print_problem", problem=problem),
                        severity="error", timeout=15)
         self.dismiss(None)

@@ -80,7 +80,7 @@ def error_text(job: Job) -> str:
     """The last error, or what central's final code means for the operator."""
     if job.error_code:
         return t_opt(f"code.{job.error_code}", clean(job.error_code))
-    return clean(link_cause(job.last_error))
+    return clean(link_cause(job.shown_error()))
 
 
 #: The queue as the operator reads it: what needs them, what is on the
