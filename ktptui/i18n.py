@@ -1107,6 +1107,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "(e.g. 2026-11-23T08:00+07:00)"),
     "refused.suket.write": ("Suket tidak bisa ditulis ke {path}: {why}",
                             "cannot write the Suket to {path}: {why}"),
+    # --- chaos/service (issue 15) ---
+    "service.peer_refused": ("akun {user} (uid {uid}) tidak boleh memakai layanan stasiun: "
+                             "hanya akun stasiun, root dan anggota grup {group} atau "
+                             "{supervisors}; minta IT menambahkannya (sudo usermod -aG "
+                             "{group} {user}), lalu masuk lagi",
+                             "account {user} (uid {uid}) may not use the station service: "
+                             "only the station's account, root and members of group {group} "
+                             "or {supervisors} may; have IT add it (sudo usermod -aG {group} "
+                             "{user}), then log in again"),
 }
 
 _language = "id"
