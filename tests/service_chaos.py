@@ -413,10 +413,10 @@ def drain(cfg: Path, sock: Path, log: Path, card_s: float, store: Store, spool: 
     try:
         with attach(sock, proc, log) as desk:
             recovered(desk, store, cards, result)
-            store.refresh()
-            open_jobs = {j.id for j in store.jobs() if j.state not in FINAL}
             screen = Screen(sock, proc, log)
             screen.start()
+            store.refresh()  # after subscribing: each later change must be pushed
+            open_jobs = {j.id for j in store.jobs() if j.state not in FINAL}
 
             def drained() -> bool:
                 settle(desk, store, spool, result)

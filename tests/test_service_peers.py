@@ -65,9 +65,6 @@ def warm_up(service: StationService) -> None:
     with Remote.attach(service.path) as remote:  # type: ignore[union-attr]
         assert remote.call("hello")["role"] == "supervisor"
     NotAllowed(service.path, OPERATORS).message()
-    with contextlib.suppress(KtpError):
-        Remote._said_why({"type": "error", "id": None, "kind": "refused", "error": "x",
-                          "message": "y"})
     json.dumps({"a": 1})
 
 
