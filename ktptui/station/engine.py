@@ -537,8 +537,9 @@ class Engine:
                     tx.put_outbox(OutboxItem(job_id, attempt, auth.authorization_id,
                                              Outcome.NOT_PRINTED.value, self.operator,
                                              "job changed while authorising"))
-            log.info("job %s: an unanswered authorisation %s", job_id[:8],
-                     "given back" if auth is not None else "forgotten: central holds none")
+            if auth is not None:
+                log.info("job %s attempt %d: the authorisation asked for before it was "
+                         "cancelled is given back", job_id[:8], attempt)
             did = True
         return did
 
