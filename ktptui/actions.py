@@ -403,6 +403,42 @@ def ask_later(tx: Transaction, job: Job, *, why: str | Said, at: str) -> Job:
     return waiting
 
 
+#: Meta key: authorisations asked for and not answered yet, {job id: attempt}.
+AUTHORISING_KEY = MetaKey.AUTHORISING
+
+
+def asking(tx: Transaction, job: Job) -> None:
+    """Recorded before an authorisation is asked for: if its answer is lost
+    (the reply, or the station with it) central may still hold one, and if
+    the job will not ask again (cancelled meanwhile) the engine asks under
+    the same key to learn it and gives it back."""
+    asked = tx.store.meta(AUTHORISING_KEY) or {}
+    tx.set_meta(AUTHORISING_KEY, {**asked, job.id: job.attempt})
+
+
+def answered(tx: Transaction, job_id: str) -> None:
+    """Central's answer for the job's authorisation is recorded (in ``tx``)."""
+    asked = dict(tx.store.meta(AUTHORISING_KEY) or {})
+    if asked.pop(job_id, None) is not None:
+        tx.set_meta(AUTHORISING_KEY, asked)
+
+
+def unanswered(store: Store) -> dict[str, int]:
+    """Authorisations asked for and not answered: {job id: attempt}."""
+    asked = store.meta(AUTHORISING_KEY) or {}
+    return {str(k): v for k, v in asked.items() if isinstance(v, int)} \
+        if isinstance(asked, dict) else {}
+
+
+def given_back(tx: Transaction, job: Job) -> Job:
+    """The authorisation that came for a job held meanwhile went back unused:
+    its next request is a new attempt, since asking again under the same
+    attempt (the same key) would get the given-back authorisation again."""
+    moved = job.changed(attempt=job.attempt + 1)
+    tx.put_job(moved)
+    return moved
+
+
 def sent_to_printer(tx: Transaction, job: Job, *, operator: str, printer: str) -> Job:
     """The card goes to ``printer``: from here on only its outcome settles it."""
     return _move(tx, job, State.PRINTING, operator, say("note.sent", printer=printer),

@@ -1798,6 +1798,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "event.purged": ("data pribadi dihapus dari {n} pekerjaan selesai yang lebih tua dari {days} "
                      "hari",
                      "personal data removed from {n} finished job(s) older than {days} days"),
+    # --- chaos/service (issue 15) ---
+    "service.peer_refused": ("akun {user} (uid {uid}) tidak boleh memakai layanan stasiun: "
+                             "hanya akun stasiun, root dan anggota grup {group} atau "
+                             "{supervisors}; minta IT menambahkannya (sudo usermod -aG "
+                             "{group} {user}), lalu masuk lagi",
+                             "account {user} (uid {uid}) may not use the station service: "
+                             "only the station's account, root and members of group {group} "
+                             "or {supervisors} may; have IT add it (sudo usermod -aG {group} "
+                             "{user}), then log in again"),
 }
 
 _language = "id"

@@ -16,7 +16,7 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..errors import Kind, KtpError
 from . import protocol
@@ -45,6 +45,12 @@ _BY_KIND: dict[str, type[RemoteError]] = {
                      {"error_kind": kind, "__doc__": f"An error reply of kind {kind.value}."})
     for kind in Kind
 }
+
+
+def _raise(message: dict[str, Any]) -> NoReturn:
+    """An error reply raised as a ``KtpError`` of its kind."""
+    error_class = _BY_KIND.get(str(message.get("kind")), _BY_KIND[Kind.REFUSED.value])
+    raise error_class(str(message.get("error", "")), str(message.get("message", "")))
 
 
 class ServiceGone(KtpError):
@@ -135,19 +141,30 @@ class Remote:
         with self._mu:
             self._next += 1
             ref = self._next
-            self.send({"type": kind, "id": ref, **args})
+            try:
+                self.send({"type": kind, "id": ref, **args})
+            except ServiceGone:
+                # A service that turned this connection away said why first.
+                with contextlib.suppress(ServiceGone):
+                    self._said_why(self._read())
+                raise
             while True:
                 message = self._read()
+                self._said_why(message)
                 if message.get("id") != ref or message.get("type") not in ("ok", "error"):
                     self._pending.append(message)  # a push meanwhile
                     continue
                 if message["type"] == "ok":
                     result = message.get("result")
                     return result if isinstance(result, dict) else {}
-                error_class = _BY_KIND.get(str(message.get("kind")),
-                                           _BY_KIND[Kind.REFUSED.value])
-                raise error_class(str(message.get("error", "")),
-                                  str(message.get("message", "")))
+                _raise(message)
+
+    @staticmethod
+    def _said_why(message: dict[str, Any]) -> None:
+        """An error reply to no request (``id`` null) is about the connection
+        (refused, too many clients, a line it could not read): raised."""
+        if message.get("type") == "error" and message.get("id") is None:
+            _raise(message)
 
     def subscribe(self) -> None:
         self.call("subscribe")

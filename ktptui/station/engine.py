@@ -24,6 +24,7 @@ still sit in it); the station's other printers go on.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -494,7 +495,52 @@ class Engine:
         if self.link.blocked():  # down, token refused, or central asked us to wait
             return did
         did |= self._drain_outbox(client)
+        did |= self._give_back_unanswered(client)
         did |= self._authorize_ahead(client)
+        return did
+
+    def _unanswered_final(self) -> list[tuple[Job | None, str, int]]:
+        """Authorisations asked for with the answer lost, for jobs that will
+        not ask again (cancelled, or gone): (job, job id, attempt). A job
+        that will ask again (held, queued) gets central's answer then."""
+        out: list[tuple[Job | None, str, int]] = []
+        for job_id, attempt in actions.unanswered(self.store).items():
+            job = self.store.job(job_id)
+            if job is None:
+                with contextlib.suppress(StoreError):
+                    job = self.store.find_job(job_id)
+            if job is not None and not job.is_final and job.attempt == attempt:
+                continue
+            out.append((job, job_id, attempt))
+        return out
+
+    def _give_back_unanswered(self, client: CentralClient) -> bool:
+        """Ask again under the same key (central answers with the one it
+        holds, or a new one) and give it back: nothing is left unreported."""
+        did = False
+        for job, job_id, attempt in self._unanswered_final():
+            if self.stop_event.is_set():
+                break
+            auth = None
+            if job is not None and job.attempt == attempt:
+                try:
+                    auth = client.authorize(job, self.operator)
+                except FinalAnswer:
+                    pass  # central holds none for it: nothing to give back
+                except (TransientError, TokenRefused) as e:
+                    self._call_failed(e)
+                    return did
+                self.link.record_success()
+            with self.store.transaction() as tx:
+                actions.answered(tx, job_id)
+                if auth is not None:
+                    tx.put_outbox(OutboxItem(job_id, attempt, auth.authorization_id,
+                                             Outcome.NOT_PRINTED.value, self.operator,
+                                             "job changed while authorising"))
+            if auth is not None:
+                log.info("job %s attempt %d: the authorisation asked for before it was "
+                         "cancelled is given back", job_id[:8], attempt)
+            did = True
         return did
 
     def _call_failed(self, e: CentralError) -> None:
@@ -598,6 +644,8 @@ class Engine:
             job = self.store.job(candidates[0])
             if job is None or job.state is not State.QUEUED:
                 continue
+            with self.store.transaction() as tx:
+                actions.asking(tx, job)
             try:
                 auth = client.authorize(job, self.operator)
             except FinalAnswer as e:
@@ -607,6 +655,7 @@ class Engine:
                     if current is not None and current.state is State.QUEUED:
                         actions.rejected(tx, current, operator=self.operator, code=e.code or "",
                                          status=e.status, why=e.words())
+                    actions.answered(tx, job.id)
                 log.info("job %s rejected: %s", job.short_id, e.code,
                          extra=fields(job=job.short_id, state="rejected"))
                 did = True
@@ -635,12 +684,16 @@ class Engine:
                 return did
             with self.store.transaction() as tx:
                 current = tx.job(job.id)
+                actions.answered(tx, job.id)
                 if current is None or current.state is not State.QUEUED or (
                         current.attempt != job.attempt):
                     # Held or cancelled while we asked: give the authorisation back.
                     tx.put_outbox(OutboxItem(job.id, job.attempt, auth.authorization_id,
                                              "not_printed", self.operator,
                                              "job changed while authorising", document=name))
+                    if (current is not None and not current.is_final
+                            and current.attempt == job.attempt):
+                        actions.given_back(tx, current)  # released, it asks anew
                     continue
                 actions.authorised(
                     tx, current, operator=self.operator, authorization_id=auth.authorization_id,
@@ -781,7 +834,8 @@ class Engine:
         """Nothing left that could print, and every outcome reported."""
         self.store.refresh()
         busy = {State.QUEUED, State.AUTHORIZED, State.PRINTING, State.PRINTED}
-        return not self.store.count(busy) and not self.store.outbox()
+        return (not self.store.count(busy) and not self.store.outbox()
+                and not self._unanswered_final())
 
     def waits_for_operator(self) -> bool:
         """Printing is stopped until an operator acts (an interrupted card, no

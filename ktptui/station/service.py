@@ -387,6 +387,24 @@ def peer_uid(sock: socket.socket) -> int:
     return int(uid)
 
 
+def peer_gid(sock: socket.socket) -> int:
+    """The connecting process's effective gid, from the kernel."""
+    creds = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return int(struct.unpack("3i", creds)[2])
+
+
+def may_attach(who: Who, gid: int, operator_group: str, supervisor_group: str) -> bool:
+    """Root, the service's own account, or a member of the operator or the
+    supervisor group (by the account's groups, or the group it connects as)."""
+    if who.uid in (0, os.getuid()) or {operator_group, supervisor_group} & who.groups:
+        return True
+    for name in (operator_group, supervisor_group):
+        with contextlib.suppress(KeyError):
+            if grp.getgrnam(name).gr_gid == gid:
+                return True
+    return False
+
+
 def answers(path: Path, timeout: float = 2.0) -> bool:
     """A service listens on ``path`` (connecting is enough)."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
@@ -591,7 +609,18 @@ class StationService:
 
     def _welcome(self, conn: socket.socket) -> None:
         conn.settimeout(10.0)  # a send to a client that never reads gives up
-        who = who_for_uid(peer_uid(conn), supervisor_group=self.config.office.supervisor_group)
+        office = self.config.office
+        who = who_for_uid(peer_uid(conn), supervisor_group=office.supervisor_group)
+        if not may_attach(who, peer_gid(conn), office.operator_group, office.supervisor_group):
+            # The socket's mode keeps others out; this holds if it is loosened.
+            log.warning("refused a client: uid %d is not in group %s or %s", who.uid,
+                        office.operator_group, office.supervisor_group)
+            refusal = PeerRefused.said("service.peer_refused", user=who.user, uid=who.uid,
+                                       group=office.operator_group,
+                                       supervisors=office.supervisor_group)
+            conn.sendall(protocol.encode(protocol.error_reply(None, refusal)))
+            conn.close()
+            return
         client = Client(self, conn, who)
         with self._clients_mu:
             full = len(self._clients) >= protocol.MAX_CLIENTS
@@ -694,6 +723,13 @@ class _Busy(KtpError):
 
 class _Failed(KtpError):
     error_kind = Kind.STORE
+
+
+class PeerRefused(KtpError):
+    """A socket peer that is neither root, the service's account, nor in the
+    operator or supervisor group."""
+
+    error_kind = Kind.REFUSED
 
 
 def run_serve(config_path: Path | None) -> int:

@@ -54,6 +54,9 @@ class MetaKey(enum.StrEnum):
     #: Printers paused one by one: {name: {"by": operator, "note": note}}.
     PRINTERS_PAUSED = "printers_paused"
     SUKET_REGISTER = "suket_register"  # {"year": 2026, "seq": 12}: the yearly Suket numbers
+    #: Authorisations asked for whose answer is not recorded: {job id: attempt}
+    #: (central may hold one whose reply, or whose station, was lost).
+    AUTHORISING = "authorising"
 
 
 class StoreCorrupt(StoreError):
