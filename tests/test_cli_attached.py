@@ -20,11 +20,13 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from test_cli import Result, Run
+from test_service import wait_for
 
 from ktptui import actions, i18n
 from ktptui.central.sim import CentralSimulator
@@ -48,15 +50,6 @@ class Station:
     store: Store  # the test's own view, opened before the folder is made unopenable
     config: Path
     tmp: Path
-
-
-def wait_for(cond: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while not cond():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -105,21 +98,11 @@ socket = "{sock_dir / 'run' / 'ktptui.sock'}"
                 engine = service.runner.engine
                 return engine is not None and engine._purged_at is not None
 
-            assert wait_for(purged_once)
+            assert wait_for(purged_once, 30)
             yield Station(service, Store(data), config, tmp)
         finally:
             assert service.stop(wait=30)
             shutil.rmtree(sock_dir, ignore_errors=True)
-
-
-@dataclass
-class Result:
-    rc: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture
@@ -174,7 +157,7 @@ def printed(station: Station, job_id: str) -> None:
         job = station.store.job(job_id)
         return job is not None and job.state in (State.PRINTED, State.DONE)
 
-    assert wait_for(done), station.store.job(job_id)
+    assert wait_for(done, 30), station.store.job(job_id)
 
 
 def test_add_jobs_show_hold_release_act_as_the_peer(station: Station, run: Run) -> None:
@@ -301,7 +284,7 @@ def _not_recorded(station: Station, run: Run) -> str:
         job = station.store.job(job_id)
         return job is not None and job.state is State.REJECTED
 
-    assert wait_for(rejected)
+    assert wait_for(rejected, 30)
     return job_id
 
 
